@@ -1,0 +1,13 @@
+from gongjian_shared.errors import Conflict, NotFound
+
+
+class ProjectNotFound(NotFound):
+    slug = "project-not-found"
+    title = "Project not found"
+    title_zh = "项目不存在"
+
+
+class ProjectCodeTaken(Conflict):
+    slug = "project-code-taken"
+    title = "Another project has this unified project code"
+    title_zh = "统一项目代码已被其他项目使用"

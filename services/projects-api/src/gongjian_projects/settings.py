@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from gongjian_shared.settings import BaseServiceSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class ProjectsSettings(BaseServiceSettings):
+    """projects-api settings; environment variables start with PROJECTS_ (e.g. PROJECTS_DATABASE__URL)."""
+
+    model_config = SettingsConfigDict(env_prefix="PROJECTS_", env_nested_delimiter="__", extra="ignore")
+
+    service_name: str = "projects-api"

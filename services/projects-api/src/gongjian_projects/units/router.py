@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, status
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
+
+from gongjian_projects.units import service
+from gongjian_projects.units.errors import UnitNotFound
+from gongjian_projects.units.repository import UnitRepository
+from gongjian_projects.units.schemas import UnitCreate, UnitOut, UnitPage
+
+router = APIRouter(prefix="/api/v1/units", tags=["units"])
+
+OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
+
+
+@router.get("", response_model=UnitPage, responses=problem_responses(401, 422))
+async def list_units(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    kind: Literal["county", "zone", "department", "enterprise", "office"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> UnitPage:
+    """Units: counties, zones, departments, enterprises (单位列表). Contacts only where the caller may see them."""
+    units, total = await UnitRepository(session).list(kind=kind, limit=limit, offset=offset)
+    return UnitPage(
+        items=[service.to_out(u, with_contacts=service.may_see_contacts(principal, u.id)) for u in units],
+        total=total,
+    )
+
+
+@router.get("/{unit_id}", response_model=UnitOut, responses=problem_responses(401, 404, 422))
+async def get_unit(unit_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> UnitOut:
+    """One unit (单位详情)."""
+    unit = await UnitRepository(session).get(unit_id, with_contacts=True)
+    if unit is None:
+        raise UnitNotFound(f"No unit {unit_id}.")
+    return service.to_out(unit, with_contacts=service.may_see_contacts(principal, unit.id))
+
+
+@router.post(
+    "",
+    response_model=UnitOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def create_unit(request: Request, body: UnitCreate, session: SessionDep, _: OfficeOnly) -> UnitOut:
+    """Create a unit (新增单位); emits `unit-updated`."""
+    unit = await service.create_unit(session, request.app.state.outbox, body)
+    return service.to_out(unit, with_contacts=True)

@@ -1,0 +1,91 @@
+"""Units and their people (单位与联系人); every change is told to the other services as `unit-updated`."""
+
+from __future__ import annotations
+
+import uuid
+
+from gongjian_shared.auth import Principal
+from gongjian_shared.errors import field_error
+from gongjian_shared.events.projects import UnitContact as ContactEvent
+from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.outbox import Outbox
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_projects.models import Unit, UnitContact
+from gongjian_projects.units.errors import UnitExists, UnitNotFound
+from gongjian_projects.units.repository import UnitRepository
+from gongjian_projects.units.schemas import ContactOut, UnitCreate, UnitOut
+
+
+def may_see_contacts(principal: Principal, unit_id: uuid.UUID) -> bool:
+    return principal.is_office or principal.unit_id == unit_id
+
+
+def to_out(unit: Unit, *, with_contacts: bool) -> UnitOut:
+    return UnitOut(
+        id=unit.id,
+        name=unit.name,
+        kind=unit.kind,
+        admin_code=unit.admin_code,
+        parent_unit_id=unit.parent_unit_id,
+        joint_meeting_member=unit.joint_meeting_member,
+        revision=unit.revision,
+        contacts=[
+            ContactOut(id=c.id, role=c.role, name=c.name, phone=c.phone, email=c.email, im_id=c.im_id)
+            for c in unit.contacts
+        ]
+        if with_contacts
+        else None,
+    )
+
+
+def unit_updated(unit: Unit) -> UnitUpdated:
+    return UnitUpdated(
+        unit_id=unit.id,
+        name=unit.name,
+        kind=unit.kind,
+        admin_code=unit.admin_code,
+        parent_unit_id=unit.parent_unit_id,
+        joint_meeting_member=unit.joint_meeting_member,
+        contacts=tuple(
+            ContactEvent(
+                person_id=c.id, role=c.role, name=c.name, phone=c.phone, email=c.email, im_id=c.im_id
+            )
+            for c in unit.contacts
+        ),
+    )
+
+
+async def create_unit(session: AsyncSession, outbox: Outbox, command: UnitCreate) -> Unit:
+    units = UnitRepository(session)
+    if await units.by_name(command.name) is not None:
+        raise UnitExists(errors=[field_error("name", "unique", "Name already used", "单位名称已存在")])
+    if command.admin_code and await units.by_admin_code(command.admin_code) is not None:
+        raise UnitExists(
+            errors=[
+                field_error("admin_code", "unique", "Administrative code already used", "行政区划代码已存在")
+            ]
+        )
+    if command.parent_unit_id and await units.get(command.parent_unit_id) is None:
+        raise UnitNotFound(
+            errors=[field_error("parent_unit_id", "exists", "No such parent unit", "上级单位不存在")]
+        )
+    unit = Unit(
+        id=uuid.uuid4(),
+        name=command.name,
+        kind=command.kind,
+        admin_code=command.admin_code,
+        parent_unit_id=command.parent_unit_id,
+        joint_meeting_member=command.joint_meeting_member,
+        revision=1,
+        contacts=[
+            UnitContact(
+                id=uuid.uuid4(), role=c.role, name=c.name, phone=c.phone, email=c.email, im_id=c.im_id
+            )
+            for c in command.contacts
+        ],
+    )
+    units.add(unit)
+    await units.flush()
+    await outbox.publish(session, unit_updated(unit), key=str(unit.id))
+    return unit

@@ -1,0 +1,41 @@
+"""scoring-worker: the assessment engine (考核评分), driven by the registry's events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from fastapi import FastAPI
+from gongjian_shared.bus.consumer import Subscription
+from gongjian_shared.clock import Clock
+from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
+
+from gongjian_scoring.facts.handlers import HANDLERS as FACT_HANDLERS
+from gongjian_scoring.facts.router import router as facts_router
+from gongjian_scoring.models import BUS, SCHEMA, Base
+from gongjian_scoring.settings import ScoringSettings
+
+SERVICE_NAME = "scoring-worker"
+MIGRATIONS = Path(__file__).parent / "migrations"
+PUBLIC_PREFIXES = ("/api/v1/scoring",)
+
+
+def subscriptions(_: ServiceContext) -> Sequence[Subscription]:
+    return [Subscription(group_id=f"{SERVICE_NAME}.facts", handlers=FACT_HANDLERS)]
+
+
+SPEC = ServiceSpec(
+    name=SERVICE_NAME,
+    schema=SCHEMA,
+    title="Gongjian scoring-worker (考核评分)",
+    description="The annual assessment: facts from events, score sheets, standings.",
+    metadata=Base.metadata,
+    tables=BUS,
+    public_prefixes=PUBLIC_PREFIXES,
+    routers=(facts_router,),
+    subscriptions=subscriptions,
+)
+
+
+def create_app(settings: ScoringSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    return build_service_app(SPEC, settings or ScoringSettings(), clock)

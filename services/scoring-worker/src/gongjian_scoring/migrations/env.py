@@ -1,0 +1,5 @@
+from gongjian_shared.migrations import run_env
+
+from gongjian_scoring.models import Base
+
+run_env(Base.metadata)

@@ -1,0 +1,184 @@
+"""The embedded bus: consumers read the producers' outbox logs straight from PostgreSQL.
+
+Each consumer group keeps a committed position per producer log, updated in the same transaction as the
+effects of the events it read, so an event is applied exactly once. Rows are read in (txid, id) order and
+only from transactions older than every transaction still running, so a row committed out of id order is
+never skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gongjian_shared.bus.consumer import (
+    ConsumerStats,
+    EventApplier,
+    Subscription,
+    describe_error,
+    is_infrastructure_error,
+)
+from gongjian_shared.bus.listener import wait_for_wake
+from gongjian_shared.bus.tables import SNAPSHOT_XMIN, BusTables
+from gongjian_shared.db import unit_of_work
+from gongjian_shared.events.envelope import EventEnvelope
+from gongjian_shared.settings import BusSettings
+
+logger = logging.getLogger("gongjian.bus")
+
+
+class EmbeddedConsumerRunner:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        tables: BusTables,
+        subscription: Subscription,
+        settings: BusSettings,
+        wake: asyncio.Event,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._tables = tables
+        self._applier = EventApplier(tables, subscription)
+        self._settings = settings
+        self._wake = wake
+        self._attempts: dict[Any, int] = {}
+        self.subscription = subscription
+        self.stats = ConsumerStats()
+
+    async def run(self) -> None:
+        backoff = self._settings.retry_backoff_seconds
+        while True:
+            try:
+                more = False
+                for source in sorted(self.subscription.streams):
+                    more = await self._read_batch(source) or more
+                self.stats.connected = True
+                backoff = self._settings.retry_backoff_seconds
+                if not more:
+                    await wait_for_wake(self._wake, self._settings.poll_interval_seconds)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.stats.connected = False
+                self.stats.last_error = describe_error(exc)
+                logger.warning(
+                    "embedded consumer %s cannot read (%s); retrying in %.1fs",
+                    self.subscription.group_id,
+                    self.stats.last_error,
+                    backoff,
+                )
+                await asyncio.sleep(backoff)
+                backoff = min(max(backoff, 0.1) * 2, 10.0)
+
+    async def _read_batch(self, source: str) -> bool:
+        """Apply one batch from one producer log; True when more rows may be waiting."""
+        positions = self._tables.positions
+        group = self.subscription.group_id
+        types = list(self.subscription.handlers)
+        retry_after: float | None = None
+        async with unit_of_work(self._sessionmaker) as session:
+            await session.execute(
+                insert(positions).values(group_id=group, source=source).on_conflict_do_nothing()
+            )
+            claimed = (
+                await session.execute(
+                    positions.select()
+                    .where(positions.c.group_id == group, positions.c.source == source)
+                    .with_for_update(skip_locked=True)
+                )
+            ).first()
+            if claimed is None:  # another replica of this group is reading this log right now
+                return False
+            rows = (
+                await session.execute(
+                    text(
+                        f"SELECT id, txid, type, CASE WHEN type = ANY(:types) THEN envelope END AS envelope "
+                        f'FROM "{source}".outbox '
+                        f"WHERE (txid, id) > (:txid, :id) AND txid < {SNAPSHOT_XMIN} "
+                        "ORDER BY txid, id LIMIT :limit"
+                    ),
+                    {
+                        "types": types,
+                        "txid": claimed.txid,
+                        "id": claimed.outbox_id,
+                        "limit": self._settings.batch_size,
+                    },
+                )
+            ).all()
+            last: tuple[int, int] | None = None
+            for row in rows:
+                if row.envelope is not None and not await self._apply_one(session, row.envelope):
+                    retry_after = self._settings.retry_backoff_seconds
+                    break
+                last = (row.txid, row.id)
+            if last is not None:
+                await session.execute(
+                    positions.update()
+                    .where(positions.c.group_id == group, positions.c.source == source)
+                    .values(txid=last[0], outbox_id=last[1], updated_at=text("now()"))
+                )
+        if retry_after is not None:
+            await asyncio.sleep(retry_after)
+            return True
+        return len(rows) == self._settings.batch_size
+
+    async def _apply_one(self, session: AsyncSession, raw: dict[str, Any]) -> bool:
+        """Apply in a savepoint; False to stop the batch here and retry this event later."""
+        envelope = EventEnvelope.model_validate(raw)
+        try:
+            async with session.begin_nested():
+                applied = await self._applier.apply(session, envelope)
+        except Exception as exc:
+            if is_infrastructure_error(exc):
+                raise
+            attempts = self._attempts.get(envelope.event_id, 0) + 1
+            self._attempts[envelope.event_id] = attempts
+            self.stats.last_error = describe_error(exc)
+            if attempts < self._settings.max_attempts:
+                logger.warning(
+                    "consumer %s failed on %s (attempt %d): %s",
+                    self.subscription.group_id,
+                    envelope.event_id,
+                    attempts,
+                    self.stats.last_error,
+                )
+                return False
+            await self._applier.dead_letter(session, envelope, self.stats.last_error, attempts)
+            self._attempts.pop(envelope.event_id, None)
+            self.stats.dead_lettered += 1
+            return True
+        self._attempts.pop(envelope.event_id, None)
+        if applied:
+            self.stats.applied += 1
+        else:
+            self.stats.duplicates += 1
+        return True
+
+    async def refresh_lag(self) -> int | None:
+        positions = self._tables.positions
+        total = 0
+        async with self._sessionmaker() as session:
+            for source in sorted(self.subscription.streams):
+                position = (
+                    await session.execute(
+                        positions.select().where(
+                            positions.c.group_id == self.subscription.group_id, positions.c.source == source
+                        )
+                    )
+                ).first()
+                txid, outbox_id = (position.txid, position.outbox_id) if position else (0, 0)
+                count = await session.scalar(
+                    text(
+                        f'SELECT count(*) FROM "{source}".outbox '
+                        "WHERE (txid, id) > (:txid, :id) AND type = ANY(:types)"
+                    ),
+                    {"txid": txid, "id": outbox_id, "types": list(self.subscription.handlers)},
+                )
+                total += int(count or 0)
+        self.stats.lag = total
+        return total

@@ -1,0 +1,65 @@
+"""The one envelope every event travels in, and the base of every typed payload."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class EventPayload(BaseModel):
+    """Base of a versioned event contract; subclasses name their type, version and stream."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_type: ClassVar[str]
+    event_version: ClassVar[int] = 1
+    stream: ClassVar[str]
+    description: ClassVar[str] = ""
+
+
+class EventEnvelope(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_id: uuid.UUID
+    type: str = Field(pattern=r"^[a-z]+(-[a-z]+)+$")
+    version: int = Field(ge=1)
+    occurred_at: datetime
+    producer: str
+    key: str
+    correlation_id: uuid.UUID | None = None
+    payload: dict[str, Any]
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("occurred_at must carry a timezone")
+        return value.astimezone(UTC)
+
+    @classmethod
+    def wrap(
+        cls,
+        payload: EventPayload,
+        *,
+        producer: str,
+        key: str,
+        occurred_at: datetime,
+        correlation_id: uuid.UUID | None = None,
+        event_id: uuid.UUID | None = None,
+    ) -> Self:
+        return cls(
+            event_id=event_id or uuid.uuid4(),
+            type=payload.event_type,
+            version=payload.event_version,
+            occurred_at=occurred_at,
+            producer=producer,
+            key=key,
+            correlation_id=correlation_id,
+            payload=payload.model_dump(mode="json"),
+        )
+
+    def to_json_bytes(self) -> bytes:
+        return self.model_dump_json().encode()

@@ -1,0 +1,189 @@
+"""The app factory every service uses: lifespan-owned engine and bus, health routes, one error shape."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from sqlalchemy import MetaData, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from gongjian_shared.auth import TokenService
+from gongjian_shared.bus.consumer import Subscription
+from gongjian_shared.bus.runtime import BusRuntime
+from gongjian_shared.bus.tables import BusTables
+from gongjian_shared.clock import Clock, SystemClock
+from gongjian_shared.db import create_engine, create_sessionmaker
+from gongjian_shared.errors import install_problem_handlers
+from gongjian_shared.outbox import Outbox, correlation_id_var
+from gongjian_shared.settings import BaseServiceSettings
+
+logger = logging.getLogger("gongjian")
+
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+@dataclass
+class ServiceContext:
+    """What a running service holds; built by the lifespan, read by routes through app.state."""
+
+    settings: BaseServiceSettings
+    clock: Clock
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    tables: BusTables
+    outbox: Outbox
+    tokens: TokenService
+    bus: BusRuntime | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+SubscriptionFactory = Callable[[ServiceContext], Sequence[Subscription]]
+BackgroundFactory = Callable[[ServiceContext], Sequence[Callable[[], Coroutine[Any, Any, None]]]]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    schema: str
+    title: str
+    description: str
+    metadata: MetaData
+    tables: BusTables
+    routers: Sequence[APIRouter]
+    public_prefixes: tuple[str, ...]
+    subscriptions: SubscriptionFactory = lambda _: ()
+    background: BackgroundFactory = lambda _: ()
+
+
+def docs_path(service: str) -> str:
+    return f"/docs/{service}"
+
+
+def openapi_path(service: str) -> str:
+    return f"/openapi/{service}.json"
+
+
+def routed_prefixes(spec: ServiceSpec) -> tuple[str, ...]:
+    """Every path prefix the gateway sends to this service."""
+    return (*spec.public_prefixes, docs_path(spec.name), openapi_path(spec.name))
+
+
+def _operation_id(route: APIRoute) -> str:
+    # stable ids for generated front-end clients: "<tag>-<function name>"
+    tag = str(route.tags[0]) if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+async def _database_ready(engine: AsyncEngine) -> bool:
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True
+    except Exception as exc:
+        logger.warning("database not reachable: %s", exc)
+        return False
+
+
+def build_service_app(
+    spec: ServiceSpec, settings: BaseServiceSettings, clock: Clock | None = None
+) -> FastAPI:
+    clock = clock or SystemClock()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database)
+        sessionmaker = create_sessionmaker(engine)
+        context = ServiceContext(
+            settings=settings,
+            clock=clock,
+            engine=engine,
+            sessionmaker=sessionmaker,
+            tables=spec.tables,
+            outbox=Outbox(spec.tables, spec.name, clock),
+            tokens=TokenService(settings.auth, clock),
+        )
+        context.bus = BusRuntime(
+            settings, engine, sessionmaker, spec.tables, list(spec.subscriptions(context))
+        )
+        app.state.context = context
+        app.state.sessionmaker = sessionmaker
+        app.state.tokens = context.tokens
+        app.state.outbox = context.outbox
+        app.state.clock = clock
+        if not await _database_ready(engine):
+            logger.error(
+                "%s: the database is unreachable at start; /readyz stays false and workers retry with backoff",
+                spec.name,
+            )
+        await context.bus.start()
+        background = [asyncio.create_task(factory()) for factory in spec.background(context)]
+        try:
+            yield
+        finally:
+            for task in background:
+                task.cancel()
+            for task in background:
+                with suppress(BaseException):
+                    await task
+            await context.bus.stop()
+            await engine.dispose()
+
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version="0.1.0",
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        docs_url=docs_path(spec.name),
+        openapi_url=openapi_path(spec.name),
+        redoc_url=None,
+    )
+    app.state.spec = spec
+    install_problem_handlers(app)
+
+    @app.middleware("http")
+    async def correlation(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        raw = request.headers.get(CORRELATION_HEADER)
+        try:
+            correlation_id = uuid.UUID(raw) if raw else uuid.uuid4()
+        except ValueError:
+            correlation_id = uuid.uuid4()
+        token = correlation_id_var.set(correlation_id)
+        try:
+            response = await call_next(request)
+        finally:
+            correlation_id_var.reset(token)
+        response.headers[CORRELATION_HEADER] = str(correlation_id)
+        return response
+
+    @app.get("/healthz", tags=["health"], summary="Alive (存活)")
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive", "service": spec.name}
+
+    @app.get("/readyz", tags=["health"], summary="Ready: database and bus reachable (就绪)")
+    async def readyz(request: Request) -> JSONResponse:
+        context: ServiceContext | None = getattr(request.app.state, "context", None)
+        if context is None or context.bus is None:
+            return JSONResponse({"ready": False, "service": spec.name, "reason": "starting"}, status_code=503)
+        database = await _database_ready(context.engine)
+        broker = await context.bus.broker_reachable()
+        body = {
+            "ready": database and broker,
+            "service": spec.name,
+            "database": database,
+            "bus": await context.bus.status() | {"reachable": broker},
+        }
+        return JSONResponse(body, status_code=200 if body["ready"] else 503)
+
+    for router in spec.routers:
+        app.include_router(router)
+    return app

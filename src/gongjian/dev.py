@@ -1,0 +1,64 @@
+"""`gongjian dev`: the embedded default on one machine, all services in one process on port 8000."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import ExitStack
+
+import uvicorn
+
+from gongjian.gateway import Gateway
+from gongjian.infra.kafka import KafkaBroker
+from gongjian.infra.postgres import EmbeddedPostgres
+from gongjian.platform import DATABASE_NAME, PlatformSettings, migrate, seed_and_admin, service_settings
+from gongjian.services import SERVICES
+
+logger = logging.getLogger("gongjian")
+
+
+def run_dev(platform: PlatformSettings) -> int:
+    with ExitStack() as stack:
+        if platform.database is not None:
+            database_url = platform.database.url.get_secret_value()
+            print("PostgreSQL: external server from GONGJIAN_DATABASE__URL")
+        else:
+            postgres = EmbeddedPostgres(platform.state_dir / "postgres", port=platform.postgres_port)
+            postgres.start()
+            stack.callback(postgres.stop)
+            postgres.create_database(DATABASE_NAME)
+            database_url = postgres.url(DATABASE_NAME)
+            print(
+                f"PostgreSQL {postgres.version}: embedded, 127.0.0.1:{postgres.port}, data in {postgres.data_dir}"
+            )
+        bootstrap = platform.kafka.bootstrap
+        if platform.bus == "kafka" and bootstrap is None:
+            broker = KafkaBroker(platform.state_dir / "kafka")
+            broker.start()
+            stack.callback(broker.stop)
+            bootstrap = broker.bootstrap_servers
+            print(f"Kafka {broker.version}: started by the project on {bootstrap}")
+        settings = {
+            entry.name: service_settings(entry, database_url, platform, bootstrap) for entry in SERVICES
+        }
+        asyncio.run(migrate(settings))
+        boot = asyncio.run(
+            seed_and_admin(settings["projects-api"], platform.admin_password, force_seed=False)
+        )
+        if boot.seeded:
+            print(
+                f"Seed data loaded: {boot.seeded.units_created} units, {boot.seeded.targets_created} targets of 2019"
+            )
+        if boot.admin_password:
+            print(f"Created the account 'admin' with the generated password: {boot.admin_password}")
+            print("  (printed once; set GONGJIAN_ADMIN_PASSWORD to choose it)")
+        gateway = Gateway({entry.name: entry.create_app(settings[entry.name]) for entry in SERVICES})
+        base = f"http://{platform.host}:{platform.port}"
+        print(f"Gongjian is serving on {base} (bus: {platform.bus})")
+        print(f"  API docs: {base}/docs    health: {base}/healthz")
+        print(f"  log in:   curl -X POST {base}/api/v1/auth/token -d 'username=admin&password=...'")
+        config = uvicorn.Config(
+            gateway, host=platform.host, port=platform.port, log_level="info", lifespan="on"
+        )
+        uvicorn.Server(config).run()
+    return 0

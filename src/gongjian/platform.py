@@ -1,0 +1,104 @@
+"""Assembling the platform: settings per service, migrations, seed data, and the embedded default."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from gongjian_projects.identity.repository import UserRepository
+from gongjian_projects.identity.service import ensure_admin
+from gongjian_projects.models import BUS as PROJECTS_BUS
+from gongjian_projects.seed import SeedResult, seed
+from gongjian_projects.units.repository import UnitRepository
+from gongjian_shared.clock import SystemClock
+from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
+from gongjian_shared.migrations import upgrade
+from gongjian_shared.outbox import Outbox
+from gongjian_shared.settings import AuthSettings, BaseServiceSettings, DatabaseSettings
+from pydantic import BaseModel, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gongjian.services import SERVICES, ServiceEntry, service
+
+logger = logging.getLogger("gongjian")
+
+DEFAULT_STATE_DIR = Path("var")
+DATABASE_NAME = "gongjian"
+
+
+class PlatformKafka(BaseModel):
+    bootstrap: str | None = None
+    topic_prefix: str = "gongjian."
+
+
+class PlatformSettings(BaseSettings):
+    """Settings of the embedded default (`gongjian dev`); environment variables start with GONGJIAN_."""
+
+    model_config = SettingsConfigDict(env_prefix="GONGJIAN_", env_nested_delimiter="__", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    state_dir: Path = DEFAULT_STATE_DIR
+    host: str = "127.0.0.1"
+    port: int = 8000
+    postgres_port: int | None = None
+    database: DatabaseSettings | None = None
+    bus: Literal["embedded", "kafka"] = "embedded"
+    kafka: PlatformKafka = PlatformKafka()
+    auth: AuthSettings = AuthSettings()
+    admin_password: SecretStr | None = None
+
+
+def service_settings(
+    entry: ServiceEntry, database_url: str, platform: PlatformSettings, kafka_bootstrap: str | None
+) -> BaseServiceSettings:
+    """A service's settings: its own environment first, the platform's choices where it sets none."""
+    settings = entry.settings_class()
+    updates: dict[str, object] = {"environment": platform.environment}
+    if f"{entry.env_prefix}DATABASE__URL" not in os.environ:
+        updates["database"] = settings.database.model_copy(update={"url": SecretStr(database_url)})
+    if f"{entry.env_prefix}BUS__KIND" not in os.environ:
+        updates["bus"] = settings.bus.model_copy(update={"kind": platform.bus})
+    if kafka_bootstrap and f"{entry.env_prefix}KAFKA__BOOTSTRAP" not in os.environ:
+        updates["kafka"] = settings.kafka.model_copy(
+            update={"bootstrap": kafka_bootstrap, "topic_prefix": platform.kafka.topic_prefix}
+        )
+    if f"{entry.env_prefix}AUTH__SECRET" not in os.environ:
+        updates["auth"] = platform.auth
+    return entry.settings_class.model_validate(settings.model_dump() | updates)
+
+
+async def migrate(settings: dict[str, BaseServiceSettings]) -> None:
+    for entry in SERVICES:
+        url = settings[entry.name].database.url.get_secret_value()
+        await asyncio.to_thread(upgrade, entry.migrations, url)
+
+
+@dataclass
+class Bootstrap:
+    seeded: SeedResult | None = None
+    admin_password: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+async def seed_and_admin(
+    projects: BaseServiceSettings, admin_password: SecretStr | None, *, force_seed: bool
+) -> Bootstrap:
+    """Load the seed data when the registry is empty (or when asked), and make sure `admin` exists."""
+    engine = create_engine(projects.database)
+    result = Bootstrap()
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            outbox = Outbox(PROJECTS_BUS, service("projects-api").name, SystemClock())
+            if force_seed or await UnitRepository(session).count() == 0:
+                result.seeded = await seed(session, outbox)
+            password = admin_password.get_secret_value() if admin_password else secrets.token_urlsafe(12)
+            if await ensure_admin(UserRepository(session), password):
+                result.admin_password = None if admin_password else password
+    finally:
+        await engine.dispose()
+    return result
