@@ -13,7 +13,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from gongjian.infra.kafka import KAFKA_VERSION, KafkaBroker
+from gongjian.infra.kafka import KAFKA_VERSION, KafkaBroker, KafkaBrokerError
 
 pytestmark = pytest.mark.kafka
 
@@ -189,3 +189,12 @@ def test_context_manager_stops_the_broker_process(tmp_path: Path) -> None:
     assert not own.is_running()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_start_failure_raises_with_the_log_tail(tmp_path: Path) -> None:
+    broker = KafkaBroker(tmp_path, heap_mb=2)  # too small a heap for the JVM to boot
+    with pytest.raises(
+        KafkaBrokerError, match=r"(?s)exited with code 1 before it was ready.*initialization of VM"
+    ):
+        broker.start()
+    assert broker.pid is None

@@ -1,0 +1,62 @@
+"""Test session: one real PostgreSQL (embedded wheel) and, on first use, one real Kafka broker."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from gongjian.infra.kafka import KafkaBroker
+from support.platform import Platform, platform_settings, running_platform
+from support.servers import STARTED, PostgresForTests, start_kafka, start_postgres, worker_id
+
+
+@pytest.fixture(scope="session")
+def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("servers")
+
+
+@pytest.fixture(scope="session")
+def postgres(state_dir: Path) -> Iterator[PostgresForTests]:
+    pg = start_postgres(state_dir, worker_id())
+    yield pg
+    pg.server.stop()
+
+
+@pytest.fixture(scope="session")
+def kafka(state_dir: Path) -> Iterator[KafkaBroker]:
+    broker = start_kafka(state_dir)
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+def database_url(postgres: PostgresForTests) -> Iterator[str]:
+    url = postgres.fresh_database()
+    yield url
+    postgres.drop(url)
+
+
+@pytest.fixture
+async def platform(database_url: str) -> AsyncIterator[Platform]:
+    """The whole platform on the embedded bus, seeded, with the admin logged in."""
+    async with running_platform(platform_settings(database_url)) as running:
+        await running.login()
+        yield running
+
+
+@pytest.fixture
+async def kafka_platform(database_url: str, kafka: KafkaBroker) -> AsyncIterator[Platform]:
+    """The whole platform on the real Kafka broker, seeded, with the admin logged in."""
+    settings = platform_settings(database_url, bus="kafka", kafka_bootstrap=kafka.bootstrap_servers)
+    async with running_platform(settings) as running:
+        await running.login()
+        yield running
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if STARTED:
+        terminalreporter.section("real services started by this test session")
+        for name, what in STARTED.items():
+            terminalreporter.write_line(f"{name} {what}")

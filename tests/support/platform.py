@@ -1,0 +1,94 @@
+"""A running platform inside the test process: every service app with its lifespan, behind the gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from gongjian.gateway import Gateway
+from gongjian.platform import PlatformSettings, seed_and_admin, service_settings
+from gongjian.services import SERVICES
+from gongjian_shared.clock import Clock
+from gongjian_shared.service import ServiceContext
+from gongjian_shared.settings import BaseServiceSettings
+
+ADMIN_PASSWORD = "admin-test-password"
+
+
+@dataclass
+class Platform:
+    client: httpx.AsyncClient
+    gateway: Gateway
+    settings: dict[str, BaseServiceSettings]
+
+    def app(self, name: str) -> FastAPI:
+        return self.gateway.apps[name]
+
+    def context(self, name: str) -> ServiceContext:
+        context: ServiceContext = self.app(name).state.context
+        return context
+
+    async def token(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> str:
+        response = await self.client.post("/api/v1/auth/token", data={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        token: str = response.json()["access_token"]
+        return token
+
+    async def login(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> None:
+        self.client.headers["Authorization"] = f"Bearer {await self.token(username, password)}"
+
+
+def platform_settings(
+    database_url: str,
+    *,
+    bus: Literal["embedded", "kafka"] = "embedded",
+    kafka_bootstrap: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, BaseServiceSettings]:
+    platform = PlatformSettings(environment="test", bus=bus)
+    unique = uuid.uuid4().hex[:10]
+    settings = {}
+    for entry in SERVICES:
+        base = service_settings(entry, database_url, platform, kafka_bootstrap)
+        update: dict[str, Any] = {
+            "kafka": base.kafka.model_copy(update={"topic_prefix": f"t{unique}.", "group_prefix": f"t{unique}."}),
+            "bus": base.bus.model_copy(update={"poll_interval_seconds": 0.2, "retry_backoff_seconds": 0.05}),
+        }
+        update |= (overrides or {}).get(entry.name, {})
+        settings[entry.name] = base.model_copy(update=update)
+    return settings
+
+
+@asynccontextmanager
+async def running_platform(
+    settings: dict[str, BaseServiceSettings], *, clock: Clock | None = None, seed: bool = True
+) -> AsyncIterator[Platform]:
+    if seed:
+        await seed_and_admin(settings["projects-api"], SecretStr(ADMIN_PASSWORD), force_seed=False)
+    gateway = Gateway({entry.name: entry.create_app(settings[entry.name], clock) for entry in SERVICES})
+    own = gateway._own
+    async with own.router.lifespan_context(own):
+        transport = httpx.ASGITransport(app=gateway)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
+            yield Platform(client=client, gateway=gateway, settings=settings)
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool]], *, timeout: float = 30.0, interval: float = 0.05, what: str = ""
+) -> None:
+    """Wait, bounded, until `check` holds; fail naming what never happened."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await check():
+            return
+        await asyncio.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or check}")
