@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-
-from gongjian.infra.kafka import KafkaBroker
 from support.platform import Platform, platform_settings, running_platform
 from support.servers import STARTED, PostgresForTests, start_kafka, start_postgres, worker_id
 
+from gongjian.infra.kafka import KafkaBroker
+
 
 @pytest.fixture(scope="session")
-def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("servers")
+def state_dir() -> Iterator[Path]:
+    # Not under pytest's basetemp: another pytest run on this machine rotates those folders away.
+    path = Path(tempfile.mkdtemp(prefix="gongjian-test-servers-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -12,14 +12,14 @@ from typing import Any, Literal
 
 import httpx
 from fastapi import FastAPI
+from gongjian_shared.clock import Clock
+from gongjian_shared.service import ServiceContext
+from gongjian_shared.settings import BaseServiceSettings
 from pydantic import SecretStr
 
 from gongjian.gateway import Gateway
 from gongjian.platform import PlatformSettings, seed_and_admin, service_settings
 from gongjian.services import SERVICES
-from gongjian_shared.clock import Clock
-from gongjian_shared.service import ServiceContext
-from gongjian_shared.settings import BaseServiceSettings
 
 ADMIN_PASSWORD = "admin-test-password"
 
@@ -38,7 +38,9 @@ class Platform:
         return context
 
     async def token(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> str:
-        response = await self.client.post("/api/v1/auth/token", data={"username": username, "password": password})
+        response = await self.client.post(
+            "/api/v1/auth/token", data={"username": username, "password": password}
+        )
         assert response.status_code == 200, response.text
         token: str = response.json()["access_token"]
         return token
@@ -60,7 +62,9 @@ def platform_settings(
     for entry in SERVICES:
         base = service_settings(entry, database_url, platform, kafka_bootstrap)
         update: dict[str, Any] = {
-            "kafka": base.kafka.model_copy(update={"topic_prefix": f"t{unique}.", "group_prefix": f"t{unique}."}),
+            "kafka": base.kafka.model_copy(
+                update={"topic_prefix": f"t{unique}.", "group_prefix": f"t{unique}."}
+            ),
             "bus": base.bus.model_copy(update={"poll_interval_seconds": 0.2, "retry_backoff_seconds": 0.05}),
         }
         update |= (overrides or {}).get(entry.name, {})

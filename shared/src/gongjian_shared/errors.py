@@ -194,9 +194,11 @@ def pydantic_field_errors(raw_errors: Sequence[Any]) -> list[FieldError]:
         context = raw.get("ctx") or {}
         if "error" in context and rule == "value_error":
             zh = f"{zh}：{context['error']}"
-        translated.append(
-            FieldError(field=_field_path(raw.get("loc", ())), rule=rule, message=message, message_zh=zh)
-        )
+        loc = tuple(raw.get("loc", ()))
+        if rule == "json_invalid" and len(loc) == 2:  # ("body", character position)
+            message, zh = f"{message} at character {loc[1]}", f"{zh}（第 {loc[1]} 个字符）"
+            loc = loc[:1]
+        translated.append(FieldError(field=_field_path(loc), rule=rule, message=message, message_zh=zh))
     return translated
 
 

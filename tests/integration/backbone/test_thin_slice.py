@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from support.platform import Platform, eventually
 
 pytestmark = pytest.mark.asyncio
@@ -13,7 +12,9 @@ pytestmark = pytest.mark.asyncio
 
 async def drive_slice(platform: Platform) -> tuple[str, str]:
     client = platform.client
-    unit = await client.post("/api/v1/units", json={"name": "测试县", "kind": "county", "admin_code": "610999"})
+    unit = await client.post(
+        "/api/v1/units", json={"name": "测试县", "kind": "county", "admin_code": "610999"}
+    )
     assert unit.status_code == 201, unit.text
     unit_id = unit.json()["id"]
     project = await client.post(

@@ -1,0 +1,58 @@
+"""Event contracts: the checked-in JSON Schemas match the models, and the envelope rejects bad shapes."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from gongjian_shared.events import EventEnvelope, contracts, parse_payload
+from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.events.schemas import SCHEMA_DIR, render_schemas
+from pydantic import ValidationError
+
+
+def test_checked_in_schemas_match_the_models() -> None:
+    rendered = render_schemas()
+    on_disk = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in SCHEMA_DIR.glob("*.json")}
+    assert on_disk == rendered, "event schemas drifted: run `make schemas` and commit the result"
+
+
+def test_every_event_type_is_kebab_case_past_tense() -> None:
+    for event_type, _ in contracts():
+        assert event_type == event_type.lower() and "-" in event_type
+        last = event_type.rsplit("-", 1)[1]
+        assert last.endswith(("ed", "due", "closing", "upcoming", "schedule", "overdue")), event_type
+
+
+def test_envelope_round_trip_and_typed_payload() -> None:
+    payload = UnitUpdated(
+        unit_id=uuid.uuid4(),
+        name="汉滨区",
+        kind="county",
+        admin_code="610902",
+        parent_unit_id=None,
+        joint_meeting_member=True,
+    )
+    envelope = EventEnvelope.wrap(payload, producer="projects-api", key="k", occurred_at=datetime.now(UTC))
+    again = EventEnvelope.model_validate_json(envelope.to_json_bytes())
+    assert parse_payload(again) == payload
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"type": "UnitUpdated"}, {"occurred_at": "2019-01-01T00:00:00"}, {"version": 0}, {"extra": 1}],
+)
+def test_envelope_rejects_bad_shapes(change: dict[str, object]) -> None:
+    good = {
+        "event_id": str(uuid.uuid4()),
+        "type": "unit-updated",
+        "version": 1,
+        "occurred_at": "2019-01-01T00:00:00+08:00",
+        "producer": "projects-api",
+        "key": "k",
+        "payload": {},
+    }
+    with pytest.raises(ValidationError):
+        EventEnvelope.model_validate(good | change)
