@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from contextlib import ExitStack
+from types import FrameType
 
 import uvicorn
 
@@ -17,7 +19,14 @@ from gongjian.services import SERVICES
 logger = logging.getLogger("gongjian")
 
 
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def run_dev(platform: PlatformSettings) -> int:
+    # uvicorn re-raises SIGTERM after its graceful shutdown; turn it into SystemExit so the embedded
+    # servers below are stopped on the way out.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     with ExitStack() as stack:
         if platform.database is not None:
             database_url = platform.database.url.get_secret_value()

@@ -16,6 +16,7 @@ from gongjian_scoring.assessment import (
     FactsDocument,
     RuleSet,
     UnitResult,
+    UnitScore,
     compute_unit,
     load_builtin_rule_set,
     parse_facts,
@@ -96,11 +97,15 @@ def department_unit(name: str = "市发改委", **fields: Any) -> dict[str, Any]
     return unit
 
 
-def facts_dict(units: list[dict[str, Any]], rule_set: str = "2019-county", as_of: str = "2019-12-31") -> dict[str, Any]:
+def facts_dict(
+    units: list[dict[str, Any]], rule_set: str = "2019-county", as_of: str = "2019-12-31"
+) -> dict[str, Any]:
     return {"rule_set": rule_set, "year": 2019, "as_of": as_of, "units": units}
 
 
-def facts(units: list[dict[str, Any]], rule_set: str = "2019-county", as_of: str = "2019-12-31") -> FactsDocument:
+def facts(
+    units: list[dict[str, Any]], rule_set: str = "2019-county", as_of: str = "2019-12-31"
+) -> FactsDocument:
     """Through JSON text, as a real document arrives, so that amounts are exact decimals."""
     return parse_facts(json.dumps(facts_dict(units, rule_set, as_of), default=str, ensure_ascii=False))
 
@@ -125,13 +130,13 @@ def score(unit: dict[str, Any], rule_set: RuleSet | None = None, as_of: date = Y
     return compute_unit(rule_set, document.units[0], as_of)
 
 
-def points(result: UnitResult, item_id: str) -> Decimal:
+def points(result: UnitResult | UnitScore, item_id: str) -> Decimal:
     return result.points_of(item_id)
 
 
-def explanation(result: UnitResult, item_id: str) -> str:
-    return next(item.explanation for item in result.items if item.id == item_id)
+def explanation(result: UnitResult | UnitScore, item_id: str) -> str:
+    return result.item(item_id).explanation
 
 
-def applicable(result: UnitResult, item_id: str) -> bool:
-    return next(item.applicable for item in result.items if item.id == item_id)
+def applicable(result: UnitResult | UnitScore, item_id: str) -> bool:
+    return result.item(item_id).applicable
