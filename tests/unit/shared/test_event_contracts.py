@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 from gongjian_shared.events import EventEnvelope, contracts, parse_payload
 from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.events.registry import STREAM_PRODUCERS
 from gongjian_shared.events.schemas import SCHEMA_DIR, render_schemas
 from pydantic import ValidationError
 
@@ -19,11 +21,11 @@ def test_checked_in_schemas_match_the_models() -> None:
     assert on_disk == rendered, "event schemas drifted: run `make schemas` and commit the result"
 
 
-def test_every_event_type_is_kebab_case_past_tense() -> None:
-    for event_type, _ in contracts():
-        assert event_type == event_type.lower() and "-" in event_type
-        last = event_type.rsplit("-", 1)[1]
-        assert last.endswith(("ed", "due", "closing", "upcoming", "schedule", "overdue")), event_type
+def test_every_event_type_is_kebab_case_and_on_a_known_stream() -> None:
+    for (event_type, version), payload in contracts().items():
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)+", event_type), event_type
+        assert version >= 1
+        assert payload.stream in STREAM_PRODUCERS
 
 
 def test_envelope_round_trip_and_typed_payload() -> None:

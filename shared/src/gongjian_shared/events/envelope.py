@@ -17,7 +17,7 @@ class EventPayload(BaseModel):
     event_type: ClassVar[str]
     event_version: ClassVar[int] = 1
     stream: ClassVar[str]
-    description: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
 
 
 class EventEnvelope(BaseModel):

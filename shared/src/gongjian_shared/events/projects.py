@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar, Literal
 
@@ -35,7 +35,7 @@ class UnitContact(BaseModel):
 class UnitUpdated(EventPayload):
     event_type: ClassVar[str] = "unit-updated"
     stream: ClassVar[str] = "projects"
-    description: ClassVar[str] = "A unit was created or changed (单位信息变更); replicas keep their own copy."
+    summary: ClassVar[str] = "A unit was created or changed (单位信息变更); replicas keep their own copy."
 
     unit_id: uuid.UUID
     name: str
@@ -50,7 +50,7 @@ class UnitUpdated(EventPayload):
 class ProjectRegistered(EventPayload):
     event_type: ClassVar[str] = "project-registered"
     stream: ClassVar[str] = "projects"
-    description: ClassVar[str] = "A project entered the registry (项目入库)."
+    summary: ClassVar[str] = "A project entered the registry (项目入库)."
 
     project_id: uuid.UUID
     unit_id: uuid.UUID
@@ -69,7 +69,7 @@ class ProjectRegistered(EventPayload):
 class ProgressReported(EventPayload):
     event_type: ClassVar[str] = "progress-reported"
     stream: ClassVar[str] = "projects"
-    description: ClassVar[str] = "A monthly progress report was accepted (月度进度上报); figures in 万元."
+    summary: ClassVar[str] = "A monthly progress report was accepted (月度进度上报); figures in 万元."
 
     report_id: uuid.UUID
     project_id: uuid.UUID
@@ -83,3 +83,189 @@ class ProgressReported(EventPayload):
     image_progress_percent: Decimal
     late: bool
     amendment: bool = False
+
+
+@contract
+class ProjectUpdated(EventPayload):
+    event_type: ClassVar[str] = "project-updated"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = "A project's plan data changed (项目信息变更); carries the full current state."
+
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    year: int
+    kind: ProjectKind
+    name: str
+    code: str | None
+    plan_category: PlanCategory | None
+    total_investment_10k: Decimal
+    planned_investment_10k: Decimal
+    planned_start: date | None
+    planned_completion: date | None
+    status: str
+    provincial_key: bool = False
+    leader_ids: tuple[uuid.UUID, ...] = ()
+
+
+@contract
+class ProgressReportLate(EventPayload):
+    event_type: ClassVar[str] = "progress-report-late"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = "A monthly report came in after its window closed (逾期上报)."
+
+    report_id: uuid.UUID
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    year: int
+    month: int
+    window_closed_at: datetime
+
+
+@contract
+class ProgressReportReturned(EventPayload):
+    event_type: ClassVar[str] = "progress-report-returned"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = "A reviewer or the office returned a monthly report (退回), with the reason."
+
+    report_id: uuid.UUID
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    year: int
+    month: int
+    reason: str
+    returned_by_role: str
+
+
+class UnitOwing(BaseModel):
+    """A unit that still owes something, with the people to remind (so the notifier needs nothing else)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    unit_id: uuid.UUID
+    unit_name: str
+    liaisons: tuple[UnitContact, ...] = ()
+    project_ids: tuple[uuid.UUID, ...] = ()
+
+
+@contract
+class ProgressReportDue(EventPayload):
+    event_type: ClassVar[str] = "progress-report-due"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = "A reporting window closes soon; names the projects not yet reported (催报)."
+
+    year: int
+    month: int
+    window_closes_at: datetime
+    units: tuple[UnitOwing, ...]
+
+
+@contract
+class ProjectStarted(EventPayload):
+    event_type: ClassVar[str] = "project-started"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = "The office recognised a project's start (开工认定)."
+
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    year: int
+    started_on: date
+    recognised_on: date
+
+
+@contract
+class ProjectCompleted(EventPayload):
+    event_type: ClassVar[str] = "project-completed"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = "The office recognised a project's completion (竣工认定)."
+
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    year: int
+    completed_on: date
+    recognised_on: date
+
+
+@contract
+class ProjectRemovedFromPlan(EventPayload):
+    event_type: ClassVar[str] = "project-removed-from-plan"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = "A project was taken off the year's plan (调出计划), with reason and approver."
+
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    year: int
+    removed_on: date
+    reason: str
+    approved_by: str
+
+
+@contract
+class PrephaseProcedureUpdated(EventPayload):
+    event_type: ClassVar[str] = "prephase-procedure-updated"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = "A pre-phase procedure changed (前期手续); says whether the year's task is done."
+
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    year: int
+    procedure: str
+    status: str
+    actual_date: date | None
+    prephase_done: bool
+
+
+PlanningDepth = Literal["none", "proposal", "feasibility"]
+
+
+@contract
+class PlannedProjectUpdated(EventPayload):
+    event_type: ClassVar[str] = "planned-project-updated"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = "A planned project (策划包装项目) was created or changed."
+
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    year: int
+    total_investment_10k: Decimal
+    depth: PlanningDepth
+    in_prephase_plan_and_filed: bool
+    proposed_for_next_year: bool
+
+
+ObstacleCategory = Literal[
+    "approvals", "land-and-demolition", "construction", "financing", "business-environment", "hiring", "other"
+]
+
+
+@contract
+class ObstacleEscalated(EventPayload):
+    event_type: ClassVar[str] = "obstacle-escalated"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = "An obstacle of the push ledger (攻坚台帐) goes to the joint meeting as a topic."
+
+    obstacle_id: uuid.UUID
+    project_id: uuid.UUID
+    project_name: str
+    unit_id: uuid.UUID
+    category: ObstacleCategory
+    description: str
+    proposed_solution: str | None
+    responsible_unit_id: uuid.UUID | None
+
+
+@contract
+class ProjectBehindSchedule(EventPayload):
+    event_type: ClassVar[str] = "project-behind-schedule"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = "A key project turned red against the time-schedule benchmark (预警)."
+
+    project_id: uuid.UUID
+    project_name: str
+    unit_id: uuid.UUID
+    year: int
+    month: int
+    completion_share_percent: Decimal
+    benchmark_percent: Decimal
+    colour: Literal["red", "yellow", "green"]
+    reason: str
+    leader_ids: tuple[uuid.UUID, ...] = ()

@@ -17,7 +17,7 @@ def render_schemas() -> dict[str, dict[str, Any]]:
     for (event_type, version), payload in sorted(contracts().items()):
         schema = payload.model_json_schema()
         schema["title"] = f"{event_type} v{version}"
-        schema["description"] = payload.description
+        schema["description"] = payload.summary
         schema["x-stream"] = payload.stream
         schema["x-topic"] = topic_name("<prefix>", payload.stream)
         rendered[f"{event_type}.v{version}.json"] = schema

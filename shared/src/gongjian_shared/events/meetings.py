@@ -1,0 +1,3 @@
+"""Events of the meetings service."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Events of the notifier service."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Events of the scoring service."""
+
+from __future__ import annotations
