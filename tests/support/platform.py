@@ -14,7 +14,7 @@ import httpx
 from fastapi import FastAPI
 from gongjian_shared.clock import Clock
 from gongjian_shared.service import ServiceContext
-from gongjian_shared.settings import BaseServiceSettings
+from gongjian_shared.settings import AuthSettings, BaseServiceSettings
 from pydantic import SecretStr
 
 from gongjian.gateway import Gateway
@@ -22,6 +22,7 @@ from gongjian.platform import PlatformSettings, seed_and_admin, service_settings
 from gongjian.services import SERVICES
 
 ADMIN_PASSWORD = "admin-test-password"
+TEST_AUTH = AuthSettings(secret=SecretStr("test-secret-" + "0123456789abcdef" * 3))
 
 
 @dataclass
@@ -56,7 +57,7 @@ def platform_settings(
     kafka_bootstrap: str | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> dict[str, BaseServiceSettings]:
-    platform = PlatformSettings(environment="test", bus=bus)
+    platform = PlatformSettings(environment="test", bus=bus, auth=TEST_AUTH)
     unique = uuid.uuid4().hex[:10]
     settings = {}
     for entry in SERVICES:

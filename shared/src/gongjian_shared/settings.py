@@ -62,7 +62,7 @@ class BaseServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> BaseServiceSettings:
-        if self.environment == "production" and (
+        if self.environment != "development" and (
             self.auth.secret.get_secret_value() == DEVELOPMENT_AUTH_SECRET
             or len(self.auth.secret.get_secret_value()) < 32
         ):

@@ -11,6 +11,7 @@ import pytest
 from gongjian_scoring.app import create_app
 from gongjian_scoring.settings import ScoringSettings
 from pydantic import SecretStr
+from support.platform import TEST_AUTH
 
 pytestmark = pytest.mark.asyncio
 
@@ -23,7 +24,7 @@ def closed_port() -> int:
 
 
 async def test_database_unreachable_at_start(caplog: pytest.LogCaptureFixture) -> None:
-    settings = ScoringSettings(environment="test")
+    settings = ScoringSettings(environment="test", auth=TEST_AUTH)
     settings = settings.model_copy(
         update={
             "database": settings.database.model_copy(
@@ -55,7 +56,7 @@ async def test_database_unreachable_at_start(caplog: pytest.LogCaptureFixture) -
 
 @pytest.mark.usefixtures("postgres")
 async def test_broker_unreachable_at_start(database_url: str, caplog: pytest.LogCaptureFixture) -> None:
-    settings = ScoringSettings(environment="test")
+    settings = ScoringSettings(environment="test", auth=TEST_AUTH)
     settings = settings.model_copy(
         update={
             "database": settings.database.model_copy(update={"url": SecretStr(database_url)}),

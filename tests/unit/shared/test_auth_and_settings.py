@@ -45,6 +45,8 @@ def test_passwords_are_argon2_hashes() -> None:
 def test_default_secret_is_refused_outside_development() -> None:
     with pytest.raises(ValidationError, match="AUTH__SECRET"):
         BaseServiceSettings(environment="production")
+    with pytest.raises(ValidationError, match="AUTH__SECRET"):
+        BaseServiceSettings(environment="test", auth=AuthSettings(secret=SecretStr("short")))
     BaseServiceSettings(environment="production", auth=AuthSettings(secret=SecretStr("k" * 40)))
     BaseServiceSettings(environment="development")
 
