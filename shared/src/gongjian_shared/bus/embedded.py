@@ -82,16 +82,7 @@ class EmbeddedConsumerRunner:
         types = list(self.subscription.handlers)
         retry_after: float | None = None
         async with unit_of_work(self._sessionmaker) as session:
-            await session.execute(
-                insert(positions).values(group_id=group, source=source).on_conflict_do_nothing()
-            )
-            claimed = (
-                await session.execute(
-                    positions.select()
-                    .where(positions.c.group_id == group, positions.c.source == source)
-                    .with_for_update(skip_locked=True)
-                )
-            ).first()
+            claimed = await self._claim_position(session, source)
             if claimed is None:  # another replica of this group is reading this log right now
                 return False
             rows = (
@@ -126,6 +117,21 @@ class EmbeddedConsumerRunner:
             await asyncio.sleep(retry_after)
             return True
         return len(rows) == self._settings.batch_size
+
+    async def _claim_position(self, session: AsyncSession, source: str) -> Any:
+        positions = self._tables.positions
+        where = (positions.c.group_id == self.subscription.group_id, positions.c.source == source)
+        claim = positions.select().where(*where).with_for_update(skip_locked=True)
+        claimed = (await session.execute(claim)).first()
+        if claimed is None and (await session.execute(positions.select().where(*where))).first() is None:
+            # first read of this log by this group: create its position (once, not on every poll)
+            await session.execute(
+                insert(positions)
+                .values(group_id=self.subscription.group_id, source=source)
+                .on_conflict_do_nothing()
+            )
+            claimed = (await session.execute(claim)).first()
+        return claimed
 
     async def _apply_one(self, session: AsyncSession, raw: dict[str, Any]) -> bool:
         """Apply in a savepoint; False to stop the batch here and retry this event later."""
