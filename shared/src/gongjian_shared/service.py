@@ -6,7 +6,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ from gongjian_shared.db import create_engine, create_sessionmaker
 from gongjian_shared.errors import install_problem_handlers
 from gongjian_shared.outbox import Outbox, correlation_id_var
 from gongjian_shared.settings import BaseServiceSettings
+from gongjian_shared.tasks import bounded, cancel_and_wait
 
 logger = logging.getLogger("gongjian")
 
@@ -125,17 +126,16 @@ def build_service_app(
                 spec.name,
             )
         await context.bus.start()
-        background = [asyncio.create_task(factory()) for factory in spec.background(context)]
+        background = [
+            asyncio.create_task(factory(), name=f"{spec.name}:{getattr(factory, '__name__', 'background')}")
+            for factory in spec.background(context)
+        ]
         try:
             yield
         finally:
-            for task in background:
-                task.cancel()
-            for task in background:
-                with suppress(BaseException):
-                    await task
+            await cancel_and_wait(background)
             await context.bus.stop()
-            await engine.dispose()
+            await bounded(engine.dispose(), f"{spec.name}: closing the database pool")
 
     app = FastAPI(
         title=spec.title,

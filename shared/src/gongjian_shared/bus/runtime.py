@@ -16,6 +16,7 @@ from gongjian_shared.bus.kafka import KafkaConsumerRunner, OutboxRelay
 from gongjian_shared.bus.listener import OutboxListener
 from gongjian_shared.bus.tables import BusTables
 from gongjian_shared.settings import BaseServiceSettings
+from gongjian_shared.tasks import bounded, cancel_and_wait
 
 logger = logging.getLogger("gongjian.bus")
 
@@ -62,13 +63,9 @@ class BusRuntime:
             )
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_and_wait(self._tasks)
         self._tasks.clear()
-        await self._listener.stop()
+        await bounded(self._listener.stop(), "the outbox listener")
 
     async def broker_reachable(self) -> bool:
         if self._settings.bus.kind != "kafka":
