@@ -10,18 +10,33 @@ from gongjian_shared.bus.consumer import Subscription
 from gongjian_shared.clock import Clock
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
-from gongjian_meetings.members.handlers import HANDLERS as MEMBER_HANDLERS
+from gongjian_meetings.agendas.router import router as agendas_router
+from gongjian_meetings.bodies.handlers import HANDLERS as BODY_HANDLERS
+from gongjian_meetings.bodies.router import router as bodies_router
+from gongjian_meetings.deadlines.scheduled import background
+from gongjian_meetings.meetings.router import router as meetings_router
+from gongjian_meetings.meetings.router import series_router
 from gongjian_meetings.members.router import router as members_router
 from gongjian_meetings.models import BUS, SCHEMA, Base
+from gongjian_meetings.records.router import router as records_router
+from gongjian_meetings.resolutions.router import meeting_resolutions
+from gongjian_meetings.resolutions.router import router as resolutions_router
 from gongjian_meetings.settings import MeetingsSettings
+from gongjian_meetings.topics.handlers import HANDLERS as TOPIC_HANDLERS
+from gongjian_meetings.topics.router import meeting_topics
+from gongjian_meetings.topics.router import router as topics_router
 
 SERVICE_NAME = "meetings-api"
 MIGRATIONS = Path(__file__).parent / "migrations"
-PUBLIC_PREFIXES = ("/api/v1/meetings",)
+PUBLIC_PREFIXES = ("/api/v1/meetings", "/api/v1/meeting-bodies", "/api/v1/topics", "/api/v1/resolutions")
 
 
 def subscriptions(_: ServiceContext) -> Sequence[Subscription]:
-    return [Subscription(group_id=f"{SERVICE_NAME}.members", handlers=MEMBER_HANDLERS)]
+    return [
+        # the group id of the replica stays what it was, so its position in the log is kept
+        Subscription(group_id=f"{SERVICE_NAME}.members", handlers=BODY_HANDLERS),
+        Subscription(group_id=f"{SERVICE_NAME}.topics", handlers=TOPIC_HANDLERS),
+    ]
 
 
 SPEC = ServiceSpec(
@@ -32,8 +47,20 @@ SPEC = ServiceSpec(
     metadata=Base.metadata,
     tables=BUS,
     public_prefixes=PUBLIC_PREFIXES,
-    routers=(members_router,),
+    routers=(
+        members_router,
+        bodies_router,
+        series_router,
+        meetings_router,
+        meeting_topics,
+        topics_router,
+        agendas_router,
+        records_router,
+        meeting_resolutions,
+        resolutions_router,
+    ),
     subscriptions=subscriptions,
+    background=background,
 )
 
 

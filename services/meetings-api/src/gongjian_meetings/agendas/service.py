@@ -1,0 +1,251 @@
+"""Agenda review and circulation (议程审定与印发): office submits by D-7, convener decides, circulated at D-3."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from gongjian_shared.auth import Principal, Role
+from gongjian_shared.clock import Clock
+from gongjian_shared.events.meetings import AgendaApproved, AgendaCirculated, AgendaReturned
+from gongjian_shared.outbox import Outbox
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_meetings.agendas.errors import AgendaNotCirculated, NotTheConvener
+from gongjian_meetings.agendas.repository import AgendaRepository
+from gongjian_meetings.agendas.schemas import AgendaItem, AgendaOut, ProjectFigures
+from gongjian_meetings.audit.service import record
+from gongjian_meetings.bodies.service import get_body, members, office_of
+from gongjian_meetings.meetings.errors import InvalidTransition
+from gongjian_meetings.meetings.service import get_meeting, meeting_ref, move
+from gongjian_meetings.members.repository import ReplicaRepository
+from gongjian_meetings.members.service import owing
+from gongjian_meetings.models import Agenda, Meeting, MeetingBody, Topic
+from gongjian_meetings.topics.repository import SuggestionRepository, TopicRepository
+from gongjian_meetings.topics.schemas import CATEGORY_ZH
+
+CIRCULATED_STATES = ("circulated", "held", "minutes_published", "closed")
+
+
+def agenda_path(meeting_id: uuid.UUID) -> str:
+    return f"/api/v1/meetings/{meeting_id}/agenda"
+
+
+def document_path(meeting_id: uuid.UUID) -> str:
+    return f"/api/v1/meetings/{meeting_id}/agenda.docx"
+
+
+def ensure_convener(principal: Principal, body: MeetingBody) -> None:
+    named = body.convener_user_id is None or body.convener_user_id == principal.user_id
+    if not (principal.has(Role.CONVENER) and named):
+        raise NotTheConvener(f"{principal.username} is not the convener of {body.name}.")
+
+
+async def _agenda_topics(session: AsyncSession, meeting: Meeting, agenda: Agenda | None) -> Sequence[Topic]:
+    """A submitted agenda is a snapshot; while drafting it is the meeting's live list of topics."""
+    if agenda is not None and agenda.status in ("submitted", "approved", "circulated"):
+        return await TopicRepository(session).many(agenda.topic_ids)
+    return await TopicRepository(session).for_meeting(meeting.id, statuses=("submitted",))
+
+
+async def view(session: AsyncSession, principal: Principal, meeting_id: uuid.UUID) -> AgendaOut:
+    meeting = await get_meeting(session, meeting_id)
+    if not (principal.is_office or principal.has(Role.CONVENER)) and meeting.state not in CIRCULATED_STATES:
+        raise AgendaNotCirculated(f"The meeting is {meeting.state}.")
+    body = await get_body(session, meeting.body_id)
+    agenda = await AgendaRepository(session).get(meeting.id)
+    topics = await _agenda_topics(session, meeting, agenda)
+    figures = await SuggestionRepository(session).latest_for_projects(
+        {p for t in topics for p in t.project_ids}
+    )
+    items = [
+        AgendaItem(
+            position=index,
+            topic_id=topic.id,
+            unit_id=topic.unit_id,
+            unit_name=topic.unit_name,
+            category=topic.category,
+            category_zh=CATEGORY_ZH.get(topic.category, topic.category),
+            title=topic.title,
+            description=topic.description,
+            proposed_solution=topic.proposed_solution,
+            project_ids=list(topic.project_ids),
+            late=topic.late,
+            figures=[
+                ProjectFigures.model_validate(figures[p], from_attributes=True)
+                for p in topic.project_ids
+                if p in figures
+            ],
+        )
+        for index, topic in enumerate(topics, start=1)
+    ]
+    return AgendaOut(
+        meeting_id=meeting.id,
+        body_name=body.name,
+        title=meeting.title,
+        held_on=meeting.held_on,
+        location=meeting.location,
+        meeting_state=meeting.state,
+        version=agenda.version if agenda else 0,
+        status=agenda.status if agenda else "draft",
+        office_notes=agenda.office_notes if agenda else None,
+        comments=agenda.comments if agenda else None,
+        submitted_at=agenda.submitted_at if agenda else None,
+        decided_at=agenda.decided_at if agenda else None,
+        circulated_at=agenda.circulated_at if agenda else None,
+        items=items,
+    )
+
+
+async def submit(
+    session: AsyncSession, clock: Clock, principal: Principal, meeting_id: uuid.UUID, office_notes: str | None
+) -> Meeting:
+    meeting = await get_meeting(session, meeting_id, for_update=True)
+    now = clock.now()
+    move(meeting, "awaiting_approval", "submit the agenda", now)
+    agenda = await AgendaRepository(session).get_or_add(meeting.id)
+    topics = await TopicRepository(session).for_meeting(meeting.id, statuses=("submitted",))
+    agenda.topic_ids = [topic.id for topic in topics]
+    agenda.version += 1
+    agenda.status, agenda.office_notes, agenda.comments = "submitted", office_notes, None
+    agenda.submitted_by, agenda.submitted_at = principal.user_id, now
+    record(
+        session,
+        clock,
+        principal,
+        "agenda-submitted",
+        subject_kind="agenda",
+        subject_id=meeting.id,
+        meeting_id=meeting.id,
+        detail={"version": agenda.version, "topics": len(topics)},
+    )
+    return meeting
+
+
+async def approve(
+    session: AsyncSession, outbox: Outbox, clock: Clock, principal: Principal, meeting_id: uuid.UUID
+) -> Meeting:
+    meeting = await get_meeting(session, meeting_id, for_update=True)
+    body = await get_body(session, meeting.body_id)
+    ensure_convener(principal, body)
+    now = clock.now()
+    move(meeting, "approved", "approve the agenda", now)
+    agenda = await AgendaRepository(session).get_or_add(meeting.id)
+    agenda.status, agenda.decided_by, agenda.decided_at = "approved", principal.user_id, now
+    await outbox.publish(
+        session,
+        AgendaApproved(
+            meeting=meeting_ref(meeting, body),
+            agenda_version=agenda.version,
+            topic_ids=tuple(agenda.topic_ids),
+            approved_by=principal.user_id,
+            office=await office_of(session, body),
+        ),
+        key=str(meeting.id),
+    )
+    record(
+        session,
+        clock,
+        principal,
+        "agenda-approved",
+        subject_kind="agenda",
+        subject_id=meeting.id,
+        meeting_id=meeting.id,
+        detail={"version": agenda.version},
+    )
+    return meeting
+
+
+async def return_agenda(
+    session: AsyncSession,
+    outbox: Outbox,
+    clock: Clock,
+    principal: Principal,
+    meeting_id: uuid.UUID,
+    comments: str,
+) -> Meeting:
+    meeting = await get_meeting(session, meeting_id, for_update=True)
+    body = await get_body(session, meeting.body_id)
+    ensure_convener(principal, body)
+    now = clock.now()
+    if meeting.state != "awaiting_approval":
+        raise InvalidTransition(meeting.state, "return the agenda")
+    move(meeting, "drafting_agenda", "return the agenda", now)
+    agenda = await AgendaRepository(session).get_or_add(meeting.id)
+    agenda.status, agenda.comments, agenda.decided_by, agenda.decided_at = (
+        "returned",
+        comments,
+        principal.user_id,
+        now,
+    )
+    await outbox.publish(
+        session,
+        AgendaReturned(
+            meeting=meeting_ref(meeting, body),
+            agenda_version=agenda.version,
+            comments=comments,
+            returned_by=principal.user_id,
+            office=await office_of(session, body),
+        ),
+        key=str(meeting.id),
+    )
+    record(
+        session,
+        clock,
+        principal,
+        "agenda-returned",
+        subject_kind="agenda",
+        subject_id=meeting.id,
+        meeting_id=meeting.id,
+        detail={"version": agenda.version, "comments": comments},
+    )
+    return meeting
+
+
+async def circulate(
+    session: AsyncSession,
+    outbox: Outbox,
+    clock: Clock,
+    actor: Principal | None,
+    meeting: Meeting,
+    body: MeetingBody,
+) -> None:
+    """To every member unit and every unit whose topic is on the agenda (the departments concerned)."""
+    now = clock.now()
+    move(meeting, "circulated", "circulate the agenda", now)
+    agenda = await AgendaRepository(session).get_or_add(meeting.id)
+    agenda.status, agenda.circulated_at = "circulated", now
+    topics = await TopicRepository(session).many(agenda.topic_ids)
+    recipients = list(await members(session, body))
+    known = {row["unit_id"] for row in recipients}
+    recipients += await ReplicaRepository(session).many(t.unit_id for t in topics if t.unit_id not in known)
+    await outbox.publish(
+        session,
+        AgendaCirculated(
+            meeting=meeting_ref(meeting, body),
+            agenda_version=agenda.version,
+            topic_ids=tuple(agenda.topic_ids),
+            agenda_path=agenda_path(meeting.id),
+            document_path=document_path(meeting.id),
+            units=tuple(owing(row) for row in recipients),
+        ),
+        key=str(meeting.id),
+    )
+    record(
+        session,
+        clock,
+        actor,
+        "agenda-circulated",
+        subject_kind="agenda",
+        subject_id=meeting.id,
+        meeting_id=meeting.id,
+        detail={"version": agenda.version, "units": len(recipients)},
+    )
+
+
+async def circulate_now(
+    session: AsyncSession, outbox: Outbox, clock: Clock, principal: Principal, meeting_id: uuid.UUID
+) -> Meeting:
+    meeting = await get_meeting(session, meeting_id, for_update=True)
+    await circulate(session, outbox, clock, principal, meeting, await get_body(session, meeting.body_id))
+    return meeting

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ActionOut(BaseModel):
+    """One recorded step (操作记录): what, on what, by whom (or the scheduler), when."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    action: str
+    subject_kind: str
+    subject_id: uuid.UUID
+    actor_id: uuid.UUID | None
+    actor_name: str
+    actor_roles: list[str]
+    at: datetime
+    detail: dict[str, Any]

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_meetings.models import MeetingBody
+
+
+class BodyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, body_id: uuid.UUID, *, for_update: bool = False) -> MeetingBody | None:
+        query = select(MeetingBody).where(MeetingBody.id == body_id)
+        if for_update:
+            query = query.with_for_update()
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def many(self, body_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, MeetingBody]:
+        rows = await self._session.execute(select(MeetingBody).where(MeetingBody.id.in_(body_ids)))
+        return {body.id: body for body in rows.scalars()}
+
+    async def city(self) -> MeetingBody | None:
+        query = select(MeetingBody).where(MeetingBody.level == "city")
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def list(self) -> Sequence[MeetingBody]:
+        query = select(MeetingBody).order_by(MeetingBody.level, MeetingBody.name)
+        return (await self._session.execute(query)).scalars().all()
+
+    async def ensure(self, *, level: str, unit_id: uuid.UUID | None, name: str) -> None:
+        """Create the body if missing; concurrent consumers may race, so the database decides."""
+        statement = insert(MeetingBody).values(
+            id=uuid.uuid4(),
+            level=level,
+            unit_id=unit_id,
+            name=name,
+            series_active=False,
+            series_interval_months=2,
+            series_first_month=1,
+            series_week=2,
+            series_weekday=3,
+            series_horizon_months=6,
+            topic_days=10,
+            agenda_days=7,
+            circulation_days=3,
+            reminder_hour=9,
+            skip_holidays=False,
+            overdue_every_days=3,
+            revision=1,
+        )
+        await self._session.execute(statement.on_conflict_do_nothing())
+
+    async def flush(self) -> None:
+        await self._session.flush()

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class ConvenerIn(BaseModel):
+    """The convener (召集人) who approves the agenda; where the notifier reaches them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=200)
+    im_id: str | None = Field(default=None, max_length=200)
+
+
+class BodyUpdate(BaseModel):
+    """Settings of a meeting body: convener, office, the series (e.g. 2nd Thursday of odd months), windows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    convener: ConvenerIn | None = None
+    convener_user_id: uuid.UUID | None = None
+    office_unit_id: uuid.UUID | None = None
+    series_active: bool | None = Field(
+        default=None, description="Generate the regular series ahead, automatically (定期会议自动排期)"
+    )
+    series_interval_months: int | None = Field(default=None, ge=1, le=12)
+    series_first_month: int | None = Field(default=None, ge=1, le=12)
+    series_week: int | None = Field(default=None, ge=1, le=5, description="5 = the last one of the month")
+    series_weekday: int | None = Field(default=None, ge=0, le=6, description="Monday = 0 … Sunday = 6")
+    series_horizon_months: int | None = Field(default=None, ge=1, le=24)
+    topic_days: int | None = Field(default=None, ge=3, le=60)
+    agenda_days: int | None = Field(default=None, ge=2, le=59)
+    circulation_days: int | None = Field(default=None, ge=1, le=58)
+    reminder_hour: int | None = Field(default=None, ge=0, le=23)
+    skip_holidays: bool | None = Field(
+        default=None,
+        description="Reminders and escalations skip public holidays (节假日顺延) and follow 调休",
+    )
+    overdue_every_days: int | None = Field(default=None, ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _something(self) -> BodyUpdate:
+        if not self.model_fields_set:
+            raise ValueError("give at least one setting to change")
+        return self
+
+
+class ConvenerOut(BaseModel):
+    person_id: uuid.UUID
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    im_id: str | None = None
+
+
+class BodyOut(BaseModel):
+    """A joint meeting body (联席会议): the city's, or a county's or zone's own."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    level: Literal["city", "county", "zone"]
+    unit_id: uuid.UUID | None
+    name: str
+    convener: ConvenerOut | None
+    convener_user_id: uuid.UUID | None
+    office_unit_id: uuid.UUID | None
+    series_active: bool
+    series_interval_months: int
+    series_first_month: int
+    series_week: int
+    series_weekday: int
+    series_horizon_months: int
+    topic_days: int
+    agenda_days: int
+    circulation_days: int
+    reminder_hour: int
+    skip_holidays: bool
+    overdue_every_days: int
+    revision: int
+
+
+class BodyMemberOut(BaseModel):
+    unit_id: uuid.UUID
+    name: str
+    kind: str
+    liaisons: list[str] | None = None

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_meetings.models import Deadline
+
+DEADLINES: Table = Deadline.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class DueDeadline:
+    """A claimed row, as plain values: it stays readable even if the firing's savepoint rolls back."""
+
+    id: int
+    kind: str
+    meeting_id: uuid.UUID
+    subject_id: uuid.UUID
+    generation: int
+    sequence: int
+    due_at: datetime
+    attempts: int
+
+
+class DeadlineRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert planned rows; a row planned twice (same kind, subject, generation, sequence) is kept once."""
+        if rows:
+            await self._session.execute(insert(DEADLINES).values(list(rows)).on_conflict_do_nothing())
+
+    async def cancel_pending(self, subject_id: uuid.UUID, now: datetime) -> None:
+        await self._session.execute(
+            update(DEADLINES)
+            .where(
+                DEADLINES.c.subject_id == subject_id,
+                DEADLINES.c.fired_at.is_(None),
+                DEADLINES.c.cancelled_at.is_(None),
+            )
+            .values(cancelled_at=now)
+        )
+
+    async def claim_due(self, now: datetime, limit: int) -> list[DueDeadline]:
+        """Lock up to `limit` due rows; rows another scheduler holds are skipped, never waited for."""
+        query = (
+            select(
+                DEADLINES.c.id,
+                DEADLINES.c.kind,
+                DEADLINES.c.meeting_id,
+                DEADLINES.c.subject_id,
+                DEADLINES.c.generation,
+                DEADLINES.c.sequence,
+                DEADLINES.c.due_at,
+                DEADLINES.c.attempts,
+            )
+            .where(
+                DEADLINES.c.fired_at.is_(None),
+                DEADLINES.c.cancelled_at.is_(None),
+                DEADLINES.c.due_at <= now,
+            )
+            .order_by(DEADLINES.c.due_at, DEADLINES.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [DueDeadline(**row._mapping) for row in await self._session.execute(query)]
+
+    async def stamp(self, outcomes: dict[int, str], now: datetime) -> None:
+        for outcome in set(outcomes.values()):
+            ids = [row_id for row_id, value in outcomes.items() if value == outcome]
+            await self._session.execute(
+                update(DEADLINES).where(DEADLINES.c.id.in_(ids)).values(fired_at=now, outcome=outcome)
+            )
+
+    async def record_failure(self, row_id: int, error: str, *, give_up_at: datetime | None) -> None:
+        values: dict[str, Any] = {"attempts": DEADLINES.c.attempts + 1, "last_error": error}
+        if give_up_at is not None:
+            values |= {"fired_at": give_up_at, "outcome": "failed"}
+        await self._session.execute(update(DEADLINES).where(DEADLINES.c.id == row_id).values(**values))
+
+    async def for_meeting(self, meeting_id: uuid.UUID) -> Sequence[Deadline]:
+        query = (
+            select(Deadline).where(Deadline.meeting_id == meeting_id).order_by(Deadline.due_at, Deadline.id)
+        )
+        return (await self._session.execute(query)).scalars().all()

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_meetings.models import Meeting
+
+
+class MeetingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, meeting_id: uuid.UUID, *, for_update: bool = False) -> Meeting | None:
+        query = select(Meeting).where(Meeting.id == meeting_id)
+        if for_update:
+            query = query.with_for_update()
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def many(
+        self, meeting_ids: Iterable[uuid.UUID], *, lock_skipping: bool = False
+    ) -> dict[uuid.UUID, Meeting]:
+        """Meetings by id; with `lock_skipping`, only those no other transaction holds, locked."""
+        query = select(Meeting).where(Meeting.id.in_(list(meeting_ids)))
+        if lock_skipping:
+            query = query.order_by(Meeting.id).with_for_update(skip_locked=True)
+        return {meeting.id: meeting for meeting in (await self._session.execute(query)).scalars()}
+
+    async def list(
+        self, *, body_id: uuid.UUID | None, state: str | None, held_from: date | None, held_to: date | None
+    ) -> Sequence[Meeting]:
+        query = select(Meeting).order_by(Meeting.held_on, Meeting.created_at)
+        if body_id is not None:
+            query = query.where(Meeting.body_id == body_id)
+        if state is not None:
+            query = query.where(Meeting.state == state)
+        if held_from is not None:
+            query = query.where(Meeting.held_on >= held_from)
+        if held_to is not None:
+            query = query.where(Meeting.held_on <= held_to)
+        return (await self._session.execute(query)).scalars().all()
+
+    async def series_keys(self, body_id: uuid.UUID) -> set[str]:
+        query = select(Meeting.series_key).where(Meeting.body_id == body_id, Meeting.series_key.is_not(None))
+        return {str(key) for key in (await self._session.execute(query)).scalars()}
+
+    async def next_open(self, body_id: uuid.UUID, states: Sequence[str]) -> Meeting | None:
+        query = (
+            select(Meeting)
+            .where(Meeting.body_id == body_id, Meeting.state.in_(states))
+            .order_by(Meeting.held_on)
+            .limit(1)
+        )
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def count_in_year(self, body_id: uuid.UUID, year: int) -> int:
+        query = select(func.count()).where(
+            Meeting.body_id == body_id,
+            Meeting.held_on >= date(year, 1, 1),
+            Meeting.held_on <= date(year, 12, 31),
+        )
+        return int(await self._session.scalar(query) or 0)
+
+    def add(self, meeting: Meeting) -> None:
+        self._session.add(meeting)
+
+    async def flush(self) -> None:
+        await self._session.flush()

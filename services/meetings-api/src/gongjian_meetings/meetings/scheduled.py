@@ -1,0 +1,180 @@
+"""Meeting deadlines: topics closing (in 3 days, in 1 day), closed; agenda review and approval due;
+circulation at D-3; the meeting tomorrow. A row of an older schedule (before a reschedule) never fires."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from gongjian_shared.clock import SHANGHAI
+from gongjian_shared.events.meetings import (
+    AgendaReviewDue,
+    MeetingUpcoming,
+    TopicSubmissionClosed,
+    TopicSubmissionClosing,
+)
+
+from gongjian_meetings.agendas.service import circulate
+from gongjian_meetings.audit.service import record
+from gongjian_meetings.bodies.service import convener_of
+from gongjian_meetings.deadlines.context import EMITTED, FireContext, Firer
+from gongjian_meetings.deadlines.repository import DueDeadline
+from gongjian_meetings.deadlines.service import (
+    AGENDA_REVIEW_DUE,
+    APPROVAL_DUE,
+    CIRCULATION,
+    MEETING_UPCOMING,
+    TOPICS_CLOSED,
+    TOPICS_CLOSING_1D,
+    TOPICS_CLOSING_3D,
+    windows_of,
+)
+from gongjian_meetings.meetings.rules import MOVABLE_STATES, TOPIC_STATES, schedule
+from gongjian_meetings.meetings.service import move
+from gongjian_meetings.members.service import owing, owing_all
+from gongjian_meetings.models import Meeting
+from gongjian_meetings.topics.repository import TopicRepository
+
+
+def _current(fire: Callable[[FireContext, DueDeadline, Meeting], Awaitable[str]]) -> Firer:
+    async def checked(ctx: FireContext, row: DueDeadline) -> str:
+        meeting = ctx.meeting(row.meeting_id)
+        if row.generation != meeting.schedule_generation:
+            return "skipped:rescheduled"
+        if meeting.state == "cancelled":
+            return "skipped:cancelled"
+        return await fire(ctx, row, meeting)
+
+    return checked
+
+
+@_current
+async def fire_closing(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> str:
+    if meeting.state not in TOPIC_STATES:
+        return "skipped:closed"
+    body = ctx.body(meeting)
+    closes_at = schedule(meeting.held_on, windows_of(meeting), body.reminder_hour).topics_close_at
+    if ctx.now >= closes_at:
+        return "skipped:past-cut-off"  # the scheduler was down past the cut-off: no "closing soon" now
+    submitted = await TopicRepository(ctx.session).units_with_topics(meeting.id)
+    last_day = meeting.held_on - timedelta(days=meeting.topic_days)
+    await ctx.outbox.publish(
+        ctx.session,
+        TopicSubmissionClosing(
+            meeting=ctx.ref(meeting),
+            closes_at=closes_at,
+            days_left=(last_day - row.due_at.astimezone(SHANGHAI).date()).days,
+            units=tuple(owing(r) for r in await ctx.members(body) if r["unit_id"] not in submitted),
+        ),
+        key=str(meeting.id),
+    )
+    return EMITTED
+
+
+@_current
+async def fire_closed(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> str:
+    if meeting.state not in TOPIC_STATES:
+        return "skipped:closed"
+    body = ctx.body(meeting)
+    move(meeting, "drafting_agenda", "close topic submission", ctx.now)
+    topics = TopicRepository(ctx.session)
+    submitted = await topics.units_with_topics(meeting.id)
+    count = len(await topics.for_meeting(meeting.id, statuses=("submitted",)))
+    office = await ctx.office(body)
+    await ctx.outbox.publish(
+        ctx.session,
+        TopicSubmissionClosed(
+            meeting=ctx.ref(meeting),
+            closed_at=row.due_at,
+            topics_submitted=count,
+            units_without_topics=tuple(
+                r["unit_id"] for r in await ctx.members(body) if r["unit_id"] not in submitted
+            ),
+            units=(office,) if office else (),
+        ),
+        key=str(meeting.id),
+    )
+    record(
+        ctx.session,
+        ctx.clock,
+        None,
+        "topic-submission-closed",
+        subject_kind="meeting",
+        subject_id=meeting.id,
+        meeting_id=meeting.id,
+        detail={"topics": count},
+    )
+    return EMITTED
+
+
+@_current
+async def fire_review_due(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> str:
+    if meeting.state not in (*TOPIC_STATES, "drafting_agenda"):
+        return "skipped:submitted"
+    body = ctx.body(meeting)
+    office = await ctx.office(body)
+    await ctx.outbox.publish(
+        ctx.session,
+        AgendaReviewDue(
+            meeting=ctx.ref(meeting),
+            stage="submission",
+            due_at=schedule(meeting.held_on, windows_of(meeting), body.reminder_hour).agenda_due_at,
+            units=(office,) if office else (),
+        ),
+        key=str(meeting.id),
+    )
+    return EMITTED
+
+
+@_current
+async def fire_approval_due(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> str:
+    if meeting.state != "awaiting_approval":
+        return "skipped:not-awaiting-approval"
+    body = ctx.body(meeting)
+    office = await ctx.office(body)
+    await ctx.outbox.publish(
+        ctx.session,
+        AgendaReviewDue(
+            meeting=ctx.ref(meeting),
+            stage="approval",
+            due_at=schedule(meeting.held_on, windows_of(meeting), body.reminder_hour).approval_due_at,
+            units=(office,) if office else (),
+            convener=convener_of(body),
+        ),
+        key=str(meeting.id),
+    )
+    return EMITTED
+
+
+@_current
+async def fire_circulation(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> str:
+    if meeting.state != "approved":
+        return "skipped:not-approved" if meeting.state != "circulated" else "skipped:circulated"
+    await circulate(ctx.session, ctx.outbox, ctx.clock, None, meeting, ctx.body(meeting))
+    return EMITTED
+
+
+@_current
+async def fire_upcoming(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> str:
+    if meeting.state not in MOVABLE_STATES:
+        return "skipped:held"
+    body = ctx.body(meeting)
+    await ctx.outbox.publish(
+        ctx.session,
+        MeetingUpcoming(
+            meeting=ctx.ref(meeting), units=owing_all(await ctx.members(body)), convener=convener_of(body)
+        ),
+        key=str(meeting.id),
+    )
+    return EMITTED
+
+
+FIRERS: dict[str, Firer] = {
+    TOPICS_CLOSING_3D: fire_closing,
+    TOPICS_CLOSING_1D: fire_closing,
+    TOPICS_CLOSED: fire_closed,
+    AGENDA_REVIEW_DUE: fire_review_due,
+    APPROVAL_DUE: fire_approval_due,
+    CIRCULATION: fire_circulation,
+    MEETING_UPCOMING: fire_upcoming,
+}

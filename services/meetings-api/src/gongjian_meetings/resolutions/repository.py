@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import ColumnElement, Uuid, any_, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_meetings.models import Escalation, Feedback, Resolution
+
+
+class ResolutionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, resolution_id: uuid.UUID, *, for_update: bool = False) -> Resolution | None:
+        query = select(Resolution).where(Resolution.id == resolution_id)
+        if for_update:
+            query = query.with_for_update()
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def many(
+        self, resolution_ids: Iterable[uuid.UUID], *, lock_skipping: bool = False
+    ) -> dict[uuid.UUID, Resolution]:
+        query = select(Resolution).where(Resolution.id.in_(list(resolution_ids)))
+        if lock_skipping:
+            query = query.order_by(Resolution.id).with_for_update(skip_locked=True)
+        return {r.id: r for r in (await self._session.execute(query)).scalars()}
+
+    async def for_meeting(
+        self, meeting_id: uuid.UUID, *, unit_id: uuid.UUID | None = None
+    ) -> Sequence[Resolution]:
+        query = select(Resolution).where(Resolution.meeting_id == meeting_id).order_by(Resolution.number)
+        if unit_id is not None:
+            query = query.where(self._involves(unit_id))
+        return (await self._session.execute(query)).scalars().all()
+
+    async def for_unit(self, unit_id: uuid.UUID | None, *, status: str | None) -> Sequence[Resolution]:
+        query = select(Resolution).order_by(Resolution.due_on, Resolution.number)
+        if unit_id is not None:
+            query = query.where(self._involves(unit_id))
+        if status is not None:
+            query = query.where(Resolution.status == status)
+        return (await self._session.execute(query)).scalars().all()
+
+    @staticmethod
+    def _involves(unit_id: uuid.UUID) -> ColumnElement[bool]:
+        return or_(
+            Resolution.lead_unit_id == unit_id, literal(unit_id, Uuid) == any_(Resolution.supporting_unit_ids)
+        )
+
+    async def next_number(self, meeting_id: uuid.UUID) -> int:
+        query = select(func.coalesce(func.max(Resolution.number), 0)).where(
+            Resolution.meeting_id == meeting_id
+        )
+        return int(await self._session.scalar(query) or 0) + 1
+
+    async def open_count(self, meeting_id: uuid.UUID) -> int:
+        query = select(func.count()).where(Resolution.meeting_id == meeting_id, Resolution.status == "open")
+        return int(await self._session.scalar(query) or 0)
+
+    def add(self, item: Resolution | Feedback | Escalation) -> None:
+        self._session.add(item)
+
+    async def flush(self) -> None:
+        await self._session.flush()
+
+    async def feedback(self, resolution_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Feedback]]:
+        ids = list(resolution_ids)
+        found: dict[uuid.UUID, list[Feedback]] = {rid: [] for rid in ids}
+        if ids:
+            query = select(Feedback).where(Feedback.resolution_id.in_(ids)).order_by(Feedback.submitted_at)
+            for item in (await self._session.execute(query)).scalars():
+                found[item.resolution_id].append(item)
+        return found
+
+    async def get_feedback(self, feedback_id: uuid.UUID, *, for_update: bool = False) -> Feedback | None:
+        query = select(Feedback).where(Feedback.id == feedback_id)
+        if for_update:
+            query = query.with_for_update()
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def escalations(self, resolution_id: uuid.UUID) -> Sequence[Escalation]:
+        query = select(Escalation).where(Escalation.resolution_id == resolution_id).order_by(Escalation.step)
+        return (await self._session.execute(query)).scalars().all()

@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from gongjian_shared.events.meetings import FeedbackStatus
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from gongjian_meetings.topics.schemas import Attachment
+
+
+class AttendanceEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: uuid.UUID
+    attendee: str | None = Field(default=None, max_length=200)
+    present: bool = True
+    note: str | None = Field(default=None, max_length=500)
+
+
+class HoldMeeting(BaseModel):
+    """The meeting took place (会议召开): who attended for each unit (出席情况)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attendance: list[AttendanceEntry] = Field(min_length=1, max_length=200)
+
+
+class Minutes(BaseModel):
+    """The minutes (会议纪要)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=50_000)
+
+
+class ResolutionCreate(BaseModel):
+    """A resolution of the meeting (议定事项): text, lead unit, supporting units, due date."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "汉滨区牵头，市自然资源局配合，6月30日前完成南岸征迁。",
+                    "lead_unit_id": "00000000-0000-0000-0000-000000000000",
+                    "supporting_unit_ids": [],
+                    "due_on": "2019-06-30",
+                }
+            ]
+        },
+    )
+
+    text: str = Field(min_length=1, max_length=4000)
+    lead_unit_id: uuid.UUID
+    supporting_unit_ids: list[uuid.UUID] = Field(default_factory=list, max_length=30)
+    due_on: date
+    project_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    topic_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+
+
+class FeedbackCreate(BaseModel):
+    """Written feedback on carrying out a resolution (书面反馈)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=8000)
+    status: FeedbackStatus
+    reason: str | None = Field(default=None, max_length=4000)
+    attachments: list[Attachment] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _reason_when_impossible(self) -> FeedbackCreate:
+        if self.status == "cannot-complete" and not self.reason:
+            raise ValueError("a reason is required when the resolution cannot be completed")
+        return self
+
+
+class FeedbackReview(BaseModel):
+    """The office checks feedback (核验): accept (a done or cannot-complete report closes it) or return."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["accept", "return"]
+    comment: str | None = Field(default=None, max_length=4000)
+
+    @model_validator(mode="after")
+    def _comment_when_returned(self) -> FeedbackReview:
+        if self.decision == "return" and not self.comment:
+            raise ValueError("say why the feedback is returned")
+        return self
+
+
+class FeedbackOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    unit_id: uuid.UUID
+    text: str
+    status: str
+    reason: str | None
+    attachments: list[Attachment]
+    review: str
+    review_comment: str | None
+    submitted_at: datetime
+    reviewed_at: datetime | None
+
+
+class EscalationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    step: int
+    level: str
+    days_overdue: int
+    at: datetime
+
+
+class ResolutionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    meeting_id: uuid.UUID
+    number: int
+    text: str
+    lead_unit_id: uuid.UUID
+    supporting_unit_ids: list[uuid.UUID]
+    due_on: date
+    project_ids: list[uuid.UUID]
+    topic_ids: list[uuid.UUID]
+    status: str
+    outcome: str | None
+    done_on: date | None
+    closed_at: datetime | None
+    escalation_step: int
+
+
+class ResolutionDetail(ResolutionOut):
+    feedback: list[FeedbackOut]
+    escalations: list[EscalationOut]
+
+
+class AttendanceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    unit_id: uuid.UUID
+    attendee: str | None
+    present: bool
+    note: str | None
+
+
+class ReportLine(BaseModel):
+    number: int
+    resolution_id: uuid.UUID
+    text: str
+    lead_unit_id: uuid.UUID
+    due_on: date
+    status: str
+    outcome: str | None
+    done_on: date | None
+    on_time: bool | None
+    days_overdue: int
+    escalation_level: str | None
+
+
+class FollowUpReport(BaseModel):
+    """Follow-up of a meeting's resolutions for the convener (督办情况报告): done, on time, late, open."""
+
+    meeting_id: uuid.UUID
+    as_of: date
+    total: int
+    done: int
+    done_on_time: int
+    done_late: int
+    open: int
+    open_overdue: int
+    lines: list[ReportLine]

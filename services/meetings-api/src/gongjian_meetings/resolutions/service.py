@@ -1,0 +1,354 @@
+"""Resolutions (议定事项) and their follow-up: written feedback, the office's check, the report."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from gongjian_shared.auth import Principal, Role
+from gongjian_shared.clock import SHANGHAI, Clock, business_today
+from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.events.meetings import FeedbackSubmitted, ResolutionClosed, ResolutionRecorded
+from gongjian_shared.events.projects import UnitOwing
+from gongjian_shared.outbox import Outbox
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_meetings.audit.service import record
+from gongjian_meetings.bodies.service import get_body, office_of
+from gongjian_meetings.deadlines.service import cancel_for, plan_resolution
+from gongjian_meetings.meetings.errors import InvalidTransition
+from gongjian_meetings.meetings.rules import ESCALATION_LADDER
+from gongjian_meetings.meetings.service import get_meeting, meeting_ref
+from gongjian_meetings.members.repository import ReplicaRepository
+from gongjian_meetings.members.service import owing
+from gongjian_meetings.models import Feedback, Resolution
+from gongjian_meetings.resolutions import errors
+from gongjian_meetings.resolutions.repository import ResolutionRepository
+from gongjian_meetings.resolutions.schemas import (
+    FeedbackCreate,
+    FollowUpReport,
+    ReportLine,
+    ResolutionCreate,
+)
+from gongjian_meetings.topics.repository import TopicRepository
+
+
+def responsible(resolution: Resolution) -> list[uuid.UUID]:
+    return list(dict.fromkeys([resolution.lead_unit_id, *resolution.supporting_unit_ids]))
+
+
+def may_see(principal: Principal, resolution: Resolution) -> bool:
+    return (
+        principal.is_office
+        or principal.has(Role.CONVENER)
+        or (principal.unit_id is not None and principal.unit_id in responsible(resolution))
+    )
+
+
+def still_owing(resolution: Resolution, feedback: Sequence[Feedback]) -> list[uuid.UUID]:
+    """Responsible units with no standing report of completion (a returned report does not count)."""
+    reported = {f.unit_id for f in feedback if f.status != "in-progress" and f.review != "returned"}
+    return [unit_id for unit_id in responsible(resolution) if unit_id not in reported]
+
+
+async def owing_units(
+    session: AsyncSession, resolution: Resolution, unit_ids: Sequence[uuid.UUID]
+) -> tuple[UnitOwing, ...]:
+    rows = await ReplicaRepository(session).many(unit_ids)
+    return tuple(owing(row, resolution.project_ids) for row in rows)
+
+
+async def get_resolution(
+    session: AsyncSession, principal: Principal, resolution_id: uuid.UUID, *, for_update: bool = False
+) -> Resolution:
+    resolution = await ResolutionRepository(session).get(resolution_id, for_update=for_update)
+    if resolution is None or not may_see(principal, resolution):
+        raise errors.ResolutionNotFound(f"No resolution {resolution_id} that you may see.")
+    return resolution
+
+
+async def record_resolution(
+    session: AsyncSession,
+    outbox: Outbox,
+    clock: Clock,
+    principal: Principal,
+    meeting_id: uuid.UUID,
+    command: ResolutionCreate,
+) -> Resolution:
+    meeting = await get_meeting(session, meeting_id, for_update=True)
+    if meeting.state != "held":
+        raise InvalidTransition(meeting.state, "record a resolution")
+    if command.due_on <= meeting.held_on:
+        raise RuleViolation(
+            f"The due date {command.due_on} is not after the meeting ({meeting.held_on}).",
+            errors=[
+                field_error(
+                    "due_on",
+                    "after-meeting",
+                    "Due date must be after the meeting day",
+                    "完成时限须晚于会议日期",
+                )
+            ],
+        )
+    units = command.lead_unit_id, *command.supporting_unit_ids
+    known = {row["unit_id"] for row in await ReplicaRepository(session).many(units)}
+    unknown = [
+        field_error(name, "known-unit", f"No unit {unit_id}", "单位不存在")
+        for name, unit_id in [("lead_unit_id", command.lead_unit_id)]
+        + [(f"supporting_unit_ids.{i}", u) for i, u in enumerate(command.supporting_unit_ids)]
+        if unit_id not in known
+    ]
+    if command.lead_unit_id in command.supporting_unit_ids:
+        unknown.append(
+            field_error(
+                "supporting_unit_ids",
+                "not-lead",
+                "The lead unit is not also supporting",
+                "牵头单位不能同时为配合单位",
+            )
+        )
+    meeting_topics = {t.id for t in await TopicRepository(session).for_meeting(meeting.id)}
+    unknown += [
+        field_error(f"topic_ids.{i}", "meeting-topic", "Not a topic of this meeting", "不是本次会议的议题")
+        for i, t in enumerate(command.topic_ids)
+        if t not in meeting_topics
+    ]
+    if unknown:
+        raise RuleViolation(errors=unknown)
+    repository = ResolutionRepository(session)
+    resolution = Resolution(
+        id=uuid.uuid4(),
+        meeting_id=meeting.id,
+        number=await repository.next_number(meeting.id),
+        text=command.text,
+        lead_unit_id=command.lead_unit_id,
+        supporting_unit_ids=list(command.supporting_unit_ids),
+        due_on=command.due_on,
+        project_ids=list(command.project_ids),
+        topic_ids=list(command.topic_ids),
+        status="open",
+        escalation_step=0,
+        created_by=principal.user_id,
+        created_at=clock.now(),
+    )
+    repository.add(resolution)
+    await repository.flush()
+    body = await get_body(session, meeting.body_id)
+    await plan_resolution(session, meeting.id, resolution.id, resolution.due_on, body, clock.now())
+    await outbox.publish(
+        session,
+        ResolutionRecorded(
+            meeting=meeting_ref(meeting, body),
+            resolution_id=resolution.id,
+            number=resolution.number,
+            text=resolution.text,
+            due_on=resolution.due_on,
+            lead_unit_id=resolution.lead_unit_id,
+            supporting_unit_ids=tuple(resolution.supporting_unit_ids),
+            project_ids=tuple(resolution.project_ids),
+            topic_ids=tuple(resolution.topic_ids),
+            units=await owing_units(session, resolution, responsible(resolution)),
+        ),
+        key=str(meeting.id),
+    )
+    record(
+        session,
+        clock,
+        principal,
+        "resolution-recorded",
+        subject_kind="resolution",
+        subject_id=resolution.id,
+        meeting_id=meeting.id,
+        detail={"number": resolution.number, "due_on": resolution.due_on.isoformat()},
+    )
+    return resolution
+
+
+async def submit_feedback(
+    session: AsyncSession,
+    outbox: Outbox,
+    clock: Clock,
+    principal: Principal,
+    resolution_id: uuid.UUID,
+    command: FeedbackCreate,
+) -> Feedback:
+    repository = ResolutionRepository(session)
+    resolution = await repository.get(resolution_id, for_update=True)
+    if resolution is None:
+        raise errors.ResolutionNotFound(f"No resolution {resolution_id}.")
+    if principal.unit_id is None or principal.unit_id not in responsible(resolution):
+        raise errors.NotResponsible(
+            errors=[
+                field_error(
+                    "unit_id",
+                    "responsible-unit",
+                    "Your unit is not responsible for it",
+                    "本单位不是该事项的责任单位",
+                )
+            ]
+        )
+    if resolution.status == "closed":
+        raise errors.ResolutionClosed(f"Resolution {resolution.number} was closed.", extra={"allowed": []})
+    feedback = Feedback(
+        id=uuid.uuid4(),
+        resolution_id=resolution.id,
+        unit_id=principal.unit_id,
+        text=command.text,
+        attachments=[a.model_dump(mode="json") for a in command.attachments],
+        status=command.status,
+        reason=command.reason,
+        review="pending",
+        submitted_by=principal.user_id,
+        submitted_at=clock.now(),
+    )
+    repository.add(feedback)
+    await repository.flush()
+    meeting = await get_meeting(session, resolution.meeting_id)
+    body = await get_body(session, meeting.body_id)
+    unit = await ReplicaRepository(session).get(principal.unit_id)
+    await outbox.publish(
+        session,
+        FeedbackSubmitted(
+            meeting=meeting_ref(meeting, body),
+            resolution_id=resolution.id,
+            number=resolution.number,
+            text=resolution.text,
+            due_on=resolution.due_on,
+            feedback_id=feedback.id,
+            unit_id=principal.unit_id,
+            unit_name=str(unit["name"]) if unit else "",
+            status=command.status,
+            reason=command.reason,
+            office=await office_of(session, body),
+        ),
+        key=str(meeting.id),
+    )
+    record(
+        session,
+        clock,
+        principal,
+        "feedback-submitted",
+        subject_kind="resolution",
+        subject_id=resolution.id,
+        meeting_id=meeting.id,
+        detail={"feedback_id": str(feedback.id), "status": command.status},
+    )
+    return feedback
+
+
+async def review_feedback(
+    session: AsyncSession,
+    outbox: Outbox,
+    clock: Clock,
+    principal: Principal,
+    resolution_id: uuid.UUID,
+    feedback_id: uuid.UUID,
+    decision: str,
+    comment: str | None,
+) -> Resolution:
+    """Accepting a report of completion (or of impossibility, with its reason) closes the resolution."""
+    repository = ResolutionRepository(session)
+    resolution = await get_resolution(session, principal, resolution_id, for_update=True)
+    feedback = await repository.get_feedback(feedback_id, for_update=True)
+    if feedback is None or feedback.resolution_id != resolution.id:
+        raise errors.FeedbackNotFound(f"No feedback {feedback_id} on resolution {resolution.number}.")
+    if feedback.review != "pending":
+        raise errors.FeedbackReviewed(f"The feedback was {feedback.review}.", extra={"allowed": ["pending"]})
+    if resolution.status == "closed":
+        raise errors.ResolutionClosed(f"Resolution {resolution.number} was closed.")
+    now = clock.now()
+    feedback.review = "accepted" if decision == "accept" else "returned"
+    feedback.review_comment, feedback.reviewed_by, feedback.reviewed_at = comment, principal.user_id, now
+    record(
+        session,
+        clock,
+        principal,
+        f"feedback-{feedback.review}",
+        subject_kind="resolution",
+        subject_id=resolution.id,
+        meeting_id=resolution.meeting_id,
+        detail={"feedback_id": str(feedback.id), "comment": comment},
+    )
+    if decision == "accept" and feedback.status != "in-progress":
+        await _close(session, outbox, clock, principal, resolution, feedback)
+    return resolution
+
+
+async def _close(
+    session: AsyncSession,
+    outbox: Outbox,
+    clock: Clock,
+    principal: Principal,
+    resolution: Resolution,
+    feedback: Feedback,
+) -> None:
+    now = clock.now()
+    resolution.status, resolution.outcome = "closed", feedback.status
+    resolution.done_on = feedback.submitted_at.astimezone(SHANGHAI).date()
+    resolution.closed_at = now
+    await cancel_for(session, resolution.id, now)
+    meeting = await get_meeting(session, resolution.meeting_id)
+    body = await get_body(session, meeting.body_id)
+    await outbox.publish(
+        session,
+        ResolutionClosed(
+            meeting=meeting_ref(meeting, body),
+            resolution_id=resolution.id,
+            number=resolution.number,
+            text=resolution.text,
+            due_on=resolution.due_on,
+            closed_at=now,
+            on_time=resolution.done_on <= resolution.due_on,
+            units=await owing_units(session, resolution, responsible(resolution)),
+        ),
+        key=str(meeting.id),
+    )
+    record(
+        session,
+        clock,
+        principal,
+        "resolution-closed",
+        subject_kind="resolution",
+        subject_id=resolution.id,
+        meeting_id=meeting.id,
+        detail={"outcome": feedback.status, "done_on": resolution.done_on.isoformat()},
+    )
+
+
+def days_overdue(resolution: Resolution, clock: Clock) -> int:
+    if resolution.status == "closed":
+        return 0
+    return max(0, (business_today(clock) - resolution.due_on).days)
+
+
+async def follow_up_report(session: AsyncSession, clock: Clock, meeting_id: uuid.UUID) -> FollowUpReport:
+    """Done, done on time, done late, open and overdue: the office's report to the convener (督办报告)."""
+    meeting = await get_meeting(session, meeting_id)
+    resolutions = await ResolutionRepository(session).for_meeting(meeting.id)
+    lines = [
+        ReportLine(
+            number=r.number,
+            resolution_id=r.id,
+            text=r.text,
+            lead_unit_id=r.lead_unit_id,
+            due_on=r.due_on,
+            status=r.status,
+            outcome=r.outcome,
+            done_on=r.done_on,
+            on_time=(r.done_on <= r.due_on) if r.done_on else None,
+            days_overdue=days_overdue(r, clock),
+            escalation_level=ESCALATION_LADDER[r.escalation_step - 1] if r.escalation_step else None,
+        )
+        for r in resolutions
+    ]
+    return FollowUpReport(
+        meeting_id=meeting.id,
+        as_of=business_today(clock),
+        total=len(lines),
+        done=sum(line.status == "closed" for line in lines),
+        done_on_time=sum(line.on_time is True for line in lines),
+        done_late=sum(line.on_time is False for line in lines),
+        open=sum(line.status == "open" for line in lines),
+        open_overdue=sum(line.status == "open" and line.days_overdue > 0 for line in lines),
+        lines=lines,
+    )

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_meetings.models import LateAcceptance, Topic, TopicSuggestion
+
+
+class TopicRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, topic_id: uuid.UUID, *, for_update: bool = False) -> Topic | None:
+        query = select(Topic).where(Topic.id == topic_id)
+        if for_update:
+            query = query.with_for_update()
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def for_meeting(
+        self,
+        meeting_id: uuid.UUID,
+        *,
+        unit_id: uuid.UUID | None = None,
+        statuses: Iterable[str] | None = None,
+    ) -> Sequence[Topic]:
+        query = select(Topic).where(Topic.meeting_id == meeting_id)
+        if unit_id is not None:
+            query = query.where(Topic.unit_id == unit_id)
+        if statuses is not None:
+            query = query.where(Topic.status.in_(list(statuses)))
+        query = query.order_by(Topic.position.asc().nulls_last(), Topic.submitted_at, Topic.id)
+        return (await self._session.execute(query)).scalars().all()
+
+    async def many(self, topic_ids: Sequence[uuid.UUID]) -> list[Topic]:
+        rows = await self._session.execute(select(Topic).where(Topic.id.in_(list(topic_ids))))
+        by_id = {topic.id: topic for topic in rows.scalars()}
+        return [by_id[topic_id] for topic_id in topic_ids if topic_id in by_id]
+
+    async def units_with_topics(self, meeting_id: uuid.UUID) -> set[uuid.UUID]:
+        query = select(Topic.unit_id).where(
+            Topic.meeting_id == meeting_id, Topic.status.in_(("submitted", "merged", "rejected"))
+        )
+        return set((await self._session.execute(query)).scalars())
+
+    async def drafts(self) -> Sequence[Topic]:
+        query = select(Topic).where(Topic.status == "draft").order_by(Topic.updated_at)
+        return (await self._session.execute(query)).scalars().all()
+
+    async def add_draft_once(self, values: dict[str, Any]) -> None:
+        """A redelivered `obstacle-escalated` finds its draft already there and adds nothing."""
+        await self._session.execute(insert(Topic).values(**values).on_conflict_do_nothing())
+
+    def add(self, topic: Topic) -> None:
+        self._session.add(topic)
+
+    async def flush(self) -> None:
+        await self._session.flush()
+
+    async def late_acceptance(self, meeting_id: uuid.UUID, unit_id: uuid.UUID) -> LateAcceptance | None:
+        return await self._session.get(LateAcceptance, (meeting_id, unit_id))
+
+    def add_late_acceptance(self, acceptance: LateAcceptance) -> None:
+        self._session.add(acceptance)
+
+
+class SuggestionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def upsert(self, values: dict[str, Any]) -> None:
+        statement = insert(TopicSuggestion).values(id=uuid.uuid4(), status="open", **values)
+        figures = {
+            k: values[k] for k in ("completion_share_percent", "benchmark_percent", "colour", "reason")
+        }
+        await self._session.execute(
+            statement.on_conflict_do_update(index_elements=["project_id", "year", "month"], set_=figures)
+        )
+
+    async def get(self, suggestion_id: uuid.UUID) -> TopicSuggestion | None:
+        return await self._session.get(TopicSuggestion, suggestion_id)
+
+    async def open(self) -> Sequence[TopicSuggestion]:
+        query = (
+            select(TopicSuggestion)
+            .where(TopicSuggestion.status == "open")
+            .order_by(TopicSuggestion.year.desc(), TopicSuggestion.month.desc(), TopicSuggestion.project_name)
+        )
+        return (await self._session.execute(query)).scalars().all()
+
+    async def latest_for_projects(self, project_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, TopicSuggestion]:
+        """The latest figures known for each project, for the agenda's background."""
+        query = (
+            select(TopicSuggestion)
+            .where(TopicSuggestion.project_id.in_(list(project_ids)))
+            .order_by(TopicSuggestion.year, TopicSuggestion.month)
+        )
+        return {s.project_id: s for s in (await self._session.execute(query)).scalars()}

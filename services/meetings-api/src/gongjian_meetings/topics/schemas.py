@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from gongjian_shared.events.meetings import TopicCategory
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CATEGORY_ZH = {
+    "approvals": "审批手续",
+    "land-and-demolition": "征地拆迁",
+    "construction": "项目建设",
+    "financing": "融资贷款",
+    "business-environment": "营商环境",
+    "hiring": "用工",
+    "other": "其他",
+}
+
+
+class Attachment(BaseModel):
+    """Metadata of an attached file (附件信息); the file itself lives in the document store."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    media_type: str | None = Field(default=None, max_length=100)
+    size_bytes: int | None = Field(default=None, ge=0)
+    reference: str | None = Field(default=None, max_length=500)
+
+
+class TopicCreate(BaseModel):
+    """A topic for the meeting (议题): category, description, proposed solution, related projects."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "category": "land-and-demolition",
+                    "title": "汉江五桥南岸征迁滞后",
+                    "description": "南岸 32 户未签约，影响主墩施工。",
+                    "proposed_solution": "请市自然资源局、汉滨区联合督导征迁。",
+                    "project_ids": [],
+                }
+            ]
+        },
+    )
+
+    category: TopicCategory
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, max_length=8000)
+    proposed_solution: str = Field(min_length=1, max_length=8000)
+    project_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    attachments: list[Attachment] = Field(default_factory=list, max_length=20)
+    unit_id: uuid.UUID | None = Field(default=None, description="The office only: the unit it submits for")
+
+
+class TopicUpdate(BaseModel):
+    """The office edits a topic (办公室修改议题)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    category: TopicCategory | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, min_length=1, max_length=8000)
+    proposed_solution: str | None = Field(default=None, min_length=1, max_length=8000)
+    project_ids: list[uuid.UUID] | None = Field(default=None, max_length=50)
+
+    @model_validator(mode="after")
+    def _something(self) -> TopicUpdate:
+        if not self.model_fields_set:
+            raise ValueError("give at least one field to change")
+        return self
+
+
+class TopicReject(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class TopicMerge(BaseModel):
+    """Merge this topic into another of the same meeting (合并议题)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    into_topic_id: uuid.UUID
+
+
+class TopicOrder(BaseModel):
+    """The agenda order (议题排序): every submitted topic of the meeting, once, in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic_ids: list[uuid.UUID] = Field(min_length=1, max_length=200)
+
+
+class DraftAccept(BaseModel):
+    """Take a draft topic (from the push ledger) onto a meeting's list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    meeting_id: uuid.UUID | None = None
+
+
+class LateAcceptanceCreate(BaseModel):
+    """The office's leave for a unit to submit after the cut-off (同意逾期报送); its topic is marked late."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: uuid.UUID
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class TopicOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    meeting_id: uuid.UUID | None
+    unit_id: uuid.UUID
+    unit_name: str
+    category: str
+    title: str
+    description: str
+    proposed_solution: str | None
+    project_ids: list[uuid.UUID]
+    attachments: list[Attachment]
+    status: str
+    origin: str
+    late: bool
+    position: int | None
+    rejection_reason: str | None
+    merged_into_id: uuid.UUID | None
+    obstacle_id: uuid.UUID | None
+    submitted_at: datetime | None
+
+
+class SuggestionOut(BaseModel):
+    """A key project behind schedule (预警项目), suggested as a topic, with its figures."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    project_id: uuid.UUID
+    project_name: str
+    unit_id: uuid.UUID
+    year: int
+    month: int
+    completion_share_percent: Decimal
+    benchmark_percent: Decimal
+    colour: str
+    reason: str
+    status: str

@@ -1,0 +1,89 @@
+"""Acceptance: the scheduler killed mid-cycle, then two replicas at once: no deadline missed, none twice."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+from gongjian_meetings.deadlines.scheduled import scheduler_loop
+from gongjian_meetings.models import Deadline
+from gongjian_meetings.settings import SchedulerSettings
+from gongjian_shared.db import create_engine, create_sessionmaker
+from integration.meetings.meetings_driver import Meetings
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from support.platform import eventually
+
+pytestmark = pytest.mark.asyncio
+
+MEETINGS = 40
+FAST = SchedulerSettings(batch_size=4, poll_interval_seconds=0.02, series_every_seconds=3600)
+
+
+async def fired(meetings: Meetings) -> int:
+    async with meetings.platform.context("meetings-api").sessionmaker() as session:
+        query = select(func.count()).select_from(Deadline).where(Deadline.fired_at.is_not(None))
+        return int(await session.scalar(query) or 0)
+
+
+def start_replica(meetings: Meetings) -> tuple[asyncio.Task[None], AsyncEngine]:
+    """A scheduler replica of its own: its own engine and connections, the shared clock."""
+    engine = create_engine(meetings.platform.settings["meetings-api"].database)
+    task = asyncio.create_task(scheduler_loop(create_sessionmaker(engine), meetings.clock, FAST))
+    return task, engine
+
+
+async def stop_replica(task: asyncio.Task[None], engine: AsyncEngine) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    await engine.dispose()
+
+
+async def test_a_killed_scheduler_and_two_replicas_fire_every_deadline_exactly_once(
+    meetings: Meetings,
+) -> None:
+    ids = [(await meetings.ad_hoc("2019-06-20", title=f"会议{i}"))["id"] for i in range(MEETINGS)]
+    # the evening of 10 June, before the cut-off: both closing reminders of each meeting are due
+    meetings.clock.set(datetime(2019, 6, 10, 10, tzinfo=UTC))
+    first, engine = start_replica(meetings)
+
+    async def working() -> bool:
+        return await fired(meetings) > 0
+
+    await eventually(working, interval=0.005, what="the first replica to fire something")
+    await stop_replica(first, engine)  # killed in the middle of its work, connections dropped
+    at_kill = await fired(meetings)
+    assert 0 < at_kill < 2 * MEETINGS, "the kill must land mid-cycle"
+
+    replicas = [start_replica(meetings), start_replica(meetings)]
+    try:
+        await meetings.settle()
+        meetings.clock.set(datetime(2019, 6, 21, tzinfo=UTC))  # every remaining deadline is now due
+        await meetings.settle()
+    finally:
+        for task, replica_engine in replicas:
+            await stop_replica(task, replica_engine)
+
+    assert await meetings.fire() == 0
+    rows = [row for meeting_id in ids for row in await meetings.deadlines(meeting_id)]
+    assert all(row.fired_at is not None for row in rows)
+    assert Counter(row.outcome for row in rows) == {
+        "emitted": 5 * MEETINGS,
+        "skipped:not-awaiting-approval": MEETINGS,
+        "skipped:not-approved": MEETINGS,
+    }
+    for meeting_id in ids:
+        events = await meetings.events(meeting_id=meeting_id)
+        assert Counter(e["type"] for e in events) == {
+            "meeting-scheduled": 1,
+            "topic-submission-closing": 2,
+            "topic-submission-closed": 1,
+            "agenda-review-due": 1,
+            "meeting-upcoming": 1,
+        }, meeting_id
+        closing = sorted(e["payload"]["days_left"] for e in events if e["type"] == "topic-submission-closing")
+        assert closing == [1, 3]
