@@ -25,6 +25,7 @@ async def cancel_and_wait(tasks: Sequence[asyncio.Task[None]], timeout: float = 
 
 async def bounded(step: Awaitable[None], what: str, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
     try:
-        await asyncio.wait_for(step, timeout)
+        async with asyncio.timeout(timeout):
+            await step
     except TimeoutError:
         logger.error("%s did not finish within %.0fs; going on", what, timeout)

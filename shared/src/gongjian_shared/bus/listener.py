@@ -63,6 +63,9 @@ class OutboxListener:
 
 
 async def wait_for_wake(event: asyncio.Event, timeout: float) -> None:
+    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation that arrives just
+    # as the event fires, and the runner would then never stop.
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(event.wait(), timeout)
+        async with asyncio.timeout(timeout):
+            await event.wait()
     event.clear()

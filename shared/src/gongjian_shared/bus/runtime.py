@@ -76,7 +76,8 @@ class BusRuntime:
         consumers = {}
         for runner in self.consumers:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(runner.refresh_lag(), 2.0)
+                async with asyncio.timeout(2.0):
+                    await runner.refresh_lag()
             consumers[runner.subscription.group_id] = {
                 "lag": runner.stats.lag,
                 "applied": runner.stats.applied,
