@@ -10,9 +10,14 @@ from gongjian_shared.bus.consumer import Subscription
 from gongjian_shared.clock import Clock
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
-from gongjian_scoring.facts.handlers import HANDLERS as FACT_HANDLERS
+from gongjian_scoring.assessments.router import router as assessments_router
+from gongjian_scoring.facts.handlers import handlers as fact_handlers
 from gongjian_scoring.facts.router import router as facts_router
+from gongjian_scoring.judgements.router import router as judgements_router
 from gongjian_scoring.models import BUS, SCHEMA, Base
+from gongjian_scoring.rule_sets.router import router as rule_sets_router
+from gongjian_scoring.scores.router import router as scores_router
+from gongjian_scoring.scores.service import Scorer
 from gongjian_scoring.settings import ScoringSettings
 
 SERVICE_NAME = "scoring-worker"
@@ -20,8 +25,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 PUBLIC_PREFIXES = ("/api/v1/scoring",)
 
 
-def subscriptions(_: ServiceContext) -> Sequence[Subscription]:
-    return [Subscription(group_id=f"{SERVICE_NAME}.facts", handlers=FACT_HANDLERS)]
+def subscriptions(context: ServiceContext) -> Sequence[Subscription]:
+    scorer = Scorer(context.outbox, context.clock)
+    handlers = fact_handlers(scorer.on_facts_changed, scorer.on_unit_changed)
+    return [Subscription(group_id=f"{SERVICE_NAME}.facts", handlers=handlers)]
 
 
 SPEC = ServiceSpec(
@@ -32,7 +39,7 @@ SPEC = ServiceSpec(
     metadata=Base.metadata,
     tables=BUS,
     public_prefixes=PUBLIC_PREFIXES,
-    routers=(facts_router,),
+    routers=(facts_router, rule_sets_router, judgements_router, scores_router, assessments_router),
     subscriptions=subscriptions,
 )
 

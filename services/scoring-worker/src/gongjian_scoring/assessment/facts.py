@@ -20,8 +20,12 @@ from gongjian_scoring.assessment.errors import FactsError, FactsErrorDetail, det
 Amount10k = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0)]
 Depth = Literal["none", "proposal", "feasibility"]
-# 统一项目代码: year - administrative division - industry - type - serial; only the shape is checked.
-PROJECT_CODE_PATTERN = r"^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}$"
+# 统一项目代码: year - administrative division - industry - type - serial; only the shape is checked. A
+# project registered without one is named by its registry id instead (`project:<uuid>`).
+PROJECT_CODE_PATTERN = (
+    r"^([0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}"
+    r"|project:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+)
 
 
 class FactsModel(BaseModel):
@@ -174,9 +178,13 @@ def _missing(obj: object, segments: Sequence[str], loc: tuple[str | int, ...]) -
     if value is None:
         return [(*loc, name)]
     if segments[0].endswith("[]"):
-        return [
-            m for j, element in enumerate(value) for m in _missing(element, segments[1:], (*loc, name, j))
-        ]
+        rest = segments[1:]
+        if len(rest) == 1 and not rest[0].endswith("[]"):  # the usual case, a field of each element
+            field = rest[0]
+            return [
+                (*loc, name, j, field) for j, element in enumerate(value) if getattr(element, field) is None
+            ]
+        return [m for j, element in enumerate(value) for m in _missing(element, rest, (*loc, name, j))]
     return _missing(value, segments[1:], (*loc, name))
 
 

@@ -79,16 +79,15 @@ def completion_ratio(rule: CompletionRatioRule, ctx: Context) -> Outcome:
 
 
 def _band_counts(projects: list[KeyProject], bands: list[CompletionBand]) -> list[tuple[CompletionBand, int]]:
+    # lower <= completed/planned × 100 < upper, cross-multiplied: decimal products are exact
+    shares = [
+        (present(p.completed_10k) * 100, present(p.planned_10k))
+        for p in projects
+        if present(p.planned_10k) != 0  # no annual task, so no annual completion to judge
+    ]
     counts: list[tuple[CompletionBand, int]] = []
     for band in bands:
-        n = 0
-        for project in projects:
-            planned = present(project.planned_10k)
-            if planned == 0:
-                continue  # no annual task, so no annual completion to judge
-            pct = exact(present(project.completed_10k)) / exact(planned) * 100
-            if exact(band.lower_pct) <= pct < exact(band.upper_pct):
-                n += 1
+        n = sum(1 for done, planned in shares if band.lower_pct * planned <= done < band.upper_pct * planned)
         if n:
             counts.append((band, n))
     return counts

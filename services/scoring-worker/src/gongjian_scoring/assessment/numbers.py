@@ -6,40 +6,52 @@ exactly x.xx5 rounds the same way however it was reached.
 
 from __future__ import annotations
 
-import math
-from decimal import ROUND_HALF_UP, Decimal
+import functools
+from decimal import Decimal
 from fractions import Fraction
 
 CENT = Decimal("0.01")
 
 
+@functools.lru_cache(maxsize=65_536)
 def exact(value: Decimal | int) -> Fraction:
-    return Fraction(value)
+    """The exact rational value; cached, as a rule set's constants recur for every unit."""
+    if isinstance(value, int):
+        return Fraction(value)
+    numerator, denominator = value.as_integer_ratio()
+    return Fraction(numerator, denominator)
+
+
+def _rounded_units(value: Fraction, places: int) -> int:
+    """`value` × 10^places rounded half away from zero, in integers: floor((2|n|·10^p + d) / 2d)."""
+    numerator, denominator = value.numerator, value.denominator
+    rounded: int = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+    return rounded if numerator >= 0 else -rounded
 
 
 def round_half_up(value: Fraction, places: int = 2) -> Fraction:
     """Round half away from zero, as `Decimal.quantize(..., ROUND_HALF_UP)` does."""
-    scaled = abs(value) * 10**places
-    rounded = math.floor(scaled + Fraction(1, 2))
-    return Fraction(rounded if value >= 0 else -rounded, 10**places)
+    return Fraction(_rounded_units(value, places), 10**places)
 
 
 def display(value: Fraction) -> Decimal:
     """The value as shown on a score sheet: a decimal to 0.01."""
-    cents = round_half_up(value)
-    return (Decimal(cents.numerator) / Decimal(cents.denominator)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Decimal(_rounded_units(value, 2)).scaleb(-2)
 
 
 def fmt(value: Fraction | Decimal | int) -> str:
     """Short display form for explanations: `32.08`, `0.5`, `35`, `-1`."""
-    shown = display(value if isinstance(value, Fraction) else Fraction(value))
-    text = format(shown, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    cents = _rounded_units(value if isinstance(value, Fraction) else exact(value), 2)
+    whole, part = divmod(abs(cents), 100)
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{whole}.{part:02d}".rstrip("0") if part else f"{sign}{whole}"
 
 
 def fmt_pct(ratio: Fraction) -> str:
     """A ratio as a percentage to 0.01: `91.67%`."""
-    return f"{format(display(ratio * 100), 'f')}%"
+    cents = _rounded_units(ratio * 100, 2)
+    whole, part = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole}.{part:02d}%"
 
 
 def fmt_amount(value: Decimal) -> str:

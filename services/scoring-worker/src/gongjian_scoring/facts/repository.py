@@ -1,13 +1,35 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_scoring.models import ProjectInvestment
+from gongjian_scoring.models import UNIT_REPLICA, FactsImport, Judgement, ProjectFact, ProjectInvestment
+
+
+def _record_investment() -> Any:
+    statement = insert(ProjectInvestment)
+    return statement.on_conflict_do_update(
+        index_elements=[ProjectInvestment.project_id, ProjectInvestment.year],
+        set_={
+            "unit_id": statement.excluded.unit_id,
+            "month": statement.excluded.month,
+            "year_to_date_10k": statement.excluded.year_to_date_10k,
+            "cumulative_10k": statement.excluded.cumulative_10k,
+            "updated_at": func.now(),
+        },
+        where=ProjectInvestment.month <= statement.excluded.month,
+    )
+
+
+# Built once: every progress report runs it.
+RECORD_INVESTMENT = _record_investment()
 
 
 class InvestmentRepository:
@@ -25,26 +47,17 @@ class InvestmentRepository:
         cumulative_10k: Decimal,
     ) -> None:
         """Keep the figures of the latest month; an older month arriving late changes nothing."""
-        statement = insert(ProjectInvestment).values(
-            project_id=project_id,
-            unit_id=unit_id,
-            year=year,
-            month=month,
-            year_to_date_10k=year_to_date_10k,
-            cumulative_10k=cumulative_10k,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=[ProjectInvestment.project_id, ProjectInvestment.year],
-            set_={
-                "unit_id": statement.excluded.unit_id,
-                "month": statement.excluded.month,
-                "year_to_date_10k": statement.excluded.year_to_date_10k,
-                "cumulative_10k": statement.excluded.cumulative_10k,
-                "updated_at": func.now(),
+        await self._session.execute(
+            RECORD_INVESTMENT,
+            {
+                "project_id": project_id,
+                "unit_id": unit_id,
+                "year": year,
+                "month": month,
+                "year_to_date_10k": year_to_date_10k,
+                "cumulative_10k": cumulative_10k,
             },
-            where=ProjectInvestment.month <= statement.excluded.month,
         )
-        await self._session.execute(statement)
 
     async def unit_completed(self, unit_id: uuid.UUID, year: int) -> tuple[Decimal, int]:
         query = select(func.coalesce(func.sum(ProjectInvestment.year_to_date_10k), 0), func.count()).where(
@@ -52,3 +65,136 @@ class InvestmentRepository:
         )
         total, projects = (await self._session.execute(query)).one()
         return Decimal(total), int(projects)
+
+
+class ProjectFactRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_for_update(self, project_id: uuid.UUID) -> ProjectFact | None:
+        query = select(ProjectFact).where(ProjectFact.project_id == project_id).with_for_update()
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    def add(self, fact: ProjectFact) -> None:
+        self._session.add(fact)
+
+    async def flush(self) -> None:
+        await self._session.flush()
+
+
+class ProjectRow(NamedTuple):
+    """What a facts document needs of one project (no ORM entity: a full recompute reads 100,000 of them)."""
+
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    year: int
+    fact_date: date
+    kind: str | None
+    code: str | None
+    plan_category: str | None
+    total_investment_10k: Decimal | None
+    planned_investment_10k: Decimal | None
+    planned_completion: date | None
+    provincial_key: bool
+    started_on: date | None
+    completed_on: date | None
+    removed_on: date | None
+    prephase_done: bool | None
+    depth: str | None
+    in_prephase_plan_and_filed: bool | None
+    proposed_for_next_year: bool | None
+    month: int | None
+    year_to_date_10k: Decimal | None
+
+
+class JudgementRow(NamedTuple):
+    unit_id: uuid.UUID
+    kind: str
+    details: dict[str, Any]
+    recorded_at: datetime
+    withdrawn_at: datetime | None
+
+
+def _projects_query(some_units: bool) -> Select[Any]:
+    columns = [getattr(ProjectFact, name) for name in ProjectRow._fields[:-2]]
+    query = (
+        select(*columns, ProjectInvestment.month, ProjectInvestment.year_to_date_10k)
+        .outerjoin(
+            ProjectInvestment,
+            (ProjectInvestment.project_id == ProjectFact.project_id)
+            & (ProjectInvestment.year == ProjectFact.year),
+        )
+        .where(ProjectFact.year == bindparam("year"))
+        .order_by(ProjectFact.unit_id, ProjectFact.code, ProjectFact.project_id)
+    )
+    return (
+        query.where(ProjectFact.unit_id.in_(bindparam("unit_ids", expanding=True))) if some_units else query
+    )
+
+
+def _judgements_query(some_units: bool) -> Select[Any]:
+    query = (
+        select(
+            Judgement.unit_id,
+            Judgement.kind,
+            Judgement.details,
+            Judgement.recorded_at,
+            Judgement.withdrawn_at,
+        )
+        .where(Judgement.year == bindparam("year"))
+        .order_by(Judgement.unit_id, Judgement.recorded_at, Judgement.id)
+    )
+    return query.where(Judgement.unit_id.in_(bindparam("unit_ids", expanding=True))) if some_units else query
+
+
+# Built once: rescoring one unit after each event runs these, and building a statement costs more than
+# running a small one.
+PROJECTS = {some: _projects_query(some) for some in (False, True)}
+JUDGEMENTS = {some: _judgements_query(some) for some in (False, True)}
+UNIT = select(UNIT_REPLICA.c.name, UNIT_REPLICA.c.kind).where(UNIT_REPLICA.c.unit_id == bindparam("unit_id"))
+
+
+class FactsQueries:
+    """The reads that assemble facts documents: a year's projects, judgements and units, for some units."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def projects(self, year: int, unit_ids: Sequence[uuid.UUID] | None) -> list[ProjectRow]:
+        """The year's projects of the units, each with its latest accepted month and figure; a project
+        whose registration has not arrived yet has no kind."""
+        params: dict[str, Any] = {"year": year} | ({} if unit_ids is None else {"unit_ids": list(unit_ids)})
+        rows = await self._session.execute(PROJECTS[unit_ids is not None], params)
+        return [ProjectRow._make(row) for row in rows]
+
+    async def judgements(self, year: int, unit_ids: Sequence[uuid.UUID] | None) -> list[JudgementRow]:
+        """The year's judgements of the units, withdrawn ones too, in the order recorded."""
+        params: dict[str, Any] = {"year": year} | ({} if unit_ids is None else {"unit_ids": list(unit_ids)})
+        rows = await self._session.execute(JUDGEMENTS[unit_ids is not None], params)
+        return [JudgementRow._make(row) for row in rows]
+
+    async def units(self, kinds: Sequence[str], unit_ids: Sequence[uuid.UUID] | None) -> dict[uuid.UUID, str]:
+        """The units of some registry kinds, from the replica: id -> name."""
+        query = select(UNIT_REPLICA.c.unit_id, UNIT_REPLICA.c.name).where(UNIT_REPLICA.c.kind.in_(kinds))
+        if unit_ids is not None:
+            query = query.where(UNIT_REPLICA.c.unit_id.in_(unit_ids))
+        return {row.unit_id: row.name for row in await self._session.execute(query)}
+
+    async def unit(self, unit_id: uuid.UUID) -> tuple[str, str] | None:
+        """A unit's name and registry kind, if the replica has it."""
+        row = (await self._session.execute(UNIT, {"unit_id": unit_id})).first()
+        return (row.name, row.kind) if row else None
+
+
+class FactsImportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, row: FactsImport) -> None:
+        self._session.add(row)
+
+    async def flush(self) -> None:
+        await self._session.flush()
+
+    async def get(self, import_id: uuid.UUID) -> FactsImport | None:
+        return await self._session.get(FactsImport, import_id)

@@ -1,17 +1,37 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from gongjian_shared.auth import CurrentPrincipal
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.clock import business_today
 from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import Forbidden, problem_responses
 
+from gongjian_scoring.assessment.facts import FactsDocument
+from gongjian_scoring.facts import exchange
 from gongjian_scoring.facts.repository import InvestmentRepository
-from gongjian_scoring.facts.schemas import UnitCompletedInvestment
+from gongjian_scoring.facts.schemas import FactsImportOut, UnitCompletedInvestment, json_numbers
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
+
+OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
+Year = Annotated[int, Query(ge=2000, le=2100)]
+
+FACTS_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FactsDocument"}}},
+    }
+}
+
+
+def ensure_own_unit(principal: Principal, unit_id: uuid.UUID) -> None:
+    if not principal.is_office and principal.unit_id != unit_id:
+        raise Forbidden("Units see only their own figures.")
 
 
 @router.get(
@@ -20,15 +40,85 @@ router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
     responses=problem_responses(401, 403, 422),
 )
 async def unit_completed_investment(
-    unit_id: uuid.UUID,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    year: Annotated[int, Query(ge=2000, le=2100)],
+    unit_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal, year: Year
 ) -> UnitCompletedInvestment:
     """A unit's completed investment for the year, as the assessment sees it (考核口径完成投资)."""
-    if not principal.is_office and principal.unit_id != unit_id:
-        raise Forbidden("Units see only their own figures.")
+    ensure_own_unit(principal, unit_id)
     completed, projects = await InvestmentRepository(session).unit_completed(unit_id, year)
     return UnitCompletedInvestment(
         unit_id=unit_id, year=year, completed_10k=completed, projects_reported=projects
     )
+
+
+@router.get(
+    "/units/{unit_id}/facts",
+    response_model=FactsDocument,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def export_unit_facts(
+    unit_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    year: Year,
+    as_of: date | None = None,
+) -> JSONResponse:
+    """A unit's facts document for the year (单位考核事实): what its score sheet is computed from, in the shape
+    `gongjian score` reads. A unit sees its own."""
+    ensure_own_unit(principal, unit_id)
+    document = await exchange.export_unit(
+        session, unit_id, year, as_of, business_today(request.app.state.clock)
+    )
+    return JSONResponse(json_numbers(document.model_dump()))
+
+
+@router.get("/facts", response_model=FactsDocument, responses=problem_responses(401, 403, 404, 422))
+async def export_facts(
+    request: Request,
+    session: SessionDep,
+    _: OfficeOnly,
+    rule_set: Annotated[str, Query(description="A rule set id, e.g. 2019-county: its year and units.")],
+    as_of: date | None = None,
+) -> JSONResponse:
+    """The facts document of every unit a rule set scores, for its year (考核事实导出). Office only."""
+    document = await exchange.export_rule_set(
+        session, rule_set, as_of, business_today(request.app.state.clock)
+    )
+    return JSONResponse(json_numbers(document.model_dump()))
+
+
+@router.post(
+    "/facts/imports",
+    response_model=FactsImportOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=FACTS_BODY,
+)
+async def import_facts(
+    request: Request,
+    session: SessionDep,
+    principal: OfficeOnly,
+    as_of: date | None = None,
+    rule_set: Annotated[
+        str | None, Query(description="Score with this rule set rather than the one the document names.")
+    ] = None,
+    version: Annotated[
+        int | None, Query(ge=1, description="The rule set version; the latest by default.")
+    ] = None,
+) -> FactsImportOut:
+    """Import a facts document and score it (导入考核事实并评分), e.g. one exported, corrected and sent back.
+    Office only. A document that cannot be scored is a 422 naming each unit and field; nothing is stored."""
+    imported = await exchange.import_facts(
+        session, principal, await request.body(), as_of, rule_set, version, request.app.state.clock.now()
+    )
+    return exchange.import_out(imported)
+
+
+@router.get(
+    "/facts/imports/{import_id}",
+    response_model=FactsImportOut,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_facts_import(import_id: uuid.UUID, session: SessionDep, _: OfficeOnly) -> FactsImportOut:
+    """An imported facts document's score sheet (导入评分结果). Office only."""
+    return exchange.import_out(await exchange.get_import(session, import_id))

@@ -1,0 +1,60 @@
+"""Publishing an assessment (发布考核结果): the standings scored from one facts document, frozen.
+
+The facts document is kept with the sheet, so anyone can recompute the published score offline; and the
+rule set version it used becomes immutable.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from gongjian_shared.auth import Principal
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_scoring.assessment.engine import compute
+from gongjian_scoring.assessments.repository import AssessmentRepository
+from gongjian_scoring.facts.documents import collect, document_as_of, facts_document
+from gongjian_scoring.facts.schemas import json_numbers
+from gongjian_scoring.models import PublishedAssessment
+from gongjian_scoring.rule_sets.service import get_stored, loaded
+from gongjian_scoring.scores.repository import SnapshotRepository
+from gongjian_scoring.scores.service import Scorer
+
+
+async def publish(
+    session: AsyncSession,
+    scorer: Scorer,
+    principal: Principal,
+    rule_set_id: str,
+    as_of: date | None,
+    now: datetime,
+    today: date,
+) -> PublishedAssessment:
+    stored = await get_stored(session, rule_set_id)
+    rule_set = loaded(stored)
+    units = await collect(session, rule_set)
+    latest = await SnapshotRepository(session).latest(stored.id)
+    scored_as_of = max((s.as_of for s in latest.values()), default=None)
+    day = document_as_of(units, as_of, scored_as_of, today)
+    document = facts_document(rule_set, units, day)
+    sheet = compute(rule_set, document)
+    # the live scores move to the published date too, so the trend and the publication agree
+    await scorer.recompute(session, rule_set_id=stored.id, as_of=day)
+    row = PublishedAssessment(
+        id=uuid.uuid4(),
+        rule_set_id=stored.id,
+        rule_set_version=stored.version,
+        year=rule_set.year,
+        unit_kind=rule_set.unit_kind,
+        as_of=sheet.as_of,
+        provisional=sheet.provisional,
+        sheet=sheet.model_dump(mode="json"),
+        facts=json_numbers(document.model_dump()),
+        published_by=principal.username,
+        published_at=now,
+    )
+    repository = AssessmentRepository(session)
+    repository.add(row)
+    await repository.flush()
+    return row

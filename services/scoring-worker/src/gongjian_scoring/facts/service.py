@@ -1,0 +1,160 @@
+"""The facts read model (考核事实): fold the registry's events into project facts, assemble facts documents.
+
+Every fold returns the (unit, year) pairs whose facts it changed, so the caller can rescore exactly those.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from gongjian_shared.clock import SHANGHAI
+from gongjian_shared.events.projects import (
+    PlannedProjectUpdated,
+    PrephaseProcedureUpdated,
+    ProgressReported,
+    ProjectCompleted,
+    ProjectRegistered,
+    ProjectRemovedFromPlan,
+    ProjectStarted,
+    ProjectUpdated,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_scoring.facts.repository import InvestmentRepository, ProjectFactRepository
+from gongjian_scoring.models import ProjectFact
+
+UnitYear = tuple[uuid.UUID, int]
+
+
+def business_date(at: datetime) -> date:
+    return at.astimezone(SHANGHAI).date()
+
+
+async def _fold(
+    session: AsyncSession,
+    project_id: uuid.UUID,
+    unit_id: uuid.UUID,
+    year: int,
+    days: Sequence[date | None],
+    change: Callable[[ProjectFact], None],
+) -> set[UnitYear]:
+    """Apply `change` to a project's facts (creating them if this is the first event seen of it)."""
+    repository = ProjectFactRepository(session)
+    day = max(d for d in days if d is not None)
+    fact = await repository.get_for_update(project_id)
+    touched: set[UnitYear] = set()
+    if fact is None:
+        fact = ProjectFact(
+            project_id=project_id, unit_id=unit_id, year=year, fact_date=day, provincial_key=False
+        )
+        repository.add(fact)
+    else:
+        touched.add((fact.unit_id, fact.year))
+        fact.fact_date = max(fact.fact_date, day)
+    change(fact)
+    touched.add((fact.unit_id, fact.year))
+    await repository.flush()
+    return touched
+
+
+async def fold_plan_data(
+    session: AsyncSession, event: ProjectRegistered | ProjectUpdated, at: datetime
+) -> set[UnitYear]:
+    """`project-registered` / `project-updated`: the plan data; a move to another unit or year rescores both."""
+
+    def change(fact: ProjectFact) -> None:
+        if fact.plan_data_at is not None and fact.plan_data_at > at:
+            return
+        fact.unit_id, fact.year, fact.kind = event.unit_id, event.year, event.kind
+        fact.code, fact.name, fact.plan_category = event.code, event.name, event.plan_category
+        fact.total_investment_10k = event.total_investment_10k
+        fact.planned_investment_10k = event.planned_investment_10k
+        fact.planned_completion = event.planned_completion
+        if isinstance(event, ProjectUpdated):
+            fact.provincial_key = event.provincial_key
+        fact.plan_data_at = at
+
+    return await _fold(session, event.project_id, event.unit_id, event.year, [business_date(at)], change)
+
+
+async def fold_progress(session: AsyncSession, event: ProgressReported, at: datetime) -> set[UnitYear]:
+    """`progress-reported`: the year's completed investment, as of the latest accepted month."""
+    await InvestmentRepository(session).record(
+        project_id=event.project_id,
+        unit_id=event.unit_id,
+        year=event.year,
+        month=event.month,
+        year_to_date_10k=event.year_to_date_10k,
+        cumulative_10k=event.cumulative_10k,
+    )
+    return await _fold(
+        session, event.project_id, event.unit_id, event.year, [business_date(at)], lambda _: None
+    )
+
+
+async def fold_started(session: AsyncSession, event: ProjectStarted, at: datetime) -> set[UnitYear]:
+    """`project-started`: the recognised start date (开工认定)."""
+
+    def change(fact: ProjectFact) -> None:
+        fact.started_on = event.started_on
+
+    days = [business_date(at), event.started_on, event.recognised_on]
+    return await _fold(session, event.project_id, event.unit_id, event.year, days, change)
+
+
+async def fold_completed(session: AsyncSession, event: ProjectCompleted, at: datetime) -> set[UnitYear]:
+    """`project-completed`: the recognised completion date (竣工认定)."""
+
+    def change(fact: ProjectFact) -> None:
+        fact.completed_on = event.completed_on
+
+    days = [business_date(at), event.completed_on, event.recognised_on]
+    return await _fold(session, event.project_id, event.unit_id, event.year, days, change)
+
+
+async def fold_removed(session: AsyncSession, event: ProjectRemovedFromPlan, at: datetime) -> set[UnitYear]:
+    """`project-removed-from-plan`: A8, the project leaves the assessment from this date."""
+
+    def change(fact: ProjectFact) -> None:
+        fact.removed_on = event.removed_on
+
+    days = [business_date(at), event.removed_on]
+    return await _fold(session, event.project_id, event.unit_id, event.year, days, change)
+
+
+async def fold_prephase(
+    session: AsyncSession, event: PrephaseProcedureUpdated, at: datetime
+) -> set[UnitYear]:
+    """`prephase-procedure-updated`: whether the project's pre-phase task for the year is done."""
+
+    def change(fact: ProjectFact) -> None:
+        if fact.prephase_at is None or fact.prephase_at <= at:
+            fact.prephase_done, fact.prephase_at = event.prephase_done, at
+
+    days = [business_date(at), event.actual_date]
+    return await _fold(session, event.project_id, event.unit_id, event.year, days, change)
+
+
+async def fold_planned(session: AsyncSession, event: PlannedProjectUpdated, at: datetime) -> set[UnitYear]:
+    """`planned-project-updated`: a planned project's size, depth, filing and promotion (策划包装)."""
+
+    def change(fact: ProjectFact) -> None:
+        if fact.planned_at is not None and fact.planned_at > at:
+            return
+        fact.total_investment_10k = event.total_investment_10k
+        fact.depth = event.depth
+        fact.in_prephase_plan_and_filed = event.in_prephase_plan_and_filed
+        fact.proposed_for_next_year = event.proposed_for_next_year
+        fact.planned_at = at
+
+    return await _fold(session, event.project_id, event.unit_id, event.year, [business_date(at)], change)
+
+
+def ahead_of_schedule(planned: Decimal, year_to_date: Decimal | None, month: int | None) -> bool:
+    """At or ahead of the time-schedule benchmark (序时进度 = month/12 of the annual plan) at the last report."""
+    if month is None or year_to_date is None or planned <= 0:
+        return False
+    return year_to_date * 12 >= planned * month

@@ -1,0 +1,91 @@
+"""Recording and withdrawing the office's judgements (考核认定), with evidence, actor and time."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from gongjian_shared.auth import Principal
+from gongjian_shared.errors import field_error
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_scoring.facts.errors import UnitNotScored
+from gongjian_scoring.facts.repository import FactsQueries
+from gongjian_scoring.facts.service import business_date
+from gongjian_scoring.judgements.errors import JudgementNotFound, JudgementRejected
+from gongjian_scoring.judgements.repository import JudgementRepository
+from gongjian_scoring.judgements.schemas import JudgementBase, JudgementOut
+from gongjian_scoring.models import Judgement
+from gongjian_scoring.rule_sets.service import rule_set_kind
+from gongjian_scoring.scores.service import Scorer
+
+
+async def record(
+    session: AsyncSession,
+    scorer: Scorer,
+    principal: Principal,
+    unit_id: uuid.UUID,
+    command: JudgementBase,
+    now: datetime,
+) -> Judgement:
+    """Record a judgement and rescore the unit in the same transaction."""
+    unit = await FactsQueries(session).unit(unit_id)
+    if unit is None or rule_set_kind(unit[1]) is None:
+        raise UnitNotScored(f"No assessment scores unit {unit_id}.")
+    if command.day() > business_date(now):
+        raise JudgementRejected(
+            errors=[
+                field_error(
+                    f"body.{command.date_field}",
+                    "not-in-future",
+                    f"{command.date_field} {command.day().isoformat()} is in the future",
+                    "日期不能晚于今天",
+                )
+            ]
+        )
+    judgement = Judgement(
+        id=uuid.uuid4(),
+        unit_id=unit_id,
+        year=command.year,
+        kind=command.kind,
+        details=command.details(),
+        evidence=command.evidence,
+        recorded_by=principal.username,
+        recorded_by_id=principal.user_id,
+        recorded_at=now,
+    )
+    repository = JudgementRepository(session)
+    repository.add(judgement)
+    await repository.flush()
+    await scorer.rescore(session, unit_id, judgement.year)
+    return judgement
+
+
+async def withdraw(
+    session: AsyncSession,
+    scorer: Scorer,
+    principal: Principal,
+    judgement_id: uuid.UUID,
+    reason: str,
+    now: datetime,
+) -> Judgement:
+    """Withdraw a judgement (it stays on record) and rescore the unit in the same transaction."""
+    judgement = await JudgementRepository(session).get_for_update(judgement_id)
+    if judgement is None:
+        raise JudgementNotFound(f"No judgement {judgement_id}.")
+    if judgement.withdrawn_at is not None:
+        raise JudgementRejected(
+            f"The judgement was withdrawn at {judgement.withdrawn_at.isoformat()} by {judgement.withdrawn_by}.",
+            errors=[field_error("judgement_id", "not-withdrawn", "already withdrawn", "已撤销")],
+        )
+    judgement.withdrawn_at, judgement.withdrawn_by, judgement.withdrawal_reason = (
+        now,
+        principal.username,
+        reason,
+    )
+    await JudgementRepository(session).flush()
+    return judgement
+
+
+def to_out(judgement: Judgement) -> JudgementOut:
+    return JudgementOut.model_validate(judgement, from_attributes=True)

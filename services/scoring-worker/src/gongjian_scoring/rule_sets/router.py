@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
+
+from gongjian_scoring.rule_sets import service
+from gongjian_scoring.rule_sets.repository import RuleSetRepository
+from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummary
+from gongjian_scoring.scores.service import scorer_of
+
+router = APIRouter(prefix="/api/v1/scoring/rule-sets", tags=["scoring"])
+
+OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
+
+# The body is read as raw JSON so that its numbers stay exact decimals; the schema is still documented
+# (the responses put RuleSet among the components).
+RULE_SET_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RuleSet"}}},
+    }
+}
+
+
+@router.get("", response_model=list[RuleSetSummary], responses=problem_responses(401, 422))
+async def list_rule_sets(
+    session: SessionDep,
+    _: CurrentPrincipal,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> list[RuleSetSummary]:
+    """The rule sets (考核评分表), each at its latest version."""
+    repository = RuleSetRepository(session)
+    latest = await repository.latest_versions(year)
+    published = await repository.published_versions([r.id for r in latest])
+    return [service.summary(r, (r.id, r.version) in published) for r in latest]
+
+
+@router.get("/{rule_set_id}", response_model=RuleSetOut, responses=problem_responses(401, 404, 422))
+async def get_rule_set(
+    rule_set_id: str,
+    session: SessionDep,
+    _: CurrentPrincipal,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> RuleSetOut:
+    """One rule set with its items, parameters, settings A1-A15 and source text; the latest version by default."""
+    stored = await service.get_stored(session, rule_set_id, version)
+    published = await RuleSetRepository(session).is_published(stored.id, stored.version)
+    return service.out(stored, published)
+
+
+@router.post(
+    "",
+    response_model=RuleSetOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 409, 422),
+    openapi_extra=RULE_SET_BODY,
+)
+async def create_rule_set(request: Request, session: SessionDep, principal: OfficeOnly) -> RuleSetOut:
+    """Create a rule set, e.g. next year's sheet (新增考核评分表), as version 1, and score its units. Office only.
+
+    An unknown rule type, a negative cap or a missing parameter is a 422 naming its path.
+    """
+    stored = await service.create_rule_set(session, principal, await request.body())
+    await scorer_of(request).recompute(session, rule_set_id=stored.id)
+    return service.out(stored, published=False)
+
+
+@router.put(
+    "/{rule_set_id}",
+    response_model=RuleSetOut,
+    responses=problem_responses(401, 403, 404, 422),
+    openapi_extra=RULE_SET_BODY,
+)
+async def revise_rule_set(
+    rule_set_id: str, request: Request, session: SessionDep, principal: OfficeOnly
+) -> RuleSetOut:
+    """Revise a rule set (修订考核评分表). Office only.
+
+    While no published assessment uses the latest version it is revised in place; once one does, that
+    version is immutable and the revision becomes the next version. Every unit is rescored with it.
+    """
+    stored = await service.revise_rule_set(session, principal, rule_set_id, await request.body())
+    await scorer_of(request).recompute(session, rule_set_id=stored.id)
+    return service.out(stored, published=False)

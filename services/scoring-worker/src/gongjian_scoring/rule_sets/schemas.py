@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from gongjian_scoring.assessment.rules import RuleSet, UnitKind
+
+
+class RuleSetSummary(BaseModel):
+    """A version of a rule set (考核评分表版本); `published` once a published assessment uses it."""
+
+    id: str
+    version: int
+    revision: int
+    year: int
+    unit_kind: UnitKind
+    title: str
+    builtin: bool
+    published: bool
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class RuleSetOut(RuleSetSummary):
+    """A version of a rule set with its items, parameters, settings A1-A15 and source text."""
+
+    rule_set: RuleSet
