@@ -6,10 +6,25 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
+from datetime import date
+
+from gongjian_shared.settings import BaseServiceSettings
 
 from gongjian.platform import DATABASE_NAME, PlatformSettings, migrate, seed_and_admin, service_settings
-from gongjian.services import SERVICES
+from gongjian.serve import (
+    SettingsError,
+    load_settings,
+    migrate_service,
+    render_gateway_routes,
+    run_relay,
+    serve_health_gateway,
+    serve_service,
+)
+from gongjian.services import SERVICES, service
+
+SERVICE_NAMES = [entry.name for entry in SERVICES]
 
 
 def _platform_database_url(platform: PlatformSettings) -> str:
@@ -34,10 +49,18 @@ def _cmd_dev(args: argparse.Namespace) -> int:
     return run_dev(platform)
 
 
+def _all_service_settings(platform: PlatformSettings) -> dict[str, BaseServiceSettings]:
+    """Every service on its own {PREFIX}DATABASE__URL where one is set, the platform's server otherwise."""
+    if all(f"{entry.env_prefix}DATABASE__URL" in os.environ for entry in SERVICES):
+        # Every service names its own server (docker-compose): no platform database, none embedded.
+        url = ""
+    else:
+        url = _platform_database_url(platform)
+    return {entry.name: service_settings(entry, url, platform, None) for entry in SERVICES}
+
+
 def _cmd_migrate(_: argparse.Namespace) -> int:
-    platform = PlatformSettings()
-    url = _platform_database_url(platform)
-    settings = {entry.name: service_settings(entry, url, platform, None) for entry in SERVICES}
+    settings = _all_service_settings(PlatformSettings())
     asyncio.run(migrate(settings))
     print("migrated: " + ", ".join(entry.name for entry in SERVICES))
     return 0
@@ -45,8 +68,7 @@ def _cmd_migrate(_: argparse.Namespace) -> int:
 
 def _cmd_seed(_: argparse.Namespace) -> int:
     platform = PlatformSettings()
-    url = _platform_database_url(platform)
-    settings = {entry.name: service_settings(entry, url, platform, None) for entry in SERVICES}
+    settings = _all_service_settings(platform)
     asyncio.run(migrate(settings))
     boot = asyncio.run(seed_and_admin(settings["projects-api"], platform.admin_password, force_seed=True))
     assert boot.seeded is not None
@@ -54,6 +76,60 @@ def _cmd_seed(_: argparse.Namespace) -> int:
     if boot.admin_password:
         print(f"created the account 'admin' with the generated password: {boot.admin_password}")
     return 0
+
+
+def _cmd_recompute(args: argparse.Namespace) -> int:
+    from gongjian_scoring.scores.service import recompute_all
+    from gongjian_scoring.settings import ScoringSettings
+
+    settings = _all_service_settings(PlatformSettings())["scoring-worker"]
+    assert isinstance(settings, ScoringSettings)
+    reports = asyncio.run(
+        recompute_all(settings, rule_set_id=args.rule_set, year=args.year, as_of=args.as_of)
+    )
+    for report in reports:
+        print(
+            f"{report.rule_set_id} v{report.rule_set_version}: {report.units} units, "
+            f"{report.snapshots_written} snapshots written, {report.events_emitted} score-updated events, "
+            f"{report.seconds:.2f}s"
+        )
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    entry = service(args.service)
+    return serve_service(entry, load_settings(entry), args.host, args.port)
+
+
+def _cmd_relay(args: argparse.Namespace) -> int:
+    entry = service(args.service)
+    return asyncio.run(run_relay(entry, load_settings(entry)))
+
+
+def _cmd_migrate_service(args: argparse.Namespace) -> int:
+    entry = service(args.service)
+    migrate_service(entry, load_settings(entry))
+    print(f"migrated {entry.name}: schema {entry.spec.schema} at head")
+    return 0
+
+
+def _cmd_health_gateway(args: argparse.Namespace) -> int:
+    return serve_health_gateway(dict(args.upstream), args.host, args.port, args.timeout)
+
+
+def _cmd_gateway_routes(_: argparse.Namespace) -> int:
+    sys.stdout.write(render_gateway_routes())
+    return 0
+
+
+def _upstream(value: str) -> tuple[str, str]:
+    name, _, url = value.partition("=")
+    if name not in SERVICE_NAMES or not url.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(
+            f"expected SERVICE=URL with SERVICE one of {', '.join(SERVICE_NAMES)}, e.g. "
+            "projects-api=http://projects-api:8000"
+        )
+    return name, url
 
 
 def _cmd_events(args: argparse.Namespace) -> int:
@@ -87,6 +163,35 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("seed", help="load the units and 2019 targets of Annexes 1 and 2").set_defaults(
         handler=_cmd_seed
     )
+    recompute = commands.add_parser("recompute", help="recompute every score sheet from the facts (全量重算)")
+    recompute.add_argument("--rule-set", help="only this rule set, e.g. 2019-county")
+    recompute.add_argument("--year", type=int)
+    recompute.add_argument("--as-of", type=date.fromisoformat, help="the earliest date to score as of")
+    recompute.set_defaults(handler=_cmd_recompute)
+    serve = commands.add_parser("serve", help="serve one service's API in this process (docker-compose)")
+    serve.add_argument("service", choices=SERVICE_NAMES)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=_cmd_serve)
+    relay = commands.add_parser("relay", help="publish one service's outbox to Kafka until SIGTERM")
+    relay.add_argument("service", choices=SERVICE_NAMES)
+    relay.set_defaults(handler=_cmd_relay)
+    migrate_one = commands.add_parser(
+        "migrate-service", help="migrate one service's schema on its own {PREFIX}DATABASE__URL"
+    )
+    migrate_one.add_argument("service", choices=SERVICE_NAMES)
+    migrate_one.set_defaults(handler=_cmd_migrate_service)
+    health = commands.add_parser(
+        "health-gateway", help="answer /healthz with 200 only when every upstream's /readyz is ready"
+    )
+    health.add_argument("--upstream", type=_upstream, action="append", required=True, metavar="SERVICE=URL")
+    health.add_argument("--host", default="127.0.0.1")
+    health.add_argument("--port", type=int, default=8000)
+    health.add_argument("--timeout", type=float, default=3.0, help="seconds per upstream /readyz")
+    health.set_defaults(handler=_cmd_health_gateway)
+    commands.add_parser(
+        "gateway-routes", help="print the nginx routes of deploy/gateway/routes.conf"
+    ).set_defaults(handler=_cmd_gateway_routes)
     events = commands.add_parser("events", help="print the event contracts as JSON Schema")
     events.add_argument("--write", action="store_true", help="rewrite the checked-in schema files")
     events.set_defaults(handler=_cmd_events)
@@ -102,7 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["score"]:
         return _cmd_score(argv[1:])
     args = build_parser().parse_args(argv)
-    result: int = args.handler(args)
+    try:
+        result: int = args.handler(args)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return result
 
 

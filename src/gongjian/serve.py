@@ -1,0 +1,206 @@
+"""One service per process, as docker-compose runs them: its API, its outbox relay, its migrations, and the
+small aggregator behind the gateway's `/healthz`.
+
+Every command reads only the environment of its service's prefix (PROJECTS_, MEETINGS_, SCORING_, NOTIFIER_),
+so a container is configured exactly like `create_app(settings)` expects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import signal
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from types import FrameType
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from gongjian_shared.bus.kafka import OutboxRelay
+from gongjian_shared.bus.listener import OutboxListener
+from gongjian_shared.bus.runtime import asyncpg_dsn
+from gongjian_shared.db import create_engine
+from gongjian_shared.errors import install_problem_handlers
+from gongjian_shared.migrations import upgrade
+from gongjian_shared.service import docs_path, routed_prefixes
+from gongjian_shared.settings import BaseServiceSettings
+from pydantic import ValidationError
+
+from gongjian.services import SERVICES, ServiceEntry, service
+
+logger = logging.getLogger("gongjian")
+
+# uvicorn's exit code when the app never started (its own `main` uses the same value).
+STARTUP_FAILURE = 3
+
+
+class SettingsError(Exception):
+    """A service's environment does not give valid settings; the message names the variables."""
+
+
+def load_settings(entry: ServiceEntry) -> BaseServiceSettings:
+    """The service's settings, from its own environment prefix only."""
+    try:
+        return entry.settings_class()
+    except ValidationError as exc:
+        lines = [f"{entry.name}: invalid settings from the {entry.env_prefix}* environment variables"]
+        for error in exc.errors():
+            where = "__".join(str(part).upper() for part in error["loc"])
+            lines.append(f"  {entry.env_prefix}{where or '*'}: {error['msg']}")
+        raise SettingsError("\n".join(lines)) from None
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def serve_service(entry: ServiceEntry, settings: BaseServiceSettings, host: str, port: int) -> int:
+    """Serve one service's app until SIGTERM or SIGINT; its lifespan runs the consumers (and the relay
+    unless BUS__RUN_RELAY=false, as in docker-compose, where a relay container publishes)."""
+    return _run_uvicorn(entry.create_app(settings), host, port)
+
+
+def _run_uvicorn(app: Any, host: str, port: int) -> int:
+    # uvicorn re-raises SIGTERM once its graceful shutdown is done: exit 0 rather than die by the signal.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, lifespan="on", log_level="info", server_header=False)
+    )
+    server.run()
+    return 0 if server.started else STARTUP_FAILURE
+
+
+def migrate_service(entry: ServiceEntry, settings: BaseServiceSettings) -> None:
+    """Upgrade the service's own schema to its Alembic head, on its own DATABASE__URL."""
+    upgrade(entry.migrations, settings.database.url.get_secret_value())
+
+
+async def run_relay(entry: ServiceEntry, settings: BaseServiceSettings) -> int:
+    """Publish the service's outbox to Kafka until SIGTERM or SIGINT."""
+    if settings.bus.kind != "kafka":
+        raise SettingsError(
+            f"{entry.name}: the relay publishes to Kafka; set {entry.env_prefix}BUS__KIND=kafka "
+            f"and {entry.env_prefix}KAFKA__BOOTSTRAP"
+        )
+    engine = create_engine(settings.database)
+    listener = OutboxListener(asyncpg_dsn(engine))
+    relay = OutboxRelay(engine, entry.spec.tables, settings.kafka, settings.bus, listener.wake_event())
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    logger.info(
+        "relay for %s: outbox %s -> Kafka at %s (topic prefix %r)",
+        entry.name,
+        entry.spec.tables.schema,
+        settings.kafka.bootstrap,
+        settings.kafka.topic_prefix,
+    )
+    listener.start()
+    relaying = asyncio.create_task(relay.run(), name=f"outbox-relay-{entry.name}")
+    stop_requested = asyncio.create_task(stopping.wait())
+    try:
+        await asyncio.wait({relaying, stop_requested}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        # A batch cut short is rolled back and sent again by the next relay; consumers drop the duplicates.
+        for task in (relaying, stop_requested):
+            task.cancel()
+        for task in (relaying, stop_requested):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await listener.stop()
+        await engine.dispose()
+    logger.info("relay for %s stopped after publishing %d events", entry.name, relay.published)
+    return 0
+
+
+async def _readiness(client: httpx.AsyncClient, name: str, base_url: str) -> tuple[str, dict[str, Any]]:
+    try:
+        response = await client.get(f"{base_url.rstrip('/')}/readyz")
+        body = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        return name, {"ready": False, "error": f"{type(exc).__name__}: {exc}"}
+    if not isinstance(body, dict):
+        body = {}
+    return name, {**body, "ready": response.status_code == 200 and body.get("ready") is True}
+
+
+def build_health_gateway(upstreams: Mapping[str, str], *, timeout: float = 3.0) -> FastAPI:
+    """The gateway's `/healthz` in docker-compose: nginx cannot aggregate, so this asks every service's
+    `/readyz` over HTTP and answers 200 only when all of them are ready. It also serves `/` and the `/docs`
+    index, as the in-process gateway does, and a problem-details 404 for paths no service owns."""
+    upstreams = dict(upstreams)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # trust_env=False: a proxy set for the container must not see service-to-service calls.
+        async with httpx.AsyncClient(timeout=timeout, trust_env=False) as client:
+            app.state.client = client
+            yield
+
+    app = FastAPI(
+        title="Gongjian health gateway", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    install_problem_handlers(app)
+
+    @app.get("/healthz")
+    async def healthz(request: Request) -> JSONResponse:
+        client: httpx.AsyncClient = request.app.state.client
+        checks = await asyncio.gather(*(_readiness(client, name, url) for name, url in upstreams.items()))
+        services = dict(checks)
+        ready = all(check["ready"] for check in services.values())
+        return JSONResponse({"ready": ready, "services": services}, status_code=200 if ready else 503)
+
+    @app.get("/readyz")
+    async def readyz() -> dict[str, Any]:
+        # The aggregator itself is up; whether the platform is ready is /healthz.
+        return {"ready": True, "service": "health-gateway"}
+
+    @app.get("/docs", response_class=HTMLResponse)
+    async def docs() -> str:
+        links = "".join(
+            f'<li><a href="{docs_path(name)}">{html.escape(service(name).spec.title)}</a></li>'
+            for name in upstreams
+        )
+        return (
+            "<html><head><meta charset='utf-8'><title>Gongjian API</title></head>"
+            f"<body><h1>Gongjian (攻坚) API</h1><ul>{links}</ul></body></html>"
+        )
+
+    @app.get("/")
+    async def root() -> dict[str, str]:
+        return {"name": "Gongjian (攻坚)", "docs": "/docs", "health": "/healthz"}
+
+    return app
+
+
+def serve_health_gateway(upstreams: Mapping[str, str], host: str, port: int, timeout: float) -> int:
+    logger.info("health gateway: %s", ", ".join(f"{name} at {url}" for name, url in upstreams.items()))
+    return _run_uvicorn(build_health_gateway(upstreams, timeout=timeout), host, port)
+
+
+def nginx_upstream(service_name: str) -> str:
+    """The nginx upstream of a service in deploy/gateway/nginx.conf."""
+    return service_name.replace("-", "_")
+
+
+def render_gateway_routes() -> str:
+    """deploy/gateway/routes.conf: nginx locations for every prefix each service owns, matched like the
+    in-process gateway (the prefix itself or anything under it, never `/api/v1/unitsfoo`)."""
+    lines = [
+        "# Generated by `gongjian gateway-routes > deploy/gateway/routes.conf` from each service's routed",
+        "# prefixes (gongjian_shared.service.routed_prefixes); do not edit by hand. Included by nginx.conf.",
+    ]
+    for entry in SERVICES:
+        upstream = nginx_upstream(entry.name)
+        lines.append("")
+        lines.append(f"# {entry.name}")
+        for prefix in routed_prefixes(entry.spec):
+            lines.append(f"location = {prefix} {{ proxy_pass http://{upstream}; }}")
+            lines.append(f"location ^~ {prefix}/ {{ proxy_pass http://{upstream}; }}")
+    return "\n".join(lines) + "\n"
