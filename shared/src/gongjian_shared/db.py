@@ -52,9 +52,10 @@ async def unit_of_work(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncI
 
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    # FastAPI runs this exit code before the response is sent, so a 2xx means committed.
     async with unit_of_work(request.app.state.sessionmaker) as session:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(_request_session)]
+# scope="function": the commit runs when the route returns, before the response is sent, so a 2xx means
+# committed (the default "request" scope would commit after the client already has its answer).
+SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
