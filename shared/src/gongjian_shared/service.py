@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gongjian_shared.auth import TokenService
 from gongjian_shared.bus.consumer import Subscription
@@ -63,6 +65,38 @@ class ServiceSpec:
     public_prefixes: tuple[str, ...]
     subscriptions: SubscriptionFactory = lambda _: ()
     background: BackgroundFactory = lambda _: ()
+
+
+class CorrelationMiddleware:
+    """Carries X-Correlation-ID from the request into the events it causes, and back on the response.
+
+    A plain ASGI middleware: @app.middleware("http") would wrap every request in BaseHTTPMiddleware's
+    extra task and body streaming, for nothing.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = Headers(scope=scope).get(CORRELATION_HEADER)
+        try:
+            correlation_id = uuid.UUID(raw) if raw else uuid.uuid4()
+        except ValueError:
+            correlation_id = uuid.uuid4()
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[CORRELATION_HEADER] = str(correlation_id)
+            await send(message)
+
+        token = correlation_id_var.set(correlation_id)
+        try:
+            await self.app(scope, receive, send_with_header)
+        finally:
+            correlation_id_var.reset(token)
 
 
 def docs_path(service: str) -> str:
@@ -150,20 +184,7 @@ def build_service_app(
     app.state.spec = spec
     install_problem_handlers(app)
 
-    @app.middleware("http")
-    async def correlation(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        raw = request.headers.get(CORRELATION_HEADER)
-        try:
-            correlation_id = uuid.UUID(raw) if raw else uuid.uuid4()
-        except ValueError:
-            correlation_id = uuid.uuid4()
-        token = correlation_id_var.set(correlation_id)
-        try:
-            response = await call_next(request)
-        finally:
-            correlation_id_var.reset(token)
-        response.headers[CORRELATION_HEADER] = str(correlation_id)
-        return response
+    app.add_middleware(CorrelationMiddleware)
 
     @app.get("/healthz", tags=["health"], summary="Alive (存活)")
     async def healthz() -> dict[str, str]:
