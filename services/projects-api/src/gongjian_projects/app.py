@@ -8,16 +8,37 @@ from fastapi import FastAPI
 from gongjian_shared.clock import Clock
 from gongjian_shared.service import ServiceSpec, build_service_app
 
+from gongjian_projects.early_warning.router import router as early_warning_router
+from gongjian_projects.idempotency import scheduled as idempotency_scheduled
 from gongjian_projects.identity.router import router as identity_router
+from gongjian_projects.imports.router import router as imports_router
+from gongjian_projects.leaders.router import router as leaders_router
+from gongjian_projects.ledger.router import router as ledger_router
 from gongjian_projects.models import BUS, SCHEMA, Base
+from gongjian_projects.plans.router import router as plans_router
+from gongjian_projects.prephase.router import router as prephase_router
 from gongjian_projects.progress.router import router as progress_router
 from gongjian_projects.projects.router import router as projects_router
+from gongjian_projects.recognitions.router import router as recognitions_router
+from gongjian_projects.reporting import scheduled
+from gongjian_projects.reporting.router import router as reporting_router
 from gongjian_projects.settings import ProjectsSettings
+from gongjian_projects.statistics.router import router as statistics_router
 from gongjian_projects.units.router import router as units_router
 
 SERVICE_NAME = "projects-api"
 MIGRATIONS = Path(__file__).parent / "migrations"
-PUBLIC_PREFIXES = ("/api/v1/auth", "/api/v1/units", "/api/v1/projects", "/api/v1/progress-reports")
+PUBLIC_PREFIXES = (
+    "/api/v1/auth",
+    "/api/v1/units",
+    "/api/v1/projects",
+    "/api/v1/progress-reports",
+    "/api/v1/leaders",
+    "/api/v1/ledger",
+    "/api/v1/early-warning",
+    "/api/v1/plans",
+    "/api/v1/statistics",
+)
 
 SPEC = ServiceSpec(
     name=SERVICE_NAME,
@@ -27,7 +48,22 @@ SPEC = ServiceSpec(
     metadata=Base.metadata,
     tables=BUS,
     public_prefixes=PUBLIC_PREFIXES,
-    routers=(identity_router, units_router, projects_router, progress_router),
+    routers=(
+        identity_router,
+        units_router,
+        leaders_router,
+        imports_router,
+        projects_router,
+        prephase_router,
+        recognitions_router,
+        reporting_router,
+        progress_router,
+        ledger_router,
+        early_warning_router,
+        plans_router,
+        statistics_router,
+    ),
+    background=lambda context: (*scheduled.background(context), *idempotency_scheduled.background(context)),
 )
 
 

@@ -32,6 +32,12 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
+def annex_order() -> dict[str, int]:
+    """Unit name -> its row in Annex 2 (county, zones, departments, enterprises), for official layouts."""
+    names = [row["unit_name"] for row in _rows(TARGETS_FILE) if row["unit_kind"] != "total"]
+    return {name: index for index, name in enumerate(names)}
+
+
 def _int(value: str) -> int:
     return int(value) if value.strip() else 0
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from gongjian_shared.settings import BaseServiceSettings
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 
@@ -10,3 +11,7 @@ class ProjectsSettings(BaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PROJECTS_", env_nested_delimiter="__", extra="ignore")
 
     service_name: str = "projects-api"
+    scheduler_enabled: bool = Field(default=True, description="Run the reporting deadlines in this process.")
+    scheduler_interval_seconds: float = Field(
+        default=30.0, gt=0, description="How often reporting deadlines are checked (seconds)."
+    )

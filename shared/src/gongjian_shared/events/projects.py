@@ -83,6 +83,10 @@ class ProgressReported(EventPayload):
     image_progress_percent: Decimal
     late: bool
     amendment: bool = False
+    # set when a correction of a frozen month landed in this month: which month it corrects (更正计入本月)
+    adjustment_10k: Decimal = Decimal(0)
+    corrected_year: int | None = None
+    corrected_month: int | None = None
 
 
 @contract

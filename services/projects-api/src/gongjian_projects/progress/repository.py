@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_projects.models import ProgressReport
+from gongjian_projects.models import Amendment, ProgressReport, ReportStep
+
+_PERIOD = ProgressReport.year * 12 + ProgressReport.month
 
 
 class ProgressReportRepository:
@@ -27,36 +30,119 @@ class ProgressReportRepository:
         )
         return (await self._session.execute(query)).scalar_one_or_none()
 
-    async def latest_before(self, project_id: uuid.UUID, year: int, month: int) -> ProgressReport | None:
-        period = ProgressReport.year * 12 + ProgressReport.month
-        query = (
-            select(ProgressReport)
-            .where(ProgressReport.project_id == project_id, period < year * 12 + month)
-            .order_by(period.desc())
-            .limit(1)
-        )
-        return (await self._session.execute(query)).scalar_one_or_none()
-
-    async def earliest_after(self, project_id: uuid.UUID, year: int, month: int) -> ProgressReport | None:
-        period = ProgressReport.year * 12 + ProgressReport.month
-        query = (
-            select(ProgressReport)
-            .where(ProgressReport.project_id == project_id, period > year * 12 + month)
-            .order_by(period)
-            .limit(1)
-        )
-        return (await self._session.execute(query)).scalar_one_or_none()
+    async def around(
+        self, project_id: uuid.UUID, year: int, month: int
+    ) -> tuple[ProgressReport | None, ProgressReport | None, ProgressReport | None]:
+        """(the latest report before the month, the month's own, the earliest after) in one round trip."""
+        period = year * 12 + month
+        query = select(ProgressReport).where(ProgressReport.project_id == project_id).order_by(_PERIOD)
+        before = same = after = None
+        for report in (await self._session.execute(query)).scalars():
+            current = report.year * 12 + report.month
+            if current < period:
+                before = report
+            elif current == period:
+                same = report
+            elif after is None:
+                after = report
+        return before, same, after
 
     async def year_to_date(self, project_id: uuid.UUID, year: int, month: int) -> Decimal:
-        query = select(func.coalesce(func.sum(ProgressReport.completed_10k), 0)).where(
+        """Accepted 万元 of the project in the year up to the month, corrections included."""
+        query = select(
+            func.coalesce(func.sum(ProgressReport.completed_10k + ProgressReport.adjustment_10k), 0)
+        ).where(
             ProgressReport.project_id == project_id,
             ProgressReport.year == year,
             ProgressReport.month <= month,
+            ProgressReport.status == "accepted",
         )
         return Decimal(await self._session.scalar(query) or 0)
 
+    async def shift_cumulative_from(
+        self, project_id: uuid.UUID, year: int, month: int, delta: Decimal
+    ) -> Sequence[ProgressReport]:
+        """Move the cumulative of every report from (year, month) on by delta; returns them, in order."""
+        await self._session.execute(
+            update(ProgressReport)
+            .where(ProgressReport.project_id == project_id, year * 12 + month <= _PERIOD)
+            .values(
+                cumulative_10k=ProgressReport.cumulative_10k + delta, revision=ProgressReport.revision + 1
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        query = (
+            select(ProgressReport)
+            .where(ProgressReport.project_id == project_id, year * 12 + month <= _PERIOD)
+            .order_by(_PERIOD)
+            .execution_options(populate_existing=True)
+        )
+        return (await self._session.execute(query)).scalars().all()
+
+    async def pending_adjustments(self, project_id: uuid.UUID, year: int, month: int) -> Sequence[Amendment]:
+        """Corrections of frozen months waiting for this month's report to land on."""
+        query = select(Amendment).where(
+            Amendment.project_id == project_id,
+            Amendment.lands_year == year,
+            Amendment.lands_month == month,
+            Amendment.applied_report_id.is_(None),
+            or_(Amendment.lands_year != Amendment.year, Amendment.lands_month != Amendment.month),
+        )
+        return (await self._session.execute(query.with_for_update())).scalars().all()
+
+    async def page(
+        self,
+        *,
+        visible_unit_ids: frozenset[uuid.UUID] | None,
+        project_id: uuid.UUID | None,
+        year: int | None,
+        month: int | None,
+        status: str | None,
+        unit_id: uuid.UUID | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[Sequence[ProgressReport], int]:
+        query = select(ProgressReport)
+        if visible_unit_ids is not None:
+            query = query.where(ProgressReport.unit_id.in_(list(visible_unit_ids)))
+        for column, value in (
+            (ProgressReport.project_id, project_id),
+            (ProgressReport.year, year),
+            (ProgressReport.month, month),
+            (ProgressReport.status, status),
+            (ProgressReport.unit_id, unit_id),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = await self._session.execute(
+            query.order_by(_PERIOD.desc(), ProgressReport.submitted_at, ProgressReport.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return rows.scalars().all(), int(total or 0)
+
+    async def steps(self, report_id: uuid.UUID) -> Sequence[ReportStep]:
+        query = select(ReportStep).where(ReportStep.report_id == report_id).order_by(ReportStep.seq)
+        return (await self._session.execute(query)).scalars().all()
+
+    async def amendments(self, report_id: uuid.UUID) -> Sequence[Amendment]:
+        """Corrections of this report, and corrections of frozen months that landed on it."""
+        query = (
+            select(Amendment)
+            .where(or_(Amendment.report_id == report_id, Amendment.applied_report_id == report_id))
+            .order_by(Amendment.amended_at, Amendment.id)
+        )
+        return (await self._session.execute(query)).scalars().all()
+
     def add(self, report: ProgressReport) -> None:
         self._session.add(report)
+
+    def add_step(self, step: ReportStep) -> None:
+        self._session.add(step)
+
+    def add_amendment(self, amendment: Amendment) -> None:
+        self._session.add(amendment)
 
     async def flush(self) -> None:
         await self._session.flush()

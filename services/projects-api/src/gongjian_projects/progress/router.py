@@ -1,23 +1,42 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 
-from gongjian_projects.progress import service
-from gongjian_projects.progress.schemas import ProgressReportCreate, ProgressReportOut
+from gongjian_projects.access import scope_for
+from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
+from gongjian_projects.progress import amendments, service
+from gongjian_projects.progress.repository import ProgressReportRepository
+from gongjian_projects.progress.schemas import (
+    AmendmentCreate,
+    AmendmentOut,
+    ProgressReportCreate,
+    ProgressReportOut,
+    ReportFigures,
+    ReportHistoryOut,
+    ReportPage,
+    ReportStatus,
+    ReportStepOut,
+    ReturnRequest,
+)
+from gongjian_projects.projects.service import visible_project
 
-router = APIRouter(prefix="/api/v1", tags=["progress"])
+router = APIRouter(prefix="/api/v1", tags=["progress"], route_class=IdempotentRoute)
+
+WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 
 
 @router.post(
     "/projects/{project_id}/progress-reports",
     response_model=ProgressReportOut,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
 )
 async def submit_progress_report(
     request: Request,
@@ -26,20 +45,189 @@ async def submit_progress_report(
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> ProgressReportOut:
-    """Submit a project's monthly progress report (上报月度进度)."""
-    report = await service.submit_report(session, request.app.state.clock, principal, project_id, body)
+    """Submit a project's monthly progress report (上报月度进度); a late one is taken and flagged
+    (`progress-report-late`)."""
+    state = request.app.state
+    scope = await scope_for(session, principal)
+    report = await service.submit_report(session, state.outbox, state.clock, scope, project_id, body)
+    return service.to_out(report)
+
+
+@router.get(
+    "/projects/{project_id}/progress-reports",
+    response_model=ReportPage,
+    responses=problem_responses(401, 404, 422),
+)
+async def project_reports(
+    project_id: uuid.UUID,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    year: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 24,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ReportPage:
+    """A project's monthly reports, latest first (项目月报)."""
+    project = await visible_project(session, await scope_for(session, principal), project_id)
+    items, total = await ProgressReportRepository(session).page(
+        visible_unit_ids=None,
+        project_id=project.id,
+        year=year,
+        month=None,
+        status=None,
+        unit_id=None,
+        limit=limit,
+        offset=offset,
+    )
+    return ReportPage(items=[service.to_out(r) for r in items], total=total)
+
+
+@router.get("/progress-reports", response_model=ReportPage, responses=problem_responses(401, 422))
+async def list_reports(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    year: int | None = None,
+    month: Annotated[int | None, Query(ge=1, le=12)] = None,
+    status: ReportStatus | None = None,
+    unit_id: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ReportPage:
+    """Reports the caller may see, e.g. a reviewer's queue (`status=submitted`) (月报列表)."""
+    scope = await scope_for(session, principal)
+    items, total = await ProgressReportRepository(session).page(
+        visible_unit_ids=None if scope.read_all else scope.unit_ids,
+        project_id=None,
+        year=year,
+        month=month,
+        status=status,
+        unit_id=unit_id,
+        limit=limit,
+        offset=offset,
+    )
+    return ReportPage(items=[service.to_out(r) for r in items], total=total)
+
+
+@router.get(
+    "/progress-reports/{report_id}",
+    response_model=ProgressReportOut,
+    responses=problem_responses(401, 404, 422),
+)
+async def get_report(
+    report_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> ProgressReportOut:
+    """One monthly report (月报详情)."""
+    return service.to_out(
+        await service.visible_report(session, await scope_for(session, principal), report_id)
+    )
+
+
+@router.get(
+    "/progress-reports/{report_id}/history",
+    response_model=ReportHistoryOut,
+    responses=problem_responses(401, 404, 422),
+)
+async def report_history(
+    report_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> ReportHistoryOut:
+    """Every review step and amendment of a report, with who, when and why (审核与更正记录)."""
+    report = await service.visible_report(session, await scope_for(session, principal), report_id)
+    reports = ProgressReportRepository(session)
+    return ReportHistoryOut(
+        steps=[
+            ReportStepOut.model_validate(step, from_attributes=True)
+            for step in await reports.steps(report.id)
+        ],
+        amendments=[amendments.to_out(a) for a in await reports.amendments(report.id)],
+    )
+
+
+@router.post(
+    "/progress-reports/{report_id}/resubmit",
+    response_model=ProgressReportOut,
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
+)
+async def resubmit_report(
+    request: Request,
+    report_id: uuid.UUID,
+    body: ReportFigures,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> ProgressReportOut:
+    """Correct and resubmit a returned report (修改后重新上报)."""
+    scope = await scope_for(session, principal)
+    return service.to_out(
+        await service.resubmit_report(session, request.app.state.clock, scope, report_id, body)
+    )
+
+
+@router.post(
+    "/progress-reports/{report_id}/pass",
+    response_model=ProgressReportOut,
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
+)
+async def pass_report(
+    request: Request, report_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> ProgressReportOut:
+    """The county or department reviewer passes a report on to the office (县区/部门初审通过)."""
+    scope = await scope_for(session, principal)
+    return service.to_out(await service.pass_report(session, request.app.state.clock, scope, report_id))
+
+
+@router.post(
+    "/progress-reports/{report_id}/return",
+    response_model=ProgressReportOut,
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
+)
+async def return_report(
+    request: Request,
+    report_id: uuid.UUID,
+    body: ReturnRequest,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> ProgressReportOut:
+    """Return a report to the unit with the reason (退回); emits `progress-report-returned`."""
+    state = request.app.state
+    scope = await scope_for(session, principal)
+    report = await service.return_report(session, state.outbox, state.clock, scope, report_id, body.reason)
     return service.to_out(report)
 
 
 @router.post(
     "/progress-reports/{report_id}/accept",
     response_model=ProgressReportOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
 )
 async def accept_progress_report(
     request: Request, report_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
 ) -> ProgressReportOut:
     """The office accepts a report (审核通过); emits `progress-reported` with the figures."""
     state = request.app.state
-    report = await service.accept_report(session, state.outbox, state.clock, principal, report_id)
+    scope = await scope_for(session, principal)
+    report = await service.accept_report(session, state.outbox, state.clock, scope, report_id)
     return service.to_out(report)
+
+
+@router.post(
+    "/progress-reports/{report_id}/amendments",
+    response_model=AmendmentOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
+)
+async def amend_report(
+    request: Request,
+    report_id: uuid.UUID,
+    body: AmendmentCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> AmendmentOut:
+    """Correct an accepted report, with the reason (更正); audited. A frozen month keeps its published
+    figures: the difference lands in the next open month. Emits `progress-reported` (amendment)."""
+    state = request.app.state
+    scope = await scope_for(session, principal)
+    amendment = await amendments.amend_report(session, state.outbox, state.clock, scope, report_id, body)
+    return amendments.to_out(amendment)

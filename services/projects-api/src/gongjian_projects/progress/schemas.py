@@ -3,15 +3,35 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 ReportStatus = Literal["submitted", "passed", "accepted", "returned"]
+StepAction = Literal["submitted", "resubmitted", "passed", "returned", "accepted", "amended"]
+
+Amount = Field(ge=0, max_digits=14, decimal_places=2)
+Percent = Field(ge=0, le=100, max_digits=5, decimal_places=2)
+Reason = Field(min_length=1, max_length=1000)
 
 
-class ProgressReportCreate(BaseModel):
-    """A monthly progress report (月度进度上报); amounts in 万元."""
+class ReportFigures(BaseModel):
+    """A month's figures (月度进度), amounts in 万元."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    completed_10k: Decimal = Amount
+    cumulative_10k: Decimal = Amount
+    physical_progress: str = Field(min_length=1, max_length=2000)
+    image_progress_percent: Decimal = Percent
+    problems: str | None = Field(default=None, max_length=4000)
+    over_total_reason: str | None = Field(
+        default=None, max_length=1000, description="Required when cumulative exceeds the total investment."
+    )
+
+
+class ProgressReportCreate(ReportFigures):
+    """A monthly progress report (月度进度上报); the unit submits one per key project per month."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -32,14 +52,33 @@ class ProgressReportCreate(BaseModel):
 
     year: int = Field(ge=2000, le=2100)
     month: int = Field(ge=1, le=12)
-    completed_10k: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
-    cumulative_10k: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
-    physical_progress: str = Field(min_length=1, max_length=2000)
-    image_progress_percent: Decimal = Field(ge=0, le=100, max_digits=5, decimal_places=2)
-    problems: str | None = Field(default=None, max_length=4000)
-    over_total_reason: str | None = Field(
-        default=None, max_length=1000, description="Required when cumulative exceeds the total investment."
+
+
+class ReturnRequest(BaseModel):
+    """Send a report back to the unit with the reason (退回)."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "累计数与台账不符"}]}
     )
+
+    reason: str = Reason
+
+
+class AmendmentCreate(BaseModel):
+    """Correct an accepted report (更正), with the reason; audited. A frozen month's correction lands
+    in the next open month."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"completed_10k": "1300", "reason": "漏报设备采购 100 万元"}]},
+    )
+
+    completed_10k: Decimal = Amount
+    physical_progress: str | None = Field(default=None, min_length=1, max_length=2000)
+    image_progress_percent: Decimal | None = Field(default=None, ge=0, le=100, max_digits=5, decimal_places=2)
+    problems: str | None = Field(default=None, max_length=4000)
+    over_total_reason: str | None = Field(default=None, max_length=1000)
+    reason: str = Reason
 
 
 class ProgressReportOut(BaseModel):
@@ -49,11 +88,51 @@ class ProgressReportOut(BaseModel):
     year: int
     month: int
     completed_10k: Decimal
+    adjustment_10k: Decimal = Field(description="Corrections of frozen months that landed in this month.")
     cumulative_10k: Decimal
     physical_progress: str
     image_progress_percent: Decimal
     problems: str | None
+    over_total_reason: str | None
     status: ReportStatus
+    returned_reason: str | None
     late: bool
     submitted_at: datetime
     accepted_at: datetime | None
+    revision: int
+
+
+class ReportPage(BaseModel):
+    items: list[ProgressReportOut]
+    total: int
+
+
+class ReportStepOut(BaseModel):
+    action: StepAction
+    actor_id: uuid.UUID
+    actor_role: str
+    at: datetime
+    reason: str | None
+
+
+class AmendmentOut(BaseModel):
+    id: uuid.UUID
+    report_id: uuid.UUID
+    year: int
+    month: int
+    lands_year: int
+    lands_month: int
+    landed_in_next_month: bool
+    applied_report_id: uuid.UUID | None
+    old_completed_10k: Decimal
+    new_completed_10k: Decimal
+    delta_10k: Decimal
+    changes: dict[str, Any]
+    reason: str
+    amended_by: uuid.UUID
+    amended_at: datetime
+
+
+class ReportHistoryOut(BaseModel):
+    steps: list[ReportStepOut]
+    amendments: list[AmendmentOut]

@@ -11,3 +11,9 @@ class ProjectCodeTaken(Conflict):
     slug = "project-code-taken"
     title = "Another project has this unified project code"
     title_zh = "统一项目代码已被其他项目使用"
+
+
+class HandoverConflict(Conflict):
+    slug = "handover-done"
+    title = "The attraction project was already handed over"
+    title_zh = "该招商项目已转为重点项目"

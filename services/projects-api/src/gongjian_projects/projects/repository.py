@@ -1,44 +1,147 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from gongjian_projects.models import Project
+from gongjian_projects.models import Project, ProjectLeader, ProjectStatusChange, ProjectWarning
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    """What a list of projects is narrowed to; `visible_*` is the caller's scope (None = everything)."""
+
+    visible_unit_ids: frozenset[uuid.UUID] | None = None
+    visible_leader_ids: frozenset[uuid.UUID] = frozenset()
+    year: int | None = None
+    kind: str | None = None
+    unit_ids: tuple[uuid.UUID, ...] = ()
+    plan_category: str | None = None
+    status: str | None = None
+    leader_id: uuid.UUID | None = None
+    warning_colour: str | None = None
+    search: str | None = None
+
+
+_SORTS = {
+    "name": Project.name,
+    "code": Project.code,
+    "planned_investment_10k": Project.planned_investment_10k,
+    "total_investment_10k": Project.total_investment_10k,
+    "planned_start": Project.planned_start,
+    "created_at": Project.created_at,
+}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _assigned_to(leader_ids: frozenset[uuid.UUID] | tuple[uuid.UUID, ...]) -> ColumnElement[bool]:
+    return exists().where(
+        ProjectLeader.project_id == Project.id, ProjectLeader.leader_id.in_(list(leader_ids))
+    )
+
+
+Row = TypeVar("Row")
+
+
+def filtered(query: Select[Row], where: ProjectFilter) -> Select[Row]:
+    if where.visible_unit_ids is not None:
+        visible: list[ColumnElement[bool]] = [Project.unit_id.in_(list(where.visible_unit_ids))]
+        if where.visible_leader_ids:
+            visible.append(_assigned_to(where.visible_leader_ids))
+        query = query.where(or_(*visible))
+    if where.year is not None:
+        query = query.where(Project.year == where.year)
+    if where.kind is not None:
+        query = query.where(Project.kind == where.kind)
+    if where.unit_ids:
+        query = query.where(Project.unit_id.in_(list(where.unit_ids)))
+    if where.plan_category is not None:
+        query = query.where(Project.plan_category == where.plan_category)
+    if where.status is not None:
+        query = query.where(Project.status == where.status)
+    if where.leader_id is not None:
+        query = query.where(_assigned_to((where.leader_id,)))
+    if where.warning_colour is not None:
+        query = query.where(
+            exists().where(
+                ProjectWarning.project_id == Project.id, ProjectWarning.colour == where.warning_colour
+            )
+        )
+    if where.search:
+        pattern = f"%{_escape_like(where.search)}%"
+        query = query.where(or_(Project.name.ilike(pattern), Project.code.ilike(pattern)))
+    return query
 
 
 class ProjectRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, project_id: uuid.UUID, *, for_update: bool = False) -> Project | None:
+    async def get(
+        self, project_id: uuid.UUID, *, for_update: bool = False, with_details: bool = False
+    ) -> Project | None:
         query = select(Project).where(Project.id == project_id)
         if for_update:
-            query = query.with_for_update()
+            query = query.with_for_update(of=Project)
+        if with_details:
+            query = query.options(selectinload(Project.leaders), selectinload(Project.month_plan))
         return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def leader_ids(self, project_id: uuid.UUID) -> Sequence[uuid.UUID]:
+        query = select(ProjectLeader.leader_id).where(ProjectLeader.project_id == project_id)
+        return (await self._session.execute(query)).scalars().all()
 
     async def by_code(self, code: str) -> Project | None:
         return (await self._session.execute(select(Project).where(Project.code == code))).scalar_one_or_none()
 
-    async def list(
-        self, *, unit_ids: list[uuid.UUID] | None, year: int | None, kind: str | None, limit: int, offset: int
+    async def holder_of_code(self, code: str, *, besides: uuid.UUID | None = None) -> uuid.UUID | None:
+        """The project that already carries the code, as its code or its pre-2020 code."""
+        query = select(Project.id).where(or_(Project.code == code, Project.legacy_code == code))
+        if besides is not None:
+            query = query.where(Project.id != besides)
+        return (await self._session.execute(query.limit(1))).scalar_one_or_none()
+
+    async def page(
+        self, where: ProjectFilter, *, sort: str | None, limit: int, offset: int
     ) -> tuple[list[Project], int]:
-        query = select(Project)
-        if unit_ids is not None:
-            query = query.where(Project.unit_id.in_(unit_ids))
-        if year is not None:
-            query = query.where(Project.year == year)
-        if kind is not None:
-            query = query.where(Project.kind == kind)
-        total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = await self._session.execute(
-            query.order_by(Project.year.desc(), Project.name).limit(limit).offset(offset)
+        query = filtered(select(Project), where)
+        if sort:
+            column = _SORTS[sort.removeprefix("-")]
+            order: list[Any] = [
+                column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last()
+            ]
+        else:
+            order = [Project.year.desc(), Project.name]
+        query = query.order_by(*order, Project.id).limit(limit).offset(offset)
+        query = query.options(selectinload(Project.leaders), selectinload(Project.month_plan))
+        items = list((await self._session.execute(query)).scalars().all())
+        if len(items) < limit and (items or offset == 0):
+            # a page that is not full is the last one: the total needs no count
+            return items, offset + len(items)
+        total = await self._session.scalar(filtered(select(func.count()).select_from(Project), where))
+        return items, int(total or 0)
+
+    async def status_history(self, project_id: uuid.UUID) -> Sequence[ProjectStatusChange]:
+        query = (
+            select(ProjectStatusChange)
+            .where(ProjectStatusChange.project_id == project_id)
+            .order_by(ProjectStatusChange.seq)
         )
-        return list(rows.scalars().all()), int(total or 0)
+        return list((await self._session.execute(query)).scalars())
 
     def add(self, project: Project) -> None:
         self._session.add(project)
+
+    def add_status_change(self, change: ProjectStatusChange) -> None:
+        self._session.add(change)
 
     async def flush(self) -> None:
         await self._session.flush()

@@ -1,59 +1,202 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
 ProjectKind = Literal["key", "prephase", "planned", "attraction"]
 PlanCategory = Literal["new-start", "continuing", "completion"]
+ProjectStatus = Literal["planned", "started", "completed", "removed"]
+CodeShape = Literal["pre-2020", "current"]
+PlanningDepth = Literal["none", "proposal", "feasibility"]
+PlannedTier = Literal["below-2bn", "over-2bn", "over-10bn"]
+AttractionStage = Literal["signed", "registered", "filed", "approved", "started"]
+CapitalOrigin = Literal["domestic", "foreign"]
+ProjectSort = Literal[
+    "name",
+    "-name",
+    "code",
+    "-code",
+    "planned_investment_10k",
+    "-planned_investment_10k",
+    "total_investment_10k",
+    "-total_investment_10k",
+    "planned_start",
+    "-planned_start",
+    "created_at",
+    "-created_at",
+]
 
-# 统一项目代码: year (or year+month since 2020) - 6-digit division - industry - type - serial
-PROJECT_CODE_PATTERN = r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$"
+Amount = Field(ge=0, max_digits=14, decimal_places=2)
+# The blocks of either shape; which shape (and whether its first block is valid) the service decides.
+CODE_PATTERN = r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$"
+CODE_FIELD = Field(
+    default=None,
+    pattern=CODE_PATTERN,
+    description="统一项目代码: `YYYY-AAAAAA-BB-CC-NNNNNN` (before 2020) or `YYMM-AAAAAA-BB-CC-NNNNNN`.",
+)
+
+EXAMPLE: dict[str, JsonValue] = {
+    "year": 2019,
+    "kind": "key",
+    "name": "汉江五桥",
+    "code": "2019-610902-48-01-012345",
+    "unit_id": "00000000-0000-0000-0000-000000000000",
+    "responsible_person": "李四",
+    "industry": "交通",
+    "location": {"admin_code": "610902", "address": "汉滨区", "latitude": "32.684", "longitude": "109.029"},
+    "plan_category": "new-start",
+    "total_investment_10k": "120000",
+    "planned_investment_10k": "30000",
+    "planned_start": "2019-04-01",
+    "planned_completion": "2021-12-31",
+    "leader_ids": [],
+}
 
 
-class ProjectCreate(BaseModel):
-    """A project entering the year's plan (项目入库)."""
+class Location(BaseModel):
+    """Where the project is (项目地点)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "year": 2019,
-                    "kind": "key",
-                    "name": "汉江五桥",
-                    "code": "2019-610900-48-01-012345",
-                    "unit_id": "00000000-0000-0000-0000-000000000000",
-                    "plan_category": "new-start",
-                    "total_investment_10k": "120000",
-                    "planned_investment_10k": "30000",
-                    "planned_start": "2019-04-01",
-                    "planned_completion": "2021-12-31",
-                }
-            ]
-        },
+    model_config = ConfigDict(extra="forbid")
+
+    admin_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    address: str | None = Field(default=None, max_length=500)
+    latitude: Decimal | None = Field(default=None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(default=None, ge=-180, le=180, max_digits=9, decimal_places=6)
+
+
+class PlannedFields(BaseModel):
+    """Planned project (策划包装项目): planning depth, filing, and whether it is proposed for next year."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    depth: PlanningDepth = "none"
+    in_prephase_plan_and_filed: bool = False
+    proposed_for_next_year: bool = False
+
+
+class PlannedOut(PlannedFields):
+    tier: PlannedTier = Field(description="By total investment: 20亿元 and 100亿元 thresholds.")
+
+
+class AttractionFields(BaseModel):
+    """Attraction project (招商引资项目): stage, amounts in 万元, origin of the capital."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stage: AttractionStage = "signed"
+    signed_amount_10k: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    funds_in_place_10k: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    capital_origin: CapitalOrigin = "domestic"
+    returning_entrepreneur: bool = False
+
+
+class AttractionOut(AttractionFields):
+    handed_over_to_id: uuid.UUID | None = Field(description="The key project it became (转为重点项目).")
+
+
+class HandoverRequest(BaseModel):
+    """Hand an attraction project over to a key project (招商项目转重点项目): link one, or create one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key_project_id: uuid.UUID | None = Field(
+        default=None, description="Link this key project; else one is created."
     )
+    year: int | None = Field(
+        default=None, ge=2000, le=2100, description="Plan year of the created key project."
+    )
+    planned_investment_10k: Decimal = Field(default=Decimal(0), ge=0, max_digits=14, decimal_places=2)
+
+
+class _Dates(BaseModel):
+    planned_start: date | None = None
+    planned_completion: date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> _Dates:
+        if self.planned_start and self.planned_completion and self.planned_completion < self.planned_start:
+            raise ValueError("planned_completion must not be before planned_start")
+        return self
+
+
+class ProjectCreate(_Dates):
+    """A project entering the year's plan (项目入库). Status and recognised dates are the server's."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
 
     year: int = Field(ge=2000, le=2100)
     kind: ProjectKind
     name: str = Field(min_length=1, max_length=200)
-    code: str | None = Field(default=None, pattern=PROJECT_CODE_PATTERN)
+    code: str | None = CODE_FIELD
+    legacy_code: str | None = Field(
+        default=None,
+        pattern=CODE_PATTERN,
+        description="The pre-2020 code, when `code` is in the current shape.",
+    )
     unit_id: uuid.UUID
+    responsible_person: str | None = Field(default=None, max_length=100)
+    industry: str | None = Field(default=None, max_length=100)
+    location: Location | None = None
     plan_category: PlanCategory | None = None
-    total_investment_10k: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
-    planned_investment_10k: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
-    planned_start: date | None = None
-    planned_completion: date | None = None
+    total_investment_10k: Decimal = Amount
+    planned_investment_10k: Decimal = Amount
+    planned_by_month: list[Decimal] | None = Field(
+        default=None,
+        min_length=12,
+        max_length=12,
+        description="Twelve monthly amounts (分月计划) summing to the annual planned investment.",
+    )
     construction_content: str | None = Field(default=None, max_length=4000)
+    provincial_key: bool = False
+    leader_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
+    planned: PlannedFields | None = Field(default=None, description="Only for kind `planned`.")
+    attraction: AttractionFields | None = Field(default=None, description="Only for kind `attraction`.")
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> ProjectCreate:
-        if self.planned_start and self.planned_completion and self.planned_completion < self.planned_start:
-            raise ValueError("planned_completion must not be before planned_start")
-        return self
+
+class ProjectUpdate(_Dates):
+    """Changed fields only (项目信息修改); send the ETag you read as `If-Match`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"planned_investment_10k": "32000", "industry": "交通"}]},
+    )
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    code: str | None = CODE_FIELD
+    legacy_code: str | None = Field(default=None, pattern=CODE_PATTERN)
+    unit_id: uuid.UUID | None = None
+    responsible_person: str | None = Field(default=None, max_length=100)
+    industry: str | None = Field(default=None, max_length=100)
+    location: Location | None = None
+    plan_category: PlanCategory | None = None
+    total_investment_10k: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    planned_investment_10k: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    planned_by_month: list[Decimal] | None = Field(default=None, min_length=12, max_length=12)
+    construction_content: str | None = Field(default=None, max_length=4000)
+    provincial_key: bool | None = None
+    leader_ids: list[uuid.UUID] | None = Field(default=None, max_length=20)
+    planned: PlannedFields | None = None
+    attraction: AttractionFields | None = None
+
+    @field_validator(
+        "name",
+        "unit_id",
+        "total_investment_10k",
+        "planned_investment_10k",
+        "provincial_key",
+        "leader_ids",
+        "planned",
+        "attraction",
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class ProjectOut(BaseModel):
@@ -62,17 +205,43 @@ class ProjectOut(BaseModel):
     kind: ProjectKind
     name: str
     code: str | None
+    code_shape: CodeShape | None
+    legacy_code: str | None
+    region_code: str | None
+    region_unit_id: uuid.UUID | None = Field(description="The Ankang county the code's region decodes to.")
     unit_id: uuid.UUID
+    responsible_person: str | None
+    industry: str | None
+    location: Location
     plan_category: PlanCategory | None
     total_investment_10k: Decimal
     planned_investment_10k: Decimal
+    planned_by_month: list[Decimal] | None
     planned_start: date | None
     planned_completion: date | None
     construction_content: str | None
-    status: str
+    provincial_key: bool
+    leader_ids: list[uuid.UUID]
+    status: ProjectStatus
+    started_on: date | None
+    completed_on: date | None
+    planned: PlannedOut | None
+    attraction: AttractionOut | None
     revision: int
+    created_at: datetime
+    updated_at: datetime
 
 
 class ProjectPage(BaseModel):
     items: list[ProjectOut]
     total: int
+    limit: int
+    offset: int
+
+
+class StatusChangeOut(BaseModel):
+    from_status: ProjectStatus | None
+    to_status: ProjectStatus
+    changed_at: datetime
+    changed_by: uuid.UUID | None
+    reason: str | None

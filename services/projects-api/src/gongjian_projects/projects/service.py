@@ -1,54 +1,284 @@
-"""The project registry (项目库)."""
+"""The project registry (项目库): registration, changes, status history, and their events."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
 
-from gongjian_shared.auth import Principal
-from gongjian_shared.errors import Forbidden, field_error
-from gongjian_shared.events.projects import ProjectRegistered
+from gongjian_shared.clock import Clock
+from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.events.projects import ProjectRegistered, ProjectUpdated
 from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_projects.models import Project
+from gongjian_projects.access import Scope
+from gongjian_projects.http import require_if_match
+from gongjian_projects.leaders.errors import LeaderNotFound
+from gongjian_projects.leaders.repository import LeaderRepository
+from gongjian_projects.models import Project, ProjectLeader, ProjectMonthPlan, ProjectStatusChange
+from gongjian_projects.plans.repository import PlanRepository
+from gongjian_projects.projects import kinds
+from gongjian_projects.projects.codes import parse_code
 from gongjian_projects.projects.errors import ProjectCodeTaken, ProjectNotFound
 from gongjian_projects.projects.repository import ProjectRepository
-from gongjian_projects.projects.schemas import ProjectCreate, ProjectOut
+from gongjian_projects.projects.schemas import Location, ProjectCreate, ProjectOut, ProjectUpdate
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
 
+_PLAIN_FIELDS = (
+    "name",
+    "responsible_person",
+    "industry",
+    "plan_category",
+    "total_investment_10k",
+    "planned_investment_10k",
+    "planned_start",
+    "planned_completion",
+    "construction_content",
+    "provincial_key",
+)
 
-def ensure_may_write_unit(principal: Principal, unit_id: uuid.UUID) -> None:
-    if not principal.is_office and principal.unit_id != unit_id:
-        raise Forbidden(
-            "You may only write projects of your own unit.",
-            errors=[field_error("unit_id", "own-unit", "Not your unit", "只能操作本单位的项目")],
-        )
 
-
-def ensure_may_read(principal: Principal, project: Project) -> None:
-    if not principal.is_office and principal.unit_id != project.unit_id:
-        raise ProjectNotFound(f"No project {project.id}.")
+def leader_ids_of(project: Project) -> list[uuid.UUID]:
+    return [link.leader_id for link in project.leaders]
 
 
 def to_out(project: Project) -> ProjectOut:
-    return ProjectOut.model_validate(project, from_attributes=True)
+    return ProjectOut(
+        id=project.id,
+        year=project.year,
+        kind=project.kind,
+        name=project.name,
+        code=project.code,
+        code_shape=project.code_shape,
+        legacy_code=project.legacy_code,
+        region_code=project.region_code,
+        region_unit_id=project.region_unit_id,
+        unit_id=project.unit_id,
+        responsible_person=project.responsible_person,
+        industry=project.industry,
+        location=Location(
+            admin_code=project.location_admin_code,
+            address=project.address,
+            latitude=project.latitude,
+            longitude=project.longitude,
+        ),
+        plan_category=project.plan_category,
+        total_investment_10k=project.total_investment_10k,
+        planned_investment_10k=project.planned_investment_10k,
+        planned_by_month=[m.planned_10k for m in project.month_plan] or None,
+        planned_start=project.planned_start,
+        planned_completion=project.planned_completion,
+        construction_content=project.construction_content,
+        provincial_key=project.provincial_key,
+        leader_ids=leader_ids_of(project),
+        status=project.status,
+        started_on=project.started_on,
+        completed_on=project.completed_on,
+        planned=kinds.planned_out(project),
+        attraction=kinds.attraction_out(project),
+        revision=project.revision,
+        created_at=project.created_at,
+        updated_at=project.updated_at,
+    )
+
+
+def project_updated(project: Project) -> ProjectUpdated:
+    return ProjectUpdated(
+        project_id=project.id,
+        unit_id=project.unit_id,
+        year=project.year,
+        kind=project.kind,
+        name=project.name,
+        code=project.code,
+        plan_category=project.plan_category,
+        total_investment_10k=project.total_investment_10k,
+        planned_investment_10k=project.planned_investment_10k,
+        planned_start=project.planned_start,
+        planned_completion=project.planned_completion,
+        status=project.status,
+        provincial_key=project.provincial_key,
+        leader_ids=tuple(leader_ids_of(project)),
+    )
+
+
+def record_status(
+    projects: ProjectRepository,
+    project: Project,
+    to_status: str,
+    *,
+    at: datetime,
+    by: uuid.UUID | None,
+    reason: str | None = None,
+) -> None:
+    """Move a project to a status and keep the step in its history (server-owned: never a client field)."""
+    projects.add_status_change(
+        ProjectStatusChange(
+            id=uuid.uuid4(),
+            project_id=project.id,
+            from_status=project.status,
+            to_status=to_status,
+            changed_at=at,
+            changed_by=by,
+            reason=reason,
+        )
+    )
+    project.status = to_status
+
+
+async def visible_project(
+    session: AsyncSession,
+    scope: Scope,
+    project_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+    details: bool = True,
+) -> Project:
+    """The project, if the caller may see it; 404 otherwise, so other units' projects stay unknown.
+    Without `details` its leaders and monthly plan are not loaded (hot paths that do not show them)."""
+    projects = ProjectRepository(session)
+    project = await projects.get(project_id, for_update=for_update, with_details=details)
+    if project is None:
+        raise ProjectNotFound(f"No project {project_id}.")
+    if scope.may_read(project.unit_id):
+        return project
+    leaders = leader_ids_of(project) if details else await projects.leader_ids(project.id)
+    if not scope.may_read(project.unit_id, frozenset(leaders)):
+        raise ProjectNotFound(f"No project {project_id}.")
+    return project
+
+
+async def _checked_codes(
+    session: AsyncSession, code: str | None, legacy_code: str | None, besides: uuid.UUID | None
+) -> tuple[str | None, str | None, uuid.UUID | None]:
+    """(shape, region, region unit) of a valid, unused code pair; problem details otherwise."""
+    parsed = parse_code(code) if code else None
+    if code and parsed is None:
+        raise RuleViolation(
+            errors=[
+                field_error(
+                    "code",
+                    "code-shape",
+                    "Not a unified project code: YYYY-AAAAAA-BB-CC-NNNNNN (before 2020) or YYMM-AAAAAA-BB-CC-NNNNNN",
+                    "统一项目代码格式错误：应为 YYYY-AAAAAA-BB-CC-NNNNNN（2020年前）或 YYMM-AAAAAA-BB-CC-NNNNNN",
+                )
+            ]
+        )
+    if legacy_code:
+        legacy = parse_code(legacy_code)
+        if legacy is None or legacy.shape != "pre-2020" or parsed is None or parsed.shape != "current":
+            raise RuleViolation(
+                errors=[
+                    field_error(
+                        "legacy_code",
+                        "legacy-shape",
+                        "The legacy code must be a pre-2020 code, next to a current-shape code",
+                        "原项目代码须为2020年前格式，且项目代码为现行格式",
+                    )
+                ]
+            )
+    projects = ProjectRepository(session)
+    for name, value in (("code", code), ("legacy_code", legacy_code)):
+        if value and await projects.holder_of_code(value, besides=besides) is not None:
+            raise ProjectCodeTaken(
+                errors=[field_error(name, "unique", "Code already registered", "统一项目代码已登记")]
+            )
+    if parsed is None:
+        return None, None, None
+    region_unit = None
+    if parsed.ankang_region is not None:
+        region_unit = await UnitRepository(session).by_admin_code(parsed.ankang_region)
+    return parsed.shape, parsed.region, region_unit.id if region_unit else None
+
+
+def _checked_month_plan(months: Sequence[Decimal] | None, annual: Decimal) -> list[ProjectMonthPlan]:
+    if months is None:
+        return []
+    if sum(months, Decimal(0)) != annual or any(amount < 0 for amount in months):
+        raise RuleViolation(
+            errors=[
+                field_error(
+                    "planned_by_month",
+                    "sums-to-annual",
+                    f"The twelve months must be non-negative and add up to {annual} 万元",
+                    f"分月计划须为非负数且合计等于年度计划投资 {annual} 万元",
+                )
+            ]
+        )
+    return [ProjectMonthPlan(month=index + 1, planned_10k=amount) for index, amount in enumerate(months)]
+
+
+async def _checked_leaders(session: AsyncSession, leader_ids: Sequence[uuid.UUID]) -> list[ProjectLeader]:
+    unique = list(dict.fromkeys(leader_ids))
+    missing = set(unique) - await LeaderRepository(session).existing_ids(unique)
+    if missing:
+        raise LeaderNotFound(
+            errors=[
+                field_error(
+                    "leader_ids", "exists", f"No leader {sorted(map(str, missing))}", "包抓领导不存在"
+                )
+            ]
+        )
+    return [ProjectLeader(leader_id=leader_id, position=index) for index, leader_id in enumerate(unique)]
+
+
+async def _checked_unit(session: AsyncSession, scope: Scope, unit_id: uuid.UUID) -> None:
+    scope.ensure_may_write(unit_id)
+    if await UnitRepository(session).get(unit_id) is None:
+        raise UnitNotFound(errors=[field_error("unit_id", "exists", "No such unit", "单位不存在")])
+
+
+def _apply_location(project: Project, location: Location | None) -> None:
+    location = location or Location()
+    project.location_admin_code = location.admin_code
+    project.address = location.address
+    project.latitude = location.latitude
+    project.longitude = location.longitude
 
 
 async def register_project(
-    session: AsyncSession, outbox: Outbox, principal: Principal, command: ProjectCreate
+    session: AsyncSession, outbox: Outbox, clock: Clock, scope: Scope, command: ProjectCreate
 ) -> Project:
-    ensure_may_write_unit(principal, command.unit_id)
-    if await UnitRepository(session).get(command.unit_id) is None:
-        raise UnitNotFound(errors=[field_error("unit_id", "exists", "No such unit", "单位不存在")])
+    await _checked_unit(session, scope, command.unit_id)
+    shape, region, region_unit_id = await _checked_codes(session, command.code, command.legacy_code, None)
+    now = clock.now()
+    project = Project(
+        id=uuid.uuid4(),
+        year=command.year,
+        kind=command.kind,
+        code=command.code,
+        code_shape=shape,
+        legacy_code=command.legacy_code,
+        region_code=region,
+        region_unit_id=region_unit_id,
+        unit_id=command.unit_id,
+        status="planned",
+        revision=1,
+        created_at=now,
+        updated_at=now,
+        leaders=await _checked_leaders(session, command.leader_ids),
+        month_plan=_checked_month_plan(command.planned_by_month, command.planned_investment_10k),
+        **{name: getattr(command, name) for name in _PLAIN_FIELDS},
+    )
+    _apply_location(project, command.location)
+    kinds.apply_kind_fields(project, command.planned, command.attraction, creating=True)
+    project.added_mid_year = project.kind == "key" and await PlanRepository(session).is_published(
+        project.year
+    )
     projects = ProjectRepository(session)
-    if command.code and await projects.by_code(command.code) is not None:
-        raise ProjectCodeTaken(
-            errors=[field_error("code", "unique", "Code already registered", "统一项目代码已登记")]
-        )
-    project = Project(id=uuid.uuid4(), status="planned", revision=1, **command.model_dump())
     projects.add(project)
     await projects.flush()
+    projects.add_status_change(
+        ProjectStatusChange(
+            id=uuid.uuid4(),
+            project_id=project.id,
+            to_status="planned",
+            changed_at=now,
+            changed_by=scope.principal.user_id,
+        )
+    )
     await outbox.publish(
         session,
         ProjectRegistered(
@@ -66,4 +296,65 @@ async def register_project(
         ),
         key=str(project.id),
     )
+    if project.kind == "planned":
+        await outbox.publish(session, kinds.planned_project_updated(project), key=str(project.id))
+    return project
+
+
+async def update_project(
+    session: AsyncSession,
+    outbox: Outbox,
+    clock: Clock,
+    scope: Scope,
+    project_id: uuid.UUID,
+    if_match: str | None,
+    command: ProjectUpdate,
+) -> Project:
+    project = await visible_project(session, scope, project_id, for_update=True)
+    scope.ensure_may_write(project.unit_id)
+    require_if_match(if_match, project.revision)
+    changes = command.model_dump(exclude_unset=True)
+    if "unit_id" in changes and changes["unit_id"] != project.unit_id:
+        await _checked_unit(session, scope, changes["unit_id"])
+        project.unit_id = changes["unit_id"]
+    if "code" in changes or "legacy_code" in changes:
+        code = changes.get("code", project.code)
+        legacy = changes.get("legacy_code", project.legacy_code)
+        project.code_shape, project.region_code, project.region_unit_id = await _checked_codes(
+            session, code, legacy, project.id
+        )
+        project.code, project.legacy_code = code, legacy
+    for name in _PLAIN_FIELDS:
+        if name in changes:
+            setattr(project, name, changes[name])
+    if (
+        project.planned_start
+        and project.planned_completion
+        and project.planned_completion < project.planned_start
+    ):
+        raise RuleViolation(
+            errors=[
+                field_error(
+                    "planned_completion", "after-start", "Completion before start", "计划竣工早于计划开工"
+                )
+            ]
+        )
+    if "location" in changes:
+        _apply_location(project, command.location)
+    if "leader_ids" in changes:
+        project.leaders = await _checked_leaders(session, command.leader_ids or [])
+    if "planned_by_month" in changes or ("planned_investment_10k" in changes and project.month_plan):
+        months = (
+            command.planned_by_month
+            if "planned_by_month" in changes
+            else [m.planned_10k for m in project.month_plan]
+        )
+        project.month_plan = _checked_month_plan(months, project.planned_investment_10k)
+    kinds.apply_kind_fields(project, command.planned, command.attraction, creating=False)
+    project.revision += 1
+    project.updated_at = clock.now()
+    await ProjectRepository(session).flush()
+    await outbox.publish(session, project_updated(project), key=str(project.id))
+    if project.kind == "planned":
+        await outbox.publish(session, kinds.planned_project_updated(project), key=str(project.id))
     return project

@@ -3,17 +3,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
 from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 
+from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_projects.units import service
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
-from gongjian_projects.units.schemas import UnitCreate, UnitOut, UnitPage
+from gongjian_projects.units.schemas import UnitCreate, UnitOut, UnitPage, UnitUpdate
 
-router = APIRouter(prefix="/api/v1/units", tags=["units"])
+router = APIRouter(prefix="/api/v1/units", tags=["units"], route_class=IdempotentRoute)
 
 OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
 
@@ -35,11 +36,14 @@ async def list_units(
 
 
 @router.get("/{unit_id}", response_model=UnitOut, responses=problem_responses(401, 404, 422))
-async def get_unit(unit_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> UnitOut:
-    """One unit (单位详情)."""
+async def get_unit(
+    unit_id: uuid.UUID, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> UnitOut:
+    """One unit (单位详情), with its ETag for a later `If-Match`."""
     unit = await UnitRepository(session).get(unit_id, with_contacts=True)
     if unit is None:
         raise UnitNotFound(f"No unit {unit_id}.")
+    response.headers["ETag"] = etag(unit.revision)
     return service.to_out(unit, with_contacts=service.may_see_contacts(principal, unit.id))
 
 
@@ -48,8 +52,27 @@ async def get_unit(unit_id: uuid.UUID, session: SessionDep, principal: CurrentPr
     response_model=UnitOut,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[IDEMPOTENT],
 )
 async def create_unit(request: Request, body: UnitCreate, session: SessionDep, _: OfficeOnly) -> UnitOut:
     """Create a unit (新增单位); emits `unit-updated`."""
     unit = await service.create_unit(session, request.app.state.outbox, body)
+    return service.to_out(unit, with_contacts=True)
+
+
+@router.patch(
+    "/{unit_id}", response_model=UnitOut, responses=problem_responses(401, 403, 404, 409, 412, 422, 428)
+)
+async def update_unit(
+    request: Request,
+    response: Response,
+    unit_id: uuid.UUID,
+    body: UnitUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> UnitOut:
+    """Change a unit or its people (修改单位与联系人); needs `If-Match`; emits `unit-updated`."""
+    unit = await service.update_unit(session, request.app.state.outbox, principal, unit_id, if_match, body)
+    response.headers["ETag"] = etag(unit.revision)
     return service.to_out(unit, with_contacts=True)

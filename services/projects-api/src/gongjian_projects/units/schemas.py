@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 UnitKind = Literal["county", "zone", "department", "enterprise", "office"]
 ContactRole = Literal["leader", "responsible", "liaison"]
@@ -33,6 +33,31 @@ class UnitCreate(BaseModel):
     parent_unit_id: uuid.UUID | None = None
     joint_meeting_member: bool = False
     contacts: list[ContactIn] = Field(default_factory=list, max_length=50)
+
+
+class UnitUpdate(BaseModel):
+    """Changed fields of a unit (修改单位信息); `contacts` replaces the whole list. Send `If-Match`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"contacts": [{"role": "liaison", "name": "王五", "phone": "0915-3216543"}]}]
+        },
+    )
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    kind: UnitKind | None = None
+    admin_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    parent_unit_id: uuid.UUID | None = None
+    joint_meeting_member: bool | None = None
+    contacts: list[ContactIn] | None = Field(default=None, max_length=50)
+
+    @field_validator("name", "kind", "joint_meeting_member", "contacts")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class ContactOut(BaseModel):

@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 
 from gongjian_shared.auth import Principal
-from gongjian_shared.errors import field_error
+from gongjian_shared.errors import Forbidden, field_error
 from gongjian_shared.events.projects import UnitContact as ContactEvent
 from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.outbox import Outbox
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gongjian_projects.http import require_if_match
 from gongjian_projects.models import Unit, UnitContact
 from gongjian_projects.units.errors import UnitExists, UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
-from gongjian_projects.units.schemas import ContactOut, UnitCreate, UnitOut
+from gongjian_projects.units.schemas import ContactOut, UnitCreate, UnitOut, UnitUpdate
 
 
 def may_see_contacts(principal: Principal, unit_id: uuid.UUID) -> bool:
@@ -87,5 +89,68 @@ async def create_unit(session: AsyncSession, outbox: Outbox, command: UnitCreate
     )
     units.add(unit)
     await units.flush()
+    await outbox.publish(session, unit_updated(unit), key=str(unit.id))
+    return unit
+
+
+async def update_unit(
+    session: AsyncSession,
+    outbox: Outbox,
+    principal: Principal,
+    unit_id: uuid.UUID,
+    if_match: str | None,
+    command: UnitUpdate,
+) -> Unit:
+    """The office changes anything; a unit's own people change only its contacts (联系人)."""
+    units = UnitRepository(session)
+    unit = await units.get(unit_id, with_contacts=True, for_update=True)
+    if unit is None or not (principal.is_office or principal.unit_id == unit.id):
+        raise UnitNotFound(f"No unit {unit_id}.")
+    changes = command.model_dump(exclude_unset=True)
+    if not principal.is_office and set(changes) - {"contacts"}:
+        raise Forbidden(
+            "A unit changes only its own contacts.",
+            errors=[
+                field_error(
+                    sorted(set(changes) - {"contacts"})[0],
+                    "office-only",
+                    "Only the office changes this",
+                    "仅办公室可修改",
+                )
+            ],
+        )
+    require_if_match(if_match, unit.revision)
+    if (
+        "name" in changes
+        and changes["name"] != unit.name
+        and await units.by_name(changes["name"]) is not None
+    ):
+        raise UnitExists(errors=[field_error("name", "unique", "Name already used", "单位名称已存在")])
+    code = changes.get("admin_code")
+    if code and code != unit.admin_code and await units.by_admin_code(code) is not None:
+        raise UnitExists(
+            errors=[
+                field_error("admin_code", "unique", "Administrative code already used", "行政区划代码已存在")
+            ]
+        )
+    parent = changes.get("parent_unit_id")
+    if parent is not None and (parent == unit.id or await units.get(parent) is None):
+        raise UnitNotFound(
+            errors=[field_error("parent_unit_id", "exists", "No such parent unit", "上级单位不存在")]
+        )
+    for name in ("name", "kind", "admin_code", "parent_unit_id", "joint_meeting_member"):
+        if name in changes:
+            setattr(unit, name, changes[name])
+    if command.contacts is not None:
+        unit.contacts = [
+            UnitContact(
+                id=uuid.uuid4(), role=c.role, name=c.name, phone=c.phone, email=c.email, im_id=c.im_id
+            )
+            for c in command.contacts
+        ]
+    unit.revision += 1
+    unit.updated_at = func.now()
+    await units.flush()
+    await session.refresh(unit, ["updated_at"])
     await outbox.publish(session, unit_updated(unit), key=str(unit.id))
     return unit

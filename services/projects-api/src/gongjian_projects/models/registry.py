@@ -1,18 +1,15 @@
-"""The projects-api schema: units and people, accounts, projects and their monthly progress reports."""
+"""Units and their people, accounts, and the annual targets of Annex 2."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
-from gongjian_shared.bus.tables import bus_tables
-from gongjian_shared.db import service_metadata
 from sqlalchemy import (
     ARRAY,
     Boolean,
     CheckConstraint,
-    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -22,18 +19,9 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-SCHEMA = "projects"
-
-
-class Base(DeclarativeBase):
-    metadata = service_metadata(SCHEMA)
-
-
-BUS = bus_tables(Base.metadata)
-
-Money = Numeric(16, 2)
+from gongjian_projects.models.base import Base, Money
 
 
 class Unit(Base):
@@ -110,65 +98,3 @@ class AnnualTarget(Base):
     attraction_other_target: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
     __table_args__ = (UniqueConstraint("year", "unit_id"),)
-
-
-class Project(Base):
-    """A project on the year's plan: key (重点项目), pre-phase, planned or attraction."""
-
-    __tablename__ = "projects"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    year: Mapped[int] = mapped_column(SmallInteger, index=True)
-    kind: Mapped[str] = mapped_column(Text)
-    name: Mapped[str] = mapped_column(Text)
-    code: Mapped[str | None] = mapped_column(Text, unique=True)
-    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"), index=True)
-    plan_category: Mapped[str | None] = mapped_column(Text)
-    total_investment_10k: Mapped[Decimal] = mapped_column(Money)
-    planned_investment_10k: Mapped[Decimal] = mapped_column(Money)
-    planned_start: Mapped[date | None] = mapped_column(Date)
-    planned_completion: Mapped[date | None] = mapped_column(Date)
-    construction_content: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text, default="planned")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    revision: Mapped[int] = mapped_column(Integer, default=1)
-
-    __table_args__ = (
-        CheckConstraint("kind IN ('key', 'prephase', 'planned', 'attraction')", name="kind"),
-        CheckConstraint(
-            "plan_category IS NULL OR plan_category IN ('new-start', 'continuing', 'completion')",
-            name="plan_category",
-        ),
-        CheckConstraint("total_investment_10k >= 0 AND planned_investment_10k >= 0", name="amounts"),
-    )
-
-
-class ProgressReport(Base):
-    """A monthly progress report (月度进度) of one key project; figures in 万元."""
-
-    __tablename__ = "progress_reports"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id"), index=True)
-    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
-    year: Mapped[int] = mapped_column(SmallInteger)
-    month: Mapped[int] = mapped_column(SmallInteger)
-    completed_10k: Mapped[Decimal] = mapped_column(Money)
-    cumulative_10k: Mapped[Decimal] = mapped_column(Money)
-    physical_progress: Mapped[str] = mapped_column(Text)
-    image_progress_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
-    problems: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text, default="submitted")
-    late: Mapped[bool] = mapped_column(Boolean, default=False)
-    submitted_by: Mapped[uuid.UUID] = mapped_column()
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    accepted_by: Mapped[uuid.UUID | None] = mapped_column()
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    __table_args__ = (
-        UniqueConstraint("project_id", "year", "month"),
-        CheckConstraint("month BETWEEN 1 AND 12", name="month"),
-        CheckConstraint("completed_10k >= 0 AND cumulative_10k >= 0", name="amounts"),
-        CheckConstraint("status IN ('submitted', 'passed', 'accepted', 'returned')", name="status"),
-    )

@@ -1,0 +1,179 @@
+"""Excel import of projects (项目批量导入): every row checked first, each bad cell named; then all rows
+are registered in one transaction, or none."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from gongjian_shared.clock import Clock
+from gongjian_shared.outbox import Outbox
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_projects.access import Scope
+from gongjian_projects.models import Project
+from gongjian_projects.projects.codes import parse_code
+from gongjian_projects.projects.repository import ProjectRepository
+from gongjian_projects.projects.schemas import Location, ProjectCreate
+from gongjian_projects.projects.service import register_project
+from gongjian_projects.units.repository import UnitRepository
+from gongjian_projects.xlsx import CellErrors, open_sheet
+
+SHEET = "项目导入"
+HEADERS = (
+    "项目名称*",
+    "项目类型*（重点/前期/策划/招商）",
+    "统一项目代码",
+    "责任单位*",
+    "计划类别（新开工/续建/竣工）",
+    "总投资（万元）*",
+    "年度计划投资（万元）*",
+    "计划开工日期",
+    "计划竣工日期",
+    "建设内容",
+    "行业",
+    "责任人",
+    "项目地址",
+)
+KINDS = {"重点": "key", "前期": "prephase", "策划": "planned", "招商": "attraction"}
+KINDS |= {value: value for value in KINDS.values()}
+CATEGORIES = {"新开工": "new-start", "续建": "continuing", "竣工": "completion"}
+CATEGORIES |= {value: value for value in CATEGORIES.values()}
+
+
+class ImportResult(BaseModel):
+    """Every row registered (导入成功)."""
+
+    year: int
+    imported: int
+    project_ids: list[str]
+
+
+def template() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    for column, header in enumerate(HEADERS, start=1):
+        sheet.cell(row=1, column=column, value=header).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(column)].width = 18
+    sheet.freeze_panes = "A2"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _code_error(errors: CellErrors, row: int, code: str) -> None:
+    errors.add(
+        row,
+        3,
+        "code-shape",
+        "Not a unified project code: YYYY-AAAAAA-BB-CC-NNNNNN (before 2020) or YYMM-AAAAAA-BB-CC-NNNNNN",
+        "统一项目代码格式错误",
+        HEADERS[2],
+    )
+
+
+async def _parse(session: AsyncSession, scope: Scope, year: int, content: bytes) -> list[ProjectCreate]:
+    sheet = open_sheet(content)
+    errors = CellErrors(SHEET)
+    units = {"".join(unit.name.split()): unit for unit in await UnitRepository(session).all()}
+    projects = ProjectRepository(session)
+    commands: list[ProjectCreate] = []
+    codes: dict[str, int] = {}
+    for row, cells in enumerate(sheet.iter_rows(min_row=2, max_col=len(HEADERS), values_only=True), start=2):
+        cells = tuple(cells) + (None,) * (len(HEADERS) - len(cells))
+        if all(value is None or str(value).strip() == "" for value in cells):
+            continue
+        text = [errors.text(value) for value in cells]
+        name, kind, code, unit_name, category = text[0], text[1], text[2], text[3], text[4]
+        before = len(errors.errors)
+        if name is None:
+            errors.add(row, 1, "required", "The name is missing", "缺少项目名称", HEADERS[0])
+        if kind not in KINDS:
+            errors.add(
+                row, 2, "kind", "Use 重点, 前期, 策划 or 招商", "项目类型须为 重点/前期/策划/招商", HEADERS[1]
+            )
+        if code is not None:
+            if parse_code(code) is None:
+                _code_error(errors, row, code)
+            elif code in codes:
+                errors.add(
+                    row, 3, "unique", f"Also on row {codes[code]}", f"与第 {codes[code]} 行重复", HEADERS[2]
+                )
+            elif await projects.holder_of_code(code) is not None:
+                errors.add(row, 3, "unique", "Code already registered", "统一项目代码已登记", HEADERS[2])
+            codes.setdefault(code, row)
+        unit = units.get("".join((unit_name or "").split()))
+        if unit is None:
+            errors.add(
+                row,
+                4,
+                "unknown-unit",
+                f"No unit named {unit_name}",
+                f"没有名为“{unit_name}”的单位",
+                HEADERS[3],
+            )
+        elif not scope.may_write(unit.id):
+            errors.add(row, 4, "own-unit", "Not your unit", "只能导入本单位的项目", HEADERS[3])
+        if category is not None and category not in CATEGORIES:
+            errors.add(
+                row, 5, "category", "Use 新开工, 续建 or 竣工", "计划类别须为 新开工/续建/竣工", HEADERS[4]
+            )
+        total = errors.decimal(cells[5], row, 6, HEADERS[5], blank=None)
+        planned = errors.decimal(cells[6], row, 7, HEADERS[6], blank=None)
+        for column, amount in ((6, total), (7, planned)):
+            if amount is None and cells[column - 1] is None:
+                errors.add(row, column, "required", "The amount is missing", "缺少金额", HEADERS[column - 1])
+        start = errors.day(cells[7], row, 8, HEADERS[7])
+        finish = errors.day(cells[8], row, 9, HEADERS[8])
+        if start and finish and finish < start:
+            errors.add(row, 9, "after-start", "Completion before start", "计划竣工早于计划开工", HEADERS[8])
+        if len(errors.errors) > before or unit is None or total is None or planned is None:
+            continue
+        try:
+            commands.append(
+                ProjectCreate(
+                    year=year,
+                    kind=KINDS[kind or ""],
+                    name=name or "",
+                    code=code,
+                    unit_id=unit.id,
+                    plan_category=CATEGORIES[category] if category else None,
+                    total_investment_10k=total,
+                    planned_investment_10k=planned,
+                    planned_start=start,
+                    planned_completion=finish,
+                    construction_content=text[9],
+                    industry=text[10],
+                    responsible_person=text[11],
+                    location=Location(address=text[12]) if text[12] else None,
+                )
+            )
+        except ValidationError as exc:
+            for problem in exc.errors():
+                field = str(problem["loc"][0]) if problem["loc"] else "row"
+                errors.add(row, 1, str(problem["type"]), f"{field}: {problem['msg']}", f"{field}：取值无效")
+        if len(commands) > 20_000:
+            errors.add(row, 1, "too-many-rows", "At most 20,000 rows", "最多 20000 行")
+            break
+    if not commands and not errors.errors:
+        errors.add(2, 1, "empty", "The file has no project rows", "文件中没有项目")
+    errors.raise_if_any()
+    return commands
+
+
+async def import_projects(
+    session: AsyncSession, outbox: Outbox, clock: Clock, scope: Scope, year: int, content: bytes
+) -> list[Project]:
+    commands = await _parse(session, scope, year, content)
+    registered = []
+    for command in commands:
+        registered.append(await register_project(session, outbox, clock, scope, command))
+    return registered
+
+
+def result(year: int, projects: list[Project]) -> ImportResult:
+    return ImportResult(year=year, imported=len(projects), project_ids=[str(p.id) for p in projects])

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LeaderLevel = Literal["city", "county"]
+
+
+class LeaderCreate(BaseModel):
+    """A city or county leader who pushes projects (包抓领导)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "张三", "title": "副市长", "level": "city"}]},
+    )
+
+    name: str = Field(min_length=1, max_length=100)
+    title: str | None = Field(default=None, max_length=100)
+    level: LeaderLevel
+    unit_id: uuid.UUID | None = Field(default=None, description="The county, for county-level leaders.")
+    user_id: uuid.UUID | None = Field(
+        default=None, description="The leader's account, to read their projects."
+    )
+
+
+class LeaderOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    title: str | None
+    level: LeaderLevel
+    unit_id: uuid.UUID | None
+    user_id: uuid.UUID | None

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.clock import business_today
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
+
+from gongjian_projects.access import scope_for
+from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
+from gongjian_projects.ledger import service
+from gongjian_projects.ledger.repository import LedgerRepository
+from gongjian_projects.ledger.schemas import (
+    ActionCreate,
+    EscalateRequest,
+    ObstacleCategory,
+    ObstacleCreate,
+    ObstacleOut,
+    ObstaclePage,
+    ObstacleStatus,
+    ObstacleUpdate,
+)
+from gongjian_projects.models import Obstacle
+
+router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], route_class=IdempotentRoute)
+
+WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
+
+
+async def _out(request: Request, session: SessionDep, response: Response, obstacle: Obstacle) -> ObstacleOut:
+    response.headers["ETag"] = etag(obstacle.revision)
+    actions = await LedgerRepository(session).actions([obstacle.id])
+    return service.to_out(obstacle, actions, business_today(request.app.state.clock))
+
+
+@router.post(
+    "/obstacles",
+    response_model=ObstacleOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
+)
+async def create_obstacle(
+    request: Request,
+    response: Response,
+    body: ObstacleCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> ObstacleOut:
+    """Enter an obstacle in the push ledger (录入困难问题)."""
+    scope = await scope_for(session, principal)
+    obstacle = await service.create(session, request.app.state.clock, scope, body)
+    return await _out(request, session, response, obstacle)
+
+
+@router.get("/obstacles", response_model=ObstaclePage, responses=problem_responses(401, 422))
+async def list_obstacles(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    project_id: uuid.UUID | None = None,
+    unit_id: uuid.UUID | None = None,
+    status: ObstacleStatus | None = None,
+    category: ObstacleCategory | None = None,
+    overdue: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ObstaclePage:
+    """The push ledger the caller may see (攻坚台帐), newest first; `overdue=true` for open ones past due."""
+    scope = await scope_for(session, principal)
+    today = business_today(request.app.state.clock)
+    ledger = LedgerRepository(session)
+    items, total = await ledger.page(
+        visible_unit_ids=None if scope.read_all else scope.unit_ids,
+        project_id=project_id,
+        unit_id=unit_id,
+        status=status,
+        category=category,
+        overdue_on=today if overdue else None,
+        limit=limit,
+        offset=offset,
+    )
+    actions = await ledger.actions([item.id for item in items])
+    return ObstaclePage(items=[service.to_out(item, actions, today) for item in items], total=total)
+
+
+@router.get(
+    "/obstacles/{obstacle_id}", response_model=ObstacleOut, responses=problem_responses(401, 404, 422)
+)
+async def get_obstacle(
+    request: Request,
+    response: Response,
+    obstacle_id: uuid.UUID,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> ObstacleOut:
+    """One obstacle with its actions (台帐详情)."""
+    obstacle, _ = await service.visible_obstacle(session, await scope_for(session, principal), obstacle_id)
+    return await _out(request, session, response, obstacle)
+
+
+@router.patch(
+    "/obstacles/{obstacle_id}",
+    response_model=ObstacleOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+)
+async def update_obstacle(
+    request: Request,
+    response: Response,
+    obstacle_id: uuid.UUID,
+    body: ObstacleUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> ObstacleOut:
+    """Change an obstacle (更新台帐), e.g. mark it resolved; needs `If-Match`."""
+    scope = await scope_for(session, principal)
+    obstacle = await service.update(session, request.app.state.clock, scope, obstacle_id, if_match, body)
+    return await _out(request, session, response, obstacle)
+
+
+@router.post(
+    "/obstacles/{obstacle_id}/actions",
+    response_model=ObstacleOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
+)
+async def add_action(
+    request: Request,
+    response: Response,
+    obstacle_id: uuid.UUID,
+    body: ActionCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> ObstacleOut:
+    """Record an action taken to clear the obstacle (记录推进措施)."""
+    scope = await scope_for(session, principal)
+    obstacle = await service.add_action(session, request.app.state.clock, scope, obstacle_id, body)
+    return await _out(request, session, response, obstacle)
+
+
+@router.post(
+    "/obstacles/{obstacle_id}/escalate",
+    response_model=ObstacleOut,
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
+)
+async def escalate(
+    request: Request,
+    response: Response,
+    obstacle_id: uuid.UUID,
+    body: EscalateRequest,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> ObstacleOut:
+    """Take the obstacle to the joint meeting (提交联席会议协调); emits `obstacle-escalated`."""
+    state = request.app.state
+    scope = await scope_for(session, principal)
+    obstacle = await service.escalate(session, state.outbox, state.clock, scope, obstacle_id, body)
+    return await _out(request, session, response, obstacle)

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ObstacleCategory = Literal[
+    "approvals", "land-and-demolition", "construction", "financing", "business-environment", "hiring", "other"
+]
+ObstacleStatus = Literal["open", "in-progress", "resolved", "escalated"]
+
+
+class ObstacleCreate(BaseModel):
+    """An obstacle of a project in the push ledger (攻坚台帐): 审批、征地拆迁、施工、融资贷款、营商环境、用工、其他."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "project_id": "00000000-0000-0000-0000-000000000000",
+                    "category": "land-and-demolition",
+                    "description": "二期用地 30 亩征迁未完成",
+                    "due_on": "2019-08-31",
+                    "proposed_solution": "请汉滨区政府牵头集中征迁",
+                }
+            ]
+        },
+    )
+
+    project_id: uuid.UUID
+    category: ObstacleCategory
+    description: str = Field(min_length=1, max_length=4000)
+    responsible_unit_id: uuid.UUID | None = None
+    due_on: date | None = None
+    proposed_solution: str | None = Field(default=None, max_length=4000)
+
+
+class ObstacleUpdate(BaseModel):
+    """Changed fields (更新台帐); send the ETag as `If-Match`. Escalation has its own action."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    category: ObstacleCategory | None = None
+    description: str | None = Field(default=None, min_length=1, max_length=4000)
+    responsible_unit_id: uuid.UUID | None = None
+    due_on: date | None = None
+    status: Literal["open", "in-progress", "resolved"] | None = None
+    proposed_solution: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("category", "description", "status")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
+
+
+class ActionCreate(BaseModel):
+    """An action taken to clear the obstacle (推进措施)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    taken_on: date
+    description: str = Field(min_length=1, max_length=4000)
+
+
+class EscalateRequest(BaseModel):
+    """Take the obstacle to the joint meeting as a topic (提交联席会议)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    proposed_solution: str | None = Field(default=None, min_length=1, max_length=4000)
+
+
+class ActionOut(BaseModel):
+    taken_on: date
+    description: str
+    actor_id: uuid.UUID
+    recorded_at: datetime
+
+
+class ObstacleOut(BaseModel):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    category: ObstacleCategory
+    description: str
+    responsible_unit_id: uuid.UUID | None
+    due_on: date | None
+    status: ObstacleStatus
+    proposed_solution: str | None
+    overdue: bool
+    resolved_on: date | None
+    escalated_at: datetime | None
+    revision: int
+    actions: list[ActionOut] = Field(default_factory=list)
+
+
+class ObstaclePage(BaseModel):
+    items: list[ObstacleOut]
+    total: int

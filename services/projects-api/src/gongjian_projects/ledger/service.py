@@ -1,0 +1,181 @@
+"""The push ledger (攻坚台帐): obstacles per project, actions to clear them, escalation to the joint meeting."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from gongjian_shared.clock import Clock, business_today
+from gongjian_shared.errors import field_error
+from gongjian_shared.events.projects import ObstacleEscalated
+from gongjian_shared.outbox import Outbox
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_projects.access import Scope
+from gongjian_projects.http import require_if_match
+from gongjian_projects.ledger.errors import ObstacleNotFound, ObstacleState
+from gongjian_projects.ledger.repository import LedgerRepository
+from gongjian_projects.ledger.schemas import (
+    ActionCreate,
+    ActionOut,
+    EscalateRequest,
+    ObstacleCreate,
+    ObstacleOut,
+    ObstacleUpdate,
+)
+from gongjian_projects.models import Obstacle, ObstacleAction, Project
+from gongjian_projects.projects.errors import ProjectNotFound
+from gongjian_projects.projects.service import visible_project
+from gongjian_projects.units.errors import UnitNotFound
+from gongjian_projects.units.repository import UnitRepository
+
+OPEN = ("open", "in-progress")
+
+
+def to_out(obstacle: Obstacle, actions: Sequence[ObstacleAction], today: date) -> ObstacleOut:
+    return ObstacleOut(
+        id=obstacle.id,
+        project_id=obstacle.project_id,
+        unit_id=obstacle.unit_id,
+        category=obstacle.category,
+        description=obstacle.description,
+        responsible_unit_id=obstacle.responsible_unit_id,
+        due_on=obstacle.due_on,
+        status=obstacle.status,
+        proposed_solution=obstacle.proposed_solution,
+        overdue=obstacle.status in OPEN and obstacle.due_on is not None and obstacle.due_on < today,
+        resolved_on=obstacle.resolved_on,
+        escalated_at=obstacle.escalated_at,
+        revision=obstacle.revision,
+        actions=[
+            ActionOut.model_validate(a, from_attributes=True) for a in actions if a.obstacle_id == obstacle.id
+        ],
+    )
+
+
+async def _responsible_unit_exists(session: AsyncSession, unit_id: uuid.UUID | None) -> None:
+    if unit_id is not None and await UnitRepository(session).get(unit_id) is None:
+        raise UnitNotFound(
+            errors=[field_error("responsible_unit_id", "exists", "No such unit", "责任单位不存在")]
+        )
+
+
+async def visible_obstacle(
+    session: AsyncSession, scope: Scope, obstacle_id: uuid.UUID, *, for_update: bool = False
+) -> tuple[Obstacle, Project]:
+    obstacle = await LedgerRepository(session).get(obstacle_id, for_update=for_update)
+    if obstacle is None:
+        raise ObstacleNotFound(f"No obstacle {obstacle_id}.")
+    try:
+        project = await visible_project(session, scope, obstacle.project_id, details=False)
+    except ProjectNotFound:
+        raise ObstacleNotFound(f"No obstacle {obstacle_id}.") from None
+    return obstacle, project
+
+
+async def create(session: AsyncSession, clock: Clock, scope: Scope, command: ObstacleCreate) -> Obstacle:
+    project = await visible_project(session, scope, command.project_id)
+    scope.ensure_may_write(project.unit_id, field="project_id")
+    await _responsible_unit_exists(session, command.responsible_unit_id)
+    now = clock.now()
+    obstacle = Obstacle(
+        id=uuid.uuid4(),
+        unit_id=project.unit_id,
+        status="open",
+        created_by=scope.principal.user_id,
+        created_at=now,
+        updated_at=now,
+        revision=1,
+        **command.model_dump(),
+    )
+    ledger = LedgerRepository(session)
+    ledger.add(obstacle)
+    await ledger.flush()
+    return obstacle
+
+
+async def update(
+    session: AsyncSession,
+    clock: Clock,
+    scope: Scope,
+    obstacle_id: uuid.UUID,
+    if_match: str | None,
+    command: ObstacleUpdate,
+) -> Obstacle:
+    obstacle, project = await visible_obstacle(session, scope, obstacle_id, for_update=True)
+    scope.ensure_may_write(project.unit_id, field="project_id")
+    require_if_match(if_match, obstacle.revision)
+    changes = command.model_dump(exclude_unset=True)
+    if "status" in changes and obstacle.status == "escalated" and changes["status"] != "resolved":
+        raise ObstacleState("An escalated obstacle can only be resolved.", extra={"allowed": ["resolved"]})
+    if "responsible_unit_id" in changes:
+        await _responsible_unit_exists(session, changes["responsible_unit_id"])
+    for name, value in changes.items():
+        setattr(obstacle, name, value)
+    if changes.get("status") == "resolved":
+        obstacle.resolved_on = business_today(clock)
+    obstacle.revision += 1
+    obstacle.updated_at = clock.now()
+    await LedgerRepository(session).flush()
+    return obstacle
+
+
+async def add_action(
+    session: AsyncSession, clock: Clock, scope: Scope, obstacle_id: uuid.UUID, command: ActionCreate
+) -> Obstacle:
+    obstacle, project = await visible_obstacle(session, scope, obstacle_id, for_update=True)
+    scope.ensure_may_write(project.unit_id, field="project_id")
+    ledger = LedgerRepository(session)
+    ledger.add(
+        ObstacleAction(
+            id=uuid.uuid4(),
+            obstacle_id=obstacle.id,
+            taken_on=command.taken_on,
+            description=command.description,
+            actor_id=scope.principal.user_id,
+            recorded_at=clock.now(),
+        )
+    )
+    if obstacle.status == "open":
+        obstacle.status = "in-progress"
+    obstacle.revision += 1
+    obstacle.updated_at = clock.now()
+    await ledger.flush()
+    return obstacle
+
+
+async def escalate(
+    session: AsyncSession,
+    outbox: Outbox,
+    clock: Clock,
+    scope: Scope,
+    obstacle_id: uuid.UUID,
+    command: EscalateRequest,
+) -> Obstacle:
+    """Hand the obstacle to the joint meeting; `obstacle-escalated` carries what a topic needs."""
+    obstacle, project = await visible_obstacle(session, scope, obstacle_id, for_update=True)
+    scope.ensure_may_write(project.unit_id, field="project_id")
+    if obstacle.status not in OPEN:
+        raise ObstacleState(f"The obstacle is {obstacle.status}.", extra={"allowed": list(OPEN)})
+    if command.proposed_solution is not None:
+        obstacle.proposed_solution = command.proposed_solution
+    obstacle.status, obstacle.escalated_at = "escalated", clock.now()
+    obstacle.revision += 1
+    obstacle.updated_at = clock.now()
+    await LedgerRepository(session).flush()
+    await outbox.publish(
+        session,
+        ObstacleEscalated(
+            obstacle_id=obstacle.id,
+            project_id=project.id,
+            project_name=project.name,
+            unit_id=project.unit_id,
+            category=obstacle.category,
+            description=obstacle.description,
+            proposed_solution=obstacle.proposed_solution,
+            responsible_unit_id=obstacle.responsible_unit_id,
+        ),
+        key=str(project.id),
+    )
+    return obstacle

@@ -1,0 +1,68 @@
+"""The projects-api schema: units and people, accounts, projects, progress, ledgers and plans.
+
+One module per area; importing this package registers every table on `Base.metadata`.
+"""
+
+from __future__ import annotations
+
+from gongjian_projects.models.base import BUS, SCHEMA, Base, Money
+from gongjian_projects.models.idempotency import IdempotencyKey
+from gongjian_projects.models.ledger import (
+    OBSTACLE_CATEGORIES,
+    Obstacle,
+    ObstacleAction,
+    Plan,
+    ProjectWarning,
+    WarningThresholds,
+)
+from gongjian_projects.models.progress import (
+    Amendment,
+    Deadline,
+    FrozenFigure,
+    ProgressReport,
+    ReportingMonth,
+    ReportStep,
+)
+from gongjian_projects.models.projects import (
+    PROCEDURES,
+    Leader,
+    PrephaseProcedure,
+    Project,
+    ProjectLeader,
+    ProjectMonthPlan,
+    ProjectStatusChange,
+    Recognition,
+)
+from gongjian_projects.models.registry import AnnualTarget, Unit, UnitContact, User
+
+__all__ = [
+    "BUS",
+    "OBSTACLE_CATEGORIES",
+    "PROCEDURES",
+    "SCHEMA",
+    "Amendment",
+    "AnnualTarget",
+    "Base",
+    "Deadline",
+    "FrozenFigure",
+    "IdempotencyKey",
+    "Leader",
+    "Money",
+    "Obstacle",
+    "ObstacleAction",
+    "Plan",
+    "PrephaseProcedure",
+    "ProgressReport",
+    "Project",
+    "ProjectLeader",
+    "ProjectMonthPlan",
+    "ProjectStatusChange",
+    "ProjectWarning",
+    "Recognition",
+    "ReportStep",
+    "ReportingMonth",
+    "Unit",
+    "UnitContact",
+    "User",
+    "WarningThresholds",
+]

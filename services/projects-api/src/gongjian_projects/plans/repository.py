@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_projects.models import AnnualTarget, Plan, Project, Unit
+
+
+class PlanRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, year: int, *, for_update: bool = False) -> Plan | None:
+        return await self._session.get(Plan, year, with_for_update=for_update)
+
+    async def is_published(self, year: int) -> bool:
+        query = select(Plan.published_at).where(Plan.year == year)
+        return (await self._session.scalar(query)) is not None
+
+    def add(self, plan: Plan) -> None:
+        self._session.add(plan)
+
+    async def snapshot_baseline(self, year: int) -> None:
+        """The plan as published: every key project on it, with its planned investment of that day."""
+        await self._session.execute(
+            update(Project)
+            .where(Project.year == year, Project.kind == "key", Project.status != "removed")
+            .values(in_baseline=True, baseline_planned_investment_10k=Project.planned_investment_10k)
+        )
+
+    async def key_projects(self, year: int, *, baseline: bool) -> Sequence[Project]:
+        query = select(Project).where(Project.year == year, Project.kind == "key")
+        query = (
+            query.where(Project.in_baseline.is_(True))
+            if baseline
+            else query.where(Project.status != "removed")
+        )
+        return (await self._session.execute(query.order_by(Project.unit_id, Project.name))).scalars().all()
+
+    async def targets(self, year: int) -> Sequence[tuple[AnnualTarget, Unit]]:
+        query = (
+            select(AnnualTarget, Unit)
+            .join(Unit, Unit.id == AnnualTarget.unit_id)
+            .where(AnnualTarget.year == year)
+        )
+        return [(target, unit) for target, unit in (await self._session.execute(query)).all()]
+
+    async def units(self) -> Sequence[Unit]:
+        return (await self._session.execute(select(Unit))).scalars().all()
+
+    async def replace_targets(self, year: int, targets: Sequence[AnnualTarget]) -> None:
+        await self._session.execute(delete(AnnualTarget).where(AnnualTarget.year == year))
+        self._session.add_all(targets)
+        await self._session.flush()

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, status
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
+
+from gongjian_projects.access import scope_for
+from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
+from gongjian_projects.projects.service import visible_project
+from gongjian_projects.recognitions import service
+from gongjian_projects.recognitions.repository import RecognitionRepository
+from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut, RejectRequest
+
+router = APIRouter(prefix="/api/v1/projects", tags=["recognitions"], route_class=IdempotentRoute)
+
+WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
+
+
+@router.post(
+    "/{project_id}/recognitions",
+    response_model=RecognitionOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
+)
+async def apply_for_recognition(
+    request: Request,
+    project_id: uuid.UUID,
+    body: RecognitionApply,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> RecognitionOut:
+    """Apply for start or completion recognition with the date and evidence (申请开工/竣工认定)."""
+    scope = await scope_for(session, principal)
+    return service.to_out(await service.apply(session, request.app.state.clock, scope, project_id, body))
+
+
+@router.get(
+    "/{project_id}/recognitions",
+    response_model=list[RecognitionOut],
+    responses=problem_responses(401, 404, 422),
+)
+async def list_recognitions(
+    project_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> list[RecognitionOut]:
+    """A project's applications and decisions (认定记录)."""
+    project = await visible_project(session, await scope_for(session, principal), project_id)
+    return [service.to_out(r) for r in await RecognitionRepository(session).of_project(project.id)]
+
+
+@router.post(
+    "/{project_id}/recognitions/{recognition_id}/recognise",
+    response_model=RecognitionOut,
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
+)
+async def recognise(
+    request: Request,
+    project_id: uuid.UUID,
+    recognition_id: uuid.UUID,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> RecognitionOut:
+    """The office recognises the start or completion (认定); emits `project-started` or `project-completed`."""
+    state = request.app.state
+    scope = await scope_for(session, principal)
+    return service.to_out(
+        await service.recognise(session, state.outbox, state.clock, scope, project_id, recognition_id)
+    )
+
+
+@router.post(
+    "/{project_id}/recognitions/{recognition_id}/reject",
+    response_model=RecognitionOut,
+    responses=WRITE_PROBLEMS,
+    dependencies=[IDEMPOTENT],
+)
+async def reject(
+    request: Request,
+    project_id: uuid.UUID,
+    recognition_id: uuid.UUID,
+    body: RejectRequest,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> RecognitionOut:
+    """The office rejects an application, with the reason (不予认定)."""
+    scope = await scope_for(session, principal)
+    return service.to_out(
+        await service.reject(session, request.app.state.clock, scope, project_id, recognition_id, body.reason)
+    )

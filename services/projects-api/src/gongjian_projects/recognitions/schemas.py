@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RecognitionKind = Literal["start", "completion"]
+RecognitionStatus = Literal["applied", "recognised", "rejected"]
+
+
+class Attachment(BaseModel):
+    """Evidence metadata (佐证材料); the file itself lives in object storage under `storage_key`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(min_length=1, max_length=100, pattern=r"^[\w.+-]+/[\w.+-]+$")
+    size_bytes: int = Field(ge=1, le=200 * 1024 * 1024)
+    checksum: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, hex.")
+    storage_key: str = Field(min_length=1, max_length=500)
+
+
+class RecognitionApply(BaseModel):
+    """Apply for start or completion recognition (开工/竣工认定申请)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "start",
+                    "date": "2019-05-18",
+                    "description": "主体工程桩基开始施工，连续作业",
+                    "evidence": [
+                        {
+                            "name": "开工照片.jpg",
+                            "content_type": "image/jpeg",
+                            "size_bytes": 204800,
+                            "checksum": "0" * 64,
+                            "storage_key": "evidence/2019/05/abc.jpg",
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+
+    kind: RecognitionKind
+    date: dt.date
+    description: str = Field(min_length=1, max_length=4000)
+    evidence: list[Attachment] = Field(min_length=1, max_length=20)
+
+
+class RejectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class RecognitionOut(BaseModel):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    kind: RecognitionKind
+    date: dt.date = Field(validation_alias="claimed_on")
+    description: str
+    evidence: list[Attachment]
+    status: RecognitionStatus
+    applied_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_reason: str | None

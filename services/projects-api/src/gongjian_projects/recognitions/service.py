@@ -1,0 +1,174 @@
+"""Start and completion recognition (开工/竣工认定): the unit applies with evidence, the office decides.
+
+A recognised start date lies in the month of the application or the one before it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from gongjian_shared.clock import Clock, business_today
+from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.events.projects import ProjectCompleted, ProjectStarted
+from gongjian_shared.outbox import Outbox
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_projects.access import Scope
+from gongjian_projects.models import Project, Recognition
+from gongjian_projects.projects.repository import ProjectRepository
+from gongjian_projects.projects.service import project_updated, record_status, visible_project
+from gongjian_projects.recognitions.errors import RecognitionConflict, RecognitionNotFound
+from gongjian_projects.recognitions.repository import RecognitionRepository
+from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut
+
+NEEDED_STATUS = {"start": "planned", "completion": "started"}
+NEW_STATUS = {"start": "started", "completion": "completed"}
+
+
+def to_out(recognition: Recognition) -> RecognitionOut:
+    return RecognitionOut.model_validate(recognition, from_attributes=True)
+
+
+def start_window(applied_on: date) -> tuple[date, date]:
+    """From the first day of the month before the application to the application day."""
+    first = applied_on.replace(day=1)
+    previous_first = (
+        first.replace(year=first.year - 1, month=12)
+        if first.month == 1
+        else first.replace(month=first.month - 1)
+    )
+    return previous_first, applied_on
+
+
+def _date_error(rule: str, message: str, message_zh: str) -> RuleViolation:
+    return RuleViolation(errors=[field_error("date", rule, message, message_zh)])
+
+
+def _check_date(project: Project, command: RecognitionApply, today: date) -> None:
+    if command.date > today:
+        raise _date_error("not-future", "The date lies in the future", "认定日期不能晚于今天")
+    if command.kind == "start":
+        earliest, _ = start_window(today)
+        if command.date < earliest:
+            raise _date_error(
+                "start-month-window",
+                f"A start is recognised in the month of the application or the one before (from {earliest})",
+                f"开工日期须在申请当月或上月内（{earliest} 起）",
+            )
+    elif project.started_on is not None and command.date < project.started_on:
+        raise _date_error("after-start", "Completion before the recognised start", "竣工日期早于开工日期")
+
+
+async def apply(
+    session: AsyncSession, clock: Clock, scope: Scope, project_id: uuid.UUID, command: RecognitionApply
+) -> Recognition:
+    project = await visible_project(session, scope, project_id, for_update=True)
+    scope.ensure_may_write(project.unit_id)
+    if project.status != NEEDED_STATUS[command.kind]:
+        raise RecognitionConflict(
+            f"The project is {project.status}.", extra={"allowed": [NEEDED_STATUS[command.kind]]}
+        )
+    recognitions = RecognitionRepository(session)
+    if await recognitions.open_application(project.id, command.kind) is not None:
+        raise RecognitionConflict(
+            errors=[field_error("kind", "one-open", "An application is already waiting", "已有待认定的申请")]
+        )
+    _check_date(project, command, business_today(clock))
+    recognition = Recognition(
+        id=uuid.uuid4(),
+        project_id=project.id,
+        kind=command.kind,
+        claimed_on=command.date,
+        description=command.description,
+        evidence=[attachment.model_dump() for attachment in command.evidence],
+        status="applied",
+        applied_at=clock.now(),
+        applied_by=scope.principal.user_id,
+    )
+    recognitions.add(recognition)
+    await recognitions.flush()
+    return recognition
+
+
+async def _open(
+    session: AsyncSession, scope: Scope, project_id: uuid.UUID, recognition_id: uuid.UUID
+) -> tuple[Project, Recognition]:
+    if not scope.principal.is_office:
+        raise Forbidden("Starts and completions are recognised by the office (由办公室认定).")
+    project = await visible_project(session, scope, project_id, for_update=True)
+    recognition = await RecognitionRepository(session).get(recognition_id, for_update=True)
+    if recognition is None or recognition.project_id != project.id:
+        raise RecognitionNotFound(f"No application {recognition_id} for project {project_id}.")
+    if recognition.status != "applied":
+        raise RecognitionConflict(f"The application is {recognition.status}.", extra={"allowed": ["applied"]})
+    return project, recognition
+
+
+async def recognise(
+    session: AsyncSession,
+    outbox: Outbox,
+    clock: Clock,
+    scope: Scope,
+    project_id: uuid.UUID,
+    recognition_id: uuid.UUID,
+) -> Recognition:
+    project, recognition = await _open(session, scope, project_id, recognition_id)
+    if project.status != NEEDED_STATUS[recognition.kind]:
+        raise RecognitionConflict(
+            f"The project is {project.status}.", extra={"allowed": [NEEDED_STATUS[recognition.kind]]}
+        )
+    now, today = clock.now(), business_today(clock)
+    recognition.status, recognition.decided_at, recognition.decided_by = (
+        "recognised",
+        now,
+        scope.principal.user_id,
+    )
+    projects = ProjectRepository(session)
+    record_status(
+        projects,
+        project,
+        NEW_STATUS[recognition.kind],
+        at=now,
+        by=scope.principal.user_id,
+        reason=f"{recognition.kind} recognised",
+    )
+    if recognition.kind == "start":
+        project.started_on = recognition.claimed_on
+        event: ProjectStarted | ProjectCompleted = ProjectStarted(
+            project_id=project.id,
+            unit_id=project.unit_id,
+            year=project.year,
+            started_on=recognition.claimed_on,
+            recognised_on=today,
+        )
+    else:
+        project.completed_on = recognition.claimed_on
+        event = ProjectCompleted(
+            project_id=project.id,
+            unit_id=project.unit_id,
+            year=project.year,
+            completed_on=recognition.claimed_on,
+            recognised_on=today,
+        )
+    project.revision += 1
+    project.updated_at = now
+    await projects.flush()
+    await outbox.publish(session, event, key=str(project.id))
+    await outbox.publish(session, project_updated(project), key=str(project.id))
+    return recognition
+
+
+async def reject(
+    session: AsyncSession,
+    clock: Clock,
+    scope: Scope,
+    project_id: uuid.UUID,
+    recognition_id: uuid.UUID,
+    reason: str,
+) -> Recognition:
+    _, recognition = await _open(session, scope, project_id, recognition_id)
+    recognition.status, recognition.decision_reason = "rejected", reason
+    recognition.decided_at, recognition.decided_by = clock.now(), scope.principal.user_id
+    await RecognitionRepository(session).flush()
+    return recognition

@@ -1,0 +1,19 @@
+from gongjian_shared.errors import Conflict, NotFound
+
+
+class MonthFrozen(Conflict):
+    slug = "month-frozen"
+    title = "The month is frozen: its published figures never change"
+    title_zh = "该月已冻结，已发布数据不可更改"
+
+
+class WindowStillOpen(Conflict):
+    slug = "window-still-open"
+    title = "The reporting window has not closed yet"
+    title_zh = "填报窗口尚未关闭"
+
+
+class MonthNotFound(NotFound):
+    slug = "reporting-month-not-found"
+    title = "No such reporting month"
+    title_zh = "填报月份不存在"

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Request, Response
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
+
+from gongjian_projects.access import scope_for
+from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
+from gongjian_projects.reporting import service
+from gongjian_projects.reporting.schemas import (
+    MonthFiguresOut,
+    OwingUnitOut,
+    ReportingMonthOut,
+    ReportingMonthUpdate,
+)
+
+router = APIRouter(prefix="/api/v1/progress-reports/months", tags=["reporting"], route_class=IdempotentRoute)
+
+OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
+Year = Annotated[int, Path(ge=2000, le=2100)]
+Month = Annotated[int, Path(ge=1, le=12)]
+
+
+@router.get("/{year}/{month}", response_model=ReportingMonthOut, responses=problem_responses(401, 422))
+async def get_month(
+    request: Request, response: Response, year: Year, month: Month, session: SessionDep, _: CurrentPrincipal
+) -> ReportingMonthOut:
+    """A month's reporting window, reminder, cut-off and state (填报窗口)."""
+    row = await service.ensure_month(session, year, month)
+    response.headers["ETag"] = etag(row.revision)
+    return service.to_out(row, request.app.state.clock.now())
+
+
+@router.put(
+    "/{year}/{month}",
+    response_model=ReportingMonthOut,
+    responses=problem_responses(401, 403, 409, 412, 422, 428),
+)
+async def set_month(
+    request: Request,
+    response: Response,
+    year: Year,
+    month: Month,
+    body: ReportingMonthUpdate,
+    session: SessionDep,
+    _: OfficeOnly,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> ReportingMonthOut:
+    """Set a month's window, reminder and cut-off (设置填报窗口); not once it is frozen."""
+    row = await service.update_month(session, year, month, if_match, body)
+    response.headers["ETag"] = etag(row.revision)
+    return service.to_out(row, request.app.state.clock.now())
+
+
+@router.post(
+    "/{year}/{month}/freeze",
+    response_model=ReportingMonthOut,
+    responses=problem_responses(401, 403, 409, 422),
+    dependencies=[IDEMPOTENT],
+)
+async def freeze_month(
+    request: Request, year: Year, month: Month, session: SessionDep, principal: OfficeOnly
+) -> ReportingMonthOut:
+    """Freeze a closed month now (统计截止，数据冻结); its published figures never change afterwards."""
+    state = request.app.state
+    row = await service.freeze_month(session, state.outbox, state.clock, year, month, principal.user_id)
+    return service.to_out(row, state.clock.now())
+
+
+@router.get(
+    "/{year}/{month}/missing", response_model=list[OwingUnitOut], responses=problem_responses(401, 422)
+)
+async def missing_reports(
+    year: Year, month: Month, session: SessionDep, principal: CurrentPrincipal
+) -> list[OwingUnitOut]:
+    """Key projects not yet reported for the month, by unit (未报项目)."""
+    scope = await scope_for(session, principal)
+    return await service.owing_units(session, year, month, None if scope.read_all else scope.unit_ids)
+
+
+@router.get(
+    "/{year}/{month}/figures", response_model=MonthFiguresOut, responses=problem_responses(401, 403, 422)
+)
+async def month_figures(year: Year, month: Month, session: SessionDep, _: OfficeOnly) -> MonthFiguresOut:
+    """The month's accepted figures per project (月度数据); from the frozen snapshot once published."""
+    return await service.month_figures(session, year, month)

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
+
+MonthState = Literal["not-open", "open", "closed", "frozen"]
+
+
+class ReportingMonthOut(BaseModel):
+    """A month's reporting window (填报窗口) and statistics cut-off (统计截止)."""
+
+    year: int
+    month: int
+    opens_at: datetime
+    closes_at: datetime
+    reminder_at: datetime
+    cut_off_at: datetime
+    frozen_at: datetime | None
+    state: MonthState
+    revision: int
+
+
+class ReportingMonthUpdate(BaseModel):
+    """Set a month's window (默认每月25日至次月5日); instants with a time zone."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "opens_at": "2019-05-25T00:00:00+08:00",
+                    "closes_at": "2019-06-06T00:00:00+08:00",
+                    "reminder_at": "2019-06-04T00:00:00+08:00",
+                    "cut_off_at": "2019-06-11T00:00:00+08:00",
+                }
+            ]
+        },
+    )
+
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+    reminder_at: AwareDatetime
+    cut_off_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _in_order(self) -> ReportingMonthUpdate:
+        if not (self.opens_at < self.reminder_at <= self.closes_at <= self.cut_off_at):
+            raise ValueError("need opens_at < reminder_at <= closes_at <= cut_off_at")
+        return self
+
+
+class OwingUnitOut(BaseModel):
+    unit_id: uuid.UUID
+    unit_name: str
+    project_ids: list[uuid.UUID]
+
+
+class MonthFigureOut(BaseModel):
+    """A project's accepted figures of a month (月度数据), in 万元; from the snapshot once frozen."""
+
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    report_id: uuid.UUID
+    completed_10k: Decimal
+    adjustment_10k: Decimal
+    cumulative_10k: Decimal
+    year_to_date_10k: Decimal
+
+
+class MonthFiguresOut(BaseModel):
+    year: int
+    month: int
+    frozen: bool
+    items: list[MonthFigureOut]
