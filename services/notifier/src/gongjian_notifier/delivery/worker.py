@@ -1,0 +1,292 @@
+"""The delivery worker: escalates what nobody acknowledged, sends what is due, one daily digest per person.
+
+Every replica runs one. Rows are claimed with FOR UPDATE SKIP LOCKED and leased, so two replicas never send
+the same row; a stopping worker finishes the batch it holds before it exits, so a restart sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import os
+import socket
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gongjian_notifier.channels.base import Channel, ChannelRegistry, Message, Outcome
+from gongjian_notifier.delivery.ratelimit import TokenBucket
+from gongjian_notifier.delivery.repository import Claimed, DeliveryRepository
+from gongjian_notifier.delivery.timing import backoff
+from gongjian_notifier.directory.repository import DirectoryRepository
+from gongjian_notifier.notifications.rendering import Renderer, TemplateFailure
+from gongjian_notifier.notifications.scheduled import escalate_due
+from gongjian_notifier.notifications.service import NotificationService
+from gongjian_notifier.settings import NotifierSettings, Urgency
+from gongjian_shared.clock import Clock, business_today
+from gongjian_shared.db import unit_of_work
+
+logger = logging.getLogger("gongjian.notifier")
+
+MAX_ERROR_BACKOFF_SECONDS = 30.0
+
+
+@dataclass
+class WorkerStats:
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+    escalated: int = 0
+    last_error: str | None = None
+
+
+def message_of(claimed: Claimed, secret: str | None = None) -> Message:
+    return Message(
+        delivery_id=claimed.id,
+        key=f"gongjian-delivery-{claimed.id}",
+        address=claimed.address,
+        recipient_name=claimed.recipient_name,
+        title=claimed.title,
+        body=claimed.body,
+        link=claimed.link,
+        urgency=cast(Urgency, claimed.urgency),
+        mention_phone=claimed.mention_phone,
+        mention_im_id=claimed.mention_im_id,
+        secret=secret,
+    )
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: NotifierSettings,
+        clock: Clock,
+        channels: ChannelRegistry,
+        renderer: Renderer,
+        *,
+        worker_id: str | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._settings = settings
+        self._delivery = settings.delivery
+        self._clock = clock
+        self._channels = channels
+        self._renderer = renderer
+        self._monotonic = monotonic
+        self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self._buckets = {
+            name: TokenBucket(rate, monotonic)
+            for name, rate in self._delivery.rate_per_second.items()
+            if rate > 0
+        }
+        self.stats = WorkerStats()
+        self.in_flight = 0  # rows claimed and not yet recorded
+
+    async def run_once(self, *, scheduled: bool = True) -> int:
+        """One pass: escalations and digests (when `scheduled`), then every push channel.
+
+        Returns how many rows it handled.
+        """
+        escalated = await self._escalate() if scheduled else 0
+        passes = [self._deliver(channel) for channel in self._channels.push_channels]
+        if scheduled:
+            passes.append(self._digests())
+        handled = await asyncio.gather(*passes)
+        return escalated + sum(handled)
+
+    async def deliver_due(self, max_rounds: int = 100) -> int:
+        """Passes until nothing is due (bounded); for tests and the benchmark."""
+        total = 0
+        for _ in range(max_rounds):
+            handled = await self.run_once()
+            total += handled
+            if handled == 0:
+                break
+        return total
+
+    async def run(self) -> None:
+        """Forever, as a background task of the service."""
+        pause = self._delivery.poll_interval_seconds
+        last_scheduled = -math.inf
+        while True:
+            # escalations and digests are minutes-grained: look for them every few seconds, not every poll
+            scheduled = self._monotonic() - last_scheduled >= self._delivery.schedule_interval_seconds
+            if scheduled:
+                last_scheduled = self._monotonic()
+            work = asyncio.ensure_future(self.run_once(scheduled=scheduled))
+            try:
+                handled = await asyncio.shield(work)
+            except asyncio.CancelledError:
+                # finish the batch in flight (bounded by the channels' timeouts), then stop
+                await asyncio.wait([work])
+                raise
+            except Exception as exc:
+                self.stats.last_error = f"{type(exc).__name__}: {exc}"
+                logger.warning("delivery worker %s: %s; retrying in %.1fs", self.worker_id, exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, MAX_ERROR_BACKOFF_SECONDS)
+                continue
+            pause = self._delivery.poll_interval_seconds
+            if handled == 0:
+                await asyncio.sleep(pause)
+
+    async def _escalate(self) -> int:
+        async with unit_of_work(self._sessionmaker) as session:
+            service = NotificationService(
+                session, self._settings, self._clock, self._renderer, self._channels.enabled
+            )
+            escalated = await escalate_due(service)
+        self.stats.escalated += escalated
+        return escalated
+
+    def _budget(self, channel: str) -> int:
+        bucket = self._buckets.get(channel)
+        limit = self._delivery.batch_size
+        return limit if bucket is None else min(limit, bucket.available())
+
+    async def _deliver(self, channel: Channel) -> int:
+        limit = self._budget(channel.name)
+        if limit <= 0:
+            return 0
+        now = self._clock.now()
+        lease_until = now + timedelta(seconds=self._delivery.lease_seconds)
+        async with unit_of_work(self._sessionmaker) as session:
+            claimed = await DeliveryRepository(session).claim(
+                channel.name, now, lease_until, self.worker_id, limit
+            )
+            secrets = await self._secrets(session, channel.name, claimed)
+        if not claimed:
+            return 0
+        if (bucket := self._buckets.get(channel.name)) is not None:
+            bucket.take(len(claimed))
+        self.in_flight += len(claimed)
+        try:
+            messages = [message_of(row, secrets.get(row.address)) for row in claimed]
+            outcomes = await self._send(channel, messages)
+            await self._record(claimed, outcomes, retry_status="pending")
+        finally:
+            self.in_flight -= len(claimed)
+        return len(claimed)
+
+    async def _secrets(
+        self, session: AsyncSession, channel: str, claimed: Sequence[Claimed]
+    ) -> dict[str, str]:
+        if channel != "dingtalk" or not claimed:
+            return {}
+        secrets = await DirectoryRepository(session).dingtalk_secrets(row.address for row in claimed)
+        office = self._settings.office
+        if office.dingtalk_webhook_url and office.dingtalk_secret:
+            secrets.setdefault(office.dingtalk_webhook_url, office.dingtalk_secret.get_secret_value())
+        return secrets
+
+    async def _send(self, channel: Channel, messages: Sequence[Message]) -> list[Outcome]:
+        try:
+            outcomes = await channel.send(messages)
+        except Exception as exc:  # a channel bug must not strand the rows it was given
+            logger.exception("channel %s raised", channel.name)
+            return [Outcome.retry(f"channel error: {type(exc).__name__}: {exc}") for _ in messages]
+        if len(outcomes) != len(messages):
+            return [
+                Outcome.retry(f"channel {channel.name} answered {len(outcomes)} of {len(messages)}")
+            ] * len(messages)
+        return outcomes
+
+    async def _record(
+        self, claimed: Sequence[Claimed], outcomes: Sequence[Outcome], retry_status: str
+    ) -> None:
+        now = self._clock.now()
+        params: list[dict[str, Any]] = []
+        for row, outcome in zip(claimed, outcomes, strict=True):
+            values: dict[str, Any] = {"b_id": row.id, "b_not_before": now, "b_error": outcome.error}
+            values |= {"b_delivered_at": None, "b_failed_at": None}
+            if outcome.status == "delivered":
+                values |= {"b_status": "delivered", "b_delivered_at": now}
+                self.stats.delivered += 1
+            elif outcome.status == "retry" and row.attempts < self._delivery.max_attempts:
+                wait = backoff(
+                    row.attempts, self._delivery.backoff_base_seconds, self._delivery.backoff_max_seconds
+                )
+                values |= {"b_status": retry_status, "b_not_before": now + wait}
+                self.stats.retried += 1
+            else:
+                error = outcome.error or "failed"
+                if outcome.status == "retry":
+                    error = f"{error} (gave up after {row.attempts} attempts / 已重试{row.attempts}次)"
+                values |= {"b_status": "failed", "b_failed_at": now, "b_error": error}
+                self.stats.failed += 1
+            params.append(values)
+        async with unit_of_work(self._sessionmaker) as session:
+            await DeliveryRepository(session).complete(self.worker_id, params)
+
+    async def _digests(self) -> int:
+        now = self._clock.now()
+        lease_until = now + timedelta(seconds=self._delivery.lease_seconds)
+        groups: dict[tuple[str, str, str], list[Claimed]] = defaultdict(list)
+        async with unit_of_work(self._sessionmaker) as session:
+            repository = DeliveryRepository(session)
+            await repository.release_stale_digests(now)
+            claimed = await repository.claim_digests(
+                now, lease_until, self.worker_id, self._delivery.batch_size * 10
+            )
+            for row in claimed:
+                groups[(row.recipient_key, row.channel, row.address)].append(row)
+            keys = {row.id: f"digest-{rows[0].id}" for rows in groups.values() for row in rows}
+            await repository.set_digest_keys(keys)
+            secrets = await self._secrets(
+                session, "dingtalk", [r for r in claimed if r.channel == "dingtalk"]
+            )
+        if not claimed:
+            return 0
+        by_channel: dict[str, list[tuple[list[Claimed], Message | Outcome]]] = defaultdict(list)
+        for (_, channel_name, address), rows in groups.items():
+            by_channel[channel_name].append((rows, self._digest_message(rows, secrets.get(address))))
+        for channel_name, entries in by_channel.items():
+            channel = self._channels.get(channel_name)
+            ready = [(rows, item) for rows, item in entries if isinstance(item, Message)]
+            sent = await self._send(channel, [m for _, m in ready]) if channel else []
+            if channel is None:
+                sent = [Outcome.failed(f"channel {channel_name} is not configured")] * len(ready)
+            results = iter(sent)
+            flat_rows: list[Claimed] = []
+            flat_outcomes: list[Outcome] = []
+            for rows, item in entries:
+                outcome = item if isinstance(item, Outcome) else next(results)
+                flat_rows.extend(rows)
+                flat_outcomes.extend([outcome] * len(rows))
+            await self._record(flat_rows, flat_outcomes, retry_status="digest")
+        return len(claimed)
+
+    def _digest_message(self, rows: Sequence[Claimed], secret: str | None) -> Message | Outcome:
+        first = rows[0]
+        context = {
+            "unit_name": first.unit_name or self._settings.office.name,
+            "recipient_name": first.recipient_name,
+            "today": business_today(self._clock),
+            "items": [{"title": r.title, "body": r.body, "link": r.link} for r in rows],
+        }
+        try:
+            rendered = self._renderer.render("digest", context)
+        except TemplateFailure as exc:
+            return Outcome.failed(str(exc))
+        return Message(
+            delivery_id=first.id,
+            key=f"gongjian-digest-{first.id}",
+            address=first.address,
+            recipient_name=first.recipient_name,
+            title=rendered.title,
+            body=rendered.body,
+            link=self._renderer.link("/inbox"),
+            urgency="low",
+            mention_phone=first.mention_phone,
+            mention_im_id=first.mention_im_id,
+            secret=secret,
+        )

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AckKind = Literal["read", "done"]
+
+
+class InboxItem(BaseModel):
+    """One message in a person's inbox (站内信)."""
+
+    id: int
+    notification_id: uuid.UUID
+    event_type: str
+    title: str
+    body: str
+    link: str
+    urgency: str
+    unit_name: str | None
+    for_office: bool = Field(description="addressed to the office desk rather than to the person")
+    needs_ack: bool
+    ack_due_at: datetime | None
+    created_at: datetime
+    read_at: datetime | None
+    acknowledged_at: datetime | None
+    ack_kind: AckKind | None
+    acknowledged_by_someone_at: datetime | None = Field(
+        description="when anyone told of it acknowledged it (the whole unit, or the chain of escalation)"
+    )
+
+
+class InboxPage(BaseModel):
+    items: list[InboxItem]
+    total: int
+
+
+class InboxCounts(BaseModel):
+    unread: int
+    awaiting_ack: int
+
+
+class Acknowledgement(BaseModel):
+    """已阅 (`read`: seen) or 已办 (`done`: dealt with)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"kind": "done"}]})
+
+    kind: AckKind

@@ -1,0 +1,94 @@
+"""What each event means for people: who hears of it, how urgent it is, whether they must acknowledge.
+
+A planner turns one event into a `Plan`: the template, the deep link, and one `Audience` per unit that
+still owes something (or the office). The service resolves the audiences to people and channels.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gongjian_notifier.settings import Urgency
+from gongjian_shared.events.envelope import EventEnvelope, EventPayload
+from gongjian_shared.events.projects import UnitContact, UnitOwing
+from gongjian_shared.events.registry import parse_payload
+
+
+@dataclass(frozen=True)
+class Audience:
+    """One unit's share of an event (or the office's, when `office`): its people and its own facts."""
+
+    unit_id: uuid.UUID | None
+    unit_name: str | None = None
+    liaisons: tuple[UnitContact, ...] = ()
+    people: tuple[UnitContact, ...] = ()
+    leader_ids: tuple[uuid.UUID, ...] = ()
+    office: bool = False
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        if self.office:
+            return "office"
+        if self.unit_id is not None:
+            return str(self.unit_id)
+        return "people-" + "-".join(sorted(str(p.person_id) for p in self.people))
+
+
+@dataclass(frozen=True)
+class Plan:
+    template: str
+    urgency: Urgency
+    needs_ack: bool
+    link_path: str
+    audiences: tuple[Audience, ...]
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+Planner = Callable[[Any], Plan]
+
+PLANNERS: dict[str, Planner] = {}
+
+
+def planner(event_type: str) -> Callable[[Planner], Planner]:
+    def register(function: Planner) -> Planner:
+        PLANNERS[event_type] = function
+        return function
+
+    return register
+
+
+def owing(unit: UnitOwing, **context: Any) -> Audience:
+    return Audience(
+        unit_id=unit.unit_id,
+        unit_name=unit.unit_name,
+        liaisons=unit.liaisons,
+        context={"project_count": len(unit.project_ids), **context},
+    )
+
+
+def office(*units: UnitOwing | None, people: tuple[UnitContact | None, ...] = ()) -> Audience:
+    """The office desk, plus the office's own people when the event names them."""
+    named = tuple(p for p in (*(c for u in units if u for c in u.liaisons), *people) if p is not None)
+    return Audience(unit_id=None, people=named, office=True)
+
+
+def person(contact: UnitContact, role_name: str) -> Audience:
+    """One named person outside any unit's list, such as the convener (召集人)."""
+    return Audience(unit_id=None, unit_name=role_name, people=(contact,))
+
+
+def plan_for(envelope: EventEnvelope) -> Plan | None:
+    """The plan for an event, or None for an event nobody needs to hear of."""
+    planner_of = PLANNERS.get(envelope.type)
+    if planner_of is None:
+        return None
+    payload: EventPayload = parse_payload(envelope)
+    return planner_of(payload)
+
+
+def event_types() -> list[str]:
+    return sorted(PLANNERS)

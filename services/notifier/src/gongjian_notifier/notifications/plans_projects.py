@@ -1,0 +1,85 @@
+"""Plans for the registry's events (projects-api): monthly reports and early warnings."""
+
+from __future__ import annotations
+
+from gongjian_notifier.notifications.catalogue import Audience, Plan, office, owing, planner
+from gongjian_shared.events.projects import (
+    ObstacleEscalated,
+    ProgressReportDue,
+    ProgressReportLate,
+    ProgressReportReturned,
+    ProjectBehindSchedule,
+    ProjectRemovedFromPlan,
+)
+
+
+@planner(ProgressReportDue.event_type)
+def progress_report_due(event: ProgressReportDue) -> Plan:
+    return Plan(
+        template="progress-report-due",
+        urgency="normal",
+        needs_ack=True,
+        link_path=f"/progress-reports?year={event.year}&month={event.month}",
+        audiences=tuple(owing(unit) for unit in event.units),
+        context=event.model_dump(exclude={"units"}),
+    )
+
+
+@planner(ProgressReportLate.event_type)
+def progress_report_late(event: ProgressReportLate) -> Plan:
+    return Plan(
+        template="progress-report-late",
+        urgency="low",
+        needs_ack=False,
+        link_path=f"/progress-reports/{event.report_id}",
+        audiences=(Audience(unit_id=event.unit_id),),
+        context=event.model_dump(),
+    )
+
+
+@planner(ProgressReportReturned.event_type)
+def progress_report_returned(event: ProgressReportReturned) -> Plan:
+    return Plan(
+        template="progress-report-returned",
+        urgency="normal",
+        needs_ack=True,
+        link_path=f"/progress-reports/{event.report_id}",
+        audiences=(Audience(unit_id=event.unit_id),),
+        context=event.model_dump(),
+    )
+
+
+@planner(ProjectBehindSchedule.event_type)
+def project_behind_schedule(event: ProjectBehindSchedule) -> Plan:
+    return Plan(
+        template="project-behind-schedule",
+        urgency="normal",
+        needs_ack=True,
+        link_path=f"/projects/{event.project_id}",
+        audiences=(Audience(unit_id=event.unit_id, leader_ids=event.leader_ids),),
+        context=event.model_dump(),
+    )
+
+
+@planner(ProjectRemovedFromPlan.event_type)
+def project_removed_from_plan(event: ProjectRemovedFromPlan) -> Plan:
+    return Plan(
+        template="project-removed-from-plan",
+        urgency="normal",
+        needs_ack=False,
+        link_path=f"/projects/{event.project_id}",
+        audiences=(Audience(unit_id=event.unit_id),),
+        context=event.model_dump(),
+    )
+
+
+@planner(ObstacleEscalated.event_type)
+def obstacle_escalated(event: ObstacleEscalated) -> Plan:
+    return Plan(
+        template="obstacle-escalated",
+        urgency="low",
+        needs_ack=False,
+        link_path=f"/projects/{event.project_id}/obstacles/{event.obstacle_id}",
+        audiences=(office(),),
+        context=event.model_dump(),
+    )

@@ -1,0 +1,164 @@
+"""The SQL of notifications: writing them with their deliveries, escalation claims, acknowledgement, audit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_notifier.models import DELIVERIES, NOTIFICATIONS, Delivery, Notification
+
+PUSH_WAITING = ("pending", "digest")
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    unit_id: uuid.UUID | None = None
+    person_id: uuid.UUID | None = None
+    channel: str | None = None
+    status: str | None = None
+    event_type: str | None = None
+    acknowledged: bool | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if self.unit_id is not None:
+            conditions.append(Notification.unit_id == self.unit_id)
+        if self.person_id is not None:
+            conditions.append(Delivery.person_id == self.person_id)
+        if self.channel is not None:
+            conditions.append(Delivery.channel == self.channel)
+        if self.status is not None:
+            conditions.append(Delivery.status == self.status)
+        if self.event_type is not None:
+            conditions.append(Notification.event_type == self.event_type)
+        if self.acknowledged is not None:
+            acked = Notification.acknowledged_at.is_not(None)
+            conditions.append(acked if self.acknowledged else ~acked)
+        if self.since is not None:
+            conditions.append(Delivery.created_at >= self.since)
+        if self.until is not None:
+            conditions.append(Delivery.created_at < self.until)
+        return conditions
+
+
+class NotificationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def insert_many(self, rows: Sequence[dict[str, Any]]) -> set[str]:
+        """The keys of the notifications inserted now (the others were written before)."""
+        if not rows:
+            return set()
+        statement = insert(NOTIFICATIONS).on_conflict_do_nothing(index_elements=["key"])
+        inserted = await self._session.execute(statement.returning(NOTIFICATIONS.c.key), list(rows))
+        return set(inserted.scalars())
+
+    async def insert_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            await self._session.execute(insert(DELIVERIES).on_conflict_do_nothing(), list(rows))
+
+    async def get(self, notification_id: uuid.UUID) -> Notification | None:
+        return await self._session.get(Notification, notification_id)
+
+    async def claim_escalations(self, now: datetime, max_level: int, limit: int) -> list[Notification]:
+        """Unacknowledged notifications past their delay, locked so that one replica escalates each."""
+        query = (
+            select(Notification)
+            .where(
+                Notification.needs_ack,
+                Notification.status == "active",
+                Notification.acknowledged_at.is_(None),
+                Notification.escalated_at.is_(None),
+                Notification.ack_due_at <= now,
+                Notification.level < max_level,
+            )
+            .order_by(Notification.ack_due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list((await self._session.execute(query)).scalars())
+
+    async def mark_escalated(self, notification_id: uuid.UUID, now: datetime) -> None:
+        await self._session.execute(
+            update(Notification).where(Notification.id == notification_id).values(escalated_at=now)
+        )
+
+    async def acknowledge_chain(
+        self, root_id: uuid.UUID, now: datetime, user_id: uuid.UUID, kind: str
+    ) -> None:
+        """Stamp the whole chain, and cancel its pushes that have not gone yet: the work is seen to."""
+        await self._session.execute(
+            update(Notification)
+            .where(Notification.root_id == root_id, Notification.acknowledged_at.is_(None))
+            .values(acknowledged_at=now, acknowledged_by=user_id, ack_kind=kind)
+        )
+        chain = select(Notification.id).where(Notification.root_id == root_id).scalar_subquery()
+        await self._session.execute(
+            update(Delivery)
+            .where(Delivery.notification_id.in_(chain), Delivery.status.in_(PUSH_WAITING))
+            .values(status="cancelled", last_error="acknowledged before it was sent (已确认，无需再发)")
+        )
+
+    def _audit_query(self, audit: AuditFilter) -> Select[Delivery, Notification]:
+        return (
+            select(Delivery, Notification)
+            .join(Notification, Notification.id == Delivery.notification_id)
+            .where(and_(*audit.conditions()))
+        )
+
+    async def audit(self, audit: AuditFilter, limit: int, offset: int) -> tuple[list[Any], int]:
+        query = self._audit_query(audit)
+        count = select(func.count()).select_from(query.subquery())
+        rows = await self._session.execute(
+            query.order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit).offset(offset)
+        )
+        return list(rows.all()), int(await self._session.scalar(count) or 0)
+
+    async def notifications(
+        self, status: str | None, unit_id: uuid.UUID | None, limit: int, offset: int
+    ) -> tuple[list[Notification], int]:
+        conditions: list[ColumnElement[bool]] = []
+        if status is not None:
+            conditions.append(Notification.status == status)
+        if unit_id is not None:
+            conditions.append(Notification.unit_id == unit_id)
+        query = select(Notification).where(and_(*conditions))
+        count = select(func.count()).select_from(query.subquery())
+        rows = await self._session.execute(
+            query.order_by(Notification.created_at.desc(), Notification.id).limit(limit).offset(offset)
+        )
+        return list(rows.scalars()), int(await self._session.scalar(count) or 0)
+
+    async def deliveries_of(self, notification_id: uuid.UUID) -> list[Delivery]:
+        rows = await self._session.execute(
+            select(Delivery).where(Delivery.notification_id == notification_id).order_by(Delivery.id)
+        )
+        return list(rows.scalars())
+
+    async def delivery_with_notification(self, delivery_id: int) -> Any | None:
+        query = (
+            select(Delivery, Notification)
+            .join(Notification, Notification.id == Delivery.notification_id)
+            .where(Delivery.id == delivery_id)
+            .execution_options(populate_existing=True)
+        )
+        return (await self._session.execute(query)).first()
+
+    async def retry_failed(self, delivery_id: int, now: datetime) -> Delivery | None:
+        """Put a failed push back in the queue (the office fixed an address or a robot)."""
+        row = await self._session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status == "failed", Delivery.channel != "inbox")
+            .values(status="pending", not_before=now, attempts=0, failed_at=None)
+            .returning(Delivery)
+        )
+        return row.scalar_one_or_none()

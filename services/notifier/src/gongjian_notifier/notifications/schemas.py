@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+DeliveryStatus = Literal["pending", "digest", "sending", "delivered", "failed", "cancelled"]
+NotificationStatus = Literal["active", "held", "unrouted"]
+
+STATUS_ZH = {
+    "pending": "待发送",
+    "digest": "待汇总",
+    "sending": "发送中",
+    "delivered": "已送达",
+    "failed": "失败",
+    "cancelled": "已取消",
+}
+CHANNEL_ZH = {"inbox": "站内信", "email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉", "sms": "短信"}
+
+
+class DeliveryAudit(BaseModel):
+    """Who was told what, when, on which channel, and what became of it (送达记录)."""
+
+    id: int
+    notification_id: uuid.UUID
+    event_type: str
+    title: str
+    urgency: str
+    level: int
+    unit_id: uuid.UUID | None
+    unit_name: str | None
+    recipient_name: str
+    recipient_kind: str
+    person_id: uuid.UUID | None
+    channel: str
+    address: str | None
+    status: DeliveryStatus
+    attempts: int
+    not_before: datetime
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+    failed_at: datetime | None
+    read_at: datetime | None
+    acknowledged_at: datetime | None
+    ack_kind: str | None
+    notification_acknowledged_at: datetime | None
+    notification_ack_kind: str | None
+
+
+class DeliveryAuditPage(BaseModel):
+    items: list[DeliveryAudit]
+    total: int
+
+
+class NotificationOut(BaseModel):
+    id: uuid.UUID
+    event_id: uuid.UUID | None
+    event_type: str
+    unit_id: uuid.UUID | None
+    unit_name: str | None
+    office: bool
+    urgency: str
+    needs_ack: bool
+    level: int
+    root_id: uuid.UUID
+    title: str
+    body: str
+    link: str
+    status: NotificationStatus
+    error: str | None
+    release_at: datetime
+    ack_due_at: datetime | None
+    acknowledged_at: datetime | None
+    ack_kind: str | None
+    escalated_at: datetime | None
+    created_at: datetime
+
+
+class NotificationPage(BaseModel):
+    items: list[NotificationOut]
+    total: int
+
+
+class NotificationDetail(NotificationOut):
+    deliveries: list[DeliveryAudit]

@@ -1,0 +1,144 @@
+"""Helpers of the notifier's integration tests: units with people, accounts, the notifier's own tables."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from gongjian_notifier.delivery.worker import DeliveryWorker
+from gongjian_notifier.models import UNIT_REPLICA, Delivery, Notification
+from gongjian_notifier.runtime import notifier_runtime
+from gongjian_notifier.settings import DeliverySettings, EmailSettings, OfficeSettings
+from gongjian_shared.auth import Principal, Role
+from gongjian_shared.clock import SHANGHAI
+from gongjian_shared.db import unit_of_work
+from gongjian_shared.events.envelope import EventPayload
+from support.platform import Platform, eventually
+
+
+def contact(role: str, name: str, **extra: str) -> dict[str, Any]:
+    return {"role": role, "name": name, **extra}
+
+
+async def make_unit(
+    platform: Platform, name: str, contacts: list[dict[str, Any]], kind: str = "department"
+) -> dict[str, Any]:
+    """A unit created in the registry, once the notifier's directory has it."""
+    response = await platform.client.post(
+        "/api/v1/units", json={"name": name, "kind": kind, "contacts": contacts}
+    )
+    assert response.status_code == 201, response.text
+    unit: dict[str, Any] = response.json()
+    await wait_for_directory(platform, uuid.UUID(unit["id"]))
+    return unit
+
+
+async def wait_for_directory(platform: Platform, unit_id: uuid.UUID) -> None:
+    async def replicated() -> bool:
+        async with platform.context("notifier").sessionmaker() as session:
+            found = await session.scalar(
+                select(UNIT_REPLICA.c.unit_id).where(UNIT_REPLICA.c.unit_id == unit_id)
+            )
+        return found is not None
+
+    await eventually(replicated, what=f"unit {unit_id} in the notifier's directory")
+
+
+def person_id(unit: dict[str, Any], name: str) -> uuid.UUID:
+    return uuid.UUID(next(c["id"] for c in unit["contacts"] if c["name"] == name))
+
+
+def bearer(
+    platform: Platform, *roles: Role, unit_id: uuid.UUID | None = None, user_id: uuid.UUID | None = None
+) -> dict[str, str]:
+    """A token for an account of the given roles (the accounts themselves live in projects-api)."""
+    principal = Principal(
+        user_id=user_id or uuid.uuid4(),
+        username=f"user-{uuid.uuid4().hex[:6]}",
+        unit_id=unit_id,
+        roles=frozenset(role.value for role in roles),
+    )
+    return {"Authorization": f"Bearer {platform.context('notifier').tokens.issue(principal)}"}
+
+
+WORKDAY_MORNING = datetime(2024, 10, 8, 10, 0, tzinfo=SHANGHAI)  # a Tuesday, the first working day after 国庆
+
+
+def notifier_settings(smtp_port: int, **changes: Any) -> dict[str, Any]:
+    """Overrides of the notifier's settings for a test platform: local SMTP, fast retries and polling."""
+    delivery = DeliverySettings(
+        poll_interval_seconds=0.05,
+        backoff_base_seconds=0,
+        max_attempts=4,
+        rate_per_second={},
+        **changes.pop("delivery", {}),
+    )
+    return {
+        "email": EmailSettings(
+            host="127.0.0.1", port=smtp_port, sender="notice@ankang.gov.cn", timeout_seconds=5
+        ),
+        "office": OfficeSettings(channels=("inbox", "email"), email="office@ankang.gov.cn"),
+        "frontend_base_url": "http://front.test",
+        "delivery": delivery,
+        **changes,
+    }
+
+
+async def publish(
+    platform: Platform, payload: EventPayload, key: str, producer: str = "projects-api"
+) -> uuid.UUID:
+    """An event written to a producer's outbox, as that service would write it."""
+    context = platform.context(producer)
+    async with unit_of_work(context.sessionmaker) as session:
+        envelope = await context.outbox.publish(session, payload, key=key)
+    return envelope.event_id
+
+
+def notifier_worker(platform: Platform) -> DeliveryWorker:
+    return notifier_runtime(platform.context("notifier")).worker
+
+
+async def delivery_rows(platform: Platform, *conditions: Any) -> list[Any]:
+    async with platform.context("notifier").sessionmaker() as session:
+        query = (
+            select(Delivery, Notification)
+            .join(Notification, Notification.id == Delivery.notification_id)
+            .where(*conditions)
+            .order_by(Delivery.id)
+        )
+        return list((await session.execute(query)).all())
+
+
+async def notifications_of(platform: Platform, event_id: uuid.UUID) -> list[Notification]:
+    async with platform.context("notifier").sessionmaker() as session:
+        query = (
+            select(Notification).where(Notification.event_id == event_id).order_by(Notification.created_at)
+        )
+        return list((await session.execute(query)).scalars())
+
+
+async def wait_for_notifications(
+    platform: Platform, event_id: uuid.UUID, count: int = 1
+) -> list[Notification]:
+    async def written() -> bool:
+        return len(await notifications_of(platform, event_id)) >= count
+
+    await eventually(written, what=f"{count} notification(s) of event {event_id}")
+    return await notifications_of(platform, event_id)
+
+
+async def wait_until_settled(platform: Platform, timeout: float = 30.0) -> None:
+    """No push waiting or in flight (deferred ones aside: their time has not come)."""
+
+    async def settled() -> bool:
+        rows = await delivery_rows(
+            platform,
+            Delivery.status.in_(("pending", "sending")),
+            Delivery.not_before <= platform.context("notifier").clock.now(),
+        )
+        return not rows
+
+    await eventually(settled, timeout=timeout, what="every due delivery sent or failed")

@@ -1,0 +1,124 @@
+"""The notifier's directory: units and people from `unit-updated`, channels per unit and per person."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from integration.notifier.notifier_support import bearer, contact, make_unit, person_id
+
+from gongjian_shared.auth import Role
+from support.platform import Platform
+
+pytestmark = pytest.mark.asyncio
+
+PREFS = "/api/v1/notification-preferences"
+
+
+async def test_unit_channels_default_then_set_by_the_office(platform: Platform) -> None:
+    unit = await make_unit(platform, "目录测试局", [contact("liaison", "张联络", email="zhang@example.cn")])
+    url = f"{PREFS}/units/{unit['id']}"
+    before = await platform.client.get(url)
+    assert before.status_code == 200, before.text
+    assert before.json()["effective_channels"] == ["inbox", "email"]
+    assert before.json()["channels"] is None
+
+    response = await platform.client.put(
+        url,
+        json={
+            "channels": ["email", "dingtalk"],
+            "dingtalk_webhook_url": "http://127.0.0.1:9/robot/send?access_token=t",
+            "dingtalk_secret": "SEC-secret",
+            "digest": False,
+            "escalate_after_hours": 4,
+        },
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["effective_channels"] == ["inbox", "email", "dingtalk"]
+    assert body["dingtalk_secret_set"] is True
+    assert "SEC-secret" not in response.text
+    assert body["escalate_after_hours"] == 4
+
+    kept = await platform.client.put(
+        url,
+        json={
+            "channels": ["dingtalk"],
+            "dingtalk_webhook_url": "http://127.0.0.1:9/robot/send?access_token=t",
+        },
+    )
+    assert kept.json()["dingtalk_secret_set"] is True, "an omitted secret is kept"
+
+
+async def test_a_robot_channel_without_its_url_is_refused_and_nothing_changes(platform: Platform) -> None:
+    unit = await make_unit(platform, "无机器人局", [contact("liaison", "李联络")])
+    url = f"{PREFS}/units/{unit['id']}"
+    response = await platform.client.put(url, json={"channels": ["inbox", "email", "wecom"]})
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["type"] == "/problems/channel-unavailable"
+    assert problem["errors"][0]["field"] == "channels.2"
+    assert "企业微信" in problem["errors"][0]["message_zh"]
+    assert (await platform.client.get(url)).json()["channels"] is None
+
+    bad_name = await platform.client.put(url, json={"channels": ["fax"]})
+    assert bad_name.status_code == 422
+    assert bad_name.json()["errors"][0]["field"] == "body.channels.0"
+    twice = await platform.client.put(url, json={"channels": ["email", "email"]})
+    assert twice.status_code == 422
+    assert twice.json()["errors"][0]["field"] == "body.channels"
+
+
+async def test_unknown_unit_and_person_are_404(platform: Platform) -> None:
+    assert (await platform.client.get(f"{PREFS}/units/{uuid.uuid4()}")).status_code == 404
+    missing = await platform.client.put(f"{PREFS}/people/{uuid.uuid4()}", json={"channels": ["inbox"]})
+    assert missing.status_code == 404
+    assert missing.json()["type"] == "/problems/person-not-found"
+
+
+async def test_a_linked_person_sets_their_own_channels_and_nobody_else_may(platform: Platform) -> None:
+    unit = await make_unit(
+        platform,
+        "个人偏好局",
+        [contact("liaison", "王联络", phone="13800000001"), contact("leader", "赵局长")],
+    )
+    wang = person_id(unit, "王联络")
+    account = uuid.uuid4()
+    stranger = bearer(platform, Role.LIAISON, unit_id=uuid.UUID(unit["id"]))
+    refused = await platform.client.put(
+        f"{PREFS}/people/{wang}", json={"channels": ["sms"]}, headers=stranger
+    )
+    assert refused.status_code == 403
+
+    linking = await platform.client.put(
+        f"{PREFS}/people/{wang}/account", json={"user_id": str(account), "username": "wang"}
+    )
+    assert linking.status_code == 200, linking.text
+    assert linking.json()["username"] == "wang"
+    not_office = await platform.client.put(
+        f"{PREFS}/people/{wang}/account", json={"user_id": str(uuid.uuid4())}, headers=stranger
+    )
+    assert not_office.status_code == 403
+
+    own = bearer(platform, Role.LIAISON, user_id=account, unit_id=uuid.UUID(unit["id"]))
+    response = await platform.client.put(f"{PREFS}/people/{wang}", json={"channels": ["sms"]}, headers=own)
+    assert response.status_code == 200, response.text
+    assert response.json()["effective_channels"] == ["inbox", "sms"]
+    mine = await platform.client.get(f"{PREFS}/me", headers=own)
+    assert [p["name"] for p in mine.json()] == ["王联络"]
+    assert mine.json()[0]["has_phone"] is True
+
+
+async def test_a_unit_liaison_may_set_the_units_channels_but_not_another_units(platform: Platform) -> None:
+    unit = await make_unit(platform, "联络员自设局", [contact("liaison", "钱联络")])
+    other = await make_unit(platform, "别的局", [contact("liaison", "孙联络")])
+    liaison = bearer(platform, Role.LIAISON, unit_id=uuid.UUID(unit["id"]))
+    mine = await platform.client.put(
+        f"{PREFS}/units/{unit['id']}", json={"channels": ["inbox"]}, headers=liaison
+    )
+    assert mine.status_code == 200, mine.text
+    theirs = await platform.client.put(
+        f"{PREFS}/units/{other['id']}", json={"channels": ["inbox"]}, headers=liaison
+    )
+    assert theirs.status_code == 403
+    assert (await platform.client.get(f"{PREFS}/units/{other['id']}", headers=liaison)).status_code == 403
