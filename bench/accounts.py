@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 
 import httpx
+from pydantic import SecretStr
+
 from gongjian_projects.identity.repository import UserRepository
 from gongjian_projects.identity.service import create_user
 from gongjian_shared.auth import Role
 from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
 from gongjian_shared.settings import DatabaseSettings
-from pydantic import SecretStr
 
 USERNAME = "bench-office"
 

@@ -29,10 +29,6 @@ from typing import Any, Literal
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer
-from gongjian_scoring.models import ProjectInvestment
-from gongjian_shared.bus.kafka import ensure_topics, new_producer
-from gongjian_shared.clock import SHANGHAI
-from gongjian_shared.settings import KafkaSettings
 from sqlalchemy import Table
 
 from bench.accounts import bearer_headers, create_office_account
@@ -40,6 +36,10 @@ from bench.context import Context, plain_dsn
 from bench.core import Goal, Result, Stats
 from bench.generate import Scale, load
 from bench.serve import serve
+from gongjian_scoring.models import ProjectInvestment
+from gongjian_shared.bus.kafka import ensure_topics, new_producer
+from gongjian_shared.clock import SHANGHAI
+from gongjian_shared.settings import KafkaSettings
 
 TITLE = "event latency, API commit -> consumer applied, embedded bus and Kafka"
 TIMEOUT_SECONDS = 900

@@ -25,18 +25,18 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from gongjian_meetings.deadlines.scheduled import run_due
-from gongjian_meetings.deadlines.service import RESOLUTION_DUE_TODAY
-from gongjian_meetings.models import BUS, UNIT_REPLICA, Deadline, Meeting, MeetingBody, Resolution
-from gongjian_meetings.settings import SchedulerSettings
-from gongjian_shared.db import create_engine, create_sessionmaker
-from gongjian_shared.settings import DatabaseSettings
 from pydantic import SecretStr
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bench.context import Context
 from bench.core import Goal, Result, Stats
+from gongjian_meetings.deadlines.scheduled import run_due
+from gongjian_meetings.deadlines.service import RESOLUTION_DUE_TODAY
+from gongjian_meetings.models import BUS, UNIT_REPLICA, Deadline, Meeting, MeetingBody, Resolution
+from gongjian_meetings.settings import SchedulerSettings
+from gongjian_shared.db import create_engine, create_sessionmaker
+from gongjian_shared.settings import DatabaseSettings
 
 TITLE = "deadline scheduler: due deadlines -> outbox events, throughput and lateness"
 TIMEOUT_SECONDS = 600

@@ -20,8 +20,6 @@ import uuid
 from typing import Any
 
 import asyncpg
-from gongjian_projects.models import Project
-from gongjian_projects.projects.repository import ProjectFilter, filtered
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql
 
@@ -31,6 +29,8 @@ from bench.core import Goal, Result
 from bench.generate import Scale
 from bench.load import ClientPool, LoadRun, new_client, paced
 from bench.serve import serve
+from gongjian_projects.models import Project
+from gongjian_projects.projects.repository import ProjectFilter, filtered
 
 TITLE = "list projects with filters over 100k projects (projects-api), with the query plans"
 TIMEOUT_SECONDS = 900

@@ -28,6 +28,13 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from pydantic import SecretStr
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bench.context import Context, plain_dsn
+from bench.core import Goal, Result, Stats
+from bench.generate import Scale, load
 from gongjian_scoring.facts.handlers import handlers
 from gongjian_scoring.models import BUS
 from gongjian_scoring.scores.service import Scorer
@@ -38,13 +45,6 @@ from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.projects import ProgressReported
 from gongjian_shared.outbox import Outbox
 from gongjian_shared.settings import DatabaseSettings
-from pydantic import SecretStr
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from bench.context import Context, plain_dsn
-from bench.core import Goal, Result, Stats
-from bench.generate import Scale, load
 
 TITLE = "scoring: full recompute vs one SQL aggregate over the same rows; incremental rescoring of one unit"
 TIMEOUT_SECONDS = 1200

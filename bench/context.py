@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 import asyncpg
-from gongjian_shared.settings import AuthSettings, BaseServiceSettings
 from pydantic import SecretStr
 
 from bench.generate import Dataset, Scale, load
@@ -21,6 +20,7 @@ from gongjian.infra.kafka import KafkaBroker
 from gongjian.infra.postgres import EmbeddedPostgres
 from gongjian.platform import PlatformSettings, migrate, service_settings
 from gongjian.services import SERVICES
+from gongjian_shared.settings import AuthSettings, BaseServiceSettings
 
 Mode = Literal["quick", "default", "full"]
 T = TypeVar("T")

@@ -21,8 +21,9 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from gongjian_projects.models import SCHEMA, ProgressReport, Project, Unit
 from sqlalchemy import Table
+
+from gongjian_projects.models import SCHEMA, ProgressReport, Project, Unit
 
 UNIT_KINDS = ("county", "zone", "department", "enterprise")
 UNIT_KIND_WEIGHTS = (0.10, 0.05, 0.35, 0.50)

@@ -31,7 +31,6 @@ from typing import Any
 import asyncpg
 import httpx
 import uvicorn
-from gongjian_projects.models import Project
 from sqlalchemy import Table
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -42,6 +41,7 @@ from bench.context import plain_dsn, random_auth
 from gongjian.gateway import Gateway
 from gongjian.platform import PlatformSettings, service_settings
 from gongjian.services import SERVICES, service
+from gongjian_projects.models import Project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 READY_PATHS = {"projects-api": "/readyz", "bare": "/readyz", "platform": "/healthz"}

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from support.platform import Platform, platform_settings, running_platform
-from support.servers import STARTED, PostgresForTests, start_kafka, start_postgres, worker_id
 
 from gongjian.infra.kafka import KafkaBroker
+from support.platform import Platform, platform_settings, running_platform
+from support.servers import STARTED, PostgresForTests, start_kafka, start_postgres, worker_id
 
 
 @pytest.fixture(scope="session")

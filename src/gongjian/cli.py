@@ -10,8 +10,6 @@ import os
 import sys
 from datetime import date
 
-from gongjian_shared.settings import BaseServiceSettings
-
 from gongjian.platform import DATABASE_NAME, PlatformSettings, migrate, seed_and_admin, service_settings
 from gongjian.serve import (
     SettingsError,
@@ -23,6 +21,7 @@ from gongjian.serve import (
     serve_service,
 )
 from gongjian.services import SERVICES, service
+from gongjian_shared.settings import BaseServiceSettings
 
 SERVICE_NAMES = [entry.name for entry in SERVICES]
 

@@ -14,8 +14,9 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
-from gongjian_shared.service import docs_path, routed_prefixes
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gongjian_shared.service import docs_path, routed_prefixes
 
 
 class Gateway:

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gongjian.services import SERVICES, ServiceEntry, service
 from gongjian_projects.identity.repository import UserRepository
 from gongjian_projects.identity.service import ensure_admin
 from gongjian_projects.models import BUS as PROJECTS_BUS
@@ -20,10 +24,6 @@ from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
 from gongjian_shared.migrations import upgrade
 from gongjian_shared.outbox import Outbox
 from gongjian_shared.settings import AuthSettings, BaseServiceSettings, DatabaseSettings
-from pydantic import BaseModel, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from gongjian.services import SERVICES, ServiceEntry, service
 
 logger = logging.getLogger("gongjian")
 

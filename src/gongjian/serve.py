@@ -21,6 +21,9 @@ import httpx
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import ValidationError
+
+from gongjian.services import SERVICES, ServiceEntry, service
 from gongjian_shared.bus.kafka import OutboxRelay
 from gongjian_shared.bus.listener import OutboxListener
 from gongjian_shared.bus.runtime import asyncpg_dsn
@@ -29,9 +32,6 @@ from gongjian_shared.errors import install_problem_handlers
 from gongjian_shared.migrations import upgrade
 from gongjian_shared.service import docs_path, routed_prefixes
 from gongjian_shared.settings import BaseServiceSettings
-from pydantic import ValidationError
-
-from gongjian.services import SERVICES, ServiceEntry, service
 
 logger = logging.getLogger("gongjian")
 

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastapi import FastAPI
+
 import gongjian_meetings.app as meetings
 import gongjian_notifier.app as notifier
 import gongjian_projects.app as projects
 import gongjian_scoring.app as scoring
-from fastapi import FastAPI
 from gongjian_meetings.settings import MeetingsSettings
 from gongjian_notifier.settings import NotifierSettings
 from gongjian_projects.settings import ProjectsSettings

@@ -12,14 +12,14 @@ from typing import Any, Literal
 
 import httpx
 from fastapi import FastAPI
-from gongjian_shared.clock import Clock
-from gongjian_shared.service import ServiceContext
-from gongjian_shared.settings import AuthSettings, BaseServiceSettings
 from pydantic import SecretStr
 
 from gongjian.gateway import Gateway
 from gongjian.platform import PlatformSettings, seed_and_admin, service_settings
 from gongjian.services import SERVICES
+from gongjian_shared.clock import Clock
+from gongjian_shared.service import ServiceContext
+from gongjian_shared.settings import AuthSettings, BaseServiceSettings
 
 ADMIN_PASSWORD = "admin-test-password"
 TEST_AUTH = AuthSettings(secret=SecretStr("test-secret-" + "0123456789abcdef" * 3))

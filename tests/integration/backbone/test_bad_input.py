@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
+
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

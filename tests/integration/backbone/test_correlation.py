@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from sqlalchemy import text
+
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

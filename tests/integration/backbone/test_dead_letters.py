@@ -8,6 +8,10 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian.infra.kafka import KafkaBroker
 from gongjian_scoring.models import BUS as SCORING_BUS
 from gongjian_shared.bus.consumer import ConsumerRunner, Subscription
 from gongjian_shared.bus.embedded import EmbeddedConsumerRunner
@@ -15,11 +19,7 @@ from gongjian_shared.bus.kafka import KafkaConsumerRunner, dead_letter_topic
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.events.registry import topic_name
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from support.platform import Platform, eventually
-
-from gongjian.infra.kafka import KafkaBroker
 
 pytestmark = pytest.mark.asyncio
 

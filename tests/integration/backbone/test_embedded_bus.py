@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select, text
+
 from gongjian_meetings.models import BUS as MEETINGS_BUS
 from gongjian_meetings.models import UNIT_REPLICA
 from gongjian_shared.bus.consumer import EventApplier
 from gongjian_shared.bus.embedded import EmbeddedConsumerRunner
 from gongjian_shared.db import unit_of_work
 from gongjian_shared.events.envelope import EventEnvelope
-from sqlalchemy import func, select, text
 from support.platform import Platform, eventually
 
 pytestmark = pytest.mark.asyncio

@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

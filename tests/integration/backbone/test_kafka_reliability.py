@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
+from sqlalchemy import func, select, text
+
+from gongjian.infra.kafka import KafkaBroker
 from gongjian_meetings.models import BUS as MEETINGS_BUS
 from gongjian_meetings.models import UNIT_REPLICA
 from gongjian_shared.bus.kafka import KafkaConsumerRunner
-from sqlalchemy import func, select, text
 from support.platform import Platform, eventually
-
-from gongjian.infra.kafka import KafkaBroker
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.kafka]
 

@@ -9,12 +9,12 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from gongjian_shared.migrations import alembic_config
 from sqlalchemy import Connection, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
-from support.servers import PostgresForTests
 
 from gongjian.services import SERVICES, ServiceEntry
+from gongjian_shared.migrations import alembic_config
+from support.servers import PostgresForTests
 
 
 def schema_diff(url: str, entry: ServiceEntry) -> list[Any]:

@@ -7,9 +7,10 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select, text
+
 from gongjian_scoring.models import ProjectInvestment
 from gongjian_shared.events.projects import ProgressReported
-from sqlalchemy import func, select, text
 from support.platform import Platform, eventually
 
 pytestmark = pytest.mark.asyncio

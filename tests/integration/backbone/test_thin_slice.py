@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from support.platform import Platform, eventually
 
 pytestmark = pytest.mark.asyncio

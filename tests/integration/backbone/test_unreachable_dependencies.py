@@ -8,9 +8,10 @@ import socket
 
 import httpx
 import pytest
+from pydantic import SecretStr
+
 from gongjian_scoring.app import create_app
 from gongjian_scoring.settings import ScoringSettings
-from pydantic import SecretStr
 from support.platform import TEST_AUTH
 
 pytestmark = pytest.mark.asyncio

@@ -15,14 +15,14 @@ from unittest import mock
 from urllib.parse import urlsplit
 
 import yaml
-from gongjian_shared.events.registry import STREAM_PRODUCERS
-from gongjian_shared.service import routed_prefixes
-from gongjian_shared.settings import BaseServiceSettings
 from pydantic import BaseModel
 
 from gongjian.platform import PlatformSettings
 from gongjian.serve import nginx_upstream, render_gateway_routes
 from gongjian.services import SERVICES, ServiceEntry, service
+from gongjian_shared.events.registry import STREAM_PRODUCERS
+from gongjian_shared.service import routed_prefixes
+from gongjian_shared.settings import BaseServiceSettings
 
 ROOT = Path(__file__).resolve().parents[3]
 COMPOSE = ROOT / "docker-compose.yml"

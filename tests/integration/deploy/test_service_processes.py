@@ -21,19 +21,19 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 from alembic.script import ScriptDirectory
+from pydantic import SecretStr
+
+from gongjian.infra.kafka import KafkaBroker
+from gongjian.serve import build_health_gateway
+from gongjian.services import SERVICES, service
 from gongjian_shared.auth import Principal, TokenService
 from gongjian_shared.clock import SystemClock
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.registry import stream_of, topic_name
 from gongjian_shared.migrations import alembic_config
 from gongjian_shared.settings import AuthSettings
-from pydantic import SecretStr
 from support.platform import eventually
 from support.servers import PostgresForTests
-
-from gongjian.infra.kafka import KafkaBroker
-from gongjian.serve import build_health_gateway
-from gongjian.services import SERVICES, service
 
 GONGJIAN = str(Path(sys.executable).with_name("gongjian"))
 AUTH_SECRET = "deploy-test-secret-" + "x" * 32

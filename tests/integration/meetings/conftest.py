@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from integration.meetings.meetings_driver import START, Meetings, prepare
+
 from gongjian_meetings.settings import SchedulerSettings
 from gongjian_shared.clock import FrozenClock
-from integration.meetings.meetings_driver import START, Meetings, prepare
 from support.platform import platform_settings, running_platform
 
 

@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
+
 from gongjian_meetings.bodies.repository import BodyRepository
 from gongjian_meetings.deadlines.scheduled import run_due
 from gongjian_meetings.models import BUS, UNIT_REPLICA, Deadline
 from gongjian_shared.auth import Principal
 from gongjian_shared.clock import SHANGHAI, FrozenClock
-from sqlalchemy import func, select
 from support.platform import Platform, eventually
 
 START = datetime(2019, 5, 6, 10, 0, tzinfo=SHANGHAI)  # a Monday

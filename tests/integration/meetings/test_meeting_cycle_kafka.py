@@ -11,17 +11,17 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from integration.meetings.meetings_driver import START, TOPIC, Meetings, prepare
+from sqlalchemy import func, select
+
+from gongjian.infra.kafka import KafkaBroker
 from gongjian_meetings.models import BUS
 from gongjian_meetings.settings import SchedulerSettings
 from gongjian_shared.clock import SHANGHAI, FrozenClock
 from gongjian_shared.db import unit_of_work
 from gongjian_shared.events import EventEnvelope
 from gongjian_shared.events.projects import ObstacleEscalated
-from integration.meetings.meetings_driver import START, TOPIC, Meetings, prepare
-from sqlalchemy import func, select
 from support.platform import eventually, platform_settings, running_platform
-
-from gongjian.infra.kafka import KafkaBroker
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.kafka]
 

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from gongjian_meetings.models import Resolution
 from integration.meetings.meetings_driver import Meetings, held_meeting
 from sqlalchemy import func, select
+
+from gongjian_meetings.models import Resolution
 
 pytestmark = pytest.mark.asyncio
 

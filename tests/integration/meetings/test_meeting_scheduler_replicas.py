@@ -8,13 +8,14 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
+from integration.meetings.meetings_driver import Meetings
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from gongjian_meetings.deadlines.scheduled import scheduler_loop
 from gongjian_meetings.models import Deadline
 from gongjian_meetings.settings import SchedulerSettings
 from gongjian_shared.db import create_engine, create_sessionmaker
-from integration.meetings.meetings_driver import Meetings
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 from support.platform import eventually
 
 pytestmark = pytest.mark.asyncio

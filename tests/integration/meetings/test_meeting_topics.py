@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from integration.meetings.meetings_driver import LIAISON_UNIT, OFFICE_UNIT, Meetings
+from sqlalchemy import func, select
+
 from gongjian_meetings.models import Topic
 from gongjian_shared.db import unit_of_work
 from gongjian_shared.events.projects import ObstacleEscalated, ProjectBehindSchedule
-from integration.meetings.meetings_driver import LIAISON_UNIT, OFFICE_UNIT, Meetings
-from sqlalchemy import func, select
 from support.platform import eventually
 
 pytestmark = pytest.mark.asyncio

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
+
 from gongjian_shared.clock import SHANGHAI, FrozenClock
 from support.platform import Platform, platform_settings, running_platform
 

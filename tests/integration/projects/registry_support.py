@@ -6,11 +6,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import text
+
 from gongjian_projects.identity.repository import UserRepository
 from gongjian_projects.identity.service import create_user
 from gongjian_shared.auth import Role
 from gongjian_shared.db import unit_of_work
-from sqlalchemy import text
 from support.platform import Platform
 
 PASSWORD = "registry-test-password"

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from integration.projects.registry_support import assert_problem, count
 from openpyxl import Workbook, load_workbook
+
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gongjian_shared.auth import Role
 from integration.projects.conftest import Clocked
 from integration.projects.registry_support import account, assert_problem, count, events, register, unit_ids
+
+from gongjian_shared.auth import Role
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

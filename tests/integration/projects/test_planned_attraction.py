@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from integration.projects.registry_support import assert_problem, events, project_body, register, unit_ids
+
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

@@ -8,10 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from gongjian_projects.reporting.scheduled import run_due_deadlines
-from gongjian_shared.auth import Role
 from integration.projects.conftest import Clocked
 from integration.projects.registry_support import Actor, account, assert_problem, events, register
+
+from gongjian_projects.reporting.scheduled import run_due_deadlines
+from gongjian_shared.auth import Role
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

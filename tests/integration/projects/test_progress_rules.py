@@ -7,10 +7,11 @@ import asyncio
 from typing import Any
 
 import pytest
-from gongjian_projects.reporting.scheduled import run_due_deadlines
-from gongjian_shared.auth import Role
 from integration.projects.conftest import Clocked
 from integration.projects.registry_support import account, assert_problem, count, events, register, unit_ids
+
+from gongjian_projects.reporting.scheduled import run_due_deadlines
+from gongjian_shared.auth import Role
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from gongjian_shared.auth import Role
 from integration.projects.registry_support import (
     account,
     assert_problem,
@@ -12,6 +11,8 @@ from integration.projects.registry_support import (
     register,
     unit_ids,
 )
+
+from gongjian_shared.auth import Role
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

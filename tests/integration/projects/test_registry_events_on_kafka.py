@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from integration.projects.registry_support import register, unit_ids
+
 from gongjian_projects.reporting.scheduled import run_due_deadlines
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.events.registry import topic_name
-from integration.projects.registry_support import register, unit_ids
 from support.platform import Platform
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.kafka]

@@ -16,6 +16,7 @@ from integration.projects.registry_support import (
     unit_ids,
 )
 from openpyxl import Workbook
+
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from integration.projects.registry_support import assert_problem, register, unit_ids
+
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

@@ -13,6 +13,7 @@ from integration.projects.registry_support import (
     register,
     unit_ids,
 )
+
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

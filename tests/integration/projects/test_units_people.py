@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from gongjian_shared.auth import Role
 from integration.projects.registry_support import account, assert_problem, events, unit_ids
+
+from gongjian_shared.auth import Role
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

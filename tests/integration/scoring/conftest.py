@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from integration.scoring.scoring_support import settle
+
 from support.platform import Platform
 
 

@@ -6,12 +6,13 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func, select, text
+
 from gongjian_scoring.models import UNIT_REPLICA
 from gongjian_scoring.scores.repository import SnapshotRepository
 from gongjian_shared.auth import Principal
 from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.events.projects import ProgressReported
-from sqlalchemy import func, select, text
 from support.platform import Platform, eventually
 
 

@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gongjian_scoring.assessment import compute, load_builtin_rule_set, parse_facts
-from gongjian_shared.events.projects import ProjectStarted
 from integration.scoring.scoring_support import (
     assert_problem,
     progress,
@@ -23,6 +21,9 @@ from integration.scoring.scoring_support import (
     unit_ids,
 )
 from sqlalchemy import text
+
+from gongjian_scoring.assessment import compute, load_builtin_rule_set, parse_facts
+from gongjian_shared.events.projects import ProjectStarted
 from support.platform import Platform, eventually
 
 pytestmark = pytest.mark.asyncio

@@ -8,6 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from integration.scoring.scoring_support import (
+    assert_problem,
+    progress,
+    publish,
+    register_project,
+    unit_headers,
+    unit_ids,
+)
+
 from gongjian_scoring.assessment import UnitFacts, load_builtin_rule_set
 from gongjian_scoring.facts.documents import collect
 from gongjian_shared.clock import SHANGHAI
@@ -18,14 +27,6 @@ from gongjian_shared.events.projects import (
     ProjectRemovedFromPlan,
     ProjectStarted,
     ProjectUpdated,
-)
-from integration.scoring.scoring_support import (
-    assert_problem,
-    progress,
-    publish,
-    register_project,
-    unit_headers,
-    unit_ids,
 )
 from support.platform import Platform, eventually
 

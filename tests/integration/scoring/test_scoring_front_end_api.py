@@ -8,8 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from gongjian_scoring.assessment import compute, load_builtin_rule_set, parse_facts
-from gongjian_shared.events.projects import ProjectStarted
 from integration.scoring.scoring_support import (
     progress,
     publish,
@@ -19,6 +17,9 @@ from integration.scoring.scoring_support import (
     unit_ids,
 )
 from openpyxl import load_workbook
+
+from gongjian_scoring.assessment import compute, load_builtin_rule_set, parse_facts
+from gongjian_shared.events.projects import ProjectStarted
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

@@ -9,11 +9,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from gongjian_scoring.assessment import compute, load_builtin_rule_set, parse_facts, rank_units
-from gongjian_scoring.scores.repository import SnapshotRepository
-from gongjian_scoring.scores.service import Scorer, unpack
-from gongjian_shared.clock import FrozenClock
-from gongjian_shared.events.projects import ProjectStarted
 from integration.scoring.scoring_support import (
     item_points,
     live_scores,
@@ -24,6 +19,12 @@ from integration.scoring.scoring_support import (
     settle,
     unit_ids,
 )
+
+from gongjian_scoring.assessment import compute, load_builtin_rule_set, parse_facts, rank_units
+from gongjian_scoring.scores.repository import SnapshotRepository
+from gongjian_scoring.scores.service import Scorer, unpack
+from gongjian_shared.clock import FrozenClock
+from gongjian_shared.events.projects import ProjectStarted
 from support.platform import Platform, eventually, platform_settings, running_platform
 
 pytestmark = pytest.mark.asyncio

@@ -9,9 +9,6 @@ from datetime import date
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
-from gongjian_scoring.scores.service import Scorer
-from gongjian_shared.bus.kafka import KafkaConsumerRunner
-from gongjian_shared.events.projects import ProjectRemovedFromPlan, ProjectStarted
 from integration.scoring.scoring_support import (
     live_scores,
     progress,
@@ -21,9 +18,12 @@ from integration.scoring.scoring_support import (
     unit_ids,
 )
 from sqlalchemy import text
-from support.platform import Platform, eventually
 
 from gongjian.infra.kafka import KafkaBroker
+from gongjian_scoring.scores.service import Scorer
+from gongjian_shared.bus.kafka import KafkaConsumerRunner
+from gongjian_shared.events.projects import ProjectRemovedFromPlan, ProjectStarted
+from support.platform import Platform, eventually
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.kafka]
 

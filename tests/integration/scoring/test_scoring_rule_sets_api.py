@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from integration.scoring.scoring_support import assert_problem, unit_headers, unit_ids
+
 from gongjian_scoring.assessment import load_builtin_rule_set
 from gongjian_scoring.models import PublishedAssessment
-from integration.scoring.scoring_support import assert_problem, unit_headers, unit_ids
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio

@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, date, datetime
 
 import pytest
+
 from gongjian_meetings.meetings.rules import (
     TRANSITIONS,
     Windows,

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from gongjian_projects.early_warning.rules import benchmark_percent, judge
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from gongjian_projects.projects.codes import parse_code
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from gongjian_projects.app import PUBLIC_PREFIXES, create_app
 from gongjian_projects.settings import ProjectsSettings
 

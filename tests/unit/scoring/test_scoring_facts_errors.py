@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from gongjian_scoring.assessment import FactsError, compute, parse_facts
 from unit.scoring.scoring_builders import (
     county,
     county_unit,
@@ -19,6 +18,8 @@ from unit.scoring.scoring_builders import (
     neutral_key_projects,
     planned_project,
 )
+
+from gongjian_scoring.assessment import FactsError, compute, parse_facts
 
 
 def parse_error(document: dict[str, Any]) -> FactsError:

@@ -7,6 +7,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from gongjian_scoring.assessment import RuleSet, UnitResult, compute_unit, load_builtin_rule_set, parse_facts
 from gongjian_scoring.assessment.rule_types import (
     CompletionRatioRule,
@@ -21,8 +24,6 @@ from gongjian_scoring.assessment.rule_types import (
     StartCheckpointsRule,
     SupportFailuresRule,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 AS_OF = date(2019, 12, 31)
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

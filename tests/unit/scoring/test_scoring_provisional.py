@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from gongjian_scoring.assessment import compute, is_provisional
 from unit.scoring.scoring_builders import (
     county,
     county_unit,
@@ -16,6 +15,8 @@ from unit.scoring.scoring_builders import (
     points,
     with_settings,
 )
+
+from gongjian_scoring.assessment import compute, is_provisional
 
 
 @pytest.mark.parametrize(

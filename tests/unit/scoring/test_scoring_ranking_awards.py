@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from gongjian_scoring.assessment import award_count, compute, compute_unit, rank_units
 from unit.scoring.scoring_builders import (
     county,
     county_unit,
@@ -18,6 +17,8 @@ from unit.scoring.scoring_builders import (
     neutral_key_projects,
     with_settings,
 )
+
+from gongjian_scoring.assessment import award_count, compute, compute_unit, rank_units
 
 COUNTIES = [
     "汉滨区", "汉阴县", "石泉县", "宁陕县", "紫阳县", "岚皋县", "平利县",

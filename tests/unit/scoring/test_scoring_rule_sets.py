@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
+
 from gongjian_scoring.assessment import (
     RuleSet,
     UnknownRuleSetError,
@@ -14,7 +16,6 @@ from gongjian_scoring.assessment import (
     load_builtin_rule_set,
     parse_rule_set,
 )
-from pydantic import ValidationError
 
 
 def county_data() -> dict[str, Any]:

@@ -6,11 +6,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import SecretStr, ValidationError
+
 from gongjian_shared.auth import Principal, TokenService, hash_password, verify_password
 from gongjian_shared.clock import FrozenClock
 from gongjian_shared.errors import NotAuthenticated
 from gongjian_shared.settings import AuthSettings, BaseServiceSettings
-from pydantic import SecretStr, ValidationError
 
 PRINCIPAL = Principal(user_id=uuid.uuid4(), username="u", unit_id=None, roles=frozenset({"office"}))
 

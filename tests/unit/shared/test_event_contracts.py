@@ -8,11 +8,12 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
+
 from gongjian_shared.events import EventEnvelope, contracts, parse_payload
 from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.events.registry import STREAM_PRODUCERS
 from gongjian_shared.events.schemas import SCHEMA_DIR, render_schemas
-from pydantic import ValidationError
 
 
 def test_checked_in_schemas_match_the_models() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+
 from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import Conflict, install_problem_handlers
 

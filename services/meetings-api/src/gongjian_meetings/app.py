@@ -6,9 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
-from gongjian_shared.bus.consumer import Subscription
-from gongjian_shared.clock import Clock
-from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
 from gongjian_meetings.agendas.router import router as agendas_router
 from gongjian_meetings.bodies.handlers import HANDLERS as BODY_HANDLERS
@@ -25,6 +22,9 @@ from gongjian_meetings.settings import MeetingsSettings
 from gongjian_meetings.topics.handlers import HANDLERS as TOPIC_HANDLERS
 from gongjian_meetings.topics.router import meeting_topics
 from gongjian_meetings.topics.router import router as topics_router
+from gongjian_shared.bus.consumer import Subscription
+from gongjian_shared.clock import Clock
+from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
 SERVICE_NAME = "meetings-api"
 MIGRATIONS = Path(__file__).parent / "migrations"

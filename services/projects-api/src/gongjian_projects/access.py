@@ -13,12 +13,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from gongjian_shared.auth import Principal, Role
-from gongjian_shared.errors import Forbidden, field_error
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.leaders.repository import LeaderRepository
 from gongjian_projects.units.repository import UnitRepository
+from gongjian_shared.auth import Principal, Role
+from gongjian_shared.errors import Forbidden, field_error
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from gongjian_shared.clock import Clock
-from gongjian_shared.service import ServiceSpec, build_service_app
 
 from gongjian_projects.early_warning.router import router as early_warning_router
 from gongjian_projects.idempotency import scheduled as idempotency_scheduled
@@ -25,6 +23,8 @@ from gongjian_projects.reporting.router import router as reporting_router
 from gongjian_projects.settings import ProjectsSettings
 from gongjian_projects.statistics.router import router as statistics_router
 from gongjian_projects.units.router import router as units_router
+from gongjian_shared.clock import Clock
+from gongjian_shared.service import ServiceSpec, build_service_app
 
 SERVICE_NAME = "projects-api"
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.routing import APIRoute
+
+from gongjian_projects.idempotency.repository import IdempotencyRepository
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import (
@@ -22,8 +24,6 @@ from gongjian_shared.errors import (
     RuleViolation,
     field_error,
 )
-
-from gongjian_projects.idempotency.repository import IdempotencyRepository
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
-from gongjian_shared.outbox import Outbox
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import AnnualTarget, Unit
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.units.service import unit_updated
+from gongjian_shared.outbox import Outbox
 
 SEED_YEAR = 2019
 TARGETS_FILE = "2019-task-breakdown.csv"

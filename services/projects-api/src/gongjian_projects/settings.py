@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from gongjian_shared.settings import BaseServiceSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+
+from gongjian_shared.settings import BaseServiceSettings
 
 
 class ProjectsSettings(BaseServiceSettings):

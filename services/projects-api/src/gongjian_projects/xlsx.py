@@ -8,9 +8,10 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
 
-from gongjian_shared.errors import FieldError, RuleViolation, field_error
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
+from gongjian_shared.errors import FieldError, RuleViolation, field_error
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 20_000

@@ -6,9 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
-from gongjian_shared.bus.consumer import Subscription
-from gongjian_shared.clock import Clock
-from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
 from gongjian_scoring.assessments.router import router as assessments_router
 from gongjian_scoring.facts.handlers import handlers as fact_handlers
@@ -19,6 +16,9 @@ from gongjian_scoring.rule_sets.router import router as rule_sets_router
 from gongjian_scoring.scores.router import router as scores_router
 from gongjian_scoring.scores.service import Scorer
 from gongjian_scoring.settings import ScoringSettings
+from gongjian_shared.bus.consumer import Subscription
+from gongjian_shared.clock import Clock
+from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
 SERVICE_NAME = "scoring-worker"
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -7,9 +7,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from gongjian_shared.bus.tables import bus_tables
-from gongjian_shared.db import service_metadata
-from gongjian_shared.replica import unit_replica_table
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -28,6 +25,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from gongjian_shared.bus.tables import bus_tables
+from gongjian_shared.db import service_metadata
+from gongjian_shared.replica import unit_replica_table
 
 SCHEMA = "scoring"
 

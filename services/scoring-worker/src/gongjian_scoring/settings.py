@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from gongjian_shared.settings import BaseServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from gongjian_shared.settings import BaseServiceSettings
 
 
 class ScoringSettings(BaseServiceSettings):

@@ -4,9 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_meetings.agendas import service
 from gongjian_meetings.agendas.document import MEDIA_TYPE, agenda_docx
@@ -14,6 +11,9 @@ from gongjian_meetings.agendas.schemas import AgendaOut, AgendaReturn, AgendaSub
 from gongjian_meetings.bodies.service import get_body
 from gongjian_meetings.meetings.schemas import MeetingOut
 from gongjian_meetings.meetings.service import to_out
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["agendas"])
 

@@ -5,10 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from gongjian_shared.auth import Principal, Role
-from gongjian_shared.clock import Clock
-from gongjian_shared.events.meetings import AgendaApproved, AgendaCirculated, AgendaReturned
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.agendas.errors import AgendaNotCirculated, NotTheConvener
@@ -23,6 +19,10 @@ from gongjian_meetings.members.service import owing
 from gongjian_meetings.models import Agenda, Meeting, MeetingBody, Topic
 from gongjian_meetings.topics.repository import SuggestionRepository, TopicRepository
 from gongjian_meetings.topics.schemas import CATEGORY_ZH
+from gongjian_shared.auth import Principal, Role
+from gongjian_shared.clock import Clock
+from gongjian_shared.events.meetings import AgendaApproved, AgendaCirculated, AgendaReturned
+from gongjian_shared.outbox import Outbox
 
 CIRCULATED_STATES = ("circulated", "held", "minutes_published", "closed")
 

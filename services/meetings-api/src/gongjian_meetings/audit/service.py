@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from gongjian_shared.auth import Principal
-from gongjian_shared.clock import Clock
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.audit.repository import ActionRepository
 from gongjian_meetings.models import Action
+from gongjian_shared.auth import Principal
+from gongjian_shared.clock import Clock
 
 SCHEDULER = "scheduler"
 

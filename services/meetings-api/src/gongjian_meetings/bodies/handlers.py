@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from gongjian_shared.bus.consumer import Handler
-from gongjian_shared.events.envelope import EventEnvelope
-from gongjian_shared.events.projects import UnitUpdated
-from gongjian_shared.replica import unit_updated_handler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.bodies.service import ensure_bodies_for
 from gongjian_meetings.models import UNIT_REPLICA
+from gongjian_shared.bus.consumer import Handler
+from gongjian_shared.events.envelope import EventEnvelope
+from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.replica import unit_updated_handler
 
 _update_replica = unit_updated_handler(UNIT_REPLICA)
 

@@ -4,15 +4,15 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Request
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_meetings.bodies import service
 from gongjian_meetings.bodies.repository import BodyRepository
 from gongjian_meetings.bodies.schemas import BodyMemberOut, BodyOut, BodyUpdate
 from gongjian_meetings.meetings.service import generate_series
 from gongjian_meetings.members.service import liaisons
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/meeting-bodies", tags=["meeting-bodies"])
 

@@ -5,10 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from gongjian_shared.auth import Principal
-from gongjian_shared.clock import Clock
-from gongjian_shared.errors import RuleViolation, field_error
-from gongjian_shared.events.projects import UnitContact, UnitOwing
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.audit.service import record
@@ -18,6 +14,10 @@ from gongjian_meetings.bodies.schemas import BodyOut, BodyUpdate
 from gongjian_meetings.members.repository import ReplicaRepository, ReplicaRow
 from gongjian_meetings.members.service import owing
 from gongjian_meetings.models import MeetingBody
+from gongjian_shared.auth import Principal
+from gongjian_shared.clock import Clock
+from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.events.projects import UnitContact, UnitOwing
 
 CITY_BODY_NAME = "安康市重点项目建设双月协调联席会议"
 

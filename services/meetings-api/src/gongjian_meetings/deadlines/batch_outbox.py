@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from gongjian_shared.bus.tables import BusTables
 from gongjian_shared.clock import Clock
 from gongjian_shared.events.envelope import EventEnvelope, EventPayload
 from gongjian_shared.outbox import Outbox, correlation_id_var
-from sqlalchemy.ext.asyncio import AsyncSession
 
 
 class BatchOutbox(Outbox):

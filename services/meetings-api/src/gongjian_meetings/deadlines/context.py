@@ -7,10 +7,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from gongjian_shared.clock import SHANGHAI, Clock
-from gongjian_shared.events.meetings import MeetingRef
-from gongjian_shared.events.projects import UnitOwing
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.bodies.repository import BodyRepository
@@ -21,6 +17,10 @@ from gongjian_meetings.meetings.service import meeting_ref
 from gongjian_meetings.members.repository import ReplicaRepository, ReplicaRow
 from gongjian_meetings.models import Feedback, Meeting, MeetingBody, Resolution
 from gongjian_meetings.resolutions.repository import ResolutionRepository
+from gongjian_shared.clock import SHANGHAI, Clock
+from gongjian_shared.events.meetings import MeetingRef
+from gongjian_shared.events.projects import UnitOwing
+from gongjian_shared.outbox import Outbox
 
 EMITTED = "emitted"
 

@@ -11,11 +11,6 @@ import time
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from gongjian_shared.bus.consumer import describe_error
-from gongjian_shared.clock import Clock
-from gongjian_shared.db import unit_of_work
-from gongjian_shared.outbox import Outbox
-from gongjian_shared.service import ServiceContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gongjian_meetings.bodies.repository import BodyRepository
@@ -28,6 +23,11 @@ from gongjian_meetings.models import BUS
 from gongjian_meetings.resolutions.scheduled import FIRERS as RESOLUTION_FIRERS
 from gongjian_meetings.resolutions.scheduled import RESOLUTION_KINDS
 from gongjian_meetings.settings import MeetingsSettings, SchedulerSettings
+from gongjian_shared.bus.consumer import describe_error
+from gongjian_shared.clock import Clock
+from gongjian_shared.db import unit_of_work
+from gongjian_shared.outbox import Outbox
+from gongjian_shared.service import ServiceContext
 
 logger = logging.getLogger("gongjian.meetings.scheduler")
 

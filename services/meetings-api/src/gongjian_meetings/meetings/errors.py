@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from gongjian_shared.errors import Conflict, NotFound
-
 from gongjian_meetings.meetings.rules import allowed_next
+from gongjian_shared.errors import Conflict, NotFound
 
 
 class MeetingNotFound(NotFound):

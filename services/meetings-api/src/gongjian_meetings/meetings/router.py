@@ -5,9 +5,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Request, status
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import InvalidInput, field_error, problem_responses
 
 from gongjian_meetings.audit.repository import ActionRepository
 from gongjian_meetings.audit.schemas import ActionOut
@@ -25,6 +22,9 @@ from gongjian_meetings.meetings.schemas import (
     SeriesGenerate,
 )
 from gongjian_meetings.models import MEETING_STATES
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import InvalidInput, field_error, problem_responses
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
 series_router = APIRouter(prefix="/api/v1/meeting-bodies", tags=["meeting-bodies"])

@@ -6,14 +6,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from gongjian_shared.clock import SHANGHAI
-from gongjian_shared.events.meetings import (
-    AgendaReviewDue,
-    MeetingUpcoming,
-    TopicSubmissionClosed,
-    TopicSubmissionClosing,
-)
-
 from gongjian_meetings.agendas.service import circulate
 from gongjian_meetings.audit.service import record
 from gongjian_meetings.bodies.service import convener_of
@@ -34,6 +26,13 @@ from gongjian_meetings.meetings.service import move
 from gongjian_meetings.members.service import owing, owing_all
 from gongjian_meetings.models import Meeting
 from gongjian_meetings.topics.repository import TopicRepository
+from gongjian_shared.clock import SHANGHAI
+from gongjian_shared.events.meetings import (
+    AgendaReviewDue,
+    MeetingUpcoming,
+    TopicSubmissionClosed,
+    TopicSubmissionClosing,
+)
 
 
 def _current(fire: Callable[[FireContext, DueDeadline, Meeting], Awaitable[str]]) -> Firer:

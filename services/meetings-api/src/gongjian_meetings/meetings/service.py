@@ -5,17 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from gongjian_shared.auth import Principal
-from gongjian_shared.clock import SHANGHAI, Clock, business_today
-from gongjian_shared.errors import RuleViolation, field_error
-from gongjian_shared.events.meetings import (
-    MeetingCancelled,
-    MeetingDeadlines,
-    MeetingRef,
-    MeetingRescheduled,
-    MeetingScheduled,
-)
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.audit.service import record
@@ -35,6 +24,17 @@ from gongjian_meetings.meetings.rules import (
 from gongjian_meetings.meetings.schemas import AdHocMeetingCreate, DeadlinesOut, MeetingOut
 from gongjian_meetings.members.service import owing_all
 from gongjian_meetings.models import Meeting, MeetingBody
+from gongjian_shared.auth import Principal
+from gongjian_shared.clock import SHANGHAI, Clock, business_today
+from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.events.meetings import (
+    MeetingCancelled,
+    MeetingDeadlines,
+    MeetingRef,
+    MeetingRescheduled,
+    MeetingScheduled,
+)
+from gongjian_shared.outbox import Outbox
 
 
 def meeting_ref(meeting: Meeting, body: MeetingBody) -> MeetingRef:

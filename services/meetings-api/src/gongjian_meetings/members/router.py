@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+
+from gongjian_meetings.members.schemas import MemberUnit
+from gongjian_meetings.models import UNIT_REPLICA
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.replica import list_replica
-
-from gongjian_meetings.members.schemas import MemberUnit
-from gongjian_meetings.models import UNIT_REPLICA
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from gongjian_shared.events.projects import UnitContact, UnitOwing
-
 from gongjian_meetings.members.repository import ReplicaRow
+from gongjian_shared.events.projects import UnitContact, UnitOwing
 
 
 def liaisons(row: ReplicaRow) -> tuple[UnitContact, ...]:

@@ -4,9 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Request
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.bodies.service import get_body
@@ -17,6 +14,9 @@ from gongjian_meetings.models import Meeting
 from gongjian_meetings.records import service
 from gongjian_meetings.records.repository import AttendanceRepository
 from gongjian_meetings.resolutions.schemas import AttendanceOut, HoldMeeting, Minutes
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meeting-record"])
 

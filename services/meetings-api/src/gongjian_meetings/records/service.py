@@ -5,9 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from gongjian_shared.auth import Principal
-from gongjian_shared.clock import Clock, business_today
-from gongjian_shared.errors import RuleViolation, field_error
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.audit.service import record
@@ -19,6 +16,9 @@ from gongjian_meetings.records.errors import ResolutionsOpen
 from gongjian_meetings.records.repository import AttendanceRepository
 from gongjian_meetings.resolutions.repository import ResolutionRepository
 from gongjian_meetings.resolutions.schemas import AttendanceEntry
+from gongjian_shared.auth import Principal
+from gongjian_shared.clock import Clock, business_today
+from gongjian_shared.errors import RuleViolation, field_error
 
 
 async def _attendance(session: AsyncSession, meeting: Meeting, entries: Sequence[AttendanceEntry]) -> None:

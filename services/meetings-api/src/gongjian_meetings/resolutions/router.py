@@ -4,9 +4,6 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request, status
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.meetings.service import get_meeting
@@ -23,6 +20,9 @@ from gongjian_meetings.resolutions.schemas import (
     ResolutionDetail,
     ResolutionOut,
 )
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 meeting_resolutions = APIRouter(prefix="/api/v1/meetings", tags=["resolutions"])
 router = APIRouter(prefix="/api/v1/resolutions", tags=["resolutions"])

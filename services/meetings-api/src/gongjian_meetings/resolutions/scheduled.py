@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from gongjian_shared.clock import SHANGHAI
-from gongjian_shared.events.meetings import ResolutionDue, ResolutionEscalated, ResolutionOverdue
-from gongjian_shared.events.projects import UnitOwing
-
 from gongjian_meetings.audit.service import record
 from gongjian_meetings.bodies.service import convener_of
 from gongjian_meetings.deadlines.context import EMITTED, FireContext, Firer
@@ -22,6 +18,9 @@ from gongjian_meetings.meetings.rules import ESCALATION_LADDER
 from gongjian_meetings.members.service import owing
 from gongjian_meetings.models import Escalation, Resolution
 from gongjian_meetings.resolutions.service import still_owing
+from gongjian_shared.clock import SHANGHAI
+from gongjian_shared.events.meetings import ResolutionDue, ResolutionEscalated, ResolutionOverdue
+from gongjian_shared.events.projects import UnitOwing
 
 RESOLUTION_KINDS = frozenset({RESOLUTION_DUE_3D, RESOLUTION_DUE_TODAY, RESOLUTION_OVERDUE})
 

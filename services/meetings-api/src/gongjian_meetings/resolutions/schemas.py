@@ -4,10 +4,10 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from gongjian_shared.events.meetings import FeedbackStatus
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gongjian_meetings.topics.schemas import Attachment
+from gongjian_shared.events.meetings import FeedbackStatus
 
 
 class AttendanceEntry(BaseModel):

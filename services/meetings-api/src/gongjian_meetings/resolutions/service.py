@@ -5,12 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from gongjian_shared.auth import Principal, Role
-from gongjian_shared.clock import SHANGHAI, Clock, business_today
-from gongjian_shared.errors import RuleViolation, field_error
-from gongjian_shared.events.meetings import FeedbackSubmitted, ResolutionClosed, ResolutionRecorded
-from gongjian_shared.events.projects import UnitOwing
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.audit.service import record
@@ -31,6 +25,12 @@ from gongjian_meetings.resolutions.schemas import (
     ResolutionCreate,
 )
 from gongjian_meetings.topics.repository import TopicRepository
+from gongjian_shared.auth import Principal, Role
+from gongjian_shared.clock import SHANGHAI, Clock, business_today
+from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.events.meetings import FeedbackSubmitted, ResolutionClosed, ResolutionRecorded
+from gongjian_shared.events.projects import UnitOwing
+from gongjian_shared.outbox import Outbox
 
 
 def responsible(resolution: Resolution) -> list[uuid.UUID]:

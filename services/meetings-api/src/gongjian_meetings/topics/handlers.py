@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from gongjian_shared.bus.consumer import Handler
-from gongjian_shared.events.envelope import EventEnvelope
-from gongjian_shared.events.projects import ObstacleEscalated, ProjectBehindSchedule
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.bodies.repository import BodyRepository
@@ -15,6 +12,9 @@ from gongjian_meetings.meetings.rules import TOPIC_STATES
 from gongjian_meetings.members.repository import ReplicaRepository
 from gongjian_meetings.topics.repository import SuggestionRepository, TopicRepository
 from gongjian_meetings.topics.schemas import CATEGORY_ZH
+from gongjian_shared.bus.consumer import Handler
+from gongjian_shared.events.envelope import EventEnvelope
+from gongjian_shared.events.projects import ObstacleEscalated, ProjectBehindSchedule
 
 
 async def on_obstacle_escalated(session: AsyncSession, envelope: EventEnvelope) -> None:

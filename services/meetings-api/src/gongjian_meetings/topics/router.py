@@ -4,10 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Request, status
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.clock import Clock
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_meetings.audit.service import record
 from gongjian_meetings.topics import service
@@ -24,6 +20,10 @@ from gongjian_meetings.topics.schemas import (
     TopicReject,
     TopicUpdate,
 )
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.clock import Clock
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 meeting_topics = APIRouter(prefix="/api/v1/meetings", tags=["topics"])
 router = APIRouter(prefix="/api/v1/topics", tags=["topics"])

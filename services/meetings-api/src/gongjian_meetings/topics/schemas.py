@@ -4,8 +4,9 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from gongjian_shared.events.meetings import TopicCategory
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from gongjian_shared.events.meetings import TopicCategory
 
 CATEGORY_ZH = {
     "approvals": "审批手续",

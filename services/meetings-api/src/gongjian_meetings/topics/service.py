@@ -5,11 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from gongjian_shared.auth import Principal, Role
-from gongjian_shared.clock import Clock
-from gongjian_shared.errors import Forbidden, RuleViolation, field_error
-from gongjian_shared.events.meetings import TopicSubmitted
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.audit.service import record
@@ -28,6 +23,11 @@ from gongjian_meetings.topics.errors import (
 )
 from gongjian_meetings.topics.repository import TopicRepository
 from gongjian_meetings.topics.schemas import TopicCreate, TopicOut, TopicUpdate
+from gongjian_shared.auth import Principal, Role
+from gongjian_shared.clock import Clock
+from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.events.meetings import TopicSubmitted
+from gongjian_shared.outbox import Outbox
 
 
 def to_out(topic: Topic) -> TopicOut:

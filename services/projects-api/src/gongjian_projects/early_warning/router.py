@@ -3,9 +3,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Request, Response
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import Forbidden, problem_responses
 
 from gongjian_projects.access import scope_for
 from gongjian_projects.early_warning import service
@@ -19,6 +16,9 @@ from gongjian_projects.early_warning.schemas import (
     WarningOut,
 )
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import Forbidden, problem_responses
 
 router = APIRouter(prefix="/api/v1/early-warning", tags=["early-warning"], route_class=IdempotentRoute)
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from gongjian_shared.clock import Clock
-from gongjian_shared.events.projects import ProjectBehindSchedule
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.early_warning.repository import JUDGED_STATUSES, WarningRepository
@@ -20,6 +17,9 @@ from gongjian_projects.early_warning.schemas import ColourCounts, Evaluation, Th
 from gongjian_projects.http import require_if_match
 from gongjian_projects.models import Project, WarningThresholds
 from gongjian_projects.progress.repository import ProgressReportRepository
+from gongjian_shared.clock import Clock
+from gongjian_shared.events.projects import ProjectBehindSchedule
+from gongjian_shared.outbox import Outbox
 
 
 async def thresholds_of(session: AsyncSession, year: int) -> ThresholdsOut:

@@ -8,12 +8,12 @@ from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 
-from gongjian_shared.clock import Clock
-from gongjian_shared.db import unit_of_work
-from gongjian_shared.service import ServiceContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gongjian_projects.idempotency.repository import IdempotencyRepository
+from gongjian_shared.clock import Clock
+from gongjian_shared.db import unit_of_work
+from gongjian_shared.service import ServiceContext
 
 logger = logging.getLogger("gongjian.projects.scheduled")
 

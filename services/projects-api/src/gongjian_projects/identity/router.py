@@ -4,13 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
-from gongjian_shared.auth import CurrentPrincipal, TokenService
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_projects.identity import service
 from gongjian_projects.identity.repository import UserRepository
 from gongjian_projects.identity.schemas import Me, TokenResponse
+from gongjian_shared.auth import CurrentPrincipal, TokenService
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 

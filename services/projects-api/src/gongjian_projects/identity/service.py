@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from gongjian_shared.auth import Principal, Role, hash_password, verify_password
-
 from gongjian_projects.identity.errors import WrongCredentials
 from gongjian_projects.identity.repository import UserRepository
 from gongjian_projects.models import User
+from gongjian_shared.auth import Principal, Role, hash_password, verify_password
 
 ADMIN_USERNAME = "admin"
 

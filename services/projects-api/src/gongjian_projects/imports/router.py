@@ -4,14 +4,14 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response, UploadFile, status
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_projects.access import scope_for
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_projects.imports import service
 from gongjian_projects.xlsx import XLSX_MEDIA_TYPE
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 # registered before the projects router: these paths would otherwise read as a project id
 router = APIRouter(prefix="/api/v1/projects", tags=["imports"], route_class=IdempotentRoute)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from gongjian_shared.clock import Clock
-from gongjian_shared.outbox import Outbox
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -21,6 +19,8 @@ from gongjian_projects.projects.schemas import Location, ProjectCreate
 from gongjian_projects.projects.service import register_project
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.xlsx import CellErrors, open_sheet
+from gongjian_shared.clock import Clock
+from gongjian_shared.outbox import Outbox
 
 SHEET = "项目导入"
 HEADERS = (

@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, status
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_projects.leaders import service
 from gongjian_projects.leaders.repository import LeaderRepository
 from gongjian_projects.leaders.schemas import LeaderCreate, LeaderOut
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/leaders", tags=["leaders"], route_class=IdempotentRoute)
 

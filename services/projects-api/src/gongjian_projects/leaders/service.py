@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from gongjian_shared.errors import field_error
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.identity.repository import UserRepository
@@ -14,6 +13,7 @@ from gongjian_projects.leaders.schemas import LeaderCreate, LeaderOut
 from gongjian_projects.models import Leader
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
+from gongjian_shared.errors import field_error
 
 
 def to_out(leader: Leader) -> LeaderOut:

@@ -4,10 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.clock import business_today
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_projects.access import scope_for
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
@@ -24,6 +20,10 @@ from gongjian_projects.ledger.schemas import (
     ObstacleUpdate,
 )
 from gongjian_projects.models import Obstacle
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.clock import business_today
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], route_class=IdempotentRoute)
 

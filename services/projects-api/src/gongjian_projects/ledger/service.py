@@ -6,10 +6,6 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from gongjian_shared.clock import Clock, business_today
-from gongjian_shared.errors import field_error
-from gongjian_shared.events.projects import ObstacleEscalated
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope
@@ -29,6 +25,10 @@ from gongjian_projects.projects.errors import ProjectNotFound
 from gongjian_projects.projects.service import visible_project
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
+from gongjian_shared.clock import Clock, business_today
+from gongjian_shared.errors import field_error
+from gongjian_shared.events.projects import ObstacleEscalated
+from gongjian_shared.outbox import Outbox
 
 OPEN = ("open", "in-progress")
 

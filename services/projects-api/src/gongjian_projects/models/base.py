@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from gongjian_shared.bus.tables import bus_tables
-from gongjian_shared.db import service_metadata
 from sqlalchemy import Numeric
 from sqlalchemy.orm import DeclarativeBase
+
+from gongjian_shared.bus.tables import bus_tables
+from gongjian_shared.db import service_metadata
 
 SCHEMA = "projects"
 

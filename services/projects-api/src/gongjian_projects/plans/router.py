@@ -5,9 +5,6 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request, Response, UploadFile
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import Forbidden, problem_responses
 
 from gongjian_projects.access import scope_for
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
@@ -16,6 +13,9 @@ from gongjian_projects.plans.schemas import PlanOut, PlanView, PlanViewName, Rem
 from gongjian_projects.projects import service as projects
 from gongjian_projects.projects.schemas import ProjectOut
 from gongjian_projects.xlsx import XLSX_MEDIA_TYPE
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import Forbidden, problem_responses
 
 router = APIRouter(prefix="/api/v1/plans", tags=["plans"], route_class=IdempotentRoute)
 

@@ -6,10 +6,6 @@ import uuid
 from collections import defaultdict
 from decimal import Decimal
 
-from gongjian_shared.clock import Clock
-from gongjian_shared.errors import Forbidden, RuleViolation, field_error
-from gongjian_shared.events.projects import ProjectRemovedFromPlan
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope
@@ -20,6 +16,10 @@ from gongjian_projects.plans.schemas import PlanProject, PlanView, PlanViewName,
 from gongjian_projects.projects.errors import ProjectNotFound
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.service import project_updated, record_status, visible_project
+from gongjian_shared.clock import Clock
+from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.events.projects import ProjectRemovedFromPlan
+from gongjian_shared.outbox import Outbox
 
 
 async def publish(session: AsyncSession, clock: Clock, year: int, by: uuid.UUID) -> Plan:

@@ -3,14 +3,14 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_projects.access import scope_for
 from gongjian_projects.http import IdempotentRoute
 from gongjian_projects.prephase import service
 from gongjian_projects.prephase.schemas import PrephaseOut, Procedure, ProcedureUpdate
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/projects", tags=["prephase"], route_class=IdempotentRoute)
 

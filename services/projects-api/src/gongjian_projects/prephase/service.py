@@ -5,10 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from gongjian_shared.clock import Clock, business_today
-from gongjian_shared.errors import RuleViolation, field_error
-from gongjian_shared.events.projects import PrephaseProcedureUpdated
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope
@@ -16,6 +12,10 @@ from gongjian_projects.models import PrephaseProcedure
 from gongjian_projects.prephase.repository import PrephaseRepository
 from gongjian_projects.prephase.schemas import PrephaseOut, ProcedureOut, ProcedureUpdate
 from gongjian_projects.projects.service import visible_project
+from gongjian_shared.clock import Clock, business_today
+from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.events.projects import PrephaseProcedureUpdated
+from gongjian_shared.outbox import Outbox
 
 
 def prephase_done(procedures: Sequence[PrephaseProcedure]) -> bool:

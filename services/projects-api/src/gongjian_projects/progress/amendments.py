@@ -11,9 +11,6 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from gongjian_shared.clock import Clock
-from gongjian_shared.errors import Forbidden, RuleViolation, field_error
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope
@@ -29,6 +26,9 @@ from gongjian_projects.progress.service import (
 )
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.reporting import service as months
+from gongjian_shared.clock import Clock
+from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.outbox import Outbox
 
 _TEXT_FIELDS = ("physical_progress", "image_progress_percent", "problems", "over_total_reason")
 

@@ -4,9 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_projects.access import scope_for
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
@@ -25,6 +22,9 @@ from gongjian_projects.progress.schemas import (
     ReturnRequest,
 )
 from gongjian_projects.projects.service import visible_project
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["progress"], route_class=IdempotentRoute)
 

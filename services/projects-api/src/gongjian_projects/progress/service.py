@@ -10,11 +10,6 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from gongjian_shared.auth import Principal, Role
-from gongjian_shared.clock import SHANGHAI, Clock
-from gongjian_shared.errors import Forbidden, RuleViolation, field_error
-from gongjian_shared.events.projects import ProgressReported, ProgressReportLate, ProgressReportReturned
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope
@@ -27,6 +22,11 @@ from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.service import visible_project
 from gongjian_projects.reporting import service as months
 from gongjian_projects.reporting.errors import MonthFrozen
+from gongjian_shared.auth import Principal, Role
+from gongjian_shared.clock import SHANGHAI, Clock
+from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.events.projects import ProgressReported, ProgressReportLate, ProgressReportReturned
+from gongjian_shared.outbox import Outbox
 
 
 def to_out(report: ProgressReport) -> ProgressReportOut:

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from gongjian_shared.clock import Clock
-from gongjian_shared.errors import RuleViolation, field_error
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope
@@ -16,6 +13,9 @@ from gongjian_projects.projects.errors import HandoverConflict
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import HandoverRequest, Location, ProjectCreate
 from gongjian_projects.projects.service import project_updated, register_project, visible_project
+from gongjian_shared.clock import Clock
+from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.outbox import Outbox
 
 
 async def hand_over(

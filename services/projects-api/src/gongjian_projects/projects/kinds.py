@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from gongjian_shared.errors import RuleViolation, field_error
-from gongjian_shared.events.projects import PlannedProjectUpdated
-
 from gongjian_projects.models import Project
 from gongjian_projects.projects.schemas import (
     AttractionFields,
@@ -15,6 +12,8 @@ from gongjian_projects.projects.schemas import (
     PlannedOut,
     PlannedTier,
 )
+from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.events.projects import PlannedProjectUpdated
 
 # 20亿元 and 100亿元 in 万元
 OVER_2BN_10K = Decimal(200_000)

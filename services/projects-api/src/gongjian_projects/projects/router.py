@@ -4,9 +4,6 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_projects.access import scope_for
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
@@ -24,6 +21,9 @@ from gongjian_projects.projects.schemas import (
     ProjectUpdate,
     StatusChangeOut,
 )
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"], route_class=IdempotentRoute)
 

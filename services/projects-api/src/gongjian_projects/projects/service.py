@@ -7,10 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from gongjian_shared.clock import Clock
-from gongjian_shared.errors import RuleViolation, field_error
-from gongjian_shared.events.projects import ProjectRegistered, ProjectUpdated
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope
@@ -26,6 +22,10 @@ from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import Location, ProjectCreate, ProjectOut, ProjectUpdate
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
+from gongjian_shared.clock import Clock
+from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.events.projects import ProjectRegistered, ProjectUpdated
+from gongjian_shared.outbox import Outbox
 
 _PLAIN_FIELDS = (
     "name",

@@ -3,9 +3,6 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request, status
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_projects.access import scope_for
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
@@ -13,6 +10,9 @@ from gongjian_projects.projects.service import visible_project
 from gongjian_projects.recognitions import service
 from gongjian_projects.recognitions.repository import RecognitionRepository
 from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut, RejectRequest
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/projects", tags=["recognitions"], route_class=IdempotentRoute)
 

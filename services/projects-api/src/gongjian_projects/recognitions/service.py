@@ -8,10 +8,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from gongjian_shared.clock import Clock, business_today
-from gongjian_shared.errors import Forbidden, RuleViolation, field_error
-from gongjian_shared.events.projects import ProjectCompleted, ProjectStarted
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope
@@ -21,6 +17,10 @@ from gongjian_projects.projects.service import project_updated, record_status, v
 from gongjian_projects.recognitions.errors import RecognitionConflict, RecognitionNotFound
 from gongjian_projects.recognitions.repository import RecognitionRepository
 from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut
+from gongjian_shared.clock import Clock, business_today
+from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.events.projects import ProjectCompleted, ProjectStarted
+from gongjian_shared.outbox import Outbox
 
 NEEDED_STATUS = {"start": "planned", "completion": "started"}
 NEW_STATUS = {"start": "started", "completion": "completed"}

@@ -3,9 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Request, Response
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_projects.access import scope_for
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
@@ -16,6 +13,9 @@ from gongjian_projects.reporting.schemas import (
     ReportingMonthOut,
     ReportingMonthUpdate,
 )
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/progress-reports/months", tags=["reporting"], route_class=IdempotentRoute)
 

@@ -12,14 +12,14 @@ import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from gongjian_shared.clock import SHANGHAI, Clock
-from gongjian_shared.db import unit_of_work
-from gongjian_shared.outbox import Outbox
-from gongjian_shared.service import ServiceContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gongjian_projects.reporting import service
 from gongjian_projects.reporting.repository import ReportingRepository
+from gongjian_shared.clock import SHANGHAI, Clock
+from gongjian_shared.db import unit_of_work
+from gongjian_shared.outbox import Outbox
+from gongjian_shared.service import ServiceContext
 
 logger = logging.getLogger("gongjian.projects.scheduled")
 

@@ -11,10 +11,6 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from gongjian_shared.clock import SHANGHAI, Clock
-from gongjian_shared.events.projects import ProgressReportDue, UnitOwing
-from gongjian_shared.events.projects import UnitContact as ContactEvent
-from gongjian_shared.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.early_warning import service as early_warning
@@ -30,6 +26,10 @@ from gongjian_projects.reporting.schemas import (
     ReportingMonthOut,
     ReportingMonthUpdate,
 )
+from gongjian_shared.clock import SHANGHAI, Clock
+from gongjian_shared.events.projects import ProgressReportDue, UnitOwing
+from gongjian_shared.events.projects import UnitContact as ContactEvent
+from gongjian_shared.outbox import Outbox
 
 OPENS_ON_DAY = 25
 CLOSES_AFTER_DAY = 5  # of the next month, inclusive

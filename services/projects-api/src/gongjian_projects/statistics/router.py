@@ -4,13 +4,13 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Response
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import Forbidden, problem_responses
 
 from gongjian_projects.access import scope_for
 from gongjian_projects.statistics import excel, service
 from gongjian_projects.statistics.schemas import QuarterlyBulletin, StatisticsRow, StatisticsTable
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import Forbidden, problem_responses
 
 router = APIRouter(prefix="/api/v1/statistics", tags=["statistics"])
 

@@ -4,15 +4,15 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_projects.units import service
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.units.schemas import UnitCreate, UnitOut, UnitPage, UnitUpdate
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/units", tags=["units"], route_class=IdempotentRoute)
 

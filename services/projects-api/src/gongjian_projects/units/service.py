@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from gongjian_shared.auth import Principal
-from gongjian_shared.errors import Forbidden, field_error
-from gongjian_shared.events.projects import UnitContact as ContactEvent
-from gongjian_shared.events.projects import UnitUpdated
-from gongjian_shared.outbox import Outbox
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +12,11 @@ from gongjian_projects.models import Unit, UnitContact
 from gongjian_projects.units.errors import UnitExists, UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.units.schemas import ContactOut, UnitCreate, UnitOut, UnitUpdate
+from gongjian_shared.auth import Principal
+from gongjian_shared.errors import Forbidden, field_error
+from gongjian_shared.events.projects import UnitContact as ContactEvent
+from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.outbox import Outbox
 
 
 def may_see_contacts(principal: Principal, unit_id: uuid.UUID) -> bool:

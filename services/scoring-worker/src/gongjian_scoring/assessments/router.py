@@ -5,10 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.clock import business_today
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_scoring.assessment.facts import FactsDocument
 from gongjian_scoring.assessments import service
@@ -18,6 +14,10 @@ from gongjian_scoring.models import PublishedAssessment
 from gongjian_scoring.scores import standings
 from gongjian_scoring.scores.schemas import AssessmentPublish, AssessmentSummary, Standings
 from gongjian_scoring.scores.service import scorer_of
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.clock import business_today
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/scoring/assessments", tags=["scoring"])
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from gongjian_shared.auth import Principal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.assessment.engine import compute
@@ -20,6 +19,7 @@ from gongjian_scoring.models import PublishedAssessment
 from gongjian_scoring.rule_sets.service import get_stored, loaded
 from gongjian_scoring.scores.repository import SnapshotRepository
 from gongjian_scoring.scores.service import Scorer
+from gongjian_shared.auth import Principal
 
 
 async def publish(

@@ -14,7 +14,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from gongjian_shared.errors import InvalidInput, field_error
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.assessment.facts import (
@@ -31,6 +30,7 @@ from gongjian_scoring.assessment.rules import RuleSet
 from gongjian_scoring.facts.repository import FactsQueries, ProjectRow
 from gongjian_scoring.facts.service import ahead_of_schedule, business_date
 from gongjian_scoring.rule_sets.service import SCORED_UNIT_KINDS
+from gongjian_shared.errors import InvalidInput, field_error
 
 DEEP_ENOUGH = ("proposal", "feasibility")
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from gongjian_shared.errors import FieldError, InvalidInput, NotFound, pydantic_field_errors
-
 from gongjian_scoring.assessment.errors import FactsError
+from gongjian_shared.errors import FieldError, InvalidInput, NotFound, pydantic_field_errors
 
 # Chinese messages for the checks the assessment core adds to pydantic's own.
 FACTS_RULES_ZH = {

@@ -10,8 +10,6 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from gongjian_shared.auth import Principal
-from gongjian_shared.errors import field_error
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.assessment.engine import compute
@@ -26,6 +24,8 @@ from gongjian_scoring.models import FactsImport
 from gongjian_scoring.rule_sets.errors import RuleSetNotFound
 from gongjian_scoring.rule_sets.service import active_rule_set, get_stored, loaded, rule_set_kind
 from gongjian_scoring.scores.repository import SnapshotRepository, SnapshotRow
+from gongjian_shared.auth import Principal
+from gongjian_shared.errors import field_error
 
 
 async def export_unit(

@@ -6,6 +6,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_scoring.facts import service
+from gongjian_scoring.facts.service import UnitYear
+from gongjian_scoring.models import UNIT_REPLICA
 from gongjian_shared.bus.consumer import Handler
 from gongjian_shared.events.envelope import EventEnvelope, EventPayload
 from gongjian_shared.events.projects import (
@@ -20,11 +25,6 @@ from gongjian_shared.events.projects import (
     UnitUpdated,
 )
 from gongjian_shared.replica import unit_updated_handler
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gongjian_scoring.facts import service
-from gongjian_scoring.facts.service import UnitYear
-from gongjian_scoring.models import UNIT_REPLICA
 
 # What to do once facts changed: rescore these units for these years.
 OnFactsChanged = Callable[[AsyncSession, set[UnitYear]], Awaitable[None]]

@@ -6,15 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.clock import business_today
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import Forbidden, problem_responses
 
 from gongjian_scoring.assessment.facts import FactsDocument
 from gongjian_scoring.facts import exchange
 from gongjian_scoring.facts.repository import InvestmentRepository
 from gongjian_scoring.facts.schemas import FactsImportOut, UnitCompletedInvestment, json_numbers
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.clock import business_today
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import Forbidden, problem_responses
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
 

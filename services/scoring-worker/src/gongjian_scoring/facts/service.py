@@ -10,6 +10,10 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_scoring.facts.repository import InvestmentRepository, ProjectFactRepository
+from gongjian_scoring.models import ProjectFact
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.events.projects import (
     PlannedProjectUpdated,
@@ -21,10 +25,6 @@ from gongjian_shared.events.projects import (
     ProjectStarted,
     ProjectUpdated,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gongjian_scoring.facts.repository import InvestmentRepository, ProjectFactRepository
-from gongjian_scoring.models import ProjectFact
 
 UnitYear = tuple[uuid.UUID, int]
 

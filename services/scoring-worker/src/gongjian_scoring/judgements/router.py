@@ -4,14 +4,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import Forbidden, problem_responses
 
 from gongjian_scoring.judgements import service
 from gongjian_scoring.judgements.repository import JudgementRepository
 from gongjian_scoring.judgements.schemas import JudgementCreate, JudgementOut, JudgementWithdraw
 from gongjian_scoring.scores.service import scorer_of
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import Forbidden, problem_responses
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from gongjian_shared.auth import Principal
-from gongjian_shared.errors import field_error
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.facts.errors import UnitNotScored
@@ -18,6 +16,8 @@ from gongjian_scoring.judgements.schemas import JudgementBase, JudgementOut
 from gongjian_scoring.models import Judgement
 from gongjian_scoring.rule_sets.service import rule_set_kind
 from gongjian_scoring.scores.service import Scorer
+from gongjian_shared.auth import Principal
+from gongjian_shared.errors import field_error
 
 
 async def record(

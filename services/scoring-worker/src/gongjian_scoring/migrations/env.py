@@ -1,5 +1,4 @@
-from gongjian_shared.migrations import run_env
-
 from gongjian_scoring.models import Base
+from gongjian_shared.migrations import run_env
 
 run_env(Base.metadata)

@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import problem_responses
 
 from gongjian_scoring.rule_sets import service
 from gongjian_scoring.rule_sets.repository import RuleSetRepository
 from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummary
 from gongjian_scoring.scores.service import scorer_of
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/scoring/rule-sets", tags=["scoring"])
 

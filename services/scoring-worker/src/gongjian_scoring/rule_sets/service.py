@@ -6,8 +6,6 @@ import hashlib
 import json
 from typing import Any
 
-from gongjian_shared.auth import Principal
-from gongjian_shared.errors import FieldError, InvalidInput, field_error, pydantic_field_errors
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +14,8 @@ from gongjian_scoring.models import StoredRuleSet
 from gongjian_scoring.rule_sets.errors import RuleSetExists, RuleSetNotFound
 from gongjian_scoring.rule_sets.repository import RuleSetRef, RuleSetRepository
 from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummary
+from gongjian_shared.auth import Principal
+from gongjian_shared.errors import FieldError, InvalidInput, field_error, pydantic_field_errors
 
 # The registry's unit kinds each rule set scores (A9: the zones are ranked with the counties). The two power
 # companies (`enterprise`) are not city departments (市直部门), so neither sheet scores them.

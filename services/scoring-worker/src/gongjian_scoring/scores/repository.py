@@ -6,13 +6,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from gongjian_shared.events.envelope import EventEnvelope
-from gongjian_shared.events.scoring import ScoreUpdated
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.models import BUS, ScoreSnapshot
+from gongjian_shared.events.envelope import EventEnvelope
+from gongjian_shared.events.scoring import ScoreUpdated
 
 
 class SnapshotRow(NamedTuple):

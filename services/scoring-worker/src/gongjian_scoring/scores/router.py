@@ -4,15 +4,15 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from gongjian_shared.auth import CurrentPrincipal, Principal
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import Forbidden, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.assessment.rules import UnitKind
 from gongjian_scoring.scores import standings
 from gongjian_scoring.scores.schemas import SnapshotPoint, Standings, UnitSheet
 from gongjian_scoring.scores.xlsx import workbook_bytes
+from gongjian_shared.auth import CurrentPrincipal, Principal
+from gongjian_shared.db import SessionDep
+from gongjian_shared.errors import Forbidden, problem_responses
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
 

@@ -18,12 +18,6 @@ from datetime import date
 from typing import Any
 
 from fastapi import Request
-from gongjian_shared.clock import Clock, SystemClock
-from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
-from gongjian_shared.events.envelope import EventEnvelope
-from gongjian_shared.events.projects import UnitUpdated
-from gongjian_shared.events.scoring import ItemPoints, ScoreUpdated
-from gongjian_shared.outbox import Outbox, correlation_id_var
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.assessment.engine import compute_unit, is_provisional
@@ -37,6 +31,12 @@ from gongjian_scoring.rule_sets.repository import RuleSetRef, RuleSetRepository
 from gongjian_scoring.rule_sets.service import loaded, rule_set_at, rule_set_kind
 from gongjian_scoring.scores.repository import SnapshotRepository, SnapshotRow
 from gongjian_scoring.settings import ScoringSettings
+from gongjian_shared.clock import Clock, SystemClock
+from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
+from gongjian_shared.events.envelope import EventEnvelope
+from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.events.scoring import ItemPoints, ScoreUpdated
+from gongjian_shared.outbox import Outbox, correlation_id_var
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from gongjian_shared.migrations import create_bus_tables, drop_bus_tables
 from sqlalchemy.dialects import postgresql
+
+from gongjian_shared.migrations import create_bus_tables, drop_bus_tables
 
 revision: str = "0001"
 down_revision: str | None = None

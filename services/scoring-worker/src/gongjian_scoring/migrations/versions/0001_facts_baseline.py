@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 from gongjian_shared.migrations import create_bus_tables, drop_bus_tables
 
 revision: str = "0001"
