@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from contextvars import ContextVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_shared.bus.tables import BusTables
 from gongjian_shared.clock import Clock
 from gongjian_shared.events.envelope import EventEnvelope, EventPayload
+from gongjian_shared.events.registry import stream_of
 
 correlation_id_var: ContextVar[uuid.UUID | None] = ContextVar("correlation_id", default=None)
+
+
+def outbox_row(envelope: EventEnvelope) -> dict[str, Any]:
+    """The outbox row of one event: the whole envelope, plus the columns the relay and the bus read."""
+    return {
+        "event_id": envelope.event_id,
+        "type": envelope.type,
+        "version": envelope.version,
+        "stream": stream_of(envelope.type),
+        "key": envelope.key,
+        "envelope": envelope.model_dump(mode="json"),
+    }
+
+
+async def write_envelopes(
+    session: AsyncSession, tables: BusTables, envelopes: Sequence[EventEnvelope]
+) -> None:
+    """Many events in one statement, in this order (for batches where one round trip each would dominate)."""
+    if envelopes:
+        await session.execute(tables.outbox.insert(), [outbox_row(envelope) for envelope in envelopes])
 
 
 class Outbox:
@@ -26,10 +49,8 @@ class Outbox:
     def producer(self) -> str:
         return self._producer
 
-    async def publish(
-        self, session: AsyncSession, payload: EventPayload, *, key: str, event_id: uuid.UUID | None = None
-    ) -> EventEnvelope:
-        envelope = EventEnvelope.wrap(
+    def wrap(self, payload: EventPayload, *, key: str, event_id: uuid.UUID | None = None) -> EventEnvelope:
+        return EventEnvelope.wrap(
             payload,
             producer=self._producer,
             key=key,
@@ -37,14 +58,31 @@ class Outbox:
             correlation_id=correlation_id_var.get(),
             event_id=event_id,
         )
-        await session.execute(
-            self._tables.outbox.insert().values(
-                event_id=envelope.event_id,
-                type=envelope.type,
-                version=envelope.version,
-                stream=payload.stream,
-                key=key,
-                envelope=envelope.model_dump(mode="json"),
-            )
-        )
+
+    async def publish(
+        self, session: AsyncSession, payload: EventPayload, *, key: str, event_id: uuid.UUID | None = None
+    ) -> EventEnvelope:
+        envelope = self.wrap(payload, key=key, event_id=event_id)
+        await session.execute(self._tables.outbox.insert().values(**outbox_row(envelope)))
         return envelope
+
+
+class BatchOutbox(Outbox):
+    """Collects a batch's events and writes them in one statement at `flush`, in the same transaction."""
+
+    def __init__(self, tables: BusTables, producer: str, clock: Clock) -> None:
+        super().__init__(tables, producer, clock)
+        self._pending: list[EventEnvelope] = []
+
+    async def publish(
+        self, session: AsyncSession, payload: EventPayload, *, key: str, event_id: uuid.UUID | None = None
+    ) -> EventEnvelope:
+        envelope = self.wrap(payload, key=key, event_id=event_id)
+        self._pending.append(envelope)
+        return envelope
+
+    async def flush(self, session: AsyncSession) -> int:
+        written = len(self._pending)
+        await write_envelopes(session, self._tables, self._pending)
+        self._pending = []
+        return written

@@ -10,6 +10,7 @@ from gongjian_shared.events.envelope import EventEnvelope, EventPayload
 P = TypeVar("P", bound=EventPayload)
 
 _CONTRACTS: dict[tuple[str, int], type[EventPayload]] = {}
+_STREAMS: dict[str, str] = {}
 
 # A stream is the log of one producing service; on Kafka it is one topic, keyed by aggregate id so that
 # events of one project, meeting or unit stay in order.
@@ -28,6 +29,7 @@ def contract(payload_type: type[P]) -> type[P]:
     if payload_type.stream not in STREAM_PRODUCERS:
         raise RuntimeError(f"event contract {key} names an unknown stream {payload_type.stream}")
     _CONTRACTS[key] = payload_type
+    _STREAMS[payload_type.event_type] = payload_type.stream
     return payload_type
 
 
@@ -43,10 +45,10 @@ def contract_for(event_type: str, version: int) -> type[EventPayload]:
 
 
 def stream_of(event_type: str) -> str:
-    for (name, _), payload_type in _CONTRACTS.items():
-        if name == event_type:
-            return payload_type.stream
-    raise KeyError(f"no contract for event {event_type}")
+    try:
+        return _STREAMS[event_type]
+    except KeyError:
+        raise KeyError(f"no contract for event {event_type}") from None
 
 
 def streams_of(event_types: Iterable[str]) -> set[str]:

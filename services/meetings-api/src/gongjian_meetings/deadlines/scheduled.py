@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gongjian_meetings.bodies.repository import BodyRepository
-from gongjian_meetings.deadlines.batch_outbox import BatchOutbox
 from gongjian_meetings.deadlines.context import Defer, FireContext, Firer
 from gongjian_meetings.deadlines.repository import DeadlineRepository
 from gongjian_meetings.meetings.scheduled import FIRERS as MEETING_FIRERS
@@ -26,7 +25,7 @@ from gongjian_meetings.settings import MeetingsSettings, SchedulerSettings
 from gongjian_shared.bus.consumer import describe_error
 from gongjian_shared.clock import Clock
 from gongjian_shared.db import unit_of_work
-from gongjian_shared.outbox import Outbox
+from gongjian_shared.outbox import BatchOutbox, Outbox
 from gongjian_shared.service import ServiceContext
 
 logger = logging.getLogger("gongjian.meetings.scheduler")

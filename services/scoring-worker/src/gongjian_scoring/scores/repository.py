@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.models import BUS, ScoreSnapshot
 from gongjian_shared.events.envelope import EventEnvelope
-from gongjian_shared.events.scoring import ScoreUpdated
+from gongjian_shared.outbox import write_envelopes
 
 
 class SnapshotRow(NamedTuple):
@@ -99,22 +99,8 @@ class SnapshotRepository:
         return {row.unit_id: SnapshotRow._make(row) for row in rows}
 
     async def publish_all(self, envelopes: Sequence[EventEnvelope]) -> None:
-        """Write many `score-updated` events into the outbox in one statement, as `Outbox.publish` writes
-        one: a full recompute emits thousands, and one round trip each would dominate it."""
-        await self._session.execute(
-            BUS.outbox.insert(),
-            [
-                {
-                    "event_id": envelope.event_id,
-                    "type": envelope.type,
-                    "version": envelope.version,
-                    "stream": ScoreUpdated.stream,
-                    "key": envelope.key,
-                    "envelope": envelope.model_dump(mode="json"),
-                }
-                for envelope in envelopes
-            ],
-        )
+        """Many `score-updated` events in one statement: a full recompute emits thousands."""
+        await write_envelopes(self._session, BUS, envelopes)
 
     async def history(self, rule_set_id: str, unit_id: uuid.UUID) -> Sequence[ScoreSnapshot]:
         query = (
