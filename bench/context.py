@@ -5,7 +5,6 @@ migrated databases and generated data sets, all torn down at the end.
 from __future__ import annotations
 
 import asyncio
-import secrets
 import shutil
 import tempfile
 import uuid
@@ -20,6 +19,7 @@ from gongjian.infra.kafka import KafkaBroker
 from gongjian.infra.postgres import EmbeddedPostgres
 from gongjian.platform import PlatformSettings, migrate, service_settings
 from gongjian.services import SERVICES
+from gongjian_shared.auth import generate_private_key_pem
 from gongjian_shared.settings import AuthSettings, BaseServiceSettings
 
 Mode = Literal["quick", "default", "full"]
@@ -114,8 +114,8 @@ class Context:
 
 
 def random_auth() -> AuthSettings:
-    """A throwaway signing secret: outside development the services refuse the default one."""
-    return AuthSettings(secret=SecretStr(secrets.token_urlsafe(48)))
+    """A throwaway Ed25519 signing key: outside development a service refuses to start without one."""
+    return AuthSettings(signing_keys=[SecretStr(generate_private_key_pem())])
 
 
 def plain_dsn(url: str) -> str:

@@ -13,7 +13,14 @@ import uvicorn
 from gongjian.gateway import Gateway
 from gongjian.infra.kafka import KafkaBroker
 from gongjian.infra.postgres import EmbeddedPostgres
-from gongjian.platform import DATABASE_NAME, PlatformSettings, migrate, seed_and_admin, service_settings
+from gongjian.platform import (
+    DATABASE_NAME,
+    PlatformSettings,
+    migrate,
+    seed_and_admin,
+    service_settings,
+    with_development_key,
+)
 from gongjian.services import SERVICES
 
 logger = logging.getLogger("gongjian")
@@ -27,6 +34,8 @@ def run_dev(platform: PlatformSettings) -> int:
     # uvicorn re-raises SIGTERM after its graceful shutdown; turn it into SystemExit so the embedded
     # servers below are stopped on the way out.
     signal.signal(signal.SIGTERM, _exit_cleanly)
+    # one persistent Ed25519 key in the state directory: projects-api signs with it, the others get its public half
+    platform = with_development_key(platform)
     with ExitStack() as stack:
         if platform.database is not None:
             database_url = platform.database.url.get_secret_value()

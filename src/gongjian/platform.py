@@ -8,7 +8,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,6 +19,7 @@ from gongjian_projects.identity.service import ensure_admin
 from gongjian_projects.models import BUS as PROJECTS_BUS
 from gongjian_projects.seed import SeedResult, seed
 from gongjian_projects.units.repository import UnitRepository
+from gongjian_shared.auth import generate_private_key_pem, load_private_key, public_key_pem
 from gongjian_shared.clock import SystemClock
 from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
 from gongjian_shared.migrations import upgrade
@@ -28,6 +29,7 @@ from gongjian_shared.settings import AuthSettings, BaseServiceSettings, Database
 logger = logging.getLogger("gongjian")
 
 DEFAULT_STATE_DIR = Path("var")
+DEVELOPMENT_KEY_FILE = Path("auth") / "signing-key.pem"
 DATABASE_NAME = "gongjian"
 
 
@@ -67,9 +69,45 @@ def service_settings(
         updates["kafka"] = settings.kafka.model_copy(
             update={"bootstrap": kafka_bootstrap, "topic_prefix": platform.kafka.topic_prefix}
         )
-    if f"{entry.env_prefix}AUTH__SECRET" not in os.environ:
-        updates["auth"] = platform.auth
+    if not any(name.startswith(f"{entry.env_prefix}AUTH__") for name in os.environ):
+        updates["auth"] = service_auth(settings.auth, platform.auth)
     return entry.settings_class.model_validate(settings.model_dump() | updates)
+
+
+def service_auth(own: AuthSettings, platform: AuthSettings) -> dict[str, Any]:
+    """The platform's token settings as one service gets them: the private keys only where it signs
+    (projects-api), their public halves everywhere else."""
+    values = platform.model_dump() | {"sign": own.sign}
+    if not own.sign:
+        derived = [public_key_pem(load_private_key(key.get_secret_value())) for key in platform.signing_keys]
+        values |= {"signing_keys": [], "public_keys": [*platform.public_keys, *derived]}
+    return values
+
+
+def development_signing_key(state_dir: Path) -> SecretStr:
+    """The Ed25519 key `gongjian dev` signs with: made once in the state directory (0600), then kept, so
+    tokens survive a restart."""
+    path = state_dir / DEVELOPMENT_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(descriptor, "w", encoding="ascii") as sink:
+                sink.write(generate_private_key_pem())
+    return SecretStr(path.read_text(encoding="ascii"))
+
+
+def with_development_key(platform: PlatformSettings) -> PlatformSettings:
+    """The platform with a signing key: the one configured (GONGJIAN_AUTH__SIGNING_KEYS), else the state
+    directory's (made on first use)."""
+    auth = platform.auth
+    if auth.signing_keys or auth.public_keys or auth.jwks_url:
+        return platform
+    key = development_signing_key(platform.state_dir)
+    return platform.model_copy(update={"auth": auth.model_copy(update={"signing_keys": [key]})})
 
 
 async def migrate(settings: dict[str, BaseServiceSettings]) -> None:

@@ -59,17 +59,36 @@ def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def serve_service(entry: ServiceEntry, settings: BaseServiceSettings, host: str, port: int) -> int:
+def serve_service(
+    entry: ServiceEntry,
+    settings: BaseServiceSettings,
+    host: str,
+    port: int,
+    *,
+    forwarded_allow_ips: str = "127.0.0.1",
+) -> int:
     """Serve one service's app until SIGTERM or SIGINT; its lifespan runs the consumers (and the relay
     unless BUS__RUN_RELAY=false, as in docker-compose, where a relay container publishes)."""
-    return _run_uvicorn(entry.create_app(settings), host, port)
+    problem = settings.auth.key_problem(settings.environment, entry.env_prefix)
+    if problem is not None:
+        raise SettingsError(f"{entry.name}: cannot start: {problem}")
+    return _run_uvicorn(entry.create_app(settings), host, port, forwarded_allow_ips)
 
 
-def _run_uvicorn(app: Any, host: str, port: int) -> int:
+def _run_uvicorn(app: Any, host: str, port: int, forwarded_allow_ips: str = "127.0.0.1") -> int:
     # uvicorn re-raises SIGTERM once its graceful shutdown is done: exit 0 rather than die by the signal.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, lifespan="on", log_level="info", server_header=False)
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            lifespan="on",
+            log_level="info",
+            server_header=False,
+            proxy_headers=True,
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
     )
     server.run()
     return 0 if server.started else STARTUP_FAILURE

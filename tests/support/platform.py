@@ -17,12 +17,16 @@ from pydantic import SecretStr
 from gongjian.gateway import Gateway
 from gongjian.platform import PlatformSettings, seed_and_admin, service_settings
 from gongjian.services import SERVICES
+from gongjian_shared.auth import Principal, generate_private_key_pem, load_private_key, public_key_pem
 from gongjian_shared.clock import Clock
 from gongjian_shared.service import ServiceContext
 from gongjian_shared.settings import AuthSettings, BaseServiceSettings
 
 ADMIN_PASSWORD = "admin-test-password"
-TEST_AUTH = AuthSettings(secret=SecretStr("test-secret-" + "0123456789abcdef" * 3))
+# One Ed25519 key pair per test session: projects-api signs with the private key, the others get the public half.
+TEST_SIGNING_KEY = generate_private_key_pem()
+TEST_PUBLIC_KEY = public_key_pem(load_private_key(TEST_SIGNING_KEY))
+TEST_AUTH = AuthSettings(signing_keys=[SecretStr(TEST_SIGNING_KEY)])
 
 
 @dataclass
@@ -48,6 +52,17 @@ class Platform:
 
     async def login(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> None:
         self.client.headers["Authorization"] = f"Bearer {await self.token(username, password)}"
+
+
+def mint_token(platform: Platform, principal: Principal) -> str:
+    """An access token for `principal`, signed by projects-api's issuer like a signed-in account's."""
+    issuer = platform.context("projects-api").issuer
+    assert issuer is not None, "projects-api signs the tokens"
+    return issuer.issue(principal)
+
+
+def bearer_headers(platform: Platform, principal: Principal) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_token(platform, principal)}"}
 
 
 def platform_settings(

@@ -18,7 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gongjian_shared.auth import TokenService
+from gongjian_shared.auth import (
+    JWKS_PATH,
+    AccountStates,
+    TokenIssuer,
+    TokenVerifier,
+    account_states_subscription,
+)
 from gongjian_shared.bus.consumer import Subscription
 from gongjian_shared.bus.runtime import BusRuntime
 from gongjian_shared.bus.tables import BusTables
@@ -44,7 +50,9 @@ class ServiceContext:
     sessionmaker: async_sessionmaker[AsyncSession]
     tables: BusTables
     outbox: Outbox
-    tokens: TokenService
+    tokens: TokenVerifier
+    issuer: TokenIssuer | None = None  # projects-api only: the service that owns accounts signs
+    account_states: AccountStates = field(default_factory=AccountStates)
     bus: BusRuntime | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -128,10 +136,47 @@ async def _database_ready(engine: AsyncEngine) -> bool:
         return False
 
 
+def account_states_group(service: str) -> str:
+    """The consumer group keeping one process's AccountStates current.
+
+    One group per process, not per service: the states live in memory, so every replica must read every
+    account event (a shared group would split them between replicas), and a new group reads the log from its
+    start, which rebuilds the states after a restart.
+    """
+    return f"{service}.account-states.{uuid.uuid4().hex[:12]}"
+
+
+async def _forget_group(context: ServiceContext, group_id: str) -> None:
+    """Drop a per-process group's inbox and position rows when the process stops (best effort)."""
+    try:
+        async with context.sessionmaker() as session, session.begin():
+            tables = context.tables
+            await session.execute(tables.inbox.delete().where(tables.inbox.c.group_id == group_id))
+            await session.execute(tables.positions.delete().where(tables.positions.c.group_id == group_id))
+    except Exception as exc:
+        logger.warning("could not drop the rows of consumer group %s: %s", group_id, exc)
+
+
 def build_service_app(
     spec: ServiceSpec, settings: BaseServiceSettings, clock: Clock | None = None
 ) -> FastAPI:
     clock = clock or SystemClock()
+    problem = settings.auth.key_problem(settings.environment)
+    if problem is not None:
+        raise ValueError(f"{spec.name} cannot start: {problem} (environment {settings.environment})")
+    # Built here, not in the lifespan, so a service without its keys refuses to start at once.
+    issuer = (
+        TokenIssuer(settings.auth, clock, environment=settings.environment) if settings.auth.sign else None
+    )
+    account_states = AccountStates()
+    verifier = TokenVerifier(
+        settings.auth, clock, account_states, keys=issuer.public_keys() if issuer is not None else None
+    )
+    if issuer is None and not verifier.kids and not settings.auth.jwks_url:
+        logger.warning(
+            "%s: no AUTH__PUBLIC_KEYS nor AUTH__JWKS_URL: every bearer token is refused", spec.name
+        )
+    states_group = account_states_group(spec.name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -144,14 +189,18 @@ def build_service_app(
             sessionmaker=sessionmaker,
             tables=spec.tables,
             outbox=Outbox(spec.tables, spec.name, clock),
-            tokens=TokenService(settings.auth, clock),
+            tokens=verifier,
+            issuer=issuer,
+            account_states=account_states,
         )
-        context.bus = BusRuntime(
-            settings, engine, sessionmaker, spec.tables, list(spec.subscriptions(context))
-        )
+        subscriptions = [
+            *spec.subscriptions(context),
+            # every service (projects-api too, for its other replicas) learns revocations from the events
+            account_states_subscription(account_states, states_group),
+        ]
+        context.bus = BusRuntime(settings, engine, sessionmaker, spec.tables, subscriptions)
         app.state.context = context
         app.state.sessionmaker = sessionmaker
-        app.state.tokens = context.tokens
         app.state.outbox = context.outbox
         app.state.clock = clock
         if not await _database_ready(engine):
@@ -169,6 +218,7 @@ def build_service_app(
         finally:
             await cancel_and_wait(background)
             await context.bus.stop()
+            await bounded(_forget_group(context, states_group), f"{spec.name}: dropping {states_group}")
             await bounded(engine.dispose(), f"{spec.name}: closing the database pool")
 
     app = FastAPI(
@@ -204,6 +254,19 @@ def build_service_app(
             "bus": await context.bus.status() | {"reachable": broker},
         }
         return JSONResponse(body, status_code=200 if body["ready"] else 503)
+
+    if issuer is not None:
+        signer = issuer
+
+        @app.get(
+            JWKS_PATH,
+            tags=["auth"],
+            summary="Public keys that verify the access tokens (JWKS, 令牌验证公钥)",
+            response_model=dict[str, list[dict[str, str]]],
+        )
+        async def jwks() -> JSONResponse:
+            """The JSON Web Key Set of the token signing keys: the first signs, the others still verify."""
+            return JSONResponse(signer.jwks(), headers={"Cache-Control": "public, max-age=300"})
 
     for router in spec.routers:
         app.include_router(router)

@@ -1,13 +1,13 @@
-"""Settings shared by every service: one base class, nested groups, secrets refused outside development."""
+"""Settings shared by every service: one base class, nested groups; token keys are checked where a service starts."""
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-DEVELOPMENT_AUTH_SECRET = "gongjian-development-secret-change-me-0123456789"
+from pydantic import BaseModel, BeforeValidator, Field, SecretStr
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
 
@@ -40,11 +40,56 @@ class BusSettings(BaseModel):
     run_relay: bool = True
 
 
+def _pem_list(value: Any) -> Any:
+    """A list of PEM keys from a list, a JSON list, or one string holding one or more PEM blocks."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return []
+        if text.startswith("["):
+            return json.loads(text)
+        return [block.strip() + "\n" for block in _PEM_BLOCK.findall(text)] or [text]
+    return value
+
+
+_PEM_BLOCK = re.compile(r"-----BEGIN [A-Z ]+-----.*?-----END [A-Z ]+-----", re.DOTALL)
+
+PemKeys = Annotated[list[str], NoDecode, BeforeValidator(_pem_list)]
+SecretPemKeys = Annotated[list[SecretStr], NoDecode, BeforeValidator(_pem_list)]
+
+
 class AuthSettings(BaseModel):
-    secret: SecretStr = SecretStr(DEVELOPMENT_AUTH_SECRET)
+    """Access tokens: EdDSA (Ed25519) JWTs signed by projects-api only, verified everywhere.
+
+    Keys are PEM text; an environment variable may hold one PEM block, several one after the other, or a JSON list.
+    """
+
+    # projects-api: Ed25519 private keys (PKCS#8 PEM); the first signs, the others still verify (rotation)
+    signing_keys: SecretPemKeys = Field(default_factory=list)
+    # the other services: Ed25519 public keys (PEM) they accept, and/or where to fetch the JWKS
+    public_keys: PemKeys = Field(default_factory=list)
+    jwks_url: str | None = None
+    jwks_refresh_seconds: float = Field(default=30.0, ge=0)
+    jwks_timeout_seconds: float = Field(default=5.0, gt=0)
+    sign: bool = False  # True only for the service that owns accounts (projects-api)
     issuer: str = "gongjian"
     audience: str = "gongjian-api"
-    token_ttl_minutes: int = Field(default=8 * 60, ge=1)
+    access_token_ttl_minutes: int = Field(default=15, ge=1)
+    refresh_token_ttl_days: int = Field(default=14, ge=1)
+
+    def key_problem(self, environment: str, prefix: str = "") -> str | None:
+        """Why a service with these settings must not start outside development, or None.
+
+        Checked when a service's app is built (`build_service_app`), not when settings load: the relay, seed and
+        migrate commands read the same settings and need no key. `prefix` is the service's environment prefix.
+        """
+        if environment == "development":
+            return None
+        if self.sign and not self.signing_keys:
+            return f"{prefix}AUTH__SIGNING_KEYS must hold an Ed25519 private key (PEM): this service signs tokens"
+        if not self.sign and not (self.public_keys or self.signing_keys or self.jwks_url):
+            return f"{prefix}AUTH__PUBLIC_KEYS or {prefix}AUTH__JWKS_URL must be set: this service verifies tokens"
+        return None
 
 
 class BaseServiceSettings(BaseSettings):
@@ -59,14 +104,3 @@ class BaseServiceSettings(BaseSettings):
     bus: BusSettings = BusSettings()
     auth: AuthSettings = AuthSettings()
     frontend_base_url: str = "http://127.0.0.1:8000"
-
-    @model_validator(mode="after")
-    def _refuse_default_secrets(self) -> BaseServiceSettings:
-        if self.environment != "development" and (
-            self.auth.secret.get_secret_value() == DEVELOPMENT_AUTH_SECRET
-            or len(self.auth.secret.get_secret_value()) < 32
-        ):
-            raise ValueError(
-                "AUTH__SECRET must be set to a random value of at least 32 characters outside development"
-            )
-        return self

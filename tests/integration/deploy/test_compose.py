@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from gongjian.platform import PlatformSettings
 from gongjian.serve import nginx_upstream, render_gateway_routes
 from gongjian.services import SERVICES, ServiceEntry, service
+from gongjian_shared.auth import JWKS_PATH, generate_private_key_pem
 from gongjian_shared.events.registry import STREAM_PRODUCERS
 from gongjian_shared.service import routed_prefixes
 from gongjian_shared.settings import BaseServiceSettings
@@ -31,7 +32,7 @@ DOCKERFILE = ROOT / "deploy" / "docker" / "Dockerfile"
 
 # What an operator exports before `docker compose up`; the values only have to be valid.
 DEPLOY_VARIABLES = {
-    "GONGJIAN_AUTH_SECRET": "s" * 48,
+    "GONGJIAN_AUTH_SIGNING_KEY": generate_private_key_pem(),
     "GONGJIAN_POSTGRES_PASSWORD": "0123abcd" * 3,
     "GONGJIAN_ADMIN_PASSWORD": "admin-deploy-password",
 }
@@ -274,20 +275,31 @@ def test_bootstrap_gives_every_service_its_own_database_url() -> None:
         assert urlsplit(env[f"{entry.env_prefix}DATABASE__URL"]).hostname == "postgres", entry.name
 
 
-def test_one_auth_secret_for_all_services_with_no_default_in_the_file() -> None:
+def test_only_projects_api_holds_the_signing_key_and_the_others_fetch_its_jwks() -> None:
     raw = COMPOSE.read_text(encoding="utf-8")
     for match in VARIABLE.finditer(raw):
         if match["name"] in SECRET_VARIABLES:
             assert (match["modifier"] or "").startswith(":?"), f"{match[0]} must be required, with no default"
-    secrets = {
-        key: value
-        for spec in services().values()
+    holders = {
+        name: value
+        for name, spec in services().items()
         for key, value in (spec.get("environment") or {}).items()
-        if key.endswith("AUTH__SECRET")
+        if key.endswith("AUTH__SIGNING_KEYS")
     }
-    assert len(secrets) >= len(SERVICES)
-    assert len(set(secrets.values())) == 1, secrets
-    assert VARIABLE.fullmatch(next(iter(secrets.values())))
+    assert list(holders) == [api_container("projects-api")], "only projects-api may hold the private key"
+    assert VARIABLE.fullmatch(next(iter(holders.values())))
+    signer = api_container("projects-api")
+    jwks_url = f"http://{signer}:{serve_port(signer)}{JWKS_PATH}"
+    for container, service_name in gongjian_containers("serve").items():
+        auth = settings_in(container, service(service_name)).auth
+        assert auth.key_problem("production") is None, container
+        if service_name == "projects-api":
+            assert auth.sign and len(auth.signing_keys) == 1, container
+        else:
+            assert not auth.sign and not auth.signing_keys, container
+            assert auth.jwks_url == jwks_url, container
+    # the JWKS is public through the gateway too
+    assert JWKS_PATH.startswith(tuple(routed_prefixes(service("projects-api").spec)))
 
 
 def test_dependencies_exist_and_wait_for_what_they_need() -> None:

@@ -26,7 +26,14 @@ from pydantic import SecretStr
 from gongjian.infra.kafka import KafkaBroker
 from gongjian.serve import build_health_gateway
 from gongjian.services import SERVICES, service
-from gongjian_shared.auth import Principal, TokenService
+from gongjian_shared.auth import (
+    JWKS_PATH,
+    Principal,
+    TokenIssuer,
+    generate_private_key_pem,
+    key_id,
+    load_private_key,
+)
 from gongjian_shared.clock import SystemClock
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.registry import stream_of, topic_name
@@ -36,7 +43,7 @@ from support.platform import eventually
 from support.servers import PostgresForTests
 
 GONGJIAN = str(Path(sys.executable).with_name("gongjian"))
-AUTH_SECRET = "deploy-test-secret-" + "x" * 32
+SIGNING_KEY = generate_private_key_pem()
 PROJECTS = service("projects-api")
 SERVICE_PREFIXES = (*(entry.env_prefix for entry in SERVICES), "GONGJIAN_")
 
@@ -65,7 +72,7 @@ def compose_like_env(database_url: str, kafka: KafkaBroker, topic_prefix: str) -
         PROJECTS_KAFKA__BOOTSTRAP=kafka.bootstrap_servers,
         PROJECTS_KAFKA__TOPIC_PREFIX=topic_prefix,
         PROJECTS_KAFKA__GROUP_PREFIX=topic_prefix,
-        PROJECTS_AUTH__SECRET=AUTH_SECRET,
+        PROJECTS_AUTH__SIGNING_KEYS=SIGNING_KEY,
     )
 
 
@@ -197,6 +204,15 @@ async def test_invalid_settings_exit_with_the_variable_named(empty_database: str
     result = await run(["relay", "projects-api"], clean_env(PROJECTS_DATABASE__URL=empty_database))
     assert result.returncode == 2
     assert "PROJECTS_BUS__KIND=kafka" in result.stderr
+    # outside development the service that signs tokens needs its key, the others a way to verify them
+    production = clean_env(PROJECTS_DATABASE__URL=empty_database, PROJECTS_ENVIRONMENT="production")
+    result = await run(["serve", "projects-api", "--port", str(free_port())], production)
+    assert result.returncode == 2
+    assert "PROJECTS_AUTH__SIGNING_KEYS" in result.stderr
+    production = clean_env(MEETINGS_DATABASE__URL=empty_database, MEETINGS_ENVIRONMENT="production")
+    result = await run(["serve", "meetings-api", "--port", str(free_port())], production)
+    assert result.returncode == 2
+    assert "MEETINGS_AUTH__JWKS_URL" in result.stderr
 
 
 # --- the running containers' processes -----------------------------------------------------------------------
@@ -229,9 +245,10 @@ async def served(
     postgres.drop(database_url)
 
 
-def token(secret: str) -> str:
+def token(signing_key: str) -> str:
     principal = Principal(uuid.uuid4(), "deploy-test", None, frozenset({"admin"}))
-    return TokenService(AuthSettings(secret=SecretStr(secret)), SystemClock()).issue(principal)
+    settings = AuthSettings(signing_keys=[SecretStr(signing_key)], sign=True)
+    return TokenIssuer(settings, SystemClock()).issue(principal)
 
 
 async def test_served_service_is_alive_and_ready_with_the_relay_left_to_its_container(served: Served) -> None:
@@ -248,6 +265,15 @@ async def test_served_service_is_alive_and_ready_with_the_relay_left_to_its_cont
     assert "relay" not in body["bus"], "BUS__RUN_RELAY=false must leave publishing to the relay container"
 
 
+async def test_served_projects_api_publishes_its_token_keys_without_a_token(served: Served) -> None:
+    async with httpx.AsyncClient(base_url=served.url, trust_env=False) as client:
+        response = await client.get(JWKS_PATH)
+    assert response.status_code == 200, response.text
+    (jwk,) = response.json()["keys"]
+    assert jwk["kid"] == key_id(load_private_key(SIGNING_KEY).public_key())
+    assert (jwk["kty"], jwk["crv"], jwk["alg"]) == ("OKP", "Ed25519", "EdDSA") and "d" not in jwk
+
+
 async def test_relay_publishes_what_the_served_service_wrote_and_stops_on_sigterm(
     served: Served, kafka: KafkaBroker, tmp_path: Path
 ) -> None:
@@ -255,14 +281,14 @@ async def test_relay_publishes_what_the_served_service_wrote_and_stops_on_sigter
         forged = await client.post(
             "/api/v1/units",
             json={"name": "伪造", "kind": "department"},
-            headers={"Authorization": f"Bearer {token('another-secret-' + 'y' * 32)}"},
+            headers={"Authorization": f"Bearer {token(generate_private_key_pem())}"},
         )
         assert forged.status_code == 401
         assert forged.headers["content-type"].startswith("application/problem+json")
         created = await client.post(
             "/api/v1/units",
             json={"name": f"部署-{uuid.uuid4().hex[:6]}", "kind": "department"},
-            headers={"Authorization": f"Bearer {token(AUTH_SECRET)}"},
+            headers={"Authorization": f"Bearer {token(SIGNING_KEY)}"},
         )
     assert created.status_code == 201, created.text
     unit_id = created.json()["id"]

@@ -3,7 +3,13 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from gongjian_shared.settings import BaseServiceSettings
+from gongjian_shared.settings import AuthSettings, BaseServiceSettings
+
+
+class ProjectsAuthSettings(AuthSettings):
+    """projects-api owns the accounts: it alone signs tokens (PROJECTS_AUTH__SIGNING_KEYS)."""
+
+    sign: bool = True
 
 
 class ProjectsSettings(BaseServiceSettings):
@@ -12,6 +18,7 @@ class ProjectsSettings(BaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PROJECTS_", env_nested_delimiter="__", extra="ignore")
 
     service_name: str = "projects-api"
+    auth: ProjectsAuthSettings = ProjectsAuthSettings()
     scheduler_enabled: bool = Field(default=True, description="Run the reporting deadlines in this process.")
     scheduler_interval_seconds: float = Field(
         default=30.0, gt=0, description="How often reporting deadlines are checked (seconds)."

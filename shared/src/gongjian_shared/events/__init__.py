@@ -1,5 +1,6 @@
 """Event contracts: the envelope, the registry and every versioned payload model."""
 
+from gongjian_shared.events import accounts as accounts
 from gongjian_shared.events import meetings as meetings
 from gongjian_shared.events import notifier as notifier
 from gongjian_shared.events import projects as projects

@@ -1,0 +1,56 @@
+"""The typed request context every route of every service uses (the way the full-stack template's deps.py does).
+
+Routes never read `request.app.state`; they name what they need:
+
+- `CurrentPrincipal`: who is calling (from the bearer token; no database round trip);
+- `ClockDep`: the service's clock, so deadlines are computed against time the tests can move;
+- `UnitOfWorkDep`: the request's transaction (session, outbox and clock together), committed before the
+  response is sent and rolled back on any error; service functions take it instead of `(session, outbox, clock)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.clock import Clock
+from gongjian_shared.db import unit_of_work
+from gongjian_shared.outbox import Outbox
+from gongjian_shared.service import ServiceContext
+
+__all__ = ["ClockDep", "ContextDep", "CurrentPrincipal", "UnitOfWork", "UnitOfWorkDep"]
+
+
+@dataclass(frozen=True)
+class UnitOfWork:
+    """One transaction: what it reads and writes (`session`), the events it records (`outbox`), and `clock`."""
+
+    session: AsyncSession
+    outbox: Outbox
+    clock: Clock
+
+
+def _context(request: Request) -> ServiceContext:
+    context: ServiceContext = request.app.state.context
+    return context
+
+
+def _clock(request: Request) -> Clock:
+    return _context(request).clock
+
+
+async def _unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    context = _context(request)
+    async with unit_of_work(context.sessionmaker) as session:
+        yield UnitOfWork(session=session, outbox=context.outbox, clock=context.clock)
+
+
+ContextDep = Annotated[ServiceContext, Depends(_context)]
+ClockDep = Annotated[Clock, Depends(_clock)]
+# scope="function": committed when the route returns, before the response is sent (a 2xx means committed).
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work, scope="function")]
