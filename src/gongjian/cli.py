@@ -77,6 +77,88 @@ def _cmd_seed(_: argparse.Namespace) -> int:
     return 0
 
 
+def _projects_settings() -> BaseServiceSettings:
+    platform = PlatformSettings()
+    settings = _all_service_settings(platform)
+    asyncio.run(migrate(settings))
+    return settings["projects-api"]
+
+
+def _print_problem(exc: Exception) -> int:
+    from gongjian_shared.errors import ProblemError
+
+    if not isinstance(exc, ProblemError):
+        raise exc
+    print(f"refused: {exc.title} ({exc.title_zh}){': ' + exc.detail if exc.detail else ''}", file=sys.stderr)
+    for error in exc.errors:
+        print(f"  {error.field}: {error.message} / {error.message_zh}", file=sys.stderr)
+    return 1
+
+
+def _cmd_accounts(args: argparse.Namespace) -> int:
+    """`gongjian accounts create|reset-password|disable|import`: operators' account commands."""
+    from pathlib import Path
+
+    from gongjian_projects.accounts import commands
+
+    settings = _projects_settings()
+    try:
+        if args.action == "create":
+            created = asyncio.run(
+                commands.create_account(
+                    settings,
+                    username=args.username,
+                    display_name=args.display_name,
+                    unit=args.unit,
+                    roles=args.role,
+                    password=args.password,
+                    email=args.email,
+                    phone=args.phone,
+                )
+            )
+            print(f"created {created.username} ({created.account_id}); one-time password: {created.password}")
+        elif args.action == "reset-password":
+            created = asyncio.run(commands.reset_password(settings, args.username))
+            print(f"reset {created.username}; one-time password: {created.password}")
+        elif args.action == "disable":
+            account_id = asyncio.run(commands.disable(settings, args.username))
+            print(f"disabled {args.username} ({account_id}); its tokens no longer hold")
+        else:
+            imported = asyncio.run(commands.import_file(settings, Path(args.file).read_bytes()))
+            for row in imported:
+                print(f"{row.username}\t{row.password}")
+            print(f"imported {len(imported)} accounts; give each person their one-time password")
+    except Exception as exc:
+        return _print_problem(exc)
+    return 0
+
+
+def _accounts_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from gongjian_shared.auth import Role
+
+    accounts = commands.add_parser("accounts", help="create, reset, disable or import accounts (账号)")
+    actions = accounts.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="create a person's account; prints its one-time password")
+    create.add_argument("--username", required=True)
+    create.add_argument("--display-name", required=True)
+    create.add_argument("--unit", help="the unit's name or id")
+    create.add_argument(
+        "--role", action="append", required=True, choices=[r.value for r in Role if r is not Role.SERVICE]
+    )
+    create.add_argument("--password", help="the initial password (generated when omitted)")
+    create.add_argument("--email")
+    create.add_argument("--phone")
+    reset = actions.add_parser("reset-password", help="a new one-time password for USERNAME")
+    reset.add_argument("username")
+    disable = actions.add_parser("disable", help="disable USERNAME: its tokens stop holding")
+    disable.add_argument("username")
+    imports = actions.add_parser(
+        "import", help="import accounts from an xlsx file (用户名/姓名/单位/角色/邮箱/手机)"
+    )
+    imports.add_argument("file")
+    accounts.set_defaults(handler=_cmd_accounts)
+
+
 def _cmd_recompute(args: argparse.Namespace) -> int:
     from gongjian_scoring.scores.service import recompute_all
     from gongjian_scoring.settings import ScoringSettings
@@ -97,7 +179,9 @@ def _cmd_recompute(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     entry = service(args.service)
-    return serve_service(entry, load_settings(entry), args.host, args.port)
+    return serve_service(
+        entry, load_settings(entry), args.host, args.port, forwarded_allow_ips=args.forwarded_allow_ips
+    )
 
 
 def _cmd_relay(args: argparse.Namespace) -> int:
@@ -162,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("seed", help="load the units and 2019 targets of Annexes 1 and 2").set_defaults(
         handler=_cmd_seed
     )
+    _accounts_parser(commands)
     recompute = commands.add_parser("recompute", help="recompute every score sheet from the facts (全量重算)")
     recompute.add_argument("--rule-set", help="only this rule set, e.g. 2019-county")
     recompute.add_argument("--year", type=int)
@@ -171,6 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("service", choices=SERVICE_NAMES)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="proxies whose X-Forwarded-For gives the client address (the gateway); the per-address "
+        "sign-in limit counts that address",
+    )
     serve.set_defaults(handler=_cmd_serve)
     relay = commands.add_parser("relay", help="publish one service's outbox to Kafka until SIGTERM")
     relay.add_argument("service", choices=SERVICE_NAMES)

@@ -33,13 +33,22 @@ from gongjian_projects.models.projects import (
     ProjectStatusChange,
     Recognition,
 )
-from gongjian_projects.models.registry import AnnualTarget, Unit, UnitContact, User
+from gongjian_projects.models.registry import (
+    AccountAudit,
+    AnnualTarget,
+    RefreshToken,
+    SignInThrottle,
+    Unit,
+    UnitContact,
+    User,
+)
 
 __all__ = [
     "BUS",
     "OBSTACLE_CATEGORIES",
     "PROCEDURES",
     "SCHEMA",
+    "AccountAudit",
     "Amendment",
     "AnnualTarget",
     "Base",
@@ -59,8 +68,10 @@ __all__ = [
     "ProjectStatusChange",
     "ProjectWarning",
     "Recognition",
+    "RefreshToken",
     "ReportStep",
     "ReportingMonth",
+    "SignInThrottle",
     "Unit",
     "UnitContact",
     "User",

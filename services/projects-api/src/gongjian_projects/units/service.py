@@ -5,18 +5,17 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import func
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.http import require_if_match
 from gongjian_projects.models import Unit, UnitContact
 from gongjian_projects.units.errors import UnitExists, UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
-from gongjian_projects.units.schemas import ContactOut, UnitCreate, UnitOut, UnitUpdate
+from gongjian_projects.units.schemas import ContactIn, ContactOut, UnitCreate, UnitOut, UnitUpdate
 from gongjian_shared.auth import Principal
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, field_error
 from gongjian_shared.events.projects import UnitContact as ContactEvent
 from gongjian_shared.events.projects import UnitUpdated
-from gongjian_shared.outbox import Outbox
 
 
 def may_see_contacts(principal: Principal, unit_id: uuid.UUID) -> bool:
@@ -58,7 +57,8 @@ def unit_updated(unit: Unit) -> UnitUpdated:
     )
 
 
-async def create_unit(session: AsyncSession, outbox: Outbox, command: UnitCreate) -> Unit:
+async def create_unit(uow: UnitOfWork, command: UnitCreate) -> Unit:
+    session, outbox = uow.session, uow.outbox
     units = UnitRepository(session)
     if await units.by_name(command.name) is not None:
         raise UnitExists(errors=[field_error("name", "unique", "Name already used", "单位名称已存在")])
@@ -94,14 +94,14 @@ async def create_unit(session: AsyncSession, outbox: Outbox, command: UnitCreate
 
 
 async def update_unit(
-    session: AsyncSession,
-    outbox: Outbox,
+    uow: UnitOfWork,
     principal: Principal,
     unit_id: uuid.UUID,
     if_match: str | None,
     command: UnitUpdate,
 ) -> Unit:
     """The office changes anything; a unit's own people change only its contacts (联系人)."""
+    session, outbox = uow.session, uow.outbox
     units = UnitRepository(session)
     unit = await units.get(unit_id, with_contacts=True, for_update=True)
     if unit is None or not (principal.is_office or principal.unit_id == unit.id):
@@ -142,15 +142,22 @@ async def update_unit(
         if name in changes:
             setattr(unit, name, changes[name])
     if command.contacts is not None:
-        unit.contacts = [
-            UnitContact(
-                id=uuid.uuid4(), role=c.role, name=c.name, phone=c.phone, email=c.email, im_id=c.im_id
-            )
-            for c in command.contacts
-        ]
+        unit.contacts = replace_contacts(unit.contacts, command.contacts)
     unit.revision += 1
     unit.updated_at = func.now()
     await units.flush()
     await session.refresh(unit, ["updated_at"])
     await outbox.publish(session, unit_updated(unit), key=str(unit.id))
     return unit
+
+
+def replace_contacts(current: list[UnitContact], wanted: list[ContactIn]) -> list[UnitContact]:
+    """The new contact list; a person still on it (same role and name) keeps their id and account link,
+    so replicas keyed by the contact id and the account's `contact_ids` stay right."""
+    kept = {(contact.role, contact.name): contact for contact in current}
+    contacts = []
+    for c in wanted:
+        contact = kept.pop((c.role, c.name), None) or UnitContact(id=uuid.uuid4(), role=c.role, name=c.name)
+        contact.phone, contact.email, contact.im_id = c.phone, c.email, c.im_id
+        contacts.append(contact)
+    return contacts
