@@ -6,13 +6,21 @@ notifier for its directory) keep this replica in their own schema.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, MetaData, Table, Text, Uuid, func, select
-from sqlalchemy.dialects.postgresql import JSONB, insert
-from sqlalchemy.ext.asyncio import AsyncSession
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from sqlalchemy import Boolean, Column, DateTime, MetaData, Table, Text, Uuid, event, func, select
+from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gongjian_shared.access import Scope, UnitNode, UnitTree, UnitTreeCache, scope_of
+from gongjian_shared.auth import Principal
 from gongjian_shared.bus.consumer import Handler
+from gongjian_shared.deps import ContextDep, CurrentPrincipal
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.service import ServiceContext
 
 
 def unit_replica_table(metadata: MetaData) -> Table:
@@ -56,3 +64,80 @@ def unit_updated_handler(table: Table) -> Handler:
 async def list_replica(session: AsyncSession, table: Table) -> list[dict[str, object]]:
     rows = await session.execute(select(table).order_by(table.c.kind, table.c.name))
     return [dict(row._mapping) for row in rows]
+
+
+# --- the unit tree of a replica, for the access policy -------------------------------------------------------
+
+REPLICA_TREE_MAX_AGE_SECONDS = 60.0
+_TREE_KEY = "replica.unit_tree"
+
+
+class ReplicaUnitTreeCache(UnitTreeCache):
+    """The unit tree read from a service's `unit_replica`, kept in memory.
+
+    Dropped after each `unit-updated` this process applies (`invalidating`); other replicas of the service,
+    which do not see that event (one consumer group), reload it after `max_age_seconds` at most.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        table: Table,
+        max_age_seconds: float = REPLICA_TREE_MAX_AGE_SECONDS,
+    ) -> None:
+        super().__init__(self._read)
+        self._sessionmaker = sessionmaker
+        self._table = table
+        self._max_age_seconds = max_age_seconds
+        self._loaded_at = 0.0
+
+    async def _read(self) -> UnitTree:
+        columns = (
+            self._table.c.unit_id,
+            self._table.c.parent_unit_id,
+            self._table.c.kind,
+            self._table.c.name,
+        )
+        async with self._sessionmaker() as session:
+            rows = await session.execute(select(*columns))
+        self._loaded_at = time.monotonic()
+        return UnitTree(UnitNode(**row._mapping) for row in rows)
+
+    async def get(self) -> UnitTree:
+        if self.loaded and time.monotonic() - self._loaded_at > self._max_age_seconds:
+            self.invalidate()
+        return await super().get()
+
+
+def replica_unit_tree(context: ServiceContext, table: Table) -> UnitTreeCache:
+    """The running service's cached tree of `table` (made on first use, one per service)."""
+    cache = context.extras.get(_TREE_KEY)
+    if not isinstance(cache, UnitTreeCache):
+        cache = context.extras[_TREE_KEY] = ReplicaUnitTreeCache(context.sessionmaker, table)
+    return cache
+
+
+def invalidating(handler: Handler, cache: UnitTreeCache) -> Handler:
+    """The handler, then the cached tree dropped once its transaction commits (never before: a load in between
+    would read the old rows and keep them)."""
+
+    async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await handler(session, envelope)
+
+        def drop(_: Any) -> None:
+            cache.invalidate()
+
+        event.listen(session.sync_session, "after_commit", drop, once=True)
+
+    return handle
+
+
+def replica_scope(table: Table) -> Callable[[Principal, ServiceContext], Awaitable[Scope]]:
+    """The dependency behind `CurrentScope` for a service whose units come from `table`: the caller and what
+    the policy lets them reach, from the token and the cached tree (no database round trip). Use it as
+    `Annotated[Scope, Depends(replica_scope(UNIT_REPLICA))]`."""
+
+    async def scope(principal: CurrentPrincipal, context: ContextDep) -> Scope:
+        return scope_of(principal, await replica_unit_tree(context, table).get())
+
+    return scope

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -13,10 +14,12 @@ from sqlalchemy import func, select
 
 from gongjian_meetings.bodies.repository import BodyRepository
 from gongjian_meetings.deadlines.scheduled import run_due
-from gongjian_meetings.models import BUS, UNIT_REPLICA, Deadline
+from gongjian_meetings.models import BUS, UNIT_REPLICA, Deadline, ProjectReplica
 from gongjian_shared.auth import Principal
 from gongjian_shared.clock import SHANGHAI, FrozenClock
-from support.platform import Platform, eventually
+from gongjian_shared.db import unit_of_work
+from gongjian_shared.events.projects import ProjectRegistered
+from support.platform import Platform, eventually, mint_token
 
 START = datetime(2019, 5, 6, 10, 0, tzinfo=SHANGHAI)  # a Monday
 OFFICE_UNIT = "市重点项目建设中心"
@@ -43,11 +46,13 @@ class Meetings:
             return Principal(self.convener_id, "convener", None, frozenset({"convener"}))
         if who == "nobody":
             return Principal(uuid.uuid4(), "nobody", None, frozenset({"reporter"}))
-        unit_id = uuid.UUID(self.units[who])
-        return Principal(uuid.uuid5(uuid.NAMESPACE_OID, who), who, unit_id, frozenset({"reporter"}))
+        # "汉滨区" is a reporter of 汉滨区; "汉滨区/unit-admin" holds another role in the same unit
+        unit_name, _, role = who.partition("/")
+        unit_id = uuid.UUID(self.units[unit_name])
+        return Principal(uuid.uuid5(uuid.NAMESPACE_OID, who), who, unit_id, frozenset({role or "reporter"}))
 
     def headers(self, who: str) -> dict[str, str]:
-        token = self.platform.context("meetings-api").tokens.issue(self.principal(who))
+        token = mint_token(self.platform, self.principal(who))
         return {"Authorization": f"Bearer {token}"}
 
     async def call(self, method: str, path: str, who: str = "office", **kwargs: Any) -> httpx.Response:
@@ -100,6 +105,54 @@ class Meetings:
         async with self.platform.context("meetings-api").sessionmaker() as session:
             query = select(Deadline).where(Deadline.meeting_id == uuid.UUID(meeting_id)).order_by(Deadline.id)
             return list((await session.execute(query)).scalars())
+
+    async def add_unit(self, name: str, kind: str, parent: str | None = None) -> str:
+        """A unit registered in projects-api (under `parent`), once meetings-api's replica has it."""
+        body: dict[str, Any] = {"name": name, "kind": kind, "joint_meeting_member": False}
+        if parent is not None:
+            body["parent_unit_id"] = self.units[parent]
+        response = await self.platform.client.post("/api/v1/units", json=body)
+        assert response.status_code == 201, response.text
+        unit_id = str(response.json()["id"])
+
+        async def replicated() -> bool:
+            async with self.platform.context("meetings-api").sessionmaker() as session:
+                count = await session.scalar(
+                    select(func.count()).select_from(UNIT_REPLICA).where(UNIT_REPLICA.c.unit_id == unit_id)
+                )
+            return count == 1
+
+        await eventually(replicated, what=f"{name} in meetings-api")
+        self.units[name] = unit_id
+        return unit_id
+
+    async def register_project(self, unit: str, name: str) -> str:
+        """A project of `unit` entering the registry (`project-registered` from projects-api), once
+        meetings-api's project replica has it."""
+        project_id = uuid.uuid4()
+        event = ProjectRegistered(
+            project_id=project_id,
+            unit_id=uuid.UUID(self.units[unit]),
+            year=2019,
+            kind="key",
+            name=name,
+            code=None,
+            plan_category=None,
+            total_investment_10k=Decimal("10000"),
+            planned_investment_10k=Decimal("2000"),
+            planned_start=None,
+            planned_completion=None,
+        )
+        context = self.platform.context("projects-api")
+        async with unit_of_work(context.sessionmaker) as session:
+            await context.outbox.publish(session, event, key=str(project_id))
+
+        async def replicated() -> bool:
+            async with self.platform.context("meetings-api").sessionmaker() as session:
+                return await session.get(ProjectReplica, project_id) is not None
+
+        await eventually(replicated, what=f"project {name} in meetings-api")
+        return str(project_id)
 
     async def set_city_body(self, **settings: Any) -> dict[str, Any]:
         response = await self.call("PATCH", f"/api/v1/meeting-bodies/{self.city_body_id}", json=settings)

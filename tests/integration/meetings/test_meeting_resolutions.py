@@ -92,7 +92,11 @@ async def test_feedback_on_another_units_resolution_is_refused(meetings: Meeting
         "汉阴县",
         json={"text": "已完成", "status": "done"},
     )
-    assert response.status_code == 403 and response.json()["errors"][0]["field"] == "unit_id"
+    assert response.status_code == 404  # not one of its resolutions: as if there were none
+    by_office = await meetings.call(
+        "POST", f"/api/v1/resolutions/{recorded['id']}/feedback", json={"text": "已完成", "status": "done"}
+    )
+    assert by_office.status_code == 403 and by_office.json()["errors"][0]["field"] == "unit_id"
     detail = (await meetings.call("GET", f"/api/v1/resolutions/{recorded['id']}")).json()
     assert detail["feedback"] == []
     assert await meetings.events("feedback-submitted") == []

@@ -13,10 +13,12 @@ pytestmark = pytest.mark.asyncio
 
 
 async def test_bodies_for_the_city_and_each_county_and_zone(meetings: Meetings) -> None:
-    response = await meetings.call("GET", "/api/v1/meeting-bodies", "汉滨区")
+    response = await meetings.call("GET", "/api/v1/meeting-bodies")
     assert response.status_code == 200
     levels = [body["level"] for body in response.json()]
     assert levels.count("city") == 1 and levels.count("county") == 10 and levels.count("zone") == 3
+    own = (await meetings.call("GET", "/api/v1/meeting-bodies", "汉滨区")).json()
+    assert [(b["level"], b["unit_id"]) for b in own] == [("city", None), ("county", meetings.units["汉滨区"])]
     members = await meetings.call("GET", f"/api/v1/meeting-bodies/{meetings.city_body_id}/members")
     assert len(members.json()) == 37  # the 36 of Annex 1 and the department added with a liaison
     by_name = {m["name"]: m for m in members.json()}

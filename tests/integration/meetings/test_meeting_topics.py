@@ -104,12 +104,17 @@ async def test_the_office_edits_merges_rejects_and_orders(meetings: Meetings) ->
     path = f"/api/v1/meetings/{meeting['id']}/topics"
     ids = []
     for unit in ("汉滨区", "汉阴县", "石泉县"):
+        project_id = await meetings.register_project(unit, f"{unit}重点项目")
         response = await meetings.call(
-            "POST", path, unit, json=topic(f"{unit}议题", project_ids=[str(uuid.uuid4())])
+            "POST", path, unit, json=topic(f"{unit}议题", project_ids=[project_id])
         )
+        assert response.status_code == 201, response.text
         ids.append(response.json()["id"])
     assert (
-        await meetings.call("PATCH", f"/api/v1/topics/{ids[0]}", "汉滨区", json={"title": "x"})
+        await meetings.call("PATCH", f"/api/v1/topics/{ids[0]}", "汉阴县", json={"title": "x"})
+    ).status_code == 404
+    assert (
+        await meetings.call("POST", f"/api/v1/topics/{ids[1]}/reject", "汉阴县", json={"reason": "x"})
     ).status_code == 403
     edited = await meetings.call("PATCH", f"/api/v1/topics/{ids[0]}", json={"title": "汉江五桥征迁"})
     assert edited.json()["title"] == "汉江五桥征迁"

@@ -9,14 +9,15 @@ from typing import Any
 from sqlalchemy import select
 
 from gongjian_notifier.delivery.worker import DeliveryWorker
-from gongjian_notifier.models import UNIT_REPLICA, Delivery, Notification
+from gongjian_notifier.models import UNIT_REPLICA, Account, Delivery, Notification
 from gongjian_notifier.runtime import notifier_runtime
 from gongjian_notifier.settings import DeliverySettings, EmailSettings, OfficeSettings
 from gongjian_shared.auth import Principal, Role
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.db import unit_of_work
+from gongjian_shared.events.accounts import AccountCreated, AccountDisabled, AccountLinks, AccountState
 from gongjian_shared.events.envelope import EventPayload
-from support.platform import Platform, eventually
+from support.platform import Platform, eventually, mint_token
 
 
 def contact(role: str, name: str, **extra: str) -> dict[str, Any]:
@@ -61,7 +62,7 @@ def bearer(
         unit_id=unit_id,
         roles=frozenset(role.value for role in roles),
     )
-    return {"Authorization": f"Bearer {platform.context('notifier').tokens.issue(principal)}"}
+    return {"Authorization": f"Bearer {mint_token(platform, principal)}"}
 
 
 WORKDAY_MORNING = datetime(2024, 10, 8, 10, 0, tzinfo=SHANGHAI)  # a Tuesday, the first working day after 国庆
@@ -142,3 +143,45 @@ async def wait_until_settled(platform: Platform, timeout: float = 30.0) -> None:
         return not rows
 
     await eventually(settled, timeout=timeout, what="every due delivery sent or failed")
+
+
+async def make_account(
+    platform: Platform,
+    *roles: Role,
+    unit_id: uuid.UUID | str | None = None,
+    contact_ids: tuple[uuid.UUID, ...] = (),
+    leader_id: uuid.UUID | None = None,
+    email: str | None = None,
+    account_id: uuid.UUID | None = None,
+) -> AccountState:
+    """An account as projects-api announces it (`account-created`), once the notifier's replica has it."""
+    account_id = account_id or uuid.uuid4()
+    created = AccountCreated(
+        account_id=account_id,
+        username=f"user-{account_id.hex[:8]}",
+        display_name=f"账号{account_id.hex[:4]}",
+        unit_id=uuid.UUID(str(unit_id)) if unit_id is not None else None,
+        roles=tuple(role.value for role in roles),
+        email=email,
+        active=True,
+        token_version=0,
+        links=AccountLinks(contact_ids=contact_ids, leader_id=leader_id),
+    )
+    await publish(platform, created, key=str(account_id))
+    await wait_for_account(platform, account_id, active=True)
+    return created
+
+
+async def disable_account(platform: Platform, account: AccountState) -> None:
+    disabled = AccountDisabled(**account.model_dump() | {"active": False, "token_version": 1})
+    await publish(platform, disabled, key=str(account.account_id))
+    await wait_for_account(platform, account.account_id, active=False)
+
+
+async def wait_for_account(platform: Platform, account_id: uuid.UUID, *, active: bool) -> None:
+    async def replicated() -> bool:
+        async with platform.context("notifier").sessionmaker() as session:
+            found = await session.get(Account, account_id)
+        return found is not None and found.active is active
+
+    await eventually(replicated, what=f"account {account_id} (active={active}) in the notifier's replica")

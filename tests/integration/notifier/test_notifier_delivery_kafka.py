@@ -22,6 +22,7 @@ from integration.notifier.notifier_support import (
     bearer,
     contact,
     delivery_rows,
+    make_account,
     make_unit,
     notifier_settings,
     person_id,
@@ -151,12 +152,10 @@ async def test_each_expected_message_arrives_once_with_the_right_text_to_the_rig
             "dingtalk_secret": "SECyi",
         },
     )
-    account = uuid.uuid4()
-    linked = await platform.client.put(
-        f"{PREFS}/people/{person_id(hanbin, '甲一')}/account",
-        json={"user_id": str(account), "username": "jia1"},
+    jia1 = await make_account(
+        platform, Role.LIAISON, unit_id=hanbin["id"], contact_ids=(person_id(hanbin, "甲一"),)
     )
-    assert linked.status_code == 200
+    account = jia1.account_id
 
     due_id = await publish(platform, due(owing(hanbin, "甲一", "甲二"), owing(yiju, "乙一")), key="2024-09")
     behind = ProjectBehindSchedule(

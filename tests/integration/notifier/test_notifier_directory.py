@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from integration.notifier.notifier_support import bearer, contact, make_unit, person_id
+from integration.notifier.notifier_support import bearer, contact, make_account, make_unit, person_id
 
 from gongjian_shared.auth import Role
 from support.platform import Platform
@@ -82,43 +82,75 @@ async def test_a_linked_person_sets_their_own_channels_and_nobody_else_may(platf
         "个人偏好局",
         [contact("liaison", "王联络", phone="13800000001"), contact("leader", "赵局长")],
     )
+    unit_id = uuid.UUID(unit["id"])
     wang = person_id(unit, "王联络")
-    account = uuid.uuid4()
-    stranger = bearer(platform, Role.LIAISON, unit_id=uuid.UUID(unit["id"]))
+    reporter = bearer(platform, Role.REPORTER, unit_id=unit_id)
     refused = await platform.client.put(
-        f"{PREFS}/people/{wang}", json={"channels": ["sms"]}, headers=stranger
+        f"{PREFS}/people/{wang}", json={"channels": ["sms"]}, headers=reporter
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 403, "the unit's people see the person but may not set their channels"
 
-    linking = await platform.client.put(
-        f"{PREFS}/people/{wang}/account", json={"user_id": str(account), "username": "wang"}
-    )
-    assert linking.status_code == 200, linking.text
-    assert linking.json()["username"] == "wang"
-    not_office = await platform.client.put(
-        f"{PREFS}/people/{wang}/account", json={"user_id": str(uuid.uuid4())}, headers=stranger
-    )
-    assert not_office.status_code == 403
-
-    own = bearer(platform, Role.LIAISON, user_id=account, unit_id=uuid.UUID(unit["id"]))
+    account = await make_account(platform, Role.REPORTER, unit_id=unit_id, contact_ids=(wang,))
+    own = bearer(platform, Role.REPORTER, user_id=account.account_id, unit_id=unit_id)
     response = await platform.client.put(f"{PREFS}/people/{wang}", json={"channels": ["sms"]}, headers=own)
     assert response.status_code == 200, response.text
     assert response.json()["effective_channels"] == ["inbox", "sms"]
+    assert response.json()["user_id"] == str(account.account_id)
+    assert response.json()["username"] == account.username
     mine = await platform.client.get(f"{PREFS}/me", headers=own)
     assert [p["name"] for p in mine.json()] == ["王联络"]
     assert mine.json()[0]["has_phone"] is True
 
+    liaison = bearer(platform, Role.LIAISON, unit_id=unit_id)
+    zhao = person_id(unit, "赵局长")
+    assert (
+        await platform.client.put(f"{PREFS}/people/{zhao}", json={"channels": ["inbox"]}, headers=liaison)
+    ).status_code == 403, "a person's own channels: the office or the person, not the unit's liaison"
+    assert (await platform.client.get(f"{PREFS}/people/{zhao}", headers=own)).status_code == 403
+    office = await platform.client.put(f"{PREFS}/people/{zhao}", json={"channels": ["inbox"]})
+    assert office.status_code == 200, office.text
 
-async def test_a_unit_liaison_may_set_the_units_channels_but_not_another_units(platform: Platform) -> None:
+
+async def test_a_unit_liaison_may_set_the_units_channels_and_its_reporter_only_see_them(
+    platform: Platform,
+) -> None:
     unit = await make_unit(platform, "联络员自设局", [contact("liaison", "钱联络")])
-    other = await make_unit(platform, "别的局", [contact("liaison", "孙联络")])
     liaison = bearer(platform, Role.LIAISON, unit_id=uuid.UUID(unit["id"]))
     mine = await platform.client.put(
         f"{PREFS}/units/{unit['id']}", json={"channels": ["inbox"]}, headers=liaison
     )
     assert mine.status_code == 200, mine.text
-    theirs = await platform.client.put(
-        f"{PREFS}/units/{other['id']}", json={"channels": ["inbox"]}, headers=liaison
+    unit_admin = bearer(platform, Role.UNIT_ADMIN, unit_id=uuid.UUID(unit["id"]))
+    admin_set = await platform.client.put(
+        f"{PREFS}/units/{unit['id']}", json={"channels": ["inbox", "email"]}, headers=unit_admin
     )
-    assert theirs.status_code == 403
-    assert (await platform.client.get(f"{PREFS}/units/{other['id']}", headers=liaison)).status_code == 403
+    assert admin_set.status_code == 200, admin_set.text
+    reporter = bearer(platform, Role.REPORTER, unit_id=uuid.UUID(unit["id"]))
+    assert (await platform.client.get(f"{PREFS}/units/{unit['id']}", headers=reporter)).status_code == 200
+    not_liaison = await platform.client.put(
+        f"{PREFS}/units/{unit['id']}", json={"channels": ["inbox"]}, headers=reporter
+    )
+    assert not_liaison.status_code == 403
+
+
+async def test_another_units_directory_and_preferences_answer_404_to_a_liaison(platform: Platform) -> None:
+    unit = await make_unit(platform, "甲目录局", [contact("liaison", "甲联络")])
+    other = await make_unit(platform, "乙目录局", [contact("liaison", "乙联络", email="yi@example.cn")])
+    liaison = bearer(platform, Role.LIAISON, unit_id=uuid.UUID(unit["id"]))
+    theirs = f"{PREFS}/units/{other['id']}"
+    their_person = f"{PREFS}/people/{person_id(other, '乙联络')}"
+    for response in (
+        await platform.client.get(theirs, headers=liaison),
+        await platform.client.put(theirs, json={"channels": ["inbox"]}, headers=liaison),
+    ):
+        assert response.status_code == 404, response.text
+        assert response.json()["type"] == "/problems/unit-not-found"
+    for response in (
+        await platform.client.get(their_person, headers=liaison),
+        await platform.client.put(their_person, json={"channels": ["inbox"]}, headers=liaison),
+    ):
+        assert response.status_code == 404, response.text
+        assert response.json()["type"] == "/problems/person-not-found"
+    office = (await platform.client.get(theirs)).json()
+    assert office["channels"] is None, "nothing changed"
+    assert (await platform.client.get(their_person)).json()["channels"] is None

@@ -15,6 +15,7 @@ from integration.notifier.notifier_support import (
     bearer,
     contact,
     delivery_rows,
+    make_account,
     make_unit,
     notifier_settings,
     notifier_worker,
@@ -195,11 +196,9 @@ async def test_acknowledging_stops_the_escalation_and_unsent_pushes(
 ) -> None:
     unit = await unit_with_people(platform, "确认局", "ack")
     liaison = person_id(unit, "确认局联络员")
-    account = uuid.uuid4()
-    linked = await platform.client.put(
-        f"/api/v1/notification-preferences/people/{liaison}/account", json={"user_id": str(account)}
-    )
-    assert linked.status_code == 200, linked.text
+    account = (
+        await make_account(platform, Role.LIAISON, unit_id=unit["id"], contact_ids=(liaison,))
+    ).account_id
     clock.set(local("2024-10-08 21:00"))  # quiet hours: the email waits for tomorrow 09:00
     own = bearer(platform, Role.LIAISON, user_id=account, unit_id=uuid.UUID(unit["id"]))
     event_id = await publish(platform, returned(unit), key=unit["id"])
@@ -296,11 +295,9 @@ async def test_people_see_only_their_own_inbox_and_the_office_sees_the_office_de
     other = await unit_with_people(platform, "别人局", "others")
     accounts = {}
     for owner, name in ((unit, "收件局联络员"), (other, "别人局联络员")):
-        accounts[name] = uuid.uuid4()
-        await platform.client.put(
-            f"/api/v1/notification-preferences/people/{person_id(owner, name)}/account",
-            json={"user_id": str(accounts[name])},
-        )
+        linked = (person_id(owner, name),)
+        created = await make_account(platform, Role.LIAISON, unit_id=owner["id"], contact_ids=linked)
+        accounts[name] = created.account_id
     mine = bearer(platform, Role.LIAISON, user_id=accounts["收件局联络员"])
     theirs = bearer(platform, Role.LIAISON, user_id=accounts["别人局联络员"])
     stranger = UnitOwing(unit_id=uuid.uuid4(), unit_name="查无此局")

@@ -13,7 +13,7 @@ from gongjian_scoring.scores.repository import SnapshotRepository
 from gongjian_shared.auth import Principal
 from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.events.projects import ProgressReported
-from support.platform import Platform, eventually
+from support.platform import Platform, eventually, mint_token
 
 
 async def unit_ids(platform: Platform, kind: str) -> dict[str, str]:
@@ -41,7 +41,7 @@ def unit_headers(platform: Platform, unit_id: str, *roles: str) -> dict[str, str
         unit_id=uuid.UUID(unit_id),
         roles=frozenset(roles or ("reporter",)),
     )
-    return {"Authorization": f"Bearer {platform.context('scoring-worker').tokens.issue(principal)}"}
+    return {"Authorization": f"Bearer {mint_token(platform, principal)}"}
 
 
 def field_errors(problem: dict[str, Any]) -> list[tuple[str, str]]:

@@ -319,7 +319,7 @@ async def test_only_the_office_records_judgements_and_only_for_scored_units(plat
         await platform.client.get(
             f"/api/v1/scoring/units/{other}/judgements", headers=unit_headers(platform, unit)
         )
-    ).status_code == 403
+    ).status_code == 404
     enterprise = next(iter((await unit_ids(platform, "enterprise")).values()))
     assert (await record(platform, enterprise, body)).status_code == 404
     assert (await record(platform, str(uuid.uuid4()), body)).status_code == 404

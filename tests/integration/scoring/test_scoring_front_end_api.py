@@ -116,7 +116,7 @@ async def test_a_unit_sees_its_own_sheet_with_explanations_and_its_trend(platfor
     assert (office["rank"], office["award"]) == (2, "second")
     assert (
         await platform.client.get(f"{API}/units/{other}/sheet", params={"year": 2019}, headers=headers)
-    ).status_code == 403
+    ).status_code == 404
     history = (
         await platform.client.get(f"{API}/units/{own}/history", params={"year": 2019}, headers=headers)
     ).json()

@@ -14,7 +14,8 @@ from gongjian_meetings.deadlines.scheduled import background
 from gongjian_meetings.meetings.router import router as meetings_router
 from gongjian_meetings.meetings.router import series_router
 from gongjian_meetings.members.router import router as members_router
-from gongjian_meetings.models import BUS, SCHEMA, Base
+from gongjian_meetings.models import BUS, SCHEMA, UNIT_REPLICA, Base
+from gongjian_meetings.projects.handlers import HANDLERS as PROJECT_HANDLERS
 from gongjian_meetings.records.router import router as records_router
 from gongjian_meetings.resolutions.router import meeting_resolutions
 from gongjian_meetings.resolutions.router import router as resolutions_router
@@ -24,6 +25,7 @@ from gongjian_meetings.topics.router import meeting_topics
 from gongjian_meetings.topics.router import router as topics_router
 from gongjian_shared.bus.consumer import Subscription
 from gongjian_shared.clock import Clock
+from gongjian_shared.replica import invalidating, replica_unit_tree
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
 SERVICE_NAME = "meetings-api"
@@ -31,11 +33,16 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 PUBLIC_PREFIXES = ("/api/v1/meetings", "/api/v1/meeting-bodies", "/api/v1/topics", "/api/v1/resolutions")
 
 
-def subscriptions(_: ServiceContext) -> Sequence[Subscription]:
+def subscriptions(context: ServiceContext) -> Sequence[Subscription]:
+    tree = replica_unit_tree(context, UNIT_REPLICA)
     return [
         # the group id of the replica stays what it was, so its position in the log is kept
-        Subscription(group_id=f"{SERVICE_NAME}.members", handlers=BODY_HANDLERS),
+        Subscription(
+            group_id=f"{SERVICE_NAME}.members",
+            handlers={kind: invalidating(handler, tree) for kind, handler in BODY_HANDLERS.items()},
+        ),
         Subscription(group_id=f"{SERVICE_NAME}.topics", handlers=TOPIC_HANDLERS),
+        Subscription(group_id=f"{SERVICE_NAME}.projects", handlers=PROJECT_HANDLERS),
     ]
 
 

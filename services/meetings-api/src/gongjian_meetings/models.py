@@ -57,6 +57,9 @@ MEETING_STATES = (
 )
 
 
+TOPIC_STATUSES = ("draft", "submitted", "rejected", "merged", "withdrawn")
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
@@ -155,9 +158,23 @@ class Topic(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
-        CheckConstraint(_in("status", ("draft", "submitted", "rejected", "merged")), name="status"),
+        CheckConstraint(_in("status", TOPIC_STATUSES), name="status"),
         CheckConstraint(_in("origin", ("unit", "office", "obstacle")), name="origin"),
     )
+
+
+class ProjectReplica(Base):
+    """This service's copy of the registry's projects (from `project-registered` / `project-updated`): which
+    unit each belongs to, so a topic names only projects of its own unit, and their names for the agenda."""
+
+    __tablename__ = "project_replica"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    name: Mapped[str] = mapped_column(Text)
+    year: Mapped[int] = mapped_column(SmallInteger)
+    source_event_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class LateAcceptance(Base):

@@ -11,13 +11,15 @@ from fastapi import FastAPI
 from gongjian_notifier.directory.handlers import HANDLERS as DIRECTORY_HANDLERS
 from gongjian_notifier.directory.router import router as directory_router
 from gongjian_notifier.inbox.router import router as inbox_router
-from gongjian_notifier.models import BUS, SCHEMA, Base
+from gongjian_notifier.models import BUS, SCHEMA, UNIT_REPLICA, Base
 from gongjian_notifier.notifications.handlers import handlers as notification_handlers
 from gongjian_notifier.notifications.router import router as notifications_router
 from gongjian_notifier.runtime import notifier_runtime
 from gongjian_notifier.settings import NotifierSettings
 from gongjian_shared.bus.consumer import Subscription
 from gongjian_shared.clock import Clock
+from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.replica import invalidating, replica_unit_tree
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
 SERVICE_NAME = "notifier"
@@ -26,8 +28,13 @@ PUBLIC_PREFIXES = ("/api/v1/notifications", "/api/v1/inbox", "/api/v1/notificati
 
 
 def subscriptions(context: ServiceContext) -> Sequence[Subscription]:
+    tree = replica_unit_tree(context, UNIT_REPLICA)
+    directory = {
+        event_type: invalidating(handler, tree) if event_type == UnitUpdated.event_type else handler
+        for event_type, handler in DIRECTORY_HANDLERS.items()
+    }
     return [
-        Subscription(group_id=f"{SERVICE_NAME}.directory", handlers=DIRECTORY_HANDLERS),
+        Subscription(group_id=f"{SERVICE_NAME}.directory", handlers=directory),
         Subscription(group_id=f"{SERVICE_NAME}.notifications", handlers=notification_handlers(context)),
     ]
 

@@ -75,6 +75,33 @@ class PersonPreference(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class Account(Base):
+    """A replica of a sign-in account (账号), kept from projects-api's account events.
+
+    What the account is in the domain comes with it: the unit contacts it is (`contact_ids`) and the leader
+    (包抓领导) it is (`leader_id`); the notifier reaches leaders and conveners, and fills inboxes, through these.
+    """
+
+    __tablename__ = "accounts"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(Text)
+    display_name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[uuid.UUID | None] = mapped_column()
+    roles: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    email: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean)
+    token_version: Mapped[int] = mapped_column(Integer)
+    contact_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
+    leader_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    source_event_id: Mapped[uuid.UUID] = mapped_column()
+
+    __table_args__ = (Index("ix_accounts_contact_ids", "contact_ids", postgresql_using="gin"),)
+
+
 class Notification(Base):
     """One message about one event to one audience (a unit's people, or the office) at one level.
 
@@ -135,6 +162,7 @@ class Delivery(Base):
     recipient_key: Mapped[str] = mapped_column(Text)
     recipient_kind: Mapped[str] = mapped_column(Text)
     person_id: Mapped[uuid.UUID | None] = mapped_column()
+    account_id: Mapped[uuid.UUID | None] = mapped_column()
     recipient_name: Mapped[str] = mapped_column(Text)
     unit_id: Mapped[uuid.UUID | None] = mapped_column()
     channel: Mapped[str] = mapped_column(Text)
@@ -176,6 +204,12 @@ class Delivery(Base):
             postgresql_where=text("channel = 'inbox'"),
         ),
         Index(
+            "ix_deliveries_inbox_account",
+            "account_id",
+            "created_at",
+            postgresql_where=text("channel = 'inbox'"),
+        ),
+        Index(
             "ix_deliveries_inbox_office",
             "created_at",
             postgresql_where=text("channel = 'inbox' AND recipient_kind = 'office'"),
@@ -184,5 +218,6 @@ class Delivery(Base):
     )
 
 
+ACCOUNTS = cast(Table, Account.__table__)
 NOTIFICATIONS = cast(Table, Notification.__table__)
 DELIVERIES = cast(Table, Delivery.__table__)

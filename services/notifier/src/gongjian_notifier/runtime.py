@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +13,7 @@ from gongjian_notifier.delivery.worker import DeliveryWorker
 from gongjian_notifier.notifications.rendering import Renderer
 from gongjian_notifier.notifications.service import NotificationService
 from gongjian_notifier.settings import NotifierSettings
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.service import ServiceContext
 
 RUNTIME_KEY = "notifier"
@@ -32,6 +32,12 @@ class NotifierRuntime:
             session, self.settings, self.context.clock, self.renderer, self.channels.enabled
         )
 
+    def notifications_in(self, uow: UnitOfWork) -> NotificationService:
+        """The notification service working in a request's unit of work."""
+        return NotificationService(
+            uow.session, self.settings, uow.clock, self.renderer, self.channels.enabled
+        )
+
     async def run_worker(self) -> None:
         try:
             await self.worker.run()
@@ -46,12 +52,19 @@ class NotifierRuntime:
             await self.channels.close()
 
 
+def notifier_settings(context: ServiceContext) -> NotifierSettings:
+    settings = context.settings
+    if not isinstance(settings, NotifierSettings):
+        raise TypeError(f"the notifier runs with NotifierSettings, not {type(settings).__name__}")
+    return settings
+
+
 def notifier_runtime(context: ServiceContext) -> NotifierRuntime:
     """Built once per running service (the lifespan builds the context), then shared."""
     existing = context.extras.get(RUNTIME_KEY)
-    if existing is not None:
-        return cast(NotifierRuntime, existing)
-    settings = cast(NotifierSettings, context.settings)
+    if isinstance(existing, NotifierRuntime):
+        return existing
+    settings = notifier_settings(context)
     renderer = Renderer(settings.templates_dir, settings.frontend_base_url)
     channels = build_channels(settings, context.clock)
     worker = DeliveryWorker(context.sessionmaker, settings, context.clock, channels, renderer)

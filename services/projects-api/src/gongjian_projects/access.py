@@ -1,70 +1,49 @@
-"""Who may see and write what (item 13): one scope per caller, applied by every route.
+"""How projects-api applies the shared access policy (`gongjian_shared.access`) to its objects.
 
-- the office and admins: everything;
-- a convener: reads everything;
-- a unit's reporter: reads and writes its own unit's projects (a liaison only reads them);
-- a county or department reviewer: reads and reviews its own unit's projects and those of the units
-  under it (zones whose parent is the county);
-- a leader: reads the projects assigned to them (领导包抓).
+The decisions are the shared policy's; here are the facts of a project or an obstacle and the problems a
+refusal turns into: an object the caller may not read answers 404 by the caller (as a missing id would); an
+object it may read but not change answers 403 (`ensure_may_write`, `ensure_may_review`).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gongjian_projects.leaders.repository import LeaderRepository
-from gongjian_projects.units.repository import UnitRepository
-from gongjian_shared.auth import Principal, Role
+from gongjian_projects.models import Obstacle, Project
+from gongjian_shared.access import Access, Facts, Scope
 from gongjian_shared.errors import Forbidden, field_error
 
-
-@dataclass(frozen=True)
-class Scope:
-    principal: Principal
-    everything: bool
-    read_all: bool
-    unit_ids: frozenset[uuid.UUID]
-    review_unit_ids: frozenset[uuid.UUID]
-    leader_ids: frozenset[uuid.UUID]
-
-    def may_read(self, unit_id: uuid.UUID, leader_ids: frozenset[uuid.UUID] = frozenset()) -> bool:
-        return self.read_all or unit_id in self.unit_ids or bool(self.leader_ids & leader_ids)
-
-    def may_write(self, unit_id: uuid.UUID) -> bool:
-        return self.everything or (self.principal.has(Role.REPORTER) and self.principal.unit_id == unit_id)
-
-    def may_review(self, unit_id: uuid.UUID) -> bool:
-        return self.everything or (self.principal.has(Role.REVIEWER) and unit_id in self.review_unit_ids)
-
-    def ensure_may_write(self, unit_id: uuid.UUID, field: str = "unit_id") -> None:
-        if not self.may_write(unit_id):
-            raise Forbidden(
-                "You may only write projects of your own unit.",
-                errors=[field_error(field, "own-unit", "Not your unit", "只能操作本单位的项目")],
-            )
+__all__ = ["Scope", "ensure_may_review", "ensure_may_write", "obstacle_facts", "project_facts"]
 
 
-async def scope_for(session: AsyncSession, principal: Principal) -> Scope:
-    everything = principal.is_office
-    unit_ids: set[uuid.UUID] = set()
-    review_unit_ids: set[uuid.UUID] = set()
-    own = principal.unit_id
-    if own is not None and principal.has(Role.REPORTER, Role.LIAISON, Role.REVIEWER):
-        unit_ids.add(own)
-    if own is not None and principal.has(Role.REVIEWER):
-        review_unit_ids = {own, *await UnitRepository(session).child_ids(own)}
-        unit_ids |= review_unit_ids
-    leader_ids: set[uuid.UUID] = set()
-    if principal.has(Role.LEADER):
-        leader_ids = set(await LeaderRepository(session).ids_for_user(principal.user_id))
-    return Scope(
-        principal=principal,
-        everything=everything,
-        read_all=everything or principal.has(Role.CONVENER),
-        unit_ids=frozenset(unit_ids),
-        review_unit_ids=frozenset(review_unit_ids),
+def project_facts(project: Project, leader_ids: Iterable[uuid.UUID] = ()) -> Facts:
+    return Facts(unit_id=project.unit_id, leader_ids=frozenset(leader_ids), industry=project.industry)
+
+
+def obstacle_facts(obstacle: Obstacle, project: Project, leader_ids: Iterable[uuid.UUID] = ()) -> Facts:
+    """An obstacle is the project's, and its responsible unit (责任单位) is the unit named to help clear it."""
+    helping = frozenset({obstacle.responsible_unit_id}) if obstacle.responsible_unit_id else frozenset()
+    return Facts(
+        unit_id=project.unit_id,
         leader_ids=frozenset(leader_ids),
+        industry=project.industry,
+        helping_unit_ids=helping,
     )
+
+
+def ensure_may_write(scope: Scope, unit_id: uuid.UUID | Facts, field: str = "unit_id") -> None:
+    facts = unit_id if isinstance(unit_id, Facts) else Facts(unit_id=unit_id)
+    if not scope.allows(Access.WRITE, facts):
+        raise Forbidden(
+            "You may only write projects of your own unit.",
+            errors=[field_error(field, "own-unit", "Not your unit", "只能操作本单位的项目")],
+        )
+
+
+def ensure_may_review(scope: Scope, unit_id: uuid.UUID, field: str = "report_id") -> None:
+    if not scope.allows(Access.REVIEW, Facts(unit_id=unit_id)):
+        raise Forbidden(
+            "Only the reviewer of the report's county or department reviews it.",
+            errors=[field_error(field, "reviewer", "Not your unit's reviewer", "不是本单位审核人")],
+        )

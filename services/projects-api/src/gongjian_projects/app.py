@@ -6,8 +6,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from gongjian_projects.accounts.router import router as accounts_router
 from gongjian_projects.early_warning.router import router as early_warning_router
 from gongjian_projects.idempotency import scheduled as idempotency_scheduled
+from gongjian_projects.identity import scheduled as identity_scheduled
 from gongjian_projects.identity.router import router as identity_router
 from gongjian_projects.imports.router import router as imports_router
 from gongjian_projects.leaders.router import router as leaders_router
@@ -30,6 +32,8 @@ SERVICE_NAME = "projects-api"
 MIGRATIONS = Path(__file__).parent / "migrations"
 PUBLIC_PREFIXES = (
     "/api/v1/auth",
+    "/api/v1/accounts",
+    "/api/v1/service-accounts",
     "/api/v1/units",
     "/api/v1/projects",
     "/api/v1/progress-reports",
@@ -38,6 +42,7 @@ PUBLIC_PREFIXES = (
     "/api/v1/early-warning",
     "/api/v1/plans",
     "/api/v1/statistics",
+    "/.well-known",  # the token keys (JWKS), served by build_service_app where the service signs
 )
 
 SPEC = ServiceSpec(
@@ -50,6 +55,7 @@ SPEC = ServiceSpec(
     public_prefixes=PUBLIC_PREFIXES,
     routers=(
         identity_router,
+        accounts_router,
         units_router,
         leaders_router,
         imports_router,
@@ -63,7 +69,11 @@ SPEC = ServiceSpec(
         plans_router,
         statistics_router,
     ),
-    background=lambda context: (*scheduled.background(context), *idempotency_scheduled.background(context)),
+    background=lambda context: (
+        *identity_scheduled.background(context),
+        *scheduled.background(context),
+        *idempotency_scheduled.background(context),
+    ),
 )
 
 

@@ -16,8 +16,7 @@ from fastapi import Depends, Header, Request, Response
 from fastapi.routing import APIRoute
 
 from gongjian_projects.idempotency.repository import IdempotencyRepository
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
+from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
 from gongjian_shared.errors import (
     PreconditionFailed,
     PreconditionRequired,
@@ -79,7 +78,7 @@ async def _fingerprint(request: Request) -> str:
 
 async def _claim_idempotency_key(
     request: Request,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     principal: CurrentPrincipal,
     idempotency_key: Annotated[
         str | None,
@@ -93,7 +92,7 @@ async def _claim_idempotency_key(
 ) -> None:
     if idempotency_key is None:
         return
-    repository = IdempotencyRepository(session)
+    repository = IdempotencyRepository(uow.session)
     fingerprint = await _fingerprint(request)
     if await repository.claim(principal.user_id, idempotency_key, fingerprint):
         request.state.idempotency = (repository, principal.user_id, idempotency_key)

@@ -11,13 +11,15 @@ from gongjian_scoring.assessments.router import router as assessments_router
 from gongjian_scoring.facts.handlers import handlers as fact_handlers
 from gongjian_scoring.facts.router import router as facts_router
 from gongjian_scoring.judgements.router import router as judgements_router
-from gongjian_scoring.models import BUS, SCHEMA, Base
+from gongjian_scoring.models import BUS, SCHEMA, UNIT_REPLICA, Base
 from gongjian_scoring.rule_sets.router import router as rule_sets_router
 from gongjian_scoring.scores.router import router as scores_router
 from gongjian_scoring.scores.service import Scorer
 from gongjian_scoring.settings import ScoringSettings
 from gongjian_shared.bus.consumer import Subscription
 from gongjian_shared.clock import Clock
+from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.replica import invalidating, replica_unit_tree
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
 SERVICE_NAME = "scoring-worker"
@@ -27,7 +29,11 @@ PUBLIC_PREFIXES = ("/api/v1/scoring",)
 
 def subscriptions(context: ServiceContext) -> Sequence[Subscription]:
     scorer = Scorer(context.outbox, context.clock)
-    handlers = fact_handlers(scorer.on_facts_changed, scorer.on_unit_changed)
+    handlers = dict(fact_handlers(scorer.on_facts_changed, scorer.on_unit_changed))
+    # units change the tree the access policy reads: drop the cached one once the change commits
+    handlers[UnitUpdated.event_type] = invalidating(
+        handlers[UnitUpdated.event_type], replica_unit_tree(context, UNIT_REPLICA)
+    )
     return [Subscription(group_id=f"{SERVICE_NAME}.facts", handlers=handlers)]
 
 

@@ -7,22 +7,23 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gongjian_meetings.access import reads_all, runs
 from gongjian_meetings.agendas.errors import AgendaNotCirculated, NotTheConvener
 from gongjian_meetings.agendas.repository import AgendaRepository
 from gongjian_meetings.agendas.schemas import AgendaItem, AgendaOut, ProjectFigures
 from gongjian_meetings.audit.service import record
-from gongjian_meetings.bodies.service import get_body, members, office_of
+from gongjian_meetings.bodies.service import members, office_of
 from gongjian_meetings.meetings.errors import InvalidTransition
-from gongjian_meetings.meetings.service import get_meeting, meeting_ref, move
+from gongjian_meetings.meetings.service import load, meeting_ref, move
 from gongjian_meetings.members.repository import ReplicaRepository
 from gongjian_meetings.members.service import owing
 from gongjian_meetings.models import Agenda, Meeting, MeetingBody, Topic
 from gongjian_meetings.topics.repository import SuggestionRepository, TopicRepository
 from gongjian_meetings.topics.schemas import CATEGORY_ZH
+from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal, Role
-from gongjian_shared.clock import Clock
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.events.meetings import AgendaApproved, AgendaCirculated, AgendaReturned
-from gongjian_shared.outbox import Outbox
 
 CIRCULATED_STATES = ("circulated", "held", "minutes_published", "closed")
 
@@ -48,11 +49,12 @@ async def _agenda_topics(session: AsyncSession, meeting: Meeting, agenda: Agenda
     return await TopicRepository(session).for_meeting(meeting.id, statuses=("submitted",))
 
 
-async def view(session: AsyncSession, principal: Principal, meeting_id: uuid.UUID) -> AgendaOut:
-    meeting = await get_meeting(session, meeting_id)
-    if not (principal.is_office or principal.has(Role.CONVENER)) and meeting.state not in CIRCULATED_STATES:
+async def view(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> AgendaOut:
+    """The office running the meeting and conveners always; the units that see the meeting once circulated."""
+    session = uow.session
+    meeting, body = await load(uow, scope, meeting_id)
+    if not (runs(scope, body) or reads_all(scope)) and meeting.state not in CIRCULATED_STATES:
         raise AgendaNotCirculated(f"The meeting is {meeting.state}.")
-    body = await get_body(session, meeting.body_id)
     agenda = await AgendaRepository(session).get(meeting.id)
     topics = await _agenda_topics(session, meeting, agenda)
     figures = await SuggestionRepository(session).latest_for_projects(
@@ -98,9 +100,10 @@ async def view(session: AsyncSession, principal: Principal, meeting_id: uuid.UUI
 
 
 async def submit(
-    session: AsyncSession, clock: Clock, principal: Principal, meeting_id: uuid.UUID, office_notes: str | None
-) -> Meeting:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, office_notes: str | None
+) -> tuple[Meeting, MeetingBody]:
+    session, clock, principal = uow.session, uow.clock, scope.principal
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     now = clock.now()
     move(meeting, "awaiting_approval", "submit the agenda", now)
     agenda = await AgendaRepository(session).get_or_add(meeting.id)
@@ -119,20 +122,18 @@ async def submit(
         meeting_id=meeting.id,
         detail={"version": agenda.version, "topics": len(topics)},
     )
-    return meeting
+    return meeting, body
 
 
-async def approve(
-    session: AsyncSession, outbox: Outbox, clock: Clock, principal: Principal, meeting_id: uuid.UUID
-) -> Meeting:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
-    body = await get_body(session, meeting.body_id)
+async def approve(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> tuple[Meeting, MeetingBody]:
+    session, clock, principal = uow.session, uow.clock, scope.principal
+    meeting, body = await load(uow, scope, meeting_id, for_update=True)
     ensure_convener(principal, body)
     now = clock.now()
     move(meeting, "approved", "approve the agenda", now)
     agenda = await AgendaRepository(session).get_or_add(meeting.id)
     agenda.status, agenda.decided_by, agenda.decided_at = "approved", principal.user_id, now
-    await outbox.publish(
+    await uow.outbox.publish(
         session,
         AgendaApproved(
             meeting=meeting_ref(meeting, body),
@@ -153,19 +154,14 @@ async def approve(
         meeting_id=meeting.id,
         detail={"version": agenda.version},
     )
-    return meeting
+    return meeting, body
 
 
 async def return_agenda(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    principal: Principal,
-    meeting_id: uuid.UUID,
-    comments: str,
-) -> Meeting:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
-    body = await get_body(session, meeting.body_id)
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, comments: str
+) -> tuple[Meeting, MeetingBody]:
+    session, clock, principal = uow.session, uow.clock, scope.principal
+    meeting, body = await load(uow, scope, meeting_id, for_update=True)
     ensure_convener(principal, body)
     now = clock.now()
     if meeting.state != "awaiting_approval":
@@ -178,7 +174,7 @@ async def return_agenda(
         principal.user_id,
         now,
     )
-    await outbox.publish(
+    await uow.outbox.publish(
         session,
         AgendaReturned(
             meeting=meeting_ref(meeting, body),
@@ -199,18 +195,12 @@ async def return_agenda(
         meeting_id=meeting.id,
         detail={"version": agenda.version, "comments": comments},
     )
-    return meeting
+    return meeting, body
 
 
-async def circulate(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    actor: Principal | None,
-    meeting: Meeting,
-    body: MeetingBody,
-) -> None:
+async def circulate(uow: UnitOfWork, actor: Principal | None, meeting: Meeting, body: MeetingBody) -> None:
     """To every member unit and every unit whose topic is on the agenda (the departments concerned)."""
+    session, clock = uow.session, uow.clock
     now = clock.now()
     move(meeting, "circulated", "circulate the agenda", now)
     agenda = await AgendaRepository(session).get_or_add(meeting.id)
@@ -219,7 +209,7 @@ async def circulate(
     recipients = list(await members(session, body))
     known = {row["unit_id"] for row in recipients}
     recipients += await ReplicaRepository(session).many(t.unit_id for t in topics if t.unit_id not in known)
-    await outbox.publish(
+    await uow.outbox.publish(
         session,
         AgendaCirculated(
             meeting=meeting_ref(meeting, body),
@@ -243,9 +233,7 @@ async def circulate(
     )
 
 
-async def circulate_now(
-    session: AsyncSession, outbox: Outbox, clock: Clock, principal: Principal, meeting_id: uuid.UUID
-) -> Meeting:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
-    await circulate(session, outbox, clock, principal, meeting, await get_body(session, meeting.body_id))
-    return meeting
+async def circulate_now(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> tuple[Meeting, MeetingBody]:
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
+    await circulate(uow, scope.principal, meeting, body)
+    return meeting, body

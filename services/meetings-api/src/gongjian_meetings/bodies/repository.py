@@ -3,11 +3,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gongjian_meetings.access import BodyFilter
 from gongjian_meetings.models import MeetingBody
+
+
+def visible_bodies(bodies: BodyFilter) -> ColumnElement[bool]:
+    """The SQL twin of `access.sees` for a body: the city body, and those of the caller's county."""
+    clauses: list[ColumnElement[bool]] = []
+    if bodies.city:
+        clauses.append(MeetingBody.unit_id.is_(None))
+    if bodies.unit_ids:
+        clauses.append(MeetingBody.unit_id.in_(list(bodies.unit_ids)))
+    return or_(*clauses) if clauses else false()
 
 
 class BodyRepository:
@@ -28,8 +39,11 @@ class BodyRepository:
         query = select(MeetingBody).where(MeetingBody.level == "city")
         return (await self._session.execute(query)).scalar_one_or_none()
 
-    async def list(self) -> Sequence[MeetingBody]:
+    async def list(self, bodies: BodyFilter | None = None) -> Sequence[MeetingBody]:
+        """Every body, or (with `bodies`) those a caller sees."""
         query = select(MeetingBody).order_by(MeetingBody.level, MeetingBody.name)
+        if bodies is not None:
+            query = query.where(visible_bodies(bodies))
         return (await self._session.execute(query)).scalars().all()
 
     async def ensure(self, *, level: str, unit_id: uuid.UUID | None, name: str) -> None:

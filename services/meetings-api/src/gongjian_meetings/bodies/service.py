@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gongjian_meetings.access import body_filter, ensure_runs, sees
 from gongjian_meetings.audit.service import record
 from gongjian_meetings.bodies.errors import BodyNotFound
 from gongjian_meetings.bodies.repository import BodyRepository
@@ -14,8 +15,8 @@ from gongjian_meetings.bodies.schemas import BodyOut, BodyUpdate
 from gongjian_meetings.members.repository import ReplicaRepository, ReplicaRow
 from gongjian_meetings.members.service import owing
 from gongjian_meetings.models import MeetingBody
-from gongjian_shared.auth import Principal
-from gongjian_shared.clock import Clock
+from gongjian_shared.access import Scope
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.events.projects import UnitContact, UnitOwing
 
@@ -34,11 +35,18 @@ async def ensure_bodies_for(session: AsyncSession, unit_id: uuid.UUID, kind: str
         await bodies.ensure(level=kind, unit_id=unit_id, name=body_name(name))
 
 
-async def get_body(session: AsyncSession, body_id: uuid.UUID, *, for_update: bool = False) -> MeetingBody:
+async def get_body(
+    session: AsyncSession, body_id: uuid.UUID, *, for_update: bool = False, scope: Scope | None = None
+) -> MeetingBody:
+    """With `scope`, a body the caller may not see answers 404 like a missing one."""
     body = await BodyRepository(session).get(body_id, for_update=for_update)
-    if body is None:
-        raise BodyNotFound(f"No meeting body {body_id}.")
+    if body is None or (scope is not None and not sees(scope, body)):
+        raise BodyNotFound(f"No meeting body {body_id} that you may see.")
     return body
+
+
+async def list_bodies(uow: UnitOfWork, scope: Scope) -> Sequence[MeetingBody]:
+    return await BodyRepository(uow.session).list(body_filter(scope))
 
 
 async def members(session: AsyncSession, body: MeetingBody) -> Sequence[ReplicaRow]:
@@ -69,10 +77,10 @@ def to_out(body: MeetingBody) -> BodyOut:
     return BodyOut.model_validate(body, from_attributes=True)
 
 
-async def update_body(
-    session: AsyncSession, clock: Clock, principal: Principal, body_id: uuid.UUID, command: BodyUpdate
-) -> MeetingBody:
-    body = await get_body(session, body_id, for_update=True)
+async def update_body(uow: UnitOfWork, scope: Scope, body_id: uuid.UUID, command: BodyUpdate) -> MeetingBody:
+    session, clock = uow.session, uow.clock
+    body = await get_body(session, body_id, for_update=True, scope=scope)
+    ensure_runs(scope, body)
     changes = command.model_dump(exclude_unset=True)
     windows = {
         key: changes.get(key, getattr(body, key)) for key in ("topic_days", "agenda_days", "circulation_days")
@@ -113,7 +121,7 @@ async def update_body(
     record(
         session,
         clock,
-        principal,
+        scope.principal,
         "body-updated",
         subject_kind="meeting-body",
         subject_id=body.id,

@@ -25,6 +25,7 @@ from gongjian_meetings.settings import MeetingsSettings, SchedulerSettings
 from gongjian_shared.bus.consumer import describe_error
 from gongjian_shared.clock import Clock
 from gongjian_shared.db import unit_of_work
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.outbox import BatchOutbox, Outbox
 from gongjian_shared.service import ServiceContext
 
@@ -87,7 +88,7 @@ async def extend_series(session_maker: async_sessionmaker[AsyncSession], clock: 
             if body.series_active:
                 locked = await BodyRepository(session).get(body.id, for_update=True)
                 assert locked is not None
-                created += len(await generate_series(session, outbox, clock, None, locked))
+                created += len(await generate_series(UnitOfWork(session, outbox, clock), None, locked))
     return created
 
 

@@ -7,7 +7,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_meetings.models import Meeting
+from gongjian_meetings.access import BodyFilter
+from gongjian_meetings.bodies.repository import visible_bodies
+from gongjian_meetings.models import Meeting, MeetingBody
 
 
 class MeetingRepository:
@@ -20,6 +22,16 @@ class MeetingRepository:
             query = query.with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
 
+    async def get_with_body(
+        self, meeting_id: uuid.UUID, *, for_update: bool = False
+    ) -> tuple[Meeting, MeetingBody] | None:
+        """The meeting and its body in one round trip (the body decides who may see and run it)."""
+        query = select(Meeting, MeetingBody).join(MeetingBody).where(Meeting.id == meeting_id)
+        if for_update:
+            query = query.with_for_update(of=Meeting)
+        row = (await self._session.execute(query)).first()
+        return (row[0], row[1]) if row else None
+
     async def many(
         self, meeting_ids: Iterable[uuid.UUID], *, lock_skipping: bool = False
     ) -> dict[uuid.UUID, Meeting]:
@@ -30,9 +42,18 @@ class MeetingRepository:
         return {meeting.id: meeting for meeting in (await self._session.execute(query)).scalars()}
 
     async def list(
-        self, *, body_id: uuid.UUID | None, state: str | None, held_from: date | None, held_to: date | None
-    ) -> Sequence[Meeting]:
-        query = select(Meeting).order_by(Meeting.held_on, Meeting.created_at)
+        self,
+        *,
+        bodies: BodyFilter | None,
+        body_id: uuid.UUID | None,
+        state: str | None,
+        held_from: date | None,
+        held_to: date | None,
+    ) -> Sequence[tuple[Meeting, MeetingBody]]:
+        """Meetings with their bodies; `bodies` None means every body (the office, conveners)."""
+        query = select(Meeting, MeetingBody).join(MeetingBody).order_by(Meeting.held_on, Meeting.created_at)
+        if bodies is not None:
+            query = query.where(visible_bodies(bodies))
         if body_id is not None:
             query = query.where(Meeting.body_id == body_id)
         if state is not None:
@@ -41,7 +62,7 @@ class MeetingRepository:
             query = query.where(Meeting.held_on >= held_from)
         if held_to is not None:
             query = query.where(Meeting.held_on <= held_to)
-        return (await self._session.execute(query)).scalars().all()
+        return [(row[0], row[1]) for row in await self._session.execute(query)]
 
     async def series_keys(self, body_id: uuid.UUID) -> set[str]:
         query = select(Meeting.series_key).where(Meeting.body_id == body_id, Meeting.series_key.is_not(None))

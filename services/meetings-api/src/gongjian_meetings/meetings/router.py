@@ -2,15 +2,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
+from gongjian_meetings.access import NotTheMeetingOffice, body_filter, ensure_runs, runs
 from gongjian_meetings.audit.repository import ActionRepository
 from gongjian_meetings.audit.schemas import ActionOut
-from gongjian_meetings.bodies.repository import BodyRepository
 from gongjian_meetings.bodies.service import get_body
 from gongjian_meetings.deadlines.repository import DeadlineRepository
+from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
 from gongjian_meetings.meetings import service
 from gongjian_meetings.meetings.repository import MeetingRepository
 from gongjian_meetings.meetings.schemas import (
@@ -22,102 +22,74 @@ from gongjian_meetings.meetings.schemas import (
     SeriesGenerate,
 )
 from gongjian_meetings.models import MEETING_STATES
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
+from gongjian_shared.auth import Role
 from gongjian_shared.errors import InvalidInput, field_error, problem_responses
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
 series_router = APIRouter(prefix="/api/v1/meeting-bodies", tags=["meeting-bodies"])
 
-OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
-OfficeOrConvener = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN, Role.CONVENER)]
+ERRORS = problem_responses(401, 403, 404, 409, 422)
 
 
-@router.get("", response_model=list[MeetingOut], responses=problem_responses(401, 422))
+@router.get("", response_model=list[MeetingOut], responses=problem_responses(401, 403, 422))
 async def list_meetings(
-    session: SessionDep,
-    _: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
     body_id: uuid.UUID | None = None,
     state: str | None = None,
     held_from: date | None = None,
     held_to: date | None = None,
 ) -> list[MeetingOut]:
-    """Meetings (会议列表), by body, state and day."""
+    """Meetings (会议列表), by body, state and day: the city's, and those of the caller's own county or zone
+    (every body's for the office and conveners)."""
     if state is not None and state not in MEETING_STATES:
         raise InvalidInput(
             errors=[field_error("state", "enum", f"One of {', '.join(MEETING_STATES)}", "会议状态取值无效")]
         )
-    meetings = await MeetingRepository(session).list(
-        body_id=body_id, state=state, held_from=held_from, held_to=held_to
+    rows = await MeetingRepository(uow.session).list(
+        bodies=body_filter(scope), body_id=body_id, state=state, held_from=held_from, held_to=held_to
     )
-    bodies = await BodyRepository(session).many(list({m.body_id for m in meetings}))
-    return [service.to_out(meeting, bodies[meeting.body_id]) for meeting in meetings]
+    return [service.to_out(meeting, body) for meeting, body in rows]
 
 
-@router.post(
-    "",
-    response_model=MeetingOut,
-    status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(401, 403, 404, 422),
-)
+@router.post("", response_model=MeetingOut, status_code=status.HTTP_201_CREATED, responses=ERRORS)
 async def call_ad_hoc_meeting(
-    request: Request, body: AdHocMeetingCreate, session: SessionDep, principal: OfficeOnly
+    body: AdHocMeetingCreate, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> MeetingOut:
-    """Call an ad hoc meeting (召开临时会议) with its own windows; emits `meeting-scheduled`."""
-    state = request.app.state
-    meeting, meeting_body = await service.call_ad_hoc(session, state.outbox, state.clock, principal, body)
+    """Call an ad hoc meeting (召开临时会议) of a body the caller runs, with its own windows; emits
+    `meeting-scheduled`."""
+    meeting, meeting_body = await service.call_ad_hoc(uow, scope, body)
     return service.to_out(meeting, meeting_body)
 
 
-@router.get("/{meeting_id}", response_model=MeetingOut, responses=problem_responses(401, 404, 422))
-async def get_meeting(meeting_id: uuid.UUID, session: SessionDep, _: CurrentPrincipal) -> MeetingOut:
+@router.get("/{meeting_id}", response_model=MeetingOut, responses=problem_responses(401, 403, 404, 422))
+async def get_meeting(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> MeetingOut:
     """One meeting with its state, allowed next states and deadlines (会议详情)."""
-    meeting = await service.get_meeting(session, meeting_id)
-    return service.to_out(meeting, await get_body(session, meeting.body_id))
+    return service.to_out(*await service.load(uow, scope, meeting_id))
 
 
-@router.post(
-    "/{meeting_id}/reschedule",
-    response_model=MeetingOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
-)
+@router.post("/{meeting_id}/reschedule", response_model=MeetingOut, responses=ERRORS)
 async def reschedule_meeting(
-    request: Request, meeting_id: uuid.UUID, body: Reschedule, session: SessionDep, principal: OfficeOnly
+    meeting_id: uuid.UUID, body: Reschedule, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> MeetingOut:
     """Move the meeting (会议改期): every deadline moves; emits `meeting-rescheduled`."""
-    state = request.app.state
-    meeting, meeting_body = await service.reschedule(
-        session, state.outbox, state.clock, principal, meeting_id, body.held_on, body.reason
-    )
-    return service.to_out(meeting, meeting_body)
+    return service.to_out(*await service.reschedule(uow, scope, meeting_id, body.held_on, body.reason))
 
 
-@router.post(
-    "/{meeting_id}/cancel", response_model=MeetingOut, responses=problem_responses(401, 403, 404, 409, 422)
-)
+@router.post("/{meeting_id}/cancel", response_model=MeetingOut, responses=ERRORS)
 async def cancel_meeting(
-    request: Request, meeting_id: uuid.UUID, body: Cancel, session: SessionDep, principal: OfficeOnly
+    meeting_id: uuid.UUID, body: Cancel, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> MeetingOut:
     """Call the meeting off (取消会议): pending deadlines are cancelled; emits `meeting-cancelled`."""
-    state = request.app.state
-    meeting, meeting_body = await service.cancel(
-        session, state.outbox, state.clock, principal, meeting_id, body.reason
-    )
-    return service.to_out(meeting, meeting_body)
+    return service.to_out(*await service.cancel(uow, scope, meeting_id, body.reason))
 
 
-@router.post(
-    "/{meeting_id}/open-topics",
-    response_model=MeetingOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
-)
-async def open_topic_collection(
-    request: Request, meeting_id: uuid.UUID, session: SessionDep, principal: OfficeOnly
-) -> MeetingOut:
+@router.post("/{meeting_id}/open-topics", response_model=MeetingOut, responses=ERRORS)
+async def open_topic_collection(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> MeetingOut:
     """Open topic collection (开始征集议题)."""
-    meeting = await service.get_meeting(session, meeting_id, for_update=True)
-    await service.open_topics(session, request.app.state.clock, principal, meeting)
-    return service.to_out(meeting, await get_body(session, meeting.body_id))
+    meeting, body = await service.load(uow, scope, meeting_id, for_update=True, run=True)
+    await service.open_topics(uow, scope.principal, meeting)
+    return service.to_out(meeting, body)
 
 
 @router.get(
@@ -125,20 +97,22 @@ async def open_topic_collection(
     response_model=list[DeadlineOut],
     responses=problem_responses(401, 403, 404, 422),
 )
-async def list_deadlines(meeting_id: uuid.UUID, session: SessionDep, _: OfficeOnly) -> list[DeadlineOut]:
+async def list_deadlines(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> list[DeadlineOut]:
     """The meeting's deadline rows and their resolutions' (到期事项), fired or pending."""
-    await service.get_meeting(session, meeting_id)
-    rows = await DeadlineRepository(session).for_meeting(meeting_id)
+    await service.load(uow, scope, meeting_id, run=True)
+    rows = await DeadlineRepository(uow.session).for_meeting(meeting_id)
     return [DeadlineOut.model_validate(row) for row in rows]
 
 
 @router.get(
     "/{meeting_id}/actions", response_model=list[ActionOut], responses=problem_responses(401, 403, 404, 422)
 )
-async def list_actions(meeting_id: uuid.UUID, session: SessionDep, _: OfficeOrConvener) -> list[ActionOut]:
-    """Every recorded step of the meeting with actor and time (操作记录)."""
-    await service.get_meeting(session, meeting_id)
-    return [ActionOut.model_validate(a) for a in await ActionRepository(session).for_meeting(meeting_id)]
+async def list_actions(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> list[ActionOut]:
+    """Every recorded step of the meeting with actor and time (操作记录): the office running it, conveners."""
+    _, body = await service.load(uow, scope, meeting_id)
+    if not (runs(scope, body) or scope.principal.has(Role.CONVENER)):
+        raise NotTheMeetingOffice("Only the office running the meeting or a convener reads its record.")
+    return [ActionOut.model_validate(a) for a in await ActionRepository(uow.session).for_meeting(meeting_id)]
 
 
 @series_router.post(
@@ -148,12 +122,10 @@ async def list_actions(meeting_id: uuid.UUID, session: SessionDep, _: OfficeOrCo
     responses=problem_responses(401, 403, 404, 422),
 )
 async def generate_series(
-    request: Request, body_id: uuid.UUID, body: SeriesGenerate, session: SessionDep, principal: OfficeOnly
+    body_id: uuid.UUID, body: SeriesGenerate, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> list[MeetingOut]:
     """Generate the regular series ahead (生成定期会议); returns the meetings created now."""
-    state = request.app.state
-    meeting_body = await get_body(session, body_id, for_update=True)
-    created = await service.generate_series(
-        session, state.outbox, state.clock, principal, meeting_body, body.months_ahead
-    )
+    meeting_body = await get_body(uow.session, body_id, for_update=True, scope=scope)
+    ensure_runs(scope, meeting_body)
+    created = await service.generate_series(uow, scope.principal, meeting_body, body.months_ahead)
     return [service.to_out(meeting, meeting_body) for meeting in created]

@@ -27,6 +27,7 @@ from gongjian_meetings.members.service import owing, owing_all
 from gongjian_meetings.models import Meeting
 from gongjian_meetings.topics.repository import TopicRepository
 from gongjian_shared.clock import SHANGHAI
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.events.meetings import (
     AgendaReviewDue,
     MeetingUpcoming,
@@ -149,7 +150,7 @@ async def fire_approval_due(ctx: FireContext, row: DueDeadline, meeting: Meeting
 async def fire_circulation(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> str:
     if meeting.state != "approved":
         return "skipped:not-approved" if meeting.state != "circulated" else "skipped:circulated"
-    await circulate(ctx.session, ctx.outbox, ctx.clock, None, meeting, ctx.body(meeting))
+    await circulate(UnitOfWork(ctx.session, ctx.outbox, ctx.clock), None, meeting, ctx.body(meeting))
     return EMITTED
 
 

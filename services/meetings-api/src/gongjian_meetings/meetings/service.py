@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gongjian_meetings.access import ensure_runs, sees
 from gongjian_meetings.audit.service import record
 from gongjian_meetings.bodies.service import get_body, members, office_of
 from gongjian_meetings.deadlines.service import cancel_for, plan_meeting, replan_meeting, windows_of
@@ -24,8 +25,10 @@ from gongjian_meetings.meetings.rules import (
 from gongjian_meetings.meetings.schemas import AdHocMeetingCreate, DeadlinesOut, MeetingOut
 from gongjian_meetings.members.service import owing_all
 from gongjian_meetings.models import Meeting, MeetingBody
+from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal
-from gongjian_shared.clock import SHANGHAI, Clock, business_today
+from gongjian_shared.clock import SHANGHAI, business_today
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.events.meetings import (
     MeetingCancelled,
@@ -34,7 +37,6 @@ from gongjian_shared.events.meetings import (
     MeetingRescheduled,
     MeetingScheduled,
 )
-from gongjian_shared.outbox import Outbox
 
 
 def meeting_ref(meeting: Meeting, body: MeetingBody) -> MeetingRef:
@@ -81,10 +83,24 @@ def to_out(meeting: Meeting, body: MeetingBody) -> MeetingOut:
 
 
 async def get_meeting(session: AsyncSession, meeting_id: uuid.UUID, *, for_update: bool = False) -> Meeting:
+    """For the scheduler and checks already made: no access decision here (see `load`)."""
     meeting = await MeetingRepository(session).get(meeting_id, for_update=for_update)
     if meeting is None:
         raise MeetingNotFound(f"No meeting {meeting_id}.")
     return meeting
+
+
+async def load(
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, *, for_update: bool = False, run: bool = False
+) -> tuple[Meeting, MeetingBody]:
+    """The meeting and its body if the caller may see it (else 404, as for a missing id); with `run`, only
+    for the office running its body (else 403)."""
+    found = await MeetingRepository(uow.session).get_with_body(meeting_id, for_update=for_update)
+    if found is None or not sees(scope, found[1]):
+        raise MeetingNotFound(f"No meeting {meeting_id} that you may see.")
+    if run:
+        ensure_runs(scope, found[1])
+    return found
 
 
 def move(meeting: Meeting, target: str, action: str, now: datetime) -> None:
@@ -108,9 +124,7 @@ def _ensure_future(held_on: date, today: date) -> None:
 
 
 async def schedule_meeting(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
+    uow: UnitOfWork,
     actor: Principal | None,
     body: MeetingBody,
     *,
@@ -121,6 +135,7 @@ async def schedule_meeting(
     ad_hoc: bool,
     series_key: str | None,
 ) -> Meeting:
+    session, clock = uow.session, uow.clock
     now = clock.now()
     meeting = Meeting(
         id=uuid.uuid4(),
@@ -143,7 +158,7 @@ async def schedule_meeting(
     meetings.add(meeting)
     await meetings.flush()
     await plan_meeting(session, meeting, body, now)
-    await outbox.publish(
+    await uow.outbox.publish(
         session,
         MeetingScheduled(
             meeting=meeting_ref(meeting, body),
@@ -167,9 +182,11 @@ async def schedule_meeting(
 
 
 async def call_ad_hoc(
-    session: AsyncSession, outbox: Outbox, clock: Clock, principal: Principal, command: AdHocMeetingCreate
+    uow: UnitOfWork, scope: Scope, command: AdHocMeetingCreate
 ) -> tuple[Meeting, MeetingBody]:
-    body = await get_body(session, command.body_id)
+    clock = uow.clock
+    body = await get_body(uow.session, command.body_id, scope=scope)
+    ensure_runs(scope, body)
     _ensure_future(command.held_on, business_today(clock))
     windows = Windows(command.topic_days, command.agenda_days, command.circulation_days)
     if schedule(command.held_on, windows, body.reminder_hour).topics_close_at <= clock.now():
@@ -184,10 +201,8 @@ async def call_ad_hoc(
             ]
         )
     meeting = await schedule_meeting(
-        session,
-        outbox,
-        clock,
-        principal,
+        uow,
+        scope.principal,
         body,
         title=command.title,
         held_on=command.held_on,
@@ -200,17 +215,15 @@ async def call_ad_hoc(
 
 
 async def generate_series(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
+    uow: UnitOfWork,
     actor: Principal | None,
     body: MeetingBody,
     months_ahead: int | None = None,
 ) -> list[Meeting]:
     """Schedule the series' meetings up to the horizon; months that have one already are left alone."""
-    now = clock.now()
+    now = uow.clock.now()
     today = now.astimezone(SHANGHAI).date()
-    existing = await MeetingRepository(session).series_keys(body.id)
+    existing = await MeetingRepository(uow.session).series_keys(body.id)
     windows = Windows(body.topic_days, body.agenda_days, body.circulation_days)
     created = []
     for key, day in series_dates(
@@ -225,9 +238,7 @@ async def generate_series(
             continue
         created.append(
             await schedule_meeting(
-                session,
-                outbox,
-                clock,
+                uow,
                 actor,
                 body,
                 title=f"{body.name}（{day.year}年{day.month}月）",
@@ -242,15 +253,10 @@ async def generate_series(
 
 
 async def reschedule(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    principal: Principal,
-    meeting_id: uuid.UUID,
-    held_on: date,
-    reason: str,
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, held_on: date, reason: str
 ) -> tuple[Meeting, MeetingBody]:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
+    session, clock = uow.session, uow.clock
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if meeting.state not in MOVABLE_STATES:
         raise InvalidTransition(meeting.state, "reschedule")
     _ensure_future(held_on, business_today(clock))
@@ -258,7 +264,6 @@ async def reschedule(
         raise RuleViolation(
             errors=[field_error("held_on", "changed", "The meeting is already on that day", "会议已定于该日")]
         )
-    body = await get_body(session, meeting.body_id)
     previous = meeting.held_on
     now = clock.now()
     meeting.held_on = held_on
@@ -266,7 +271,7 @@ async def reschedule(
     meeting.updated_at = now
     await MeetingRepository(session).flush()
     await replan_meeting(session, meeting, body, now)
-    await outbox.publish(
+    await uow.outbox.publish(
         session,
         MeetingRescheduled(
             meeting=meeting_ref(meeting, body),
@@ -281,7 +286,7 @@ async def reschedule(
     record(
         session,
         clock,
-        principal,
+        scope.principal,
         "meeting-rescheduled",
         subject_kind="meeting",
         subject_id=meeting.id,
@@ -292,21 +297,16 @@ async def reschedule(
 
 
 async def cancel(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    principal: Principal,
-    meeting_id: uuid.UUID,
-    reason: str,
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, reason: str
 ) -> tuple[Meeting, MeetingBody]:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
+    session, clock = uow.session, uow.clock
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     now = clock.now()
     move(meeting, "cancelled", "cancel", now)
     meeting.cancel_reason = reason
-    body = await get_body(session, meeting.body_id)
     await MeetingRepository(session).flush()
     await cancel_for(session, meeting.id, now)
-    await outbox.publish(
+    await uow.outbox.publish(
         session,
         MeetingCancelled(
             meeting=meeting_ref(meeting, body),
@@ -319,7 +319,7 @@ async def cancel(
     record(
         session,
         clock,
-        principal,
+        scope.principal,
         "meeting-cancelled",
         subject_kind="meeting",
         subject_id=meeting.id,
@@ -329,12 +329,12 @@ async def cancel(
     return meeting, body
 
 
-async def open_topics(session: AsyncSession, clock: Clock, actor: Principal | None, meeting: Meeting) -> None:
+async def open_topics(uow: UnitOfWork, actor: Principal | None, meeting: Meeting) -> None:
     """Topic collection opens with the office's notice or with the first topic that comes in."""
-    move(meeting, "collecting_topics", "open topic collection", clock.now())
+    move(meeting, "collecting_topics", "open topic collection", uow.clock.now())
     record(
-        session,
-        clock,
+        uow.session,
+        uow.clock,
         actor,
         "topic-collection-opened",
         subject_kind="meeting",

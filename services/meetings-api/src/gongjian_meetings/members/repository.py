@@ -7,6 +7,7 @@ from sqlalchemy import RowMapping, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.models import UNIT_REPLICA
+from gongjian_shared.access import UnitNode, UnitTree
 
 ReplicaRow = RowMapping
 
@@ -30,6 +31,12 @@ class ReplicaRepository:
         rows = await self._session.execute(select(UNIT_REPLICA).where(UNIT_REPLICA.c.unit_id.in_(wanted)))
         by_id = {row.unit_id: row._mapping for row in rows}
         return [by_id[unit_id] for unit_id in wanted if unit_id in by_id]
+
+    async def tree(self) -> UnitTree:
+        query = select(
+            UNIT_REPLICA.c.unit_id, UNIT_REPLICA.c.parent_unit_id, UNIT_REPLICA.c.kind, UNIT_REPLICA.c.name
+        )
+        return UnitTree(UnitNode(**row._mapping) for row in await self._session.execute(query))
 
     async def joint_meeting_members(self) -> Sequence[ReplicaRow]:
         query = (

@@ -2,20 +2,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
 from gongjian_meetings.members.schemas import MemberUnit
 from gongjian_meetings.models import UNIT_REPLICA
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.replica import list_replica
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
 
 
-@router.get("/member-units", response_model=list[MemberUnit], responses=problem_responses(401))
-async def list_member_units(session: SessionDep, principal: CurrentPrincipal) -> list[MemberUnit]:
+@router.get("/member-units", response_model=list[MemberUnit], responses=problem_responses(401, 403))
+async def list_member_units(uow: UnitOfWorkDep, scope: CurrentScope) -> list[MemberUnit]:
     """Member units of the city joint meeting (联席会议成员单位); liaison names for the office only."""
-    rows = await list_replica(session, UNIT_REPLICA)
+    rows = await list_replica(uow.session, UNIT_REPLICA)
     return [
         MemberUnit(
             unit_id=row["unit_id"],
@@ -23,7 +22,7 @@ async def list_member_units(session: SessionDep, principal: CurrentPrincipal) ->
             kind=str(row["kind"]),
             joint_meeting_member=bool(row["joint_meeting_member"]),
             liaisons=[c["name"] for c in row["contacts"] if c["role"] == "liaison"]  # type: ignore[attr-defined]
-            if principal.is_office
+            if scope.everything
             else None,
         )
         for row in rows

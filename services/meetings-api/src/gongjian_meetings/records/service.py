@@ -9,15 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.audit.service import record
 from gongjian_meetings.meetings.errors import InvalidTransition
-from gongjian_meetings.meetings.service import get_meeting, move
+from gongjian_meetings.meetings.service import load, move
 from gongjian_meetings.members.repository import ReplicaRepository
-from gongjian_meetings.models import Attendance, Meeting
+from gongjian_meetings.models import Attendance, Meeting, MeetingBody
 from gongjian_meetings.records.errors import ResolutionsOpen
 from gongjian_meetings.records.repository import AttendanceRepository
 from gongjian_meetings.resolutions.repository import ResolutionRepository
 from gongjian_meetings.resolutions.schemas import AttendanceEntry
-from gongjian_shared.auth import Principal
-from gongjian_shared.clock import Clock, business_today
+from gongjian_shared.access import Scope
+from gongjian_shared.clock import business_today
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
 
 
@@ -44,13 +45,10 @@ async def _attendance(session: AsyncSession, meeting: Meeting, entries: Sequence
 
 
 async def hold(
-    session: AsyncSession,
-    clock: Clock,
-    principal: Principal,
-    meeting_id: uuid.UUID,
-    entries: Sequence[AttendanceEntry],
-) -> Meeting:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, entries: Sequence[AttendanceEntry]
+) -> tuple[Meeting, MeetingBody]:
+    session, clock, principal = uow.session, uow.clock, scope.principal
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if business_today(clock) < meeting.held_on:
         raise RuleViolation(
             f"The meeting is on {meeting.held_on}.",
@@ -72,17 +70,14 @@ async def hold(
         meeting_id=meeting.id,
         detail={"present": sum(e.present for e in entries), "listed": len(entries)},
     )
-    return meeting
+    return meeting, body
 
 
 async def correct_attendance(
-    session: AsyncSession,
-    clock: Clock,
-    principal: Principal,
-    meeting_id: uuid.UUID,
-    entries: Sequence[AttendanceEntry],
-) -> Meeting:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, entries: Sequence[AttendanceEntry]
+) -> tuple[Meeting, MeetingBody]:
+    session, clock, principal = uow.session, uow.clock, scope.principal
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if meeting.state != "held":
         raise InvalidTransition(meeting.state, "correct the attendance")
     await _attendance(session, meeting, entries)
@@ -95,13 +90,14 @@ async def correct_attendance(
         subject_id=meeting.id,
         meeting_id=meeting.id,
     )
-    return meeting
+    return meeting, body
 
 
 async def write_minutes(
-    session: AsyncSession, clock: Clock, principal: Principal, meeting_id: uuid.UUID, text: str
-) -> Meeting:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, text: str
+) -> tuple[Meeting, MeetingBody]:
+    session, clock, principal = uow.session, uow.clock, scope.principal
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if meeting.state != "held":
         raise InvalidTransition(meeting.state, "write the minutes")
     meeting.minutes, meeting.updated_at = text, clock.now()
@@ -115,13 +111,14 @@ async def write_minutes(
         meeting_id=meeting.id,
         detail={"length": len(text)},
     )
-    return meeting
+    return meeting, body
 
 
 async def publish_minutes(
-    session: AsyncSession, clock: Clock, principal: Principal, meeting_id: uuid.UUID
-) -> Meeting:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID
+) -> tuple[Meeting, MeetingBody]:
+    session, clock, principal = uow.session, uow.clock, scope.principal
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if meeting.state == "held" and not meeting.minutes:
         raise RuleViolation(
             errors=[field_error("minutes", "required", "Write the minutes first", "请先填写会议纪要")]
@@ -137,11 +134,12 @@ async def publish_minutes(
         subject_id=meeting.id,
         meeting_id=meeting.id,
     )
-    return meeting
+    return meeting, body
 
 
-async def close(session: AsyncSession, clock: Clock, principal: Principal, meeting_id: uuid.UUID) -> Meeting:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
+async def close(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> tuple[Meeting, MeetingBody]:
+    session, clock, principal = uow.session, uow.clock, scope.principal
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if meeting.state == "minutes_published":
         open_count = await ResolutionRepository(session).open_count(meeting.id)
         if open_count:
@@ -156,4 +154,4 @@ async def close(session: AsyncSession, clock: Clock, principal: Principal, meeti
         subject_id=meeting.id,
         meeting_id=meeting.id,
     )
-    return meeting
+    return meeting, body

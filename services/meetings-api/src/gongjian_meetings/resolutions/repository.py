@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import ColumnElement, Uuid, any_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_meetings.models import Escalation, Feedback, Resolution
+from gongjian_meetings.models import Escalation, Feedback, Meeting, MeetingBody, Resolution
 
 
 class ResolutionRepository:
@@ -18,6 +18,21 @@ class ResolutionRepository:
         if for_update:
             query = query.with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def get_with_body(
+        self, resolution_id: uuid.UUID, *, for_update: bool = False
+    ) -> tuple[Resolution, MeetingBody] | None:
+        """The resolution and its meeting's body in one round trip (the body decides who runs it)."""
+        query = (
+            select(Resolution, MeetingBody)
+            .join(Meeting, Meeting.id == Resolution.meeting_id)
+            .join(MeetingBody, MeetingBody.id == Meeting.body_id)
+            .where(Resolution.id == resolution_id)
+        )
+        if for_update:
+            query = query.with_for_update(of=Resolution)
+        row = (await self._session.execute(query)).first()
+        return (row[0], row[1]) if row else None
 
     async def many(
         self, resolution_ids: Iterable[uuid.UUID], *, lock_skipping: bool = False
@@ -35,10 +50,31 @@ class ResolutionRepository:
             query = query.where(self._involves(unit_id))
         return (await self._session.execute(query)).scalars().all()
 
-    async def for_unit(self, unit_id: uuid.UUID | None, *, status: str | None) -> Sequence[Resolution]:
+    async def for_unit(
+        self,
+        unit_id: uuid.UUID | None,
+        *,
+        status: str | None,
+        every: bool = False,
+        run_unit_ids: Iterable[uuid.UUID] = (),
+    ) -> Sequence[Resolution]:
+        """Every resolution (`every`), or those `unit_id` is responsible for and those of the meetings of the
+        bodies of `run_unit_ids` (the county bodies a unit-admin runs)."""
         query = select(Resolution).order_by(Resolution.due_on, Resolution.number)
-        if unit_id is not None:
-            query = query.where(self._involves(unit_id))
+        if not every:
+            clauses: list[ColumnElement[bool]] = []
+            if unit_id is not None:
+                clauses.append(self._involves(unit_id))
+            bodies = list(run_unit_ids)
+            if bodies:
+                clauses.append(
+                    Resolution.meeting_id.in_(
+                        select(Meeting.id).join(MeetingBody).where(MeetingBody.unit_id.in_(bodies))
+                    )
+                )
+            if not clauses:
+                return []
+            query = query.where(or_(*clauses))
         if status is not None:
             query = query.where(Resolution.status == status)
         return (await self._session.execute(query)).scalars().all()

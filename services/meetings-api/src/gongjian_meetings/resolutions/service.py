@@ -7,15 +7,16 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gongjian_meetings.access import NotTheMeetingOffice, ensure_runs, reads_all, runs, writes
 from gongjian_meetings.audit.service import record
-from gongjian_meetings.bodies.service import get_body, office_of
+from gongjian_meetings.bodies.service import office_of
 from gongjian_meetings.deadlines.service import cancel_for, plan_resolution
 from gongjian_meetings.meetings.errors import InvalidTransition
 from gongjian_meetings.meetings.rules import ESCALATION_LADDER
-from gongjian_meetings.meetings.service import get_meeting, meeting_ref
+from gongjian_meetings.meetings.service import get_meeting, load, meeting_ref
 from gongjian_meetings.members.repository import ReplicaRepository
 from gongjian_meetings.members.service import owing
-from gongjian_meetings.models import Feedback, Resolution
+from gongjian_meetings.models import Feedback, MeetingBody, Resolution
 from gongjian_meetings.resolutions import errors
 from gongjian_meetings.resolutions.repository import ResolutionRepository
 from gongjian_meetings.resolutions.schemas import (
@@ -25,24 +26,29 @@ from gongjian_meetings.resolutions.schemas import (
     ResolutionCreate,
 )
 from gongjian_meetings.topics.repository import TopicRepository
+from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal, Role
 from gongjian_shared.clock import SHANGHAI, Clock, business_today
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.events.meetings import FeedbackSubmitted, ResolutionClosed, ResolutionRecorded
 from gongjian_shared.events.projects import UnitOwing
-from gongjian_shared.outbox import Outbox
 
 
 def responsible(resolution: Resolution) -> list[uuid.UUID]:
     return list(dict.fromkeys([resolution.lead_unit_id, *resolution.supporting_unit_ids]))
 
 
-def may_see(principal: Principal, resolution: Resolution) -> bool:
+def may_see(scope: Scope, body: MeetingBody, resolution: Resolution) -> bool:
+    """The office running the body and conveners see every resolution; a unit those it is responsible for."""
+    unit_id = scope.principal.unit_id
     return (
-        principal.is_office
-        or principal.has(Role.CONVENER)
-        or (principal.unit_id is not None and principal.unit_id in responsible(resolution))
+        runs(scope, body) or reads_all(scope) or (unit_id is not None and unit_id in responsible(resolution))
     )
+
+
+def sees_all_of(scope: Scope, body: MeetingBody) -> bool:
+    return runs(scope, body) or reads_all(scope)
 
 
 def still_owing(resolution: Resolution, feedback: Sequence[Feedback]) -> list[uuid.UUID]:
@@ -59,23 +65,20 @@ async def owing_units(
 
 
 async def get_resolution(
-    session: AsyncSession, principal: Principal, resolution_id: uuid.UUID, *, for_update: bool = False
-) -> Resolution:
-    resolution = await ResolutionRepository(session).get(resolution_id, for_update=for_update)
-    if resolution is None or not may_see(principal, resolution):
+    uow: UnitOfWork, scope: Scope, resolution_id: uuid.UUID, *, for_update: bool = False
+) -> tuple[Resolution, MeetingBody]:
+    """The resolution and its body if the caller may see it (else 404, as for a missing id)."""
+    found = await ResolutionRepository(uow.session).get_with_body(resolution_id, for_update=for_update)
+    if found is None or not may_see(scope, found[1], found[0]):
         raise errors.ResolutionNotFound(f"No resolution {resolution_id} that you may see.")
-    return resolution
+    return found
 
 
 async def record_resolution(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    principal: Principal,
-    meeting_id: uuid.UUID,
-    command: ResolutionCreate,
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, command: ResolutionCreate
 ) -> Resolution:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
+    session, clock, principal = uow.session, uow.clock, scope.principal
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if meeting.state != "held":
         raise InvalidTransition(meeting.state, "record a resolution")
     if command.due_on <= meeting.held_on:
@@ -133,9 +136,8 @@ async def record_resolution(
     )
     repository.add(resolution)
     await repository.flush()
-    body = await get_body(session, meeting.body_id)
     await plan_resolution(session, meeting.id, resolution.id, resolution.due_on, body, clock.now())
-    await outbox.publish(
+    await uow.outbox.publish(
         session,
         ResolutionRecorded(
             meeting=meeting_ref(meeting, body),
@@ -165,18 +167,17 @@ async def record_resolution(
 
 
 async def submit_feedback(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    principal: Principal,
-    resolution_id: uuid.UUID,
-    command: FeedbackCreate,
+    uow: UnitOfWork, scope: Scope, resolution_id: uuid.UUID, command: FeedbackCreate
 ) -> Feedback:
+    session, clock, principal = uow.session, uow.clock, scope.principal
     repository = ResolutionRepository(session)
-    resolution = await repository.get(resolution_id, for_update=True)
-    if resolution is None:
-        raise errors.ResolutionNotFound(f"No resolution {resolution_id}.")
-    if principal.unit_id is None or principal.unit_id not in responsible(resolution):
+    resolution, body = await get_resolution(uow, scope, resolution_id, for_update=True)
+    units = responsible(resolution)
+    if (
+        principal.unit_id is None
+        or principal.unit_id not in units
+        or not writes(scope, body, unit_id=principal.unit_id, helping=units)
+    ):
         raise errors.NotResponsible(
             errors=[
                 field_error(
@@ -204,9 +205,8 @@ async def submit_feedback(
     repository.add(feedback)
     await repository.flush()
     meeting = await get_meeting(session, resolution.meeting_id)
-    body = await get_body(session, meeting.body_id)
     unit = await ReplicaRepository(session).get(principal.unit_id)
-    await outbox.publish(
+    await uow.outbox.publish(
         session,
         FeedbackSubmitted(
             meeting=meeting_ref(meeting, body),
@@ -237,18 +237,18 @@ async def submit_feedback(
 
 
 async def review_feedback(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    principal: Principal,
+    uow: UnitOfWork,
+    scope: Scope,
     resolution_id: uuid.UUID,
     feedback_id: uuid.UUID,
     decision: str,
     comment: str | None,
 ) -> Resolution:
     """Accepting a report of completion (or of impossibility, with its reason) closes the resolution."""
+    session, clock, principal = uow.session, uow.clock, scope.principal
     repository = ResolutionRepository(session)
-    resolution = await get_resolution(session, principal, resolution_id, for_update=True)
+    resolution, body = await get_resolution(uow, scope, resolution_id, for_update=True)
+    ensure_runs(scope, body)
     feedback = await repository.get_feedback(feedback_id, for_update=True)
     if feedback is None or feedback.resolution_id != resolution.id:
         raise errors.FeedbackNotFound(f"No feedback {feedback_id} on resolution {resolution.number}.")
@@ -270,26 +270,21 @@ async def review_feedback(
         detail={"feedback_id": str(feedback.id), "comment": comment},
     )
     if decision == "accept" and feedback.status != "in-progress":
-        await _close(session, outbox, clock, principal, resolution, feedback)
+        await _close(uow, principal, resolution, body, feedback)
     return resolution
 
 
 async def _close(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    principal: Principal,
-    resolution: Resolution,
-    feedback: Feedback,
+    uow: UnitOfWork, principal: Principal, resolution: Resolution, body: MeetingBody, feedback: Feedback
 ) -> None:
+    session, clock = uow.session, uow.clock
     now = clock.now()
     resolution.status, resolution.outcome = "closed", feedback.status
     resolution.done_on = feedback.submitted_at.astimezone(SHANGHAI).date()
     resolution.closed_at = now
     await cancel_for(session, resolution.id, now)
     meeting = await get_meeting(session, resolution.meeting_id)
-    body = await get_body(session, meeting.body_id)
-    await outbox.publish(
+    await uow.outbox.publish(
         session,
         ResolutionClosed(
             meeting=meeting_ref(meeting, body),
@@ -321,10 +316,13 @@ def days_overdue(resolution: Resolution, clock: Clock) -> int:
     return max(0, (business_today(clock) - resolution.due_on).days)
 
 
-async def follow_up_report(session: AsyncSession, clock: Clock, meeting_id: uuid.UUID) -> FollowUpReport:
+async def follow_up_report(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> FollowUpReport:
     """Done, done on time, done late, open and overdue: the office's report to the convener (督办报告)."""
-    meeting = await get_meeting(session, meeting_id)
-    resolutions = await ResolutionRepository(session).for_meeting(meeting.id)
+    clock = uow.clock
+    meeting, body = await load(uow, scope, meeting_id)
+    if not (runs(scope, body) or scope.principal.has(Role.CONVENER)):
+        raise NotTheMeetingOffice("The follow-up report is for the office running the meeting and conveners.")
+    resolutions = await ResolutionRepository(uow.session).for_meeting(meeting.id)
     lines = [
         ReportLine(
             number=r.number,

@@ -37,3 +37,11 @@ class TopicNotChangeable(Conflict):
     slug = "topic-not-changeable"
     title = "The topic is not in a state that allows this"
     title_zh = "议题当前状态不允许此操作"
+
+
+class TopicChangesClosed(Conflict):
+    """A unit changes or withdraws its own topic until the cut-off; the problem names it."""
+
+    slug = "topic-changes-closed"
+    title = "The topic cut-off has passed: only the office may change the topic now"
+    title_zh = "议题报送已截止，单位不能再修改或撤回议题"

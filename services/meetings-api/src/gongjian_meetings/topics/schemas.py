@@ -52,13 +52,17 @@ class TopicCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=8000)
     proposed_solution: str = Field(min_length=1, max_length=8000)
-    project_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    project_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Projects of the submitting unit or of units under it (本单位或下属单位的项目)",
+    )
     attachments: list[Attachment] = Field(default_factory=list, max_length=20)
     unit_id: uuid.UUID | None = Field(default=None, description="The office only: the unit it submits for")
 
 
 class TopicUpdate(BaseModel):
-    """The office edits a topic (办公室修改议题)."""
+    """Changes to a topic (修改议题): by its own unit until the cut-off, by the office until the agenda."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -1,65 +1,113 @@
-"""Topics (议题): submission until the end of D-10, the office's late leave, edit, merge, reject, order."""
+"""Topics (议题): submission until the end of D-10, the unit's own edits and withdrawal until then, the
+office's late leave, edit, merge, reject, order; a topic names only projects of its own unit."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from gongjian_meetings.access import ensure_runs, reads_all, runs, sees, writes
 from gongjian_meetings.audit.service import record
-from gongjian_meetings.bodies.service import get_body, member_ids, office_of
+from gongjian_meetings.bodies.service import member_ids, office_of
 from gongjian_meetings.deadlines.service import windows_of
+from gongjian_meetings.meetings.repository import MeetingRepository
 from gongjian_meetings.meetings.rules import LATE_TOPIC_STATES, TOPIC_STATES, schedule
-from gongjian_meetings.meetings.service import get_meeting, meeting_ref, open_topics
+from gongjian_meetings.meetings.service import load, meeting_ref, open_topics
 from gongjian_meetings.members.repository import ReplicaRepository
 from gongjian_meetings.models import LateAcceptance, Meeting, MeetingBody, Topic
+from gongjian_meetings.projects.repository import ProjectReplicaRepository
 from gongjian_meetings.topics.errors import (
     NotAMember,
     SubmissionClosed,
+    TopicChangesClosed,
     TopicNotChangeable,
     TopicNotFound,
     TopicsLocked,
 )
 from gongjian_meetings.topics.repository import TopicRepository
 from gongjian_meetings.topics.schemas import TopicCreate, TopicOut, TopicUpdate
-from gongjian_shared.auth import Principal, Role
-from gongjian_shared.clock import Clock
+from gongjian_shared.access import Scope
+from gongjian_shared.auth import Principal
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, RuleViolation, field_error
 from gongjian_shared.events.meetings import TopicSubmitted
-from gongjian_shared.outbox import Outbox
 
 
 def to_out(topic: Topic) -> TopicOut:
     return TopicOut.model_validate(topic, from_attributes=True)
 
 
-def may_see(principal: Principal, topic: Topic) -> bool:
-    return principal.is_office or principal.has(Role.CONVENER) or principal.unit_id == topic.unit_id
+def may_see(scope: Scope, body: MeetingBody | None, topic: Topic) -> bool:
+    """The office running the body and conveners see every topic; a unit sees its own (单位只看本单位议题)."""
+    if runs(scope, body) or reads_all(scope):
+        return True
+    return topic.unit_id == scope.principal.unit_id and sees(scope, body, unit_id=topic.unit_id)
 
 
-async def get_topic(
-    session: AsyncSession, principal: Principal, topic_id: uuid.UUID, *, for_update: bool = False
-) -> Topic:
-    topic = await TopicRepository(session).get(topic_id, for_update=for_update)
-    if topic is None or not may_see(principal, topic):
+async def _load(
+    uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, *, for_update: bool = False
+) -> tuple[Topic, Meeting | None, MeetingBody | None]:
+    """The topic with its meeting and body, if the caller may see it (else 404, as for a missing id)."""
+    topic = await TopicRepository(uow.session).get(topic_id, for_update=for_update)
+    meeting: Meeting | None = None
+    body: MeetingBody | None = None
+    if topic is not None and topic.meeting_id is not None:
+        # no access decision on the meeting here: a hidden topic answers exactly like a missing one
+        found = await MeetingRepository(uow.session).get_with_body(topic.meeting_id, for_update=for_update)
+        meeting, body = found if found is not None else (None, None)
+    if topic is None or not may_see(scope, body, topic):
         raise TopicNotFound(f"No topic {topic_id} that you may see.")
+    return topic, meeting, body
+
+
+async def get_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID) -> Topic:
+    topic, _, _ = await _load(uow, scope, topic_id)
     return topic
 
 
-async def list_topics(session: AsyncSession, principal: Principal, meeting_id: uuid.UUID) -> Sequence[Topic]:
-    """The office and the convener see every topic; a unit sees its own (单位只看本单位议题)."""
-    await get_meeting(session, meeting_id)
-    if principal.is_office or principal.has(Role.CONVENER):
-        return await TopicRepository(session).for_meeting(meeting_id)
-    if principal.unit_id is None:
+async def list_topics(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> Sequence[Topic]:
+    """The office running the body and conveners see every topic; a unit sees its own."""
+    _, body = await load(uow, scope, meeting_id)
+    topics = TopicRepository(uow.session)
+    if runs(scope, body) or reads_all(scope):
+        return await topics.for_meeting(meeting_id)
+    if scope.principal.unit_id is None:
         return []
-    return await TopicRepository(session).for_meeting(meeting_id, unit_id=principal.unit_id)
+    return await topics.for_meeting(meeting_id, unit_id=scope.principal.unit_id)
 
 
-def _submitting_unit(principal: Principal, command: TopicCreate) -> tuple[uuid.UUID, str]:
+async def drafts(uow: UnitOfWork, scope: Scope) -> Sequence[Topic]:
+    """Drafts from the push ledger go to the city body: its office only."""
+    ensure_runs(scope, None)
+    return await TopicRepository(uow.session).drafts()
+
+
+async def check_projects(
+    uow: UnitOfWork, scope: Scope, unit_id: uuid.UUID, project_ids: Sequence[uuid.UUID]
+) -> None:
+    """Every project a topic names exists and belongs to its unit or a unit under it (422 naming each one
+    that does not, with the same answer for a missing and a foreign id, so ids cannot be probed). Projects
+    are known from `project-registered` events: one registered a moment ago may not have arrived yet."""
+    owners = await ProjectReplicaRepository(uow.session).owners(project_ids)
+    allowed = scope.tree.subtree(unit_id)
+    problems = [
+        field_error(
+            f"project_ids.{index}",
+            "own-project",
+            "No project of the submitting unit (or of a unit under it) has this id",
+            "不是报送单位（或其下属单位）的项目",
+        )
+        for index, project_id in enumerate(project_ids)
+        if owners.get(project_id) not in allowed
+    ]
+    if problems:
+        raise RuleViolation(errors=problems)
+
+
+def _submitting_unit(scope: Scope, body: MeetingBody, command: TopicCreate) -> tuple[uuid.UUID, str]:
+    principal = scope.principal
     if command.unit_id is not None and command.unit_id != principal.unit_id:
-        if not principal.is_office:
+        if not runs(scope, body):
             raise Forbidden(
                 errors=[
                     field_error(
@@ -75,20 +123,22 @@ def _submitting_unit(principal: Principal, command: TopicCreate) -> tuple[uuid.U
         raise Forbidden(
             errors=[field_error("unit_id", "required", "Say which unit the topic is for", "请指定报送单位")]
         )
+    if not writes(scope, body, unit_id=principal.unit_id):
+        raise Forbidden(
+            "Topics are submitted by a unit's reporter, liaison or unit-admin.",
+            errors=[
+                field_error(
+                    "unit_id", "unit-writer", "Your role may not submit topics", "您的角色不能报送议题"
+                )
+            ],
+        )
     return principal.unit_id, "unit"
 
 
-async def submit_topic(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    principal: Principal,
-    meeting_id: uuid.UUID,
-    command: TopicCreate,
-) -> Topic:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
-    body = await get_body(session, meeting.body_id)
-    unit_id, origin = _submitting_unit(principal, command)
+async def submit_topic(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, command: TopicCreate) -> Topic:
+    session, clock = uow.session, uow.clock
+    meeting, body = await load(uow, scope, meeting_id, for_update=True)
+    unit_id, origin = _submitting_unit(scope, body, command)
     if unit_id not in await member_ids(session, body):
         raise NotAMember(
             f"Unit {unit_id} is not a member of {body.name}.",
@@ -96,6 +146,7 @@ async def submit_topic(
                 field_error("unit_id", "member-unit", "Not a member unit of this body", "不是本会议成员单位")
             ],
         )
+    await check_projects(uow, scope, unit_id, command.project_ids)
     now = clock.now()
     closes_at = schedule(meeting.held_on, windows_of(meeting), body.reminder_hour).topics_close_at
     topics = TopicRepository(session)
@@ -111,7 +162,7 @@ async def submit_topic(
             )
         late = True
     if meeting.state == "scheduled":
-        await open_topics(session, clock, None, meeting)
+        await open_topics(uow, None, meeting)
     unit = await ReplicaRepository(session).get(unit_id)
     topic = Topic(
         id=uuid.uuid4(),
@@ -127,27 +178,21 @@ async def submit_topic(
         status="submitted",
         origin=origin,
         late=late,
-        submitted_by=principal.user_id,
+        submitted_by=scope.principal.user_id,
         submitted_at=now,
         updated_at=now,
     )
     topics.add(topic)
     await topics.flush()
-    await _announce(session, outbox, clock, principal, meeting, body, topic)
+    await _announce(uow, scope.principal, meeting, body, topic)
     return topic
 
 
 async def _announce(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    actor: Principal | None,
-    meeting: Meeting,
-    body: MeetingBody,
-    topic: Topic,
+    uow: UnitOfWork, actor: Principal | None, meeting: Meeting, body: MeetingBody, topic: Topic
 ) -> None:
-    await outbox.publish(
-        session,
+    await uow.outbox.publish(
+        uow.session,
         TopicSubmitted(
             meeting=meeting_ref(meeting, body),
             topic_id=topic.id,
@@ -158,13 +203,13 @@ async def _announce(
             late=topic.late,
             origin=topic.origin,
             project_ids=tuple(topic.project_ids),
-            office=await office_of(session, body),
+            office=await office_of(uow.session, body),
         ),
         key=str(meeting.id),
     )
     record(
-        session,
-        clock,
+        uow.session,
+        uow.clock,
         actor,
         "topic-submitted",
         subject_kind="topic",
@@ -175,15 +220,10 @@ async def _announce(
 
 
 async def grant_late(
-    session: AsyncSession,
-    clock: Clock,
-    principal: Principal,
-    meeting_id: uuid.UUID,
-    unit_id: uuid.UUID,
-    reason: str,
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, unit_id: uuid.UUID, reason: str
 ) -> LateAcceptance:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
-    body = await get_body(session, meeting.body_id)
+    session, clock = uow.session, uow.clock
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if meeting.state not in LATE_TOPIC_STATES:
         raise TopicsLocked(f"The meeting is {meeting.state}.")
     if unit_id not in await member_ids(session, body):
@@ -197,7 +237,7 @@ async def grant_late(
             meeting_id=meeting.id,
             unit_id=unit_id,
             reason=reason,
-            granted_by=principal.user_id,
+            granted_by=scope.principal.user_id,
             granted_at=clock.now(),
         )
         topics.add_late_acceptance(acceptance)
@@ -205,7 +245,7 @@ async def grant_late(
     record(
         session,
         clock,
-        principal,
+        scope.principal,
         "late-topic-accepted",
         subject_kind="meeting",
         subject_id=meeting.id,
@@ -216,29 +256,43 @@ async def grant_late(
 
 
 async def _editable(
-    session: AsyncSession, principal: Principal, topic_id: uuid.UUID
-) -> tuple[Topic, Meeting]:
-    topic = await get_topic(session, principal, topic_id, for_update=True)
-    if topic.meeting_id is None or topic.status != "submitted":
+    uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, *, by_unit: bool = False
+) -> tuple[Topic, Meeting, MeetingBody]:
+    """A submitted topic of a meeting still taking changes. The office running the body changes it until the
+    agenda goes to the convener; with `by_unit`, its own unit also may, until the topic cut-off (D-10)."""
+    topic, meeting, body = await _load(uow, scope, topic_id, for_update=True)
+    office = runs(scope, body)
+    if not office and not by_unit:
+        ensure_runs(scope, body)
+    if not office and not writes(scope, body, unit_id=topic.unit_id):
+        raise Forbidden("Only the office running this meeting, or the topic's own unit, may change it.")
+    if meeting is None or body is None or topic.status != "submitted":
         raise TopicNotChangeable(f"The topic is {topic.status}.", extra={"allowed": ["submitted"]})
-    meeting = await get_meeting(session, topic.meeting_id, for_update=True)
     if meeting.state not in LATE_TOPIC_STATES:
         raise TopicsLocked(f"The meeting is {meeting.state}.")
-    return topic, meeting
+    if not office:
+        closes_at = schedule(meeting.held_on, windows_of(meeting), body.reminder_hour).topics_close_at
+        if meeting.state not in TOPIC_STATES or uow.clock.now() >= closes_at:
+            raise TopicChangesClosed(
+                f"Units change or withdraw their topics until {closes_at.isoformat()} (end of "
+                f"D-{meeting.topic_days}, Asia/Shanghai); after that ask the office (议题截止后须由办公室修改).",
+                extra={"deadline": closes_at.isoformat()},
+            )
+    return topic, meeting, body
 
 
-async def edit_topic(
-    session: AsyncSession, clock: Clock, principal: Principal, topic_id: uuid.UUID, command: TopicUpdate
-) -> Topic:
-    topic, meeting = await _editable(session, principal, topic_id)
+async def edit_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, command: TopicUpdate) -> Topic:
+    topic, meeting, _ = await _editable(uow, scope, topic_id, by_unit=True)
     changes = command.model_dump(exclude_unset=True)
+    if command.project_ids is not None:
+        await check_projects(uow, scope, topic.unit_id, command.project_ids)
     for key, value in changes.items():
         setattr(topic, key, value)
-    topic.updated_at = clock.now()
+    topic.updated_at = uow.clock.now()
     record(
-        session,
-        clock,
-        principal,
+        uow.session,
+        uow.clock,
+        scope.principal,
         "topic-edited",
         subject_kind="topic",
         subject_id=topic.id,
@@ -248,16 +302,31 @@ async def edit_topic(
     return topic
 
 
-async def reject_topic(
-    session: AsyncSession, clock: Clock, principal: Principal, topic_id: uuid.UUID, reason: str
-) -> Topic:
-    topic, meeting = await _editable(session, principal, topic_id)
-    topic.status, topic.rejection_reason, topic.position = "rejected", reason, None
-    topic.updated_at = clock.now()
+async def withdraw_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID) -> Topic:
+    """The unit takes its topic back before the cut-off (撤回议题); the row stays, as `withdrawn`."""
+    topic, meeting, _ = await _editable(uow, scope, topic_id, by_unit=True)
+    topic.status, topic.position, topic.updated_at = "withdrawn", None, uow.clock.now()
     record(
-        session,
-        clock,
-        principal,
+        uow.session,
+        uow.clock,
+        scope.principal,
+        "topic-withdrawn",
+        subject_kind="topic",
+        subject_id=topic.id,
+        meeting_id=meeting.id,
+        detail={"unit_id": str(topic.unit_id)},
+    )
+    return topic
+
+
+async def reject_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, reason: str) -> Topic:
+    topic, meeting, _ = await _editable(uow, scope, topic_id)
+    topic.status, topic.rejection_reason, topic.position = "rejected", reason, None
+    topic.updated_at = uow.clock.now()
+    record(
+        uow.session,
+        uow.clock,
+        scope.principal,
         "topic-rejected",
         subject_kind="topic",
         subject_id=topic.id,
@@ -267,11 +336,9 @@ async def reject_topic(
     return topic
 
 
-async def merge_topic(
-    session: AsyncSession, clock: Clock, principal: Principal, topic_id: uuid.UUID, into_id: uuid.UUID
-) -> Topic:
-    topic, meeting = await _editable(session, principal, topic_id)
-    target = await TopicRepository(session).get(into_id, for_update=True)
+async def merge_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, into_id: uuid.UUID) -> Topic:
+    topic, meeting, _ = await _editable(uow, scope, topic_id)
+    target = await TopicRepository(uow.session).get(into_id, for_update=True)
     if (
         target is None
         or target.meeting_id != meeting.id
@@ -290,11 +357,11 @@ async def merge_topic(
         )
     topic.status, topic.merged_into_id, topic.position = "merged", target.id, None
     target.project_ids = list(dict.fromkeys([*target.project_ids, *topic.project_ids]))
-    target.updated_at = topic.updated_at = clock.now()
+    target.updated_at = topic.updated_at = uow.clock.now()
     record(
-        session,
-        clock,
-        principal,
+        uow.session,
+        uow.clock,
+        scope.principal,
         "topic-merged",
         subject_kind="topic",
         subject_id=topic.id,
@@ -305,16 +372,12 @@ async def merge_topic(
 
 
 async def order_topics(
-    session: AsyncSession,
-    clock: Clock,
-    principal: Principal,
-    meeting_id: uuid.UUID,
-    topic_ids: list[uuid.UUID],
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, topic_ids: list[uuid.UUID]
 ) -> Sequence[Topic]:
-    meeting = await get_meeting(session, meeting_id, for_update=True)
+    meeting, _ = await load(uow, scope, meeting_id, for_update=True, run=True)
     if meeting.state not in LATE_TOPIC_STATES:
         raise TopicsLocked(f"The meeting is {meeting.state}.")
-    topics = await TopicRepository(session).for_meeting(meeting.id, statuses=("submitted",))
+    topics = await TopicRepository(uow.session).for_meeting(meeting.id, statuses=("submitted",))
     if len(set(topic_ids)) != len(topic_ids) or set(topic_ids) != {t.id for t in topics}:
         raise RuleViolation(
             errors=[
@@ -330,9 +393,9 @@ async def order_topics(
     for topic in topics:
         topic.position = position[topic.id]
     record(
-        session,
-        clock,
-        principal,
+        uow.session,
+        uow.clock,
+        scope.principal,
         "topics-ordered",
         subject_kind="meeting",
         subject_id=meeting.id,
@@ -343,15 +406,12 @@ async def order_topics(
 
 
 async def accept_draft(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    principal: Principal,
-    topic_id: uuid.UUID,
-    meeting_id: uuid.UUID | None,
+    uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, meeting_id: uuid.UUID | None
 ) -> Topic:
     """The office takes a draft from the push ledger onto a meeting; after the cut-off it is marked late."""
-    topic = await get_topic(session, principal, topic_id, for_update=True)
+    topic, current, current_body = await _load(uow, scope, topic_id, for_update=True)
+    # who may accept is decided before the topic's state, so a unit learns nothing from a 409
+    ensure_runs(scope, current_body if current is not None else None)
     if topic.status != "draft":
         raise TopicNotChangeable(f"The topic is {topic.status}.", extra={"allowed": ["draft"]})
     target = meeting_id or topic.meeting_id
@@ -359,11 +419,10 @@ async def accept_draft(
         raise RuleViolation(
             errors=[field_error("meeting_id", "required", "Say which meeting takes the topic", "请指定会议")]
         )
-    meeting = await get_meeting(session, target, for_update=True)
+    meeting, body = await load(uow, scope, target, for_update=True, run=True)
     if meeting.state not in LATE_TOPIC_STATES:
         raise TopicsLocked(f"The meeting is {meeting.state}.")
-    body = await get_body(session, meeting.body_id)
-    now = clock.now()
+    now = uow.clock.now()
     topic.meeting_id = meeting.id
     topic.late = not (
         meeting.state in TOPIC_STATES
@@ -371,12 +430,12 @@ async def accept_draft(
     )
     topic.status, topic.submitted_by, topic.submitted_at, topic.updated_at = (
         "submitted",
-        principal.user_id,
+        scope.principal.user_id,
         now,
         now,
     )
     if meeting.state == "scheduled":
-        await open_topics(session, clock, principal, meeting)
-    await TopicRepository(session).flush()
-    await _announce(session, outbox, clock, principal, meeting, body, topic)
+        await open_topics(uow, scope.principal, meeting)
+    await TopicRepository(uow.session).flush()
+    await _announce(uow, scope.principal, meeting, body, topic)
     return topic

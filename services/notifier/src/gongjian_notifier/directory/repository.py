@@ -65,6 +65,10 @@ class DirectoryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    @property
+    def session(self) -> AsyncSession:
+        return self._session
+
     async def unit(self, unit_id: uuid.UUID) -> DirectoryUnit | None:
         row = (
             await self._session.execute(select(UNIT_REPLICA).where(UNIT_REPLICA.c.unit_id == unit_id))
@@ -92,24 +96,6 @@ class DirectoryRepository:
 
     async def person(self, person_id: uuid.UUID) -> Person | None:
         return (await self.people([person_id])).get(person_id)
-
-    async def people_of_accounts(self, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
-        """person_id by linked account id, for the accounts that have a link."""
-        wanted = list(set(user_ids))
-        if not wanted:
-            return {}
-        rows = await self._session.execute(
-            select(PersonPreference.user_id, PersonPreference.person_id).where(
-                PersonPreference.user_id.in_(wanted)
-            )
-        )
-        return {row.user_id: row.person_id for row in rows}
-
-    async def linked_people(self, user_id: uuid.UUID) -> list[uuid.UUID]:
-        rows = await self._session.execute(
-            select(PersonPreference.person_id).where(PersonPreference.user_id == user_id)
-        )
-        return list(rows.scalars())
 
     async def unit_preference(self, unit_id: uuid.UUID) -> UnitPreference | None:
         return await self._session.get(UnitPreference, unit_id)

@@ -68,15 +68,6 @@ class PersonPreferencesIn(BaseModel):
     _unique_channels = field_validator("channels")(_unique)
 
 
-class AccountLinkIn(BaseModel):
-    """Which sign-in account is this person (账号关联); `user_id` null removes the link."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    user_id: uuid.UUID | None
-    username: str | None = Field(default=None, min_length=1, max_length=100)
-
-
 class PersonOut(BaseModel):
     person_id: uuid.UUID
     unit_id: uuid.UUID
@@ -87,6 +78,6 @@ class PersonOut(BaseModel):
     has_phone: bool
     channels: list[ChannelName] | None
     effective_channels: list[ChannelName]
-    user_id: uuid.UUID | None
+    user_id: uuid.UUID | None = Field(description="the account linked to this contact (projects-api's links)")
     username: str | None
     updated_at: datetime | None

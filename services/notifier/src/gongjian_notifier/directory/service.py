@@ -1,24 +1,32 @@
-"""The directory (通知目录): who belongs to which unit, on which channels, signed in as which account."""
+"""The directory (通知目录): who belongs to which unit, on which channels, signed in as which account.
+
+Who may see and set what is decided in `gongjian_notifier.access` on the shared policy: another unit's unit or
+person answers 404, as a missing one does.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import cast
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_notifier import access
+from gongjian_notifier.directory.accounts import AccountRepository
 from gongjian_notifier.directory.errors import ChannelUnavailable, PersonNotFound, UnitNotFound
 from gongjian_notifier.directory.repository import DirectoryRepository, DirectoryUnit, Person
 from gongjian_notifier.directory.schemas import (
-    AccountLinkIn,
     PersonOut,
     PersonPreferencesIn,
     UnitPreferencesIn,
     UnitPreferencesOut,
 )
-from gongjian_notifier.models import PersonPreference, UnitPreference
+from gongjian_notifier.models import Account, PersonPreference, UnitPreference
 from gongjian_notifier.settings import ChannelName
-from gongjian_shared.auth import Principal, Role
-from gongjian_shared.clock import Clock
+from gongjian_shared.access import Scope
+from gongjian_shared.auth import Principal
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import FieldError, Forbidden, field_error
 
 ROBOT_CHANNELS = {"wecom": "wecom_webhook_url", "dingtalk": "dingtalk_webhook_url"}
@@ -37,12 +45,10 @@ def effective_channels(
     return [cast(ChannelName, name) for name in dict.fromkeys(ordered)]
 
 
-def may_manage_unit(principal: Principal, unit_id: uuid.UUID) -> bool:
-    return principal.is_office or (principal.unit_id == unit_id and principal.has(Role.LIAISON))
-
-
-def may_manage_person(principal: Principal, preference: PersonPreference | None) -> bool:
-    return principal.is_office or (preference is not None and preference.user_id == principal.user_id)
+async def linked_contacts(session: AsyncSession, principal: Principal) -> list[uuid.UUID]:
+    """The contacts the caller's account is (its `links.contact_ids`); none for a disabled account."""
+    account = await AccountRepository(session).get(principal.user_id)
+    return list(account.contact_ids) if account is not None and account.active else []
 
 
 def _robot_errors(field: str, channels: Sequence[str] | None, urls: dict[str, object]) -> list[FieldError]:
@@ -82,6 +88,7 @@ def person_out(
     pref: PersonPreference | None,
     unit_pref: UnitPreference | None,
     defaults: Sequence[ChannelName],
+    account: Account | None = None,
 ) -> PersonOut:
     return PersonOut(
         person_id=person.person_id,
@@ -93,35 +100,59 @@ def person_out(
         has_phone=bool(person.phone),
         channels=cast(list[ChannelName] | None, pref.channels if pref else None),
         effective_channels=effective_channels(pref, unit_pref, defaults),
-        user_id=pref.user_id if pref else None,
-        username=pref.username if pref else None,
+        user_id=account.account_id if account else None,
+        username=account.username if account else None,
         updated_at=pref.updated_at if pref else None,
     )
 
 
-async def existing_unit(directory: DirectoryRepository, unit_id: uuid.UUID) -> DirectoryUnit:
-    unit = await directory.unit(unit_id)
+async def visible_unit(directory: DirectoryRepository, scope: Scope, unit_id: uuid.UUID) -> DirectoryUnit:
+    """The unit, if it exists and the caller may see it; otherwise 404 (another unit's id reveals nothing)."""
+    unit = await directory.unit(unit_id) if access.may_see_unit(scope, unit_id) else None
     if unit is None:
         raise UnitNotFound(f"No unit {unit_id} in the directory (it arrives with `unit-updated`).")
     return unit
 
 
-async def existing_person(directory: DirectoryRepository, person_id: uuid.UUID) -> Person:
+async def visible_person(
+    directory: DirectoryRepository, scope: Scope, person_id: uuid.UUID, linked: Collection[uuid.UUID]
+) -> Person:
+    """The person, if a contact of a unit and the caller may see them; otherwise 404."""
     person = await directory.person(person_id)
-    if person is None:
+    if person is None or not access.may_see_person(scope, person_id, person.unit_id, linked):
         raise PersonNotFound(f"No person {person_id} among the units' contacts.")
     return person
 
 
+async def account_of(session: AsyncSession, person_id: uuid.UUID) -> Account | None:
+    """The (first active) account linked to a contact."""
+    linked = (await AccountRepository(session).linking([person_id])).get(person_id, [])
+    return next((account for account in linked if account.active), None)
+
+
+async def get_person(
+    uow: UnitOfWork, scope: Scope, person_id: uuid.UUID
+) -> tuple[Person, PersonPreference | None, UnitPreference | None, Account | None]:
+    directory = DirectoryRepository(uow.session)
+    linked = await linked_contacts(uow.session, scope.principal)
+    person = await visible_person(directory, scope, person_id, linked)
+    if not access.may_manage_person(scope, person_id, linked):
+        raise Forbidden("Only the office or the person themself may see these channels.")
+    return (
+        person,
+        await directory.person_preference(person_id),
+        await directory.unit_preference(person.unit_id),
+        await account_of(uow.session, person_id),
+    )
+
+
 async def set_unit_preferences(
-    directory: DirectoryRepository,
-    clock: Clock,
-    principal: Principal,
-    unit_id: uuid.UUID,
-    body: UnitPreferencesIn,
+    uow: UnitOfWork, scope: Scope, unit_id: uuid.UUID, body: UnitPreferencesIn
 ) -> tuple[DirectoryUnit, UnitPreference]:
-    unit = await existing_unit(directory, unit_id)
-    if not may_manage_unit(principal, unit_id):
+    principal = scope.principal
+    directory = DirectoryRepository(uow.session)
+    unit = await visible_unit(directory, scope, unit_id)
+    if not access.may_manage_unit(scope, unit_id):
         raise Forbidden("Only the office, an admin or the unit's liaison may set the unit's channels.")
     urls = {name: body.model_dump(mode="json").get(name) for name in ROBOT_CHANNELS.values()}
     errors = _robot_errors("channels", body.channels, urls)
@@ -150,22 +181,21 @@ async def set_unit_preferences(
     pref.digest = body.digest
     pref.escalate_after_hours = body.escalate_after_hours
     pref.updated_by = principal.user_id
-    pref.updated_at = clock.now()
+    pref.updated_at = uow.clock.now()
     await directory.flush()
     return unit, pref
 
 
 async def set_person_preferences(
-    directory: DirectoryRepository,
-    clock: Clock,
-    principal: Principal,
-    person_id: uuid.UUID,
-    body: PersonPreferencesIn,
-) -> tuple[Person, PersonPreference, UnitPreference | None]:
-    person = await existing_person(directory, person_id)
+    uow: UnitOfWork, scope: Scope, person_id: uuid.UUID, body: PersonPreferencesIn
+) -> tuple[Person, PersonPreference, UnitPreference | None, Account | None]:
+    principal = scope.principal
+    directory = DirectoryRepository(uow.session)
+    linked = await linked_contacts(uow.session, principal)
+    person = await visible_person(directory, scope, person_id, linked)
+    if not access.may_manage_person(scope, person_id, linked):
+        raise Forbidden("Only the office or the person themself may set these channels.")
     pref = await directory.person_preference(person_id)
-    if not may_manage_person(principal, pref):
-        raise Forbidden("Only the office, an admin or the person themself may set these channels.")
     unit_pref = await directory.unit_preference(person.unit_id)
     urls = {name: getattr(unit_pref, name, None) for name in ROBOT_CHANNELS.values()}
     errors = _robot_errors("channels", body.channels, urls)
@@ -176,28 +206,6 @@ async def set_person_preferences(
         directory.add(pref)
     pref.channels = list(body.channels) if body.channels is not None else None
     pref.updated_by = principal.user_id
-    pref.updated_at = clock.now()
+    pref.updated_at = uow.clock.now()
     await directory.flush()
-    return person, pref, unit_pref
-
-
-async def link_account(
-    directory: DirectoryRepository,
-    clock: Clock,
-    principal: Principal,
-    person_id: uuid.UUID,
-    body: AccountLinkIn,
-) -> tuple[Person, PersonPreference, UnitPreference | None]:
-    if not principal.is_office:
-        raise Forbidden("Only the office or an admin may link a person to an account.")
-    person = await existing_person(directory, person_id)
-    pref = await directory.person_preference(person_id)
-    if pref is None:
-        pref = PersonPreference(person_id=person_id)
-        directory.add(pref)
-    pref.user_id = body.user_id
-    pref.username = body.username if body.user_id is not None else None
-    pref.updated_by = principal.user_id
-    pref.updated_at = clock.now()
-    await directory.flush()
-    return person, pref, await directory.unit_preference(person.unit_id)
+    return person, pref, unit_pref, await account_of(uow.session, person_id)

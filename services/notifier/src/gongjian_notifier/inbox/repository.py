@@ -13,8 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gongjian_notifier.models import Delivery, Notification
 
 
-def visible_to(person_ids: Sequence[uuid.UUID], office: bool) -> ColumnElement[bool]:
+def visible_to(
+    account_id: uuid.UUID | None, person_ids: Sequence[uuid.UUID], office: bool
+) -> ColumnElement[bool]:
+    """An account's inbox rows: those addressed to it, to the contacts it is linked to, and (office) the desk's."""
     mine: ColumnElement[bool] = Delivery.person_id.in_(person_ids) if person_ids else false()
+    if account_id is not None:
+        mine = or_(mine, Delivery.account_id == account_id)
     if office:
         mine = or_(mine, Delivery.recipient_kind == "office")
     return and_(Delivery.channel == "inbox", mine)

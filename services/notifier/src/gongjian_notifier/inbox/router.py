@@ -2,27 +2,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from gongjian_notifier.inbox import service
 from gongjian_notifier.inbox.repository import InboxRepository
 from gongjian_notifier.inbox.schemas import Acknowledgement, InboxCounts, InboxItem, InboxPage
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.clock import Clock
-from gongjian_shared.db import SessionDep
+from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/inbox", tags=["inbox"])
 
 
-def _clock(request: Request) -> Clock:
-    clock: Clock = request.app.state.clock
-    return clock
-
-
 @router.get("", response_model=InboxPage, responses=problem_responses(401, 422))
 async def list_inbox(
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     principal: CurrentPrincipal,
     unread: bool = False,
     awaiting_ack: bool = False,
@@ -30,37 +23,36 @@ async def list_inbox(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> InboxPage:
     """The caller's own messages, newest first (我的消息). `unread`, `awaiting_ack` narrow the list."""
-    visible = await service.visibility(session, principal)
-    rows, total = await InboxRepository(session).page(
+    visible = await service.visibility(uow.session, principal)
+    rows, total = await InboxRepository(uow.session).page(
         visible, unread=unread, awaiting_ack=awaiting_ack, limit=limit, offset=offset
     )
     return InboxPage(items=[service.item_of(row) for row in rows], total=total)
 
 
 @router.get("/unread-count", response_model=InboxCounts, responses=problem_responses(401))
-async def count_unread(session: SessionDep, principal: CurrentPrincipal) -> InboxCounts:
+async def count_unread(uow: UnitOfWorkDep, principal: CurrentPrincipal) -> InboxCounts:
     """How many messages are unread, and how many wait for 已阅/已办 (未读数)."""
-    unread, awaiting = await InboxRepository(session).counts(await service.visibility(session, principal))
+    visible = await service.visibility(uow.session, principal)
+    unread, awaiting = await InboxRepository(uow.session).counts(visible)
     return InboxCounts(unread=unread, awaiting_ack=awaiting)
 
 
 @router.get("/{item_id}", response_model=InboxItem, responses=problem_responses(401, 404, 422))
-async def get_inbox_item(item_id: int, session: SessionDep, principal: CurrentPrincipal) -> InboxItem:
+async def get_inbox_item(item_id: int, uow: UnitOfWorkDep, principal: CurrentPrincipal) -> InboxItem:
     """One message (消息详情)."""
-    return service.item_of(await service.mine(session, principal, item_id))
+    return service.item_of(await service.mine(uow.session, principal, item_id))
 
 
 @router.post("/{item_id}/read", response_model=InboxItem, responses=problem_responses(401, 404, 422))
-async def mark_read(
-    item_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
-) -> InboxItem:
+async def mark_read(item_id: int, uow: UnitOfWorkDep, principal: CurrentPrincipal) -> InboxItem:
     """Mark a message read (标记已读); reading again changes nothing."""
-    return await service.mark_read(session, _clock(request), principal, item_id)
+    return await service.mark_read(uow, principal, item_id)
 
 
 @router.post("/{item_id}/acknowledge", response_model=InboxItem, responses=problem_responses(401, 404, 422))
 async def acknowledge(
-    item_id: int, body: Acknowledgement, request: Request, session: SessionDep, principal: CurrentPrincipal
+    item_id: int, body: Acknowledgement, uow: UnitOfWorkDep, principal: CurrentPrincipal
 ) -> InboxItem:
     """Acknowledge a message: `read` 已阅 or `done` 已办 (确认). Stops its escalation for everyone told of it."""
-    return await service.acknowledge(session, _clock(request), principal, item_id, body.kind)
+    return await service.acknowledge(uow, principal, item_id, body.kind)

@@ -1,29 +1,34 @@
 """The inbox (站内信): people read their own messages and acknowledge them, 已阅 or 已办.
 
-A principal is a sign-in account (projects-api); a message is addressed to a contact (person_id) of a unit.
-The office links the two in the directory (`person_preferences.user_id`), and an account sees the inbox of
-every contact linked to it; office and admin accounts also see the office desk's messages.
+A principal is a sign-in account (projects-api); a message is addressed to a contact (person_id) of a unit,
+or to an account itself (an assigned leader, a convener). projects-api links accounts to contacts
+(`links.contact_ids`, kept in the accounts replica): an account sees the messages of every contact linked to
+it and those addressed to it; office and admin accounts also see the office desk's messages. A disabled
+account sees nothing.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, false
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_notifier.directory.repository import DirectoryRepository
+from gongjian_notifier.directory.accounts import AccountRepository
 from gongjian_notifier.inbox.errors import InboxItemNotFound
 from gongjian_notifier.inbox.repository import InboxRepository, visible_to
 from gongjian_notifier.inbox.schemas import AckKind, InboxItem
 from gongjian_notifier.notifications.repository import NotificationRepository
 from gongjian_shared.auth import Principal
-from gongjian_shared.clock import Clock
+from gongjian_shared.deps import UnitOfWork
 
 
 async def visibility(session: AsyncSession, principal: Principal) -> ColumnElement[bool]:
-    people = await DirectoryRepository(session).linked_people(principal.user_id)
-    return visible_to(people, principal.is_office)
+    account = await AccountRepository(session).get(principal.user_id)
+    if account is not None and not account.active:
+        return false()
+    people = list(account.contact_ids) if account is not None else []
+    return visible_to(principal.user_id, people, principal.is_office)
 
 
 def item_of(row: Any) -> InboxItem:
@@ -55,22 +60,22 @@ async def mine(session: AsyncSession, principal: Principal, delivery_id: int, *,
     return row
 
 
-async def mark_read(session: AsyncSession, clock: Clock, principal: Principal, delivery_id: int) -> InboxItem:
+async def mark_read(uow: UnitOfWork, principal: Principal, delivery_id: int) -> InboxItem:
+    session = uow.session
     await mine(session, principal, delivery_id)
-    await InboxRepository(session).mark_read(delivery_id, clock.now())
+    await InboxRepository(session).mark_read(delivery_id, uow.clock.now())
     session.expire_all()
     return item_of(await mine(session, principal, delivery_id))
 
 
-async def acknowledge(
-    session: AsyncSession, clock: Clock, principal: Principal, delivery_id: int, kind: AckKind
-) -> InboxItem:
+async def acknowledge(uow: UnitOfWork, principal: Principal, delivery_id: int, kind: AckKind) -> InboxItem:
     """Acknowledge for the person and for everyone told of it: the escalation stops, unsent pushes are dropped.
 
     已办 outranks 已阅: a later 已阅 leaves an earlier 已办 as it is.
     """
+    session = uow.session
     delivery, notification = await mine(session, principal, delivery_id, lock=True)
-    now = clock.now()
+    now = uow.clock.now()
     if delivery.ack_kind != "done":
         await InboxRepository(session).acknowledge(delivery_id, now, kind)
     await NotificationRepository(session).acknowledge_chain(

@@ -28,6 +28,9 @@ class Audience:
     leader_ids: tuple[uuid.UUID, ...] = ()
     office: bool = False
     context: Mapping[str, Any] = field(default_factory=dict)
+    # the named people are this role's holder (the convener): when no account is any of them, the active
+    # accounts holding the role are told instead
+    account_role: str | None = None
 
     @property
     def key(self) -> str:
@@ -76,9 +79,13 @@ def office(*units: UnitOwing | None, people: tuple[UnitContact | None, ...] = ()
     return Audience(unit_id=None, people=named, office=True)
 
 
-def person(contact: UnitContact, role_name: str) -> Audience:
-    """One named person outside any unit's list, such as the convener (召集人)."""
-    return Audience(unit_id=None, unit_name=role_name, people=(contact,))
+def person(contact: UnitContact, role_name: str, account_role: str | None = None) -> Audience:
+    """One named person outside any unit's list, such as the convener (召集人).
+
+    The meeting body names its convener by account (the contact's `person_id` is the convener's account id
+    when the body has one); `account_role` stands in the accounts holding that role when no account matches.
+    """
+    return Audience(unit_id=None, unit_name=role_name, people=(contact,), account_role=account_role)
 
 
 def plan_for(envelope: EventEnvelope) -> Plan | None:

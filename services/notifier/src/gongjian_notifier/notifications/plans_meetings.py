@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gongjian_notifier.notifications.catalogue import Audience, Plan, office, owing, person, planner
+from gongjian_shared.auth import Role
 from gongjian_shared.events.meetings import (
     AgendaApproved,
     AgendaCirculated,
@@ -22,8 +23,14 @@ from gongjian_shared.events.meetings import (
     TopicSubmissionClosing,
     TopicSubmitted,
 )
+from gongjian_shared.events.projects import UnitContact
 
 CONVENER = "召集人"
+
+
+def convener_of(contact: UnitContact) -> Audience:
+    """The meeting body's convener: the account it names, else the accounts holding the convener role."""
+    return person(contact, CONVENER, account_role=Role.CONVENER.value)
 
 
 def _meeting_link(event: MeetingScheduled | MeetingUpcoming | MeetingRescheduled | MeetingCancelled) -> str:
@@ -106,7 +113,7 @@ def topic_submission_closed(event: TopicSubmissionClosed) -> Plan:
 def agenda_review_due(event: AgendaReviewDue) -> Plan:
     audiences: tuple[Audience, ...]
     if event.stage == "approval" and event.convener is not None:
-        audiences = (person(event.convener, CONVENER),)
+        audiences = (convener_of(event.convener),)
     else:
         audiences = (office(*event.units),)
     return Plan(
@@ -157,7 +164,7 @@ def agenda_circulated(event: AgendaCirculated) -> Plan:
 
 @planner(MeetingUpcoming.event_type)
 def meeting_upcoming(event: MeetingUpcoming) -> Plan:
-    convener = (person(event.convener, CONVENER),) if event.convener is not None else ()
+    convener = (convener_of(event.convener),) if event.convener is not None else ()
     return Plan(
         "meeting-upcoming",
         "urgent",
@@ -211,7 +218,7 @@ def resolution_overdue(event: ResolutionOverdue) -> Plan:
 @planner(ResolutionEscalated.event_type)
 def resolution_escalated(event: ResolutionEscalated) -> Plan:
     at_convener = event.level == "convener-report" and event.convener is not None
-    convener = (person(event.convener, CONVENER),) if at_convener and event.convener else ()
+    convener = (convener_of(event.convener),) if at_convener and event.convener else ()
     return Plan(
         "resolution-escalated",
         "urgent",

@@ -7,9 +7,10 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from gongjian_notifier.directory.accounts import AccountRepository
 from gongjian_notifier.directory.repository import DirectoryRepository, DirectoryUnit, Person
 from gongjian_notifier.directory.service import effective_channels
-from gongjian_notifier.models import PersonPreference, UnitPreference
+from gongjian_notifier.models import Account, PersonPreference, UnitPreference
 from gongjian_notifier.notifications.catalogue import Audience
 from gongjian_notifier.settings import ChannelName, NotifierSettings
 from gongjian_shared.events.projects import UnitContact
@@ -26,6 +27,7 @@ class Recipient:
     person_id: uuid.UUID | None
     unit_id: uuid.UUID | None
     channels: tuple[ChannelName, ...]
+    account_id: uuid.UUID | None = None
     email: str | None = None
     phone: str | None = None
     im_id: str | None = None
@@ -79,16 +81,24 @@ def _as_person(contact: UnitContact, unit_id: uuid.UUID | None, unit_name: str) 
 
 
 class RecipientResolver:
-    """Resolves audiences, caching preferences for the resolver's life (one transaction)."""
+    """Resolves audiences, caching preferences and accounts for the resolver's life (one transaction).
+
+    People are reached through the accounts linked to them (projects-api's account links): a contact's inbox
+    items are read by the accounts whose `contact_ids` name it; an assigned leader (包抓领导) is the account whose
+    `leader_id` names it; a convener is the account the meeting body names (or, when it names none, the
+    accounts holding the convener role). A disabled account is told nothing new.
+    """
 
     def __init__(self, directory: DirectoryRepository, settings: NotifierSettings) -> None:
         self._directory = directory
+        self._accounts = AccountRepository(directory.session)
         self._settings = settings
         self._person_prefs: dict[uuid.UUID, PersonPreference | None] = {}
         self._unit_prefs: dict[uuid.UUID, UnitPreference | None] = {}
+        self._linked: dict[uuid.UUID, list[Account]] = {}
 
     async def prefetch(self, audiences: Iterable[Audience], units: Mapping[uuid.UUID, DirectoryUnit]) -> None:
-        """Everyone an event may reach at level 0, in two queries rather than two per unit."""
+        """Everyone an event may reach at level 0, in a few queries rather than a few per unit."""
         people = {p.person_id for unit in units.values() for p in unit.people}
         unit_ids = set(units)
         for audience in audiences:
@@ -96,6 +106,7 @@ class RecipientResolver:
             if audience.unit_id is not None:
                 unit_ids.add(audience.unit_id)
         await self._load(people, unit_ids)
+        await self._link(people)
 
     async def _load(self, person_ids: Iterable[uuid.UUID], unit_ids: Iterable[uuid.UUID]) -> None:
         missing_people = [p for p in set(person_ids) if p not in self._person_prefs]
@@ -104,6 +115,19 @@ class RecipientResolver:
         missing_units = [u for u in set(unit_ids) if u not in self._unit_prefs]
         found_units = await self._directory.unit_preferences(missing_units)
         self._unit_prefs |= {u: found_units.get(u) for u in missing_units}
+
+    async def _link(self, person_ids: Iterable[uuid.UUID]) -> None:
+        """The accounts each person is: those linking the contact, or the account of that very id."""
+        missing = [p for p in set(person_ids) if p not in self._linked]
+        if not missing:
+            return
+        linking = await self._accounts.linking(missing)
+        same_id = await self._accounts.many(missing)
+        for person_id in missing:
+            accounts = list(linking.get(person_id, ()))
+            if person_id in same_id and same_id[person_id] not in accounts:
+                accounts.insert(0, same_id[person_id])
+            self._linked[person_id] = accounts
 
     async def unit_preference(self, unit_id: uuid.UUID) -> UnitPreference | None:
         await self._load((), (unit_id,))
@@ -120,6 +144,7 @@ class RecipientResolver:
             return known.get(contact.person_id) or _as_person(contact, audience.unit_id, unit_name)
 
         people: list[Person] = []
+        accounts: list[Account] = []
         if audience.office or level >= 2:
             if level == 0:
                 people.extend(current(c) for c in audience.people)
@@ -128,33 +153,78 @@ class RecipientResolver:
             liaisons = [current(c) for c in audience.liaisons]
             people.extend(liaisons or (unit.with_role("liaison") if unit else []))
             people.extend(current(c) for c in audience.people)
+            if audience.account_role is not None:
+                accounts.extend(await self._by_role(audience))
         else:
             people.extend(unit.with_role(*HEAD_ROLES) if unit else [])
-            leaders, unknown = await self._leaders(audience.leader_ids)
-            people.extend(leaders)
-            found.unknown.extend(f"包抓领导 {leader_id}" for leader_id in unknown)
-        found.recipients.extend(await self._with_preferences(people))
+            leader_people, leader_accounts, unknown = await self._leaders(audience.leader_ids)
+            people.extend(leader_people)
+            accounts.extend(leader_accounts)
+            found.unknown.extend(unknown)
+        found.recipients.extend(await self._with_preferences(people, accounts))
         return found
 
-    async def _leaders(self, ids: Sequence[uuid.UUID]) -> tuple[list[Person], list[uuid.UUID]]:
-        """Assigned leaders, named by person id or by the account linked to a person."""
-        if not ids:
-            return [], []
-        by_account = await self._directory.people_of_accounts(ids)
-        person_ids = [by_account.get(i, i) for i in ids]
-        found = await self._directory.people(person_ids)
-        leaders = [found[p] for p in person_ids if p in found]
-        unknown = [i for i, p in zip(ids, person_ids, strict=True) if p not in found]
-        return leaders, unknown
+    async def _by_role(self, audience: Audience) -> list[Account]:
+        """A named person (the convener) no account is: the accounts holding the role stand in."""
+        await self._link(c.person_id for c in audience.people)
+        if any(self._linked[c.person_id] for c in audience.people):
+            return []
+        assert audience.account_role is not None
+        return await self._accounts.holding(audience.account_role)
 
-    async def _with_preferences(self, people: Iterable[Person]) -> list[Recipient]:
+    async def _leaders(self, ids: Sequence[uuid.UUID]) -> tuple[list[Person], list[Account], list[str]]:
+        """Assigned leaders: the accounts linked to each leader id (`links.leader_id`, or the account of that
+        id), else a contact of that person id; a leader whose accounts are all disabled is unknown."""
+        if not ids:
+            return [], [], []
+        by_leader = await self._accounts.of_leaders(ids)
+        same_id = await self._accounts.many(ids)
+        contacts = await self._directory.people(ids)
+        people: list[Person] = []
+        accounts: list[Account] = []
+        unknown: list[str] = []
+        for leader_id in dict.fromkeys(ids):
+            linked = [*by_leader.get(leader_id, ()), *([same_id[leader_id]] if leader_id in same_id else [])]
+            active = [account for account in linked if account.active]
+            if active:
+                accounts.extend(active)
+            elif linked:
+                unknown.append(f"包抓领导 {leader_id}（账号已停用 / account disabled）")
+            elif leader_id in contacts:
+                people.append(contacts[leader_id])
+            else:
+                unknown.append(f"包抓领导 {leader_id}")
+        return people, accounts, unknown
+
+    async def _with_preferences(
+        self, people: Iterable[Person], accounts: Iterable[Account]
+    ) -> list[Recipient]:
         unique = {person.person_id: person for person in people}
-        await self._load(unique, (p.unit_id for p in unique.values()))
+        wanted_accounts = {account.account_id: account for account in accounts if account.active}
+        # an account that is a contact of the directory is told as that contact (its channels, its addresses)
+        as_contact = await self._directory.people(
+            c for account in wanted_accounts.values() for c in account.contact_ids
+        )
+        for account in wanted_accounts.values():
+            contact = next((as_contact[c] for c in account.contact_ids if c in as_contact), None)
+            if contact is not None:
+                unique.setdefault(contact.person_id, contact)
+        await self._link(unique)
+        units = [p.unit_id for p in unique.values()]
+        units += [a.unit_id for a in wanted_accounts.values() if a.unit_id is not None]
+        await self._load(unique, units)
         recipients = []
+        reached: set[uuid.UUID] = set()
         for person in unique.values():
             unit_pref = self._unit_prefs[person.unit_id]
             person_pref = self._person_prefs[person.person_id]
             channels = effective_channels(person_pref, unit_pref, self._settings.default_channels)
+            linked = self._linked[person.person_id]
+            active = [account for account in linked if account.active]
+            reached.update(account.account_id for account in active)
+            if linked and not active:
+                # every account this person signs in with is disabled: nothing new in its inbox
+                channels = [name for name in channels if name != "inbox"]
             recipients.append(
                 Recipient(
                     key=str(person.person_id),
@@ -163,6 +233,7 @@ class RecipientResolver:
                     person_id=person.person_id,
                     unit_id=person.unit_id,
                     channels=tuple(channels),
+                    account_id=active[0].account_id if active else None,
                     email=person.email,
                     phone=person.phone,
                     im_id=person.im_id,
@@ -171,4 +242,26 @@ class RecipientResolver:
                     digest=unit_pref.digest if unit_pref else True,
                 )
             )
+        for account in wanted_accounts.values():
+            if account.account_id not in reached:
+                recipients.append(self._account_recipient(account))
         return recipients
+
+    def _account_recipient(self, account: Account) -> Recipient:
+        """An account that is no contact of the directory: its own addresses, its unit's channels."""
+        unit_pref = self._unit_prefs.get(account.unit_id) if account.unit_id is not None else None
+        channels = effective_channels(None, unit_pref, self._settings.default_channels)
+        return Recipient(
+            key=f"account:{account.account_id}",
+            kind="person",
+            name=account.display_name,
+            person_id=None,
+            unit_id=account.unit_id,
+            channels=tuple(channels),
+            account_id=account.account_id,
+            email=account.email,
+            phone=account.phone,
+            wecom_webhook_url=unit_pref.wecom_webhook_url if unit_pref else None,
+            dingtalk_webhook_url=unit_pref.dingtalk_webhook_url if unit_pref else None,
+            digest=unit_pref.digest if unit_pref else True,
+        )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,7 @@ class AuditFilter:
     acknowledged: bool | None = None
     since: datetime | None = None
     until: datetime | None = None
+    account_id: uuid.UUID | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
@@ -34,6 +35,8 @@ class AuditFilter:
             conditions.append(Notification.unit_id == self.unit_id)
         if self.person_id is not None:
             conditions.append(Delivery.person_id == self.person_id)
+        if self.account_id is not None:
+            conditions.append(Delivery.account_id == self.account_id)
         if self.channel is not None:
             conditions.append(Delivery.channel == self.channel)
         if self.status is not None:
@@ -112,7 +115,7 @@ class NotificationRepository:
         return (
             select(Delivery, Notification)
             .join(Notification, Notification.id == Delivery.notification_id)
-            .where(and_(*audit.conditions()))
+            .where(*audit.conditions())
         )
 
     async def audit(self, audit: AuditFilter, limit: int, offset: int) -> tuple[list[Any], int]:
@@ -131,7 +134,7 @@ class NotificationRepository:
             conditions.append(Notification.status == status)
         if unit_id is not None:
             conditions.append(Notification.unit_id == unit_id)
-        query = select(Notification).where(and_(*conditions))
+        query = select(Notification).where(*conditions)
         count = select(func.count()).select_from(query.subquery())
         rows = await self._session.execute(
             query.order_by(Notification.created_at.desc(), Notification.id).limit(limit).offset(offset)

@@ -4,9 +4,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from gongjian_notifier.notifications.errors import DeliveryNotRetryable, NotificationNotFound
+from gongjian_notifier.notifications.errors import (
+    DeliveryNotFound,
+    DeliveryNotRetryable,
+    NotificationNotFound,
+)
 from gongjian_notifier.notifications.export import workbook_bytes
 from gongjian_notifier.notifications.repository import AuditFilter, NotificationRepository
 from gongjian_notifier.notifications.schemas import (
@@ -20,8 +24,7 @@ from gongjian_notifier.notifications.schemas import (
 )
 from gongjian_notifier.settings import ChannelName
 from gongjian_shared.auth import Principal, Role, require_roles
-from gongjian_shared.clock import Clock
-from gongjian_shared.db import SessionDep
+from gongjian_shared.deps import ClockDep, UnitOfWorkDep
 from gongjian_shared.errors import InvalidInput, field_error, problem_responses
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
@@ -37,6 +40,7 @@ XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {
 def audit_filter(
     unit_id: uuid.UUID | None = None,
     person_id: uuid.UUID | None = None,
+    account_id: uuid.UUID | None = None,
     channel: ChannelName | None = None,
     status: DeliveryStatus | None = None,
     event_type: Annotated[str | None, Query(max_length=100)] = None,
@@ -61,7 +65,9 @@ def audit_filter(
                 )
             ]
         )
-    return AuditFilter(unit_id, person_id, channel, status, event_type, acknowledged, since, until)
+    return AuditFilter(
+        unit_id, person_id, channel, status, event_type, acknowledged, since, until, account_id=account_id
+    )
 
 
 AuditQuery = Annotated[AuditFilter, Depends(audit_filter)]
@@ -81,6 +87,7 @@ def audit_row(row: Any) -> DeliveryAudit:
         recipient_name=delivery.recipient_name,
         recipient_kind=delivery.recipient_kind,
         person_id=delivery.person_id,
+        account_id=delivery.account_id,
         channel=delivery.channel,
         address=delivery.address if delivery.channel != "inbox" else None,
         status=delivery.status,
@@ -100,14 +107,14 @@ def audit_row(row: Any) -> DeliveryAudit:
 
 @router.get("/deliveries", response_model=DeliveryAuditPage, responses=problem_responses(401, 403, 422))
 async def list_deliveries(
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     _: OfficeOnly,
     audit: AuditQuery,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> DeliveryAuditPage:
     """Who was told what, when, on which channel; delivered, failed, read, acknowledged (送达审计). Office only."""
-    rows, total = await NotificationRepository(session).audit(audit, limit, offset)
+    rows, total = await NotificationRepository(uow.session).audit(audit, limit, offset)
     return DeliveryAuditPage(items=[audit_row(row) for row in rows], total=total)
 
 
@@ -116,9 +123,9 @@ async def list_deliveries(
     response_class=Response,
     responses=XLSX_RESPONSE | problem_responses(401, 403, 422),
 )
-async def export_deliveries(session: SessionDep, _: OfficeOnly, audit: AuditQuery) -> Response:
+async def export_deliveries(uow: UnitOfWorkDep, _: OfficeOnly, audit: AuditQuery) -> Response:
     """The same audit, filtered the same way, as an Excel workbook (导出送达记录). Office only."""
-    rows, _total = await NotificationRepository(session).audit(audit, EXPORT_LIMIT, 0)
+    rows, _total = await NotificationRepository(uow.session).audit(audit, EXPORT_LIMIT, 0)
     return Response(
         workbook_bytes([audit_row(row) for row in rows]),
         media_type=XLSX,
@@ -132,11 +139,12 @@ async def export_deliveries(session: SessionDep, _: OfficeOnly, audit: AuditQuer
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def retry_delivery(
-    delivery_id: int, request: Request, session: SessionDep, _: OfficeOnly
+    delivery_id: int, uow: UnitOfWorkDep, clock: ClockDep, _: OfficeOnly
 ) -> DeliveryAudit:
     """Send a failed push again (重发), after the office fixed what made it fail. Office only."""
-    clock: Clock = request.app.state.clock
-    repository = NotificationRepository(session)
+    repository = NotificationRepository(uow.session)
+    if await repository.delivery_with_notification(delivery_id) is None:
+        raise DeliveryNotFound(f"No delivery {delivery_id}.")
     if await repository.retry_failed(delivery_id, clock.now()) is None:
         raise DeliveryNotRetryable(
             f"Delivery {delivery_id} is not a failed push.", extra={"allowed": ["failed"]}
@@ -148,7 +156,7 @@ async def retry_delivery(
 
 @router.get("", response_model=NotificationPage, responses=problem_responses(401, 403, 422))
 async def list_notifications(
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     _: OfficeOnly,
     status: NotificationStatus | None = None,
     unit_id: uuid.UUID | None = None,
@@ -156,7 +164,7 @@ async def list_notifications(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> NotificationPage:
     """Notifications, newest first (通知列表); `status=held` lists those stopped by a template error. Office only."""
-    rows, total = await NotificationRepository(session).notifications(status, unit_id, limit, offset)
+    rows, total = await NotificationRepository(uow.session).notifications(status, unit_id, limit, offset)
     return NotificationPage(
         items=[NotificationOut.model_validate(row, from_attributes=True) for row in rows], total=total
     )
@@ -166,10 +174,10 @@ async def list_notifications(
     "/{notification_id}", response_model=NotificationDetail, responses=problem_responses(401, 403, 404, 422)
 )
 async def get_notification(
-    notification_id: uuid.UUID, session: SessionDep, _: OfficeOnly
+    notification_id: uuid.UUID, uow: UnitOfWorkDep, _: OfficeOnly
 ) -> NotificationDetail:
     """One notification with each of its deliveries (通知详情). Office only."""
-    repository = NotificationRepository(session)
+    repository = NotificationRepository(uow.session)
     notification = await repository.get(notification_id)
     if notification is None:
         raise NotificationNotFound(f"No notification {notification_id}.")

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 DeliveryStatus = Literal["pending", "digest", "sending", "delivered", "failed", "cancelled"]
 NotificationStatus = Literal["active", "held", "unrouted"]
@@ -34,6 +34,7 @@ class DeliveryAudit(BaseModel):
     recipient_name: str
     recipient_kind: str
     person_id: uuid.UUID | None
+    account_id: uuid.UUID | None = Field(default=None, description="the account told (a leader, a convener)")
     channel: str
     address: str | None
     status: DeliveryStatus

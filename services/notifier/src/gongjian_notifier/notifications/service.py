@@ -247,6 +247,7 @@ class NotificationService:
                     "recipient_key": recipient.key,
                     "recipient_kind": recipient.kind,
                     "person_id": recipient.person_id,
+                    "account_id": recipient.account_id,
                     "recipient_name": recipient.name,
                     "unit_id": recipient.unit_id,
                     "channel": channel,

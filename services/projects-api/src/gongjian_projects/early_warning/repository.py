@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,8 +56,9 @@ class WarningRepository:
         return list((await self._session.execute(query)).scalars())
 
     async def of_year(
-        self, year: int, colour: str | None, visible_unit_ids: frozenset[uuid.UUID] | None
+        self, year: int, colour: str | None, visible: ColumnElement[bool] | None
     ) -> Sequence[Any]:
+        """The year's judged key projects with their colour; `visible` narrows to the caller's projects."""
         query = (
             select(ProjectWarning, Project.name, Project.unit_id)
             .join(Project, Project.id == ProjectWarning.project_id)
@@ -66,8 +67,8 @@ class WarningRepository:
         )
         if colour is not None:
             query = query.where(ProjectWarning.colour == colour)
-        if visible_unit_ids is not None:
-            query = query.where(Project.unit_id.in_(list(visible_unit_ids)))
+        if visible is not None:
+            query = query.where(visible)
         return (await self._session.execute(query)).all()
 
     async def counts_by_unit(self, year: int) -> Sequence[Any]:

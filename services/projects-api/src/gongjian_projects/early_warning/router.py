@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Path, Request, Response
+from fastapi import APIRouter, Header, Path, Response
 
-from gongjian_projects.access import scope_for
+from gongjian_projects.deps import CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.early_warning import service
 from gongjian_projects.early_warning.repository import WarningRepository
 from gongjian_projects.early_warning.schemas import (
@@ -16,23 +16,21 @@ from gongjian_projects.early_warning.schemas import (
     WarningOut,
 )
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
+from gongjian_projects.projects.repository import visible_to
 from gongjian_shared.errors import Forbidden, problem_responses
 
 router = APIRouter(prefix="/api/v1/early-warning", tags=["early-warning"], route_class=IdempotentRoute)
 
-OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 Month = Annotated[int, Path(ge=1, le=12)]
 
 
 @router.get("/thresholds/{year}", response_model=ThresholdsOut, responses=problem_responses(401, 422))
 async def get_thresholds(
-    year: Year, response: Response, session: SessionDep, _: CurrentPrincipal
+    year: Year, response: Response, uow: UnitOfWorkDep, _: CurrentPrincipal
 ) -> ThresholdsOut:
     """The year's yellow and red thresholds (预警阈值); defaults 10 and 20 points."""
-    thresholds = await service.thresholds_of(session, year)
+    thresholds = await service.thresholds_of(uow.session, year)
     response.headers["ETag"] = etag(thresholds.revision)
     return thresholds
 
@@ -44,12 +42,12 @@ async def set_thresholds(
     year: Year,
     body: ThresholdsIn,
     response: Response,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     _: OfficeOnly,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> ThresholdsOut:
     """Set the year's thresholds (设置预警阈值); needs `If-Match`."""
-    thresholds = await service.set_thresholds(session, year, if_match, body)
+    thresholds = await service.set_thresholds(uow.session, year, if_match, body)
     response.headers["ETag"] = etag(thresholds.revision)
     return thresholds
 
@@ -60,21 +58,17 @@ async def set_thresholds(
     responses=problem_responses(401, 403, 422),
     dependencies=[IDEMPOTENT],
 )
-async def evaluate(
-    request: Request, year: Year, month: Month, session: SessionDep, _: OfficeOnly
-) -> Evaluation:
+async def evaluate(year: Year, month: Month, uow: UnitOfWorkDep, _: OfficeOnly) -> Evaluation:
     """Judge every key project as of the month's end (预警研判); emits `project-behind-schedule` on turning red."""
-    state = request.app.state
-    return await service.evaluate_month(session, state.outbox, state.clock, year, month)
+    return await service.evaluate_month(uow, year, month)
 
 
 @router.get("/{year}/projects", response_model=list[WarningOut], responses=problem_responses(401, 422))
 async def warnings(
-    year: Year, session: SessionDep, principal: CurrentPrincipal, colour: Colour | None = None
+    year: Year, uow: UnitOfWorkDep, scope: CurrentScope, colour: Colour | None = None
 ) -> list[WarningOut]:
     """Key projects the caller may see with their latest colour, red first (预警项目)."""
-    scope = await scope_for(session, principal)
-    rows = await WarningRepository(session).of_year(year, colour, None if scope.read_all else scope.unit_ids)
+    rows = await WarningRepository(uow.session).of_year(year, colour, visible_to(scope))
     return [
         WarningOut(
             project_id=warning.project_id,
@@ -94,10 +88,9 @@ async def warnings(
 
 @router.get("/{year}/rollup", response_model=list[ColourCounts], responses=problem_responses(401, 403, 422))
 async def rollup(
-    year: Year, session: SessionDep, principal: CurrentPrincipal, by: Literal["unit", "leader"] = "unit"
+    year: Year, uow: UnitOfWorkDep, scope: CurrentScope, by: Literal["unit", "leader"] = "unit"
 ) -> list[ColourCounts]:
     """Colour counts per unit or per leader (分单位/分包抓领导预警汇总); for the office and conveners."""
-    scope = await scope_for(session, principal)
     if not scope.read_all:
         raise Forbidden("Roll-ups are for the office and conveners.")
-    return await service.rollup(session, year, by)
+    return await service.rollup(uow.session, year, by)

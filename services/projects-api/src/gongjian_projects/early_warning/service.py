@@ -17,9 +17,8 @@ from gongjian_projects.early_warning.schemas import ColourCounts, Evaluation, Th
 from gongjian_projects.http import require_if_match
 from gongjian_projects.models import Project, WarningThresholds
 from gongjian_projects.progress.repository import ProgressReportRepository
-from gongjian_shared.clock import Clock
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.events.projects import ProjectBehindSchedule
-from gongjian_shared.outbox import Outbox
 
 
 async def thresholds_of(session: AsyncSession, year: int) -> ThresholdsOut:
@@ -55,10 +54,9 @@ def _month_after(year: int, month: int) -> date:
     return date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
 
 
-async def judge_project(
-    session: AsyncSession, outbox: Outbox, clock: Clock, project: Project, year: int, month: int
-) -> bool | None:
+async def judge_project(uow: UnitOfWork, project: Project, year: int, month: int) -> bool | None:
     """Judge one key project as of the end of the month; True when it turned red now, None when not judged."""
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
     if project.kind != "key" or project.status not in JUDGED_STATUSES or project.year != year:
         return None
     warnings = WarningRepository(session)
@@ -109,12 +107,10 @@ async def judge_project(
     return turned_red
 
 
-async def evaluate_month(
-    session: AsyncSession, outbox: Outbox, clock: Clock, year: int, month: int
-) -> Evaluation:
+async def evaluate_month(uow: UnitOfWork, year: int, month: int) -> Evaluation:
     judged = turned_red = 0
-    for project in await WarningRepository(session).judged_projects(year):
-        outcome = await judge_project(session, outbox, clock, project, year, month)
+    for project in await WarningRepository(uow.session).judged_projects(year):
+        outcome = await judge_project(uow, project, year, month)
         judged += outcome is not None
         turned_red += bool(outcome)
     return Evaluation(year=year, month=month, judged=judged, turned_red=turned_red)

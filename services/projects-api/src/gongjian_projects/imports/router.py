@@ -3,14 +3,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Query, Response, UploadFile, status
 
-from gongjian_projects.access import scope_for
+from gongjian_projects.deps import CurrentPrincipal, CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_projects.imports import service
 from gongjian_projects.xlsx import XLSX_MEDIA_TYPE
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 
 # registered before the projects router: these paths would otherwise read as a project id
@@ -44,16 +42,13 @@ async def import_template(_: CurrentPrincipal) -> Response:
     dependencies=[IDEMPOTENT],
 )
 async def import_projects(
-    request: Request,
     file: UploadFile,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
     year: Annotated[int, Query(ge=2000, le=2100)],
 ) -> service.ImportResult:
     """Import projects from xlsx (批量导入项目): all or nothing. A bad file is refused with a report naming
     each bad row and column (sheet!cell); a reporter imports only its own unit's projects."""
-    state = request.app.state
-    scope = await scope_for(session, principal)
     content = await file.read()
-    projects = await service.import_projects(session, state.outbox, state.clock, scope, year, content)
+    projects = await service.import_projects(uow, scope, year, content)
     return service.result(year, projects)

@@ -19,8 +19,9 @@ from gongjian_projects.projects.schemas import Location, ProjectCreate
 from gongjian_projects.projects.service import register_project
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.xlsx import CellErrors, open_sheet
-from gongjian_shared.clock import Clock
-from gongjian_shared.outbox import Outbox
+from gongjian_shared.access import Facts
+from gongjian_shared.deps import UnitOfWork
+from gongjian_shared.errors import Forbidden, field_error
 
 SHEET = "项目导入"
 HEADERS = (
@@ -116,7 +117,7 @@ async def _parse(session: AsyncSession, scope: Scope, year: int, content: bytes)
                 f"没有名为“{unit_name}”的单位",
                 HEADERS[3],
             )
-        elif not scope.may_write(unit.id):
+        elif not scope.may_write(Facts(unit_id=unit.id)):
             errors.add(row, 4, "own-unit", "Not your unit", "只能导入本单位的项目", HEADERS[3])
         if category is not None and category not in CATEGORIES:
             errors.add(
@@ -165,13 +166,17 @@ async def _parse(session: AsyncSession, scope: Scope, year: int, content: bytes)
     return commands
 
 
-async def import_projects(
-    session: AsyncSession, outbox: Outbox, clock: Clock, scope: Scope, year: int, content: bytes
-) -> list[Project]:
-    commands = await _parse(session, scope, year, content)
+async def import_projects(uow: UnitOfWork, scope: Scope, year: int, content: bytes) -> list[Project]:
+    # who may import at all is decided before the file is read: one who may not gets 403, not a file report
+    if not (scope.everything or scope.write_unit_ids):
+        raise Forbidden(
+            "Only the office and a unit's reporters import projects.",
+            errors=[field_error("file", "may-not-import", "You may not register projects", "无权导入项目")],
+        )
+    commands = await _parse(uow.session, scope, year, content)
     registered = []
     for command in commands:
-        registered.append(await register_project(session, outbox, clock, scope, command))
+        registered.append(await register_project(uow, scope, command))
     return registered
 
 

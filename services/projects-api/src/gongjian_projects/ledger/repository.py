@@ -3,8 +3,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import Obstacle, ObstacleAction
@@ -27,7 +28,8 @@ class LedgerRepository:
     async def page(
         self,
         *,
-        visible_unit_ids: frozenset[uuid.UUID] | None,
+        visible_project_ids: Select[Any] | None,
+        helping_unit_id: uuid.UUID | None,
         project_id: uuid.UUID | None,
         unit_id: uuid.UUID | None,
         status: str | None,
@@ -37,8 +39,11 @@ class LedgerRepository:
         offset: int,
     ) -> tuple[Sequence[Obstacle], int]:
         query = select(Obstacle)
-        if visible_unit_ids is not None:
-            query = query.where(Obstacle.unit_id.in_(list(visible_unit_ids)))
+        if visible_project_ids is not None:
+            visible: ColumnElement[bool] = Obstacle.project_id.in_(visible_project_ids)
+            if helping_unit_id is not None:
+                visible = or_(visible, Obstacle.responsible_unit_id == helping_unit_id)
+            query = query.where(visible)
         for column, value in (
             (Obstacle.project_id, project_id),
             (Obstacle.unit_id, unit_id),

@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
-from gongjian_projects.access import scope_for
+from gongjian_projects.deps import ClockDep, CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_projects.ledger import service
 from gongjian_projects.ledger.repository import LedgerRepository
@@ -20,9 +20,8 @@ from gongjian_projects.ledger.schemas import (
     ObstacleUpdate,
 )
 from gongjian_projects.models import Obstacle
-from gongjian_shared.auth import CurrentPrincipal
+from gongjian_projects.projects.repository import visible_project_ids
 from gongjian_shared.clock import business_today
-from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], route_class=IdempotentRoute)
@@ -30,10 +29,10 @@ router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], route_class=Idempot
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 
 
-async def _out(request: Request, session: SessionDep, response: Response, obstacle: Obstacle) -> ObstacleOut:
+async def _out(uow: UnitOfWorkDep, response: Response, obstacle: Obstacle) -> ObstacleOut:
     response.headers["ETag"] = etag(obstacle.revision)
-    actions = await LedgerRepository(session).actions([obstacle.id])
-    return service.to_out(obstacle, actions, business_today(request.app.state.clock))
+    actions = await LedgerRepository(uow.session).actions([obstacle.id])
+    return service.to_out(obstacle, actions, business_today(uow.clock))
 
 
 @router.post(
@@ -44,23 +43,18 @@ async def _out(request: Request, session: SessionDep, response: Response, obstac
     dependencies=[IDEMPOTENT],
 )
 async def create_obstacle(
-    request: Request,
-    response: Response,
-    body: ObstacleCreate,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    response: Response, body: ObstacleCreate, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ObstacleOut:
     """Enter an obstacle in the push ledger (录入困难问题)."""
-    scope = await scope_for(session, principal)
-    obstacle = await service.create(session, request.app.state.clock, scope, body)
-    return await _out(request, session, response, obstacle)
+    obstacle = await service.create(uow, scope, body)
+    return await _out(uow, response, obstacle)
 
 
 @router.get("/obstacles", response_model=ObstaclePage, responses=problem_responses(401, 422))
 async def list_obstacles(
-    request: Request,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
+    clock: ClockDep,
     project_id: uuid.UUID | None = None,
     unit_id: uuid.UUID | None = None,
     status: ObstacleStatus | None = None,
@@ -69,12 +63,13 @@ async def list_obstacles(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ObstaclePage:
-    """The push ledger the caller may see (攻坚台帐), newest first; `overdue=true` for open ones past due."""
-    scope = await scope_for(session, principal)
-    today = business_today(request.app.state.clock)
-    ledger = LedgerRepository(session)
+    """The push ledger the caller may see (攻坚台帐), newest first; `overdue=true` for open ones past due.
+    A unit named to help clear an obstacle (责任单位) sees it too."""
+    today = business_today(clock)
+    ledger = LedgerRepository(uow.session)
     items, total = await ledger.page(
-        visible_unit_ids=None if scope.read_all else scope.unit_ids,
+        visible_project_ids=visible_project_ids(scope),
+        helping_unit_id=scope.helping_unit_id,
         project_id=project_id,
         unit_id=unit_id,
         status=status,
@@ -91,15 +86,11 @@ async def list_obstacles(
     "/obstacles/{obstacle_id}", response_model=ObstacleOut, responses=problem_responses(401, 404, 422)
 )
 async def get_obstacle(
-    request: Request,
-    response: Response,
-    obstacle_id: uuid.UUID,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    response: Response, obstacle_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ObstacleOut:
     """One obstacle with its actions (台帐详情)."""
-    obstacle, _ = await service.visible_obstacle(session, await scope_for(session, principal), obstacle_id)
-    return await _out(request, session, response, obstacle)
+    obstacle, _, _ = await service.visible_obstacle(uow.session, scope, obstacle_id)
+    return await _out(uow, response, obstacle)
 
 
 @router.patch(
@@ -108,18 +99,16 @@ async def get_obstacle(
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
 async def update_obstacle(
-    request: Request,
     response: Response,
     obstacle_id: uuid.UUID,
     body: ObstacleUpdate,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> ObstacleOut:
     """Change an obstacle (更新台帐), e.g. mark it resolved; needs `If-Match`."""
-    scope = await scope_for(session, principal)
-    obstacle = await service.update(session, request.app.state.clock, scope, obstacle_id, if_match, body)
-    return await _out(request, session, response, obstacle)
+    obstacle = await service.update(uow, scope, obstacle_id, if_match, body)
+    return await _out(uow, response, obstacle)
 
 
 @router.post(
@@ -130,17 +119,11 @@ async def update_obstacle(
     dependencies=[IDEMPOTENT],
 )
 async def add_action(
-    request: Request,
-    response: Response,
-    obstacle_id: uuid.UUID,
-    body: ActionCreate,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    response: Response, obstacle_id: uuid.UUID, body: ActionCreate, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ObstacleOut:
-    """Record an action taken to clear the obstacle (记录推进措施)."""
-    scope = await scope_for(session, principal)
-    obstacle = await service.add_action(session, request.app.state.clock, scope, obstacle_id, body)
-    return await _out(request, session, response, obstacle)
+    """Record an action taken to clear the obstacle (记录推进措施); the unit named to help may too."""
+    obstacle = await service.add_action(uow, scope, obstacle_id, body)
+    return await _out(uow, response, obstacle)
 
 
 @router.post(
@@ -150,15 +133,8 @@ async def add_action(
     dependencies=[IDEMPOTENT],
 )
 async def escalate(
-    request: Request,
-    response: Response,
-    obstacle_id: uuid.UUID,
-    body: EscalateRequest,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    response: Response, obstacle_id: uuid.UUID, body: EscalateRequest, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ObstacleOut:
     """Take the obstacle to the joint meeting (提交联席会议协调); emits `obstacle-escalated`."""
-    state = request.app.state
-    scope = await scope_for(session, principal)
-    obstacle = await service.escalate(session, state.outbox, state.clock, scope, obstacle_id, body)
-    return await _out(request, session, response, obstacle)
+    obstacle = await service.escalate(uow, scope, obstacle_id, body)
+    return await _out(uow, response, obstacle)

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_projects.access import Scope
+from gongjian_projects.access import Scope, ensure_may_write, obstacle_facts, project_facts
 from gongjian_projects.http import require_if_match
 from gongjian_projects.ledger.errors import ObstacleNotFound, ObstacleState
 from gongjian_projects.ledger.repository import LedgerRepository
@@ -21,14 +21,15 @@ from gongjian_projects.ledger.schemas import (
     ObstacleUpdate,
 )
 from gongjian_projects.models import Obstacle, ObstacleAction, Project
-from gongjian_projects.projects.errors import ProjectNotFound
+from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.service import visible_project
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
-from gongjian_shared.clock import Clock, business_today
+from gongjian_shared.access import Facts
+from gongjian_shared.clock import business_today
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import field_error
 from gongjian_shared.events.projects import ObstacleEscalated
-from gongjian_shared.outbox import Outbox
 
 OPEN = ("open", "in-progress")
 
@@ -63,20 +64,32 @@ async def _responsible_unit_exists(session: AsyncSession, unit_id: uuid.UUID | N
 
 async def visible_obstacle(
     session: AsyncSession, scope: Scope, obstacle_id: uuid.UUID, *, for_update: bool = False
-) -> tuple[Obstacle, Project]:
+) -> tuple[Obstacle, Project, Facts]:
+    """The obstacle, its project and its facts, if the caller may read it (its project's readers and the
+    unit named to help clear it); 404 otherwise."""
     obstacle = await LedgerRepository(session).get(obstacle_id, for_update=for_update)
     if obstacle is None:
         raise ObstacleNotFound(f"No obstacle {obstacle_id}.")
-    try:
-        project = await visible_project(session, scope, obstacle.project_id, details=False)
-    except ProjectNotFound:
-        raise ObstacleNotFound(f"No obstacle {obstacle_id}.") from None
-    return obstacle, project
+    projects = ProjectRepository(session)
+    project = await projects.get(obstacle.project_id)
+    assert project is not None
+    facts = obstacle_facts(obstacle, project)
+    if not scope.may_read(facts) and scope.leader_ids:
+        facts = obstacle_facts(obstacle, project, await projects.leader_ids(project.id))
+    if not scope.may_read(facts):
+        raise ObstacleNotFound(f"No obstacle {obstacle_id}.")
+    return obstacle, project, facts
 
 
-async def create(session: AsyncSession, clock: Clock, scope: Scope, command: ObstacleCreate) -> Obstacle:
-    project = await visible_project(session, scope, command.project_id)
-    scope.ensure_may_write(project.unit_id, field="project_id")
+def _owner_writes(scope: Scope, project: Project) -> None:
+    """Changing or escalating an obstacle is the project unit's; helping units only record actions."""
+    ensure_may_write(scope, project_facts(project), field="project_id")
+
+
+async def create(uow: UnitOfWork, scope: Scope, command: ObstacleCreate) -> Obstacle:
+    session, clock = uow.session, uow.clock
+    project = await visible_project(session, scope, command.project_id, details=False)
+    _owner_writes(scope, project)
     await _responsible_unit_exists(session, command.responsible_unit_id)
     now = clock.now()
     obstacle = Obstacle(
@@ -96,15 +109,11 @@ async def create(session: AsyncSession, clock: Clock, scope: Scope, command: Obs
 
 
 async def update(
-    session: AsyncSession,
-    clock: Clock,
-    scope: Scope,
-    obstacle_id: uuid.UUID,
-    if_match: str | None,
-    command: ObstacleUpdate,
+    uow: UnitOfWork, scope: Scope, obstacle_id: uuid.UUID, if_match: str | None, command: ObstacleUpdate
 ) -> Obstacle:
-    obstacle, project = await visible_obstacle(session, scope, obstacle_id, for_update=True)
-    scope.ensure_may_write(project.unit_id, field="project_id")
+    session, clock = uow.session, uow.clock
+    obstacle, project, _ = await visible_obstacle(session, scope, obstacle_id, for_update=True)
+    _owner_writes(scope, project)
     require_if_match(if_match, obstacle.revision)
     changes = command.model_dump(exclude_unset=True)
     if "status" in changes and obstacle.status == "escalated" and changes["status"] != "resolved":
@@ -122,10 +131,12 @@ async def update(
 
 
 async def add_action(
-    session: AsyncSession, clock: Clock, scope: Scope, obstacle_id: uuid.UUID, command: ActionCreate
+    uow: UnitOfWork, scope: Scope, obstacle_id: uuid.UUID, command: ActionCreate
 ) -> Obstacle:
-    obstacle, project = await visible_obstacle(session, scope, obstacle_id, for_update=True)
-    scope.ensure_may_write(project.unit_id, field="project_id")
+    """The project's unit and the unit named to help record what they did (推进措施)."""
+    session, clock = uow.session, uow.clock
+    obstacle, _, facts = await visible_obstacle(session, scope, obstacle_id, for_update=True)
+    ensure_may_write(scope, facts, field="obstacle_id")
     ledger = LedgerRepository(session)
     ledger.add(
         ObstacleAction(
@@ -146,16 +157,12 @@ async def add_action(
 
 
 async def escalate(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    scope: Scope,
-    obstacle_id: uuid.UUID,
-    command: EscalateRequest,
+    uow: UnitOfWork, scope: Scope, obstacle_id: uuid.UUID, command: EscalateRequest
 ) -> Obstacle:
     """Hand the obstacle to the joint meeting; `obstacle-escalated` carries what a topic needs."""
-    obstacle, project = await visible_obstacle(session, scope, obstacle_id, for_update=True)
-    scope.ensure_may_write(project.unit_id, field="project_id")
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
+    obstacle, project, _ = await visible_obstacle(session, scope, obstacle_id, for_update=True)
+    _owner_writes(scope, project)
     if obstacle.status not in OPEN:
         raise ObstacleState(f"The obstacle is {obstacle.status}.", extra={"allowed": list(OPEN)})
     if command.proposed_solution is not None:

@@ -4,22 +4,19 @@ import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Request, Response, UploadFile
+from fastapi import APIRouter, Path, Response, UploadFile
 
-from gongjian_projects.access import scope_for
+from gongjian_projects.deps import CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_projects.plans import service, targets
 from gongjian_projects.plans.schemas import PlanOut, PlanView, PlanViewName, RemovalRequest
 from gongjian_projects.projects import service as projects
 from gongjian_projects.projects.schemas import ProjectOut
 from gongjian_projects.xlsx import XLSX_MEDIA_TYPE
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import Forbidden, problem_responses
 
 router = APIRouter(prefix="/api/v1/plans", tags=["plans"], route_class=IdempotentRoute)
 
-OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 
 
@@ -29,20 +26,20 @@ Year = Annotated[int, Path(ge=2000, le=2100)]
     responses=problem_responses(401, 403, 409, 422),
     dependencies=[IDEMPOTENT],
 )
-async def publish_plan(request: Request, year: Year, session: SessionDep, principal: OfficeOnly) -> PlanOut:
+async def publish_plan(year: Year, uow: UnitOfWorkDep, principal: OfficeOnly) -> PlanOut:
     """Publish the year's key-project plan (下达年度计划); it becomes the baseline kept beside adjustments."""
-    plan = await service.publish(session, request.app.state.clock, year, principal.user_id)
+    plan = await service.publish(uow, year, principal.user_id)
     return PlanOut(year=plan.year, published_at=plan.published_at)
 
 
 @router.get("/{year}/key-projects", response_model=PlanView, responses=problem_responses(401, 403, 422))
 async def plan_view(
-    year: Year, session: SessionDep, principal: CurrentPrincipal, view: PlanViewName = "adjusted"
+    year: Year, uow: UnitOfWorkDep, scope: CurrentScope, view: PlanViewName = "adjusted"
 ) -> PlanView:
     """The plan as published (`baseline`) or as adjusted (`adjusted`), with totals per unit (年度计划)."""
-    if not (await scope_for(session, principal)).read_all:
+    if not scope.read_all:
         raise Forbidden("The whole plan is for the office and conveners.")
-    return await service.plan_view(session, year, view)
+    return await service.plan_view(uow.session, year, view)
 
 
 @router.post(
@@ -52,20 +49,11 @@ async def plan_view(
     dependencies=[IDEMPOTENT],
 )
 async def remove_from_plan(
-    request: Request,
-    year: Year,
-    project_id: uuid.UUID,
-    body: RemovalRequest,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    year: Year, project_id: uuid.UUID, body: RemovalRequest, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ProjectOut:
     """Take a project off the year's plan (调出计划); emits `project-removed-from-plan`."""
-    state = request.app.state
-    scope = await scope_for(session, principal)
-    project = await service.remove_from_plan(
-        session, state.outbox, state.clock, scope, year, project_id, body
-    )
-    return projects.to_out(await projects.visible_project(session, scope, project.id))
+    project = await service.remove_from_plan(uow, scope, year, project_id, body)
+    return projects.to_out(await projects.visible_project(uow.session, scope, project.id))
 
 
 XLSX: dict[int | str, dict[str, Any]] = {
@@ -77,10 +65,10 @@ XLSX: dict[int | str, dict[str, Any]] = {
     "/{year}/targets", response_model=list[targets.TargetOut], responses=problem_responses(401, 422) | XLSX
 )
 async def get_targets(
-    year: Year, session: SessionDep, _: CurrentPrincipal, format: Literal["json", "xlsx"] = "json"
+    year: Year, uow: UnitOfWorkDep, _: CurrentPrincipal, format: Literal["json", "xlsx"] = "json"
 ) -> list[targets.TargetOut] | Response:
     """The year's targets per unit (年度目标任务), as JSON or as xlsx in the Annex 2 layout (附件2)."""
-    rows = await targets.targets_of(session, year)
+    rows = await targets.targets_of(uow.session, year)
     if format == "xlsx":
         return Response(
             content=targets.export(rows),
@@ -99,8 +87,8 @@ async def get_targets(
     dependencies=[IDEMPOTENT],
 )
 async def import_targets(
-    year: Year, file: UploadFile, session: SessionDep, _: OfficeOnly
+    year: Year, file: UploadFile, uow: UnitOfWorkDep, _: OfficeOnly
 ) -> list[targets.TargetOut]:
     """Replace the year's targets from an xlsx in the Annex 2 layout (导入任务分解表); all or nothing: a bad
     cell is named (sheet!cell) and nothing changes."""
-    return await targets.import_targets(session, year, await file.read())
+    return await targets.import_targets(uow.session, year, await file.read())

@@ -16,14 +16,14 @@ from gongjian_projects.plans.schemas import PlanProject, PlanView, PlanViewName,
 from gongjian_projects.projects.errors import ProjectNotFound
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.service import project_updated, record_status, visible_project
-from gongjian_shared.clock import Clock
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, RuleViolation, field_error
 from gongjian_shared.events.projects import ProjectRemovedFromPlan
-from gongjian_shared.outbox import Outbox
 
 
-async def publish(session: AsyncSession, clock: Clock, year: int, by: uuid.UUID) -> Plan:
+async def publish(uow: UnitOfWork, year: int, by: uuid.UUID) -> Plan:
     """Publish the year's plan: what is on it now is the baseline; later additions are mid-year ones."""
+    session, clock = uow.session, uow.clock
     plans = PlanRepository(session)
     plan = await plans.get(year, for_update=True)
     if plan is not None and plan.published_at is not None:
@@ -38,19 +38,14 @@ async def publish(session: AsyncSession, clock: Clock, year: int, by: uuid.UUID)
 
 
 async def remove_from_plan(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    scope: Scope,
-    year: int,
-    project_id: uuid.UUID,
-    command: RemovalRequest,
+    uow: UnitOfWork, scope: Scope, year: int, project_id: uuid.UUID, command: RemovalRequest
 ) -> Project:
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
+    project = await visible_project(session, scope, project_id, for_update=True)
     if not scope.principal.is_office:
         raise Forbidden(
             "Projects are taken off the plan by the office, with an approval (调出计划由办公室办理)."
         )
-    project = await visible_project(session, scope, project_id, for_update=True)
     if project.year != year:
         raise ProjectNotFound(f"Project {project_id} is not on the {year} plan.")
     if project.status not in ("planned", "started"):

@@ -2,14 +2,12 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from gongjian_projects.access import scope_for
+from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IdempotentRoute
 from gongjian_projects.prephase import service
 from gongjian_projects.prephase.schemas import PrephaseOut, Procedure, ProcedureUpdate
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/projects", tags=["prephase"], route_class=IdempotentRoute)
@@ -20,11 +18,9 @@ router = APIRouter(prefix="/api/v1/projects", tags=["prephase"], route_class=Ide
     response_model=PrephaseOut,
     responses=problem_responses(401, 404, 422),
 )
-async def list_procedures(
-    project_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> PrephaseOut:
+async def list_procedures(project_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> PrephaseOut:
     """A project's eight pre-phase procedures and whether the year's task is done (前期手续)."""
-    return await service.procedures_of(session, await scope_for(session, principal), project_id)
+    return await service.procedures_of(uow.session, scope, project_id)
 
 
 @router.put(
@@ -33,16 +29,11 @@ async def list_procedures(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def update_procedure(
-    request: Request,
     project_id: uuid.UUID,
     procedure: Procedure,
     body: ProcedureUpdate,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
 ) -> PrephaseOut:
     """Set one procedure's status, dates, authority and document number; emits `prephase-procedure-updated`."""
-    state = request.app.state
-    scope = await scope_for(session, principal)
-    return await service.update_procedure(
-        session, state.outbox, state.clock, scope, project_id, procedure, body
-    )
+    return await service.update_procedure(uow, scope, project_id, procedure, body)

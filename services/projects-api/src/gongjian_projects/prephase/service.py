@@ -7,15 +7,15 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_projects.access import Scope
+from gongjian_projects.access import Scope, ensure_may_write
 from gongjian_projects.models import PrephaseProcedure
 from gongjian_projects.prephase.repository import PrephaseRepository
 from gongjian_projects.prephase.schemas import PrephaseOut, ProcedureOut, ProcedureUpdate
 from gongjian_projects.projects.service import visible_project
-from gongjian_shared.clock import Clock, business_today
+from gongjian_shared.clock import business_today
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.events.projects import PrephaseProcedureUpdated
-from gongjian_shared.outbox import Outbox
 
 
 def prephase_done(procedures: Sequence[PrephaseProcedure]) -> bool:
@@ -32,23 +32,18 @@ def to_out(project_id: uuid.UUID, procedures: Sequence[PrephaseProcedure]) -> Pr
 
 
 async def procedures_of(session: AsyncSession, scope: Scope, project_id: uuid.UUID) -> PrephaseOut:
-    project = await visible_project(session, scope, project_id)
+    project = await visible_project(session, scope, project_id, details=False)
     repository = PrephaseRepository(session)
     await repository.ensure(project.id)
     return to_out(project.id, await repository.of_project(project.id))
 
 
 async def update_procedure(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    scope: Scope,
-    project_id: uuid.UUID,
-    procedure: str,
-    command: ProcedureUpdate,
+    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, procedure: str, command: ProcedureUpdate
 ) -> PrephaseOut:
-    project = await visible_project(session, scope, project_id, for_update=True)
-    scope.ensure_may_write(project.unit_id)
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
+    project = await visible_project(session, scope, project_id, for_update=True, details=False)
+    ensure_may_write(scope, project.unit_id)
     if command.status == "done" and command.actual_on is None:
         raise RuleViolation(
             errors=[

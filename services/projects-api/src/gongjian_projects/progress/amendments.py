@@ -11,8 +11,6 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from gongjian_projects.access import Scope
 from gongjian_projects.models import Amendment, ProgressReport
 from gongjian_projects.progress.errors import ReportNotAcceptable
@@ -26,9 +24,8 @@ from gongjian_projects.progress.service import (
 )
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.reporting import service as months
-from gongjian_shared.clock import Clock
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, RuleViolation, field_error
-from gongjian_shared.outbox import Outbox
 
 _TEXT_FIELDS = ("physical_progress", "image_progress_percent", "problems", "over_total_reason")
 
@@ -69,16 +66,12 @@ def _no_negative(shifted: list[ProgressReport]) -> None:
 
 
 async def amend_report(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    scope: Scope,
-    report_id: uuid.UUID,
-    command: AmendmentCreate,
+    uow: UnitOfWork, scope: Scope, report_id: uuid.UUID, command: AmendmentCreate
 ) -> Amendment:
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
+    report = await visible_report(session, scope, report_id, for_update=True)
     if not scope.principal.is_office:
         raise Forbidden("Accepted reports are corrected by the office, with a reason (更正由办公室办理).")
-    report = await visible_report(session, scope, report_id, for_update=True)
     if report.status != "accepted":
         raise ReportNotAcceptable(
             "Only accepted reports are amended; return or resubmit the others.",

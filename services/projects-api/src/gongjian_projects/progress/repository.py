@@ -3,8 +3,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import Amendment, ProgressReport, ReportStep
@@ -93,7 +94,7 @@ class ProgressReportRepository:
     async def page(
         self,
         *,
-        visible_unit_ids: frozenset[uuid.UUID] | None,
+        visible_project_ids: Select[Any] | None,
         project_id: uuid.UUID | None,
         year: int | None,
         month: int | None,
@@ -103,8 +104,8 @@ class ProgressReportRepository:
         offset: int,
     ) -> tuple[Sequence[ProgressReport], int]:
         query = select(ProgressReport)
-        if visible_unit_ids is not None:
-            query = query.where(ProgressReport.unit_id.in_(list(visible_unit_ids)))
+        if visible_project_ids is not None:
+            query = query.where(ProgressReport.project_id.in_(visible_project_ids))
         for column, value in (
             (ProgressReport.project_id, project_id),
             (ProgressReport.year, year),

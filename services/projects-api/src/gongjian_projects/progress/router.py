@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 
-from gongjian_projects.access import scope_for
+from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_projects.progress import amendments, service
 from gongjian_projects.progress.repository import ProgressReportRepository
@@ -21,9 +21,8 @@ from gongjian_projects.progress.schemas import (
     ReportStepOut,
     ReturnRequest,
 )
+from gongjian_projects.projects.repository import visible_project_ids
 from gongjian_projects.projects.service import visible_project
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["progress"], route_class=IdempotentRoute)
@@ -39,17 +38,11 @@ WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
     dependencies=[IDEMPOTENT],
 )
 async def submit_progress_report(
-    request: Request,
-    project_id: uuid.UUID,
-    body: ProgressReportCreate,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    project_id: uuid.UUID, body: ProgressReportCreate, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ProgressReportOut:
     """Submit a project's monthly progress report (上报月度进度); a late one is taken and flagged
     (`progress-report-late`)."""
-    state = request.app.state
-    scope = await scope_for(session, principal)
-    report = await service.submit_report(session, state.outbox, state.clock, scope, project_id, body)
+    report = await service.submit_report(uow, scope, project_id, body)
     return service.to_out(report)
 
 
@@ -60,16 +53,16 @@ async def submit_progress_report(
 )
 async def project_reports(
     project_id: uuid.UUID,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
     year: int | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 24,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ReportPage:
     """A project's monthly reports, latest first (项目月报)."""
-    project = await visible_project(session, await scope_for(session, principal), project_id)
-    items, total = await ProgressReportRepository(session).page(
-        visible_unit_ids=None,
+    project = await visible_project(uow.session, scope, project_id, details=False)
+    items, total = await ProgressReportRepository(uow.session).page(
+        visible_project_ids=None,
         project_id=project.id,
         year=year,
         month=None,
@@ -83,8 +76,8 @@ async def project_reports(
 
 @router.get("/progress-reports", response_model=ReportPage, responses=problem_responses(401, 422))
 async def list_reports(
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
     year: int | None = None,
     month: Annotated[int | None, Query(ge=1, le=12)] = None,
     status: ReportStatus | None = None,
@@ -93,9 +86,8 @@ async def list_reports(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ReportPage:
     """Reports the caller may see, e.g. a reviewer's queue (`status=submitted`) (月报列表)."""
-    scope = await scope_for(session, principal)
-    items, total = await ProgressReportRepository(session).page(
-        visible_unit_ids=None if scope.read_all else scope.unit_ids,
+    items, total = await ProgressReportRepository(uow.session).page(
+        visible_project_ids=visible_project_ids(scope),
         project_id=None,
         year=year,
         month=month,
@@ -112,13 +104,9 @@ async def list_reports(
     response_model=ProgressReportOut,
     responses=problem_responses(401, 404, 422),
 )
-async def get_report(
-    report_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> ProgressReportOut:
+async def get_report(report_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> ProgressReportOut:
     """One monthly report (月报详情)."""
-    return service.to_out(
-        await service.visible_report(session, await scope_for(session, principal), report_id)
-    )
+    return service.to_out(await service.visible_report(uow.session, scope, report_id))
 
 
 @router.get(
@@ -126,12 +114,10 @@ async def get_report(
     response_model=ReportHistoryOut,
     responses=problem_responses(401, 404, 422),
 )
-async def report_history(
-    report_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> ReportHistoryOut:
+async def report_history(report_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> ReportHistoryOut:
     """Every review step and amendment of a report, with who, when and why (审核与更正记录)."""
-    report = await service.visible_report(session, await scope_for(session, principal), report_id)
-    reports = ProgressReportRepository(session)
+    report = await service.visible_report(uow.session, scope, report_id)
+    reports = ProgressReportRepository(uow.session)
     return ReportHistoryOut(
         steps=[
             ReportStepOut.model_validate(step, from_attributes=True)
@@ -148,17 +134,10 @@ async def report_history(
     dependencies=[IDEMPOTENT],
 )
 async def resubmit_report(
-    request: Request,
-    report_id: uuid.UUID,
-    body: ReportFigures,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    report_id: uuid.UUID, body: ReportFigures, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ProgressReportOut:
     """Correct and resubmit a returned report (修改后重新上报)."""
-    scope = await scope_for(session, principal)
-    return service.to_out(
-        await service.resubmit_report(session, request.app.state.clock, scope, report_id, body)
-    )
+    return service.to_out(await service.resubmit_report(uow, scope, report_id, body))
 
 
 @router.post(
@@ -167,12 +146,9 @@ async def resubmit_report(
     responses=WRITE_PROBLEMS,
     dependencies=[IDEMPOTENT],
 )
-async def pass_report(
-    request: Request, report_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> ProgressReportOut:
+async def pass_report(report_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> ProgressReportOut:
     """The county or department reviewer passes a report on to the office (县区/部门初审通过)."""
-    scope = await scope_for(session, principal)
-    return service.to_out(await service.pass_report(session, request.app.state.clock, scope, report_id))
+    return service.to_out(await service.pass_report(uow, scope, report_id))
 
 
 @router.post(
@@ -182,16 +158,10 @@ async def pass_report(
     dependencies=[IDEMPOTENT],
 )
 async def return_report(
-    request: Request,
-    report_id: uuid.UUID,
-    body: ReturnRequest,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    report_id: uuid.UUID, body: ReturnRequest, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ProgressReportOut:
     """Return a report to the unit with the reason (退回); emits `progress-report-returned`."""
-    state = request.app.state
-    scope = await scope_for(session, principal)
-    report = await service.return_report(session, state.outbox, state.clock, scope, report_id, body.reason)
+    report = await service.return_report(uow, scope, report_id, body.reason)
     return service.to_out(report)
 
 
@@ -202,12 +172,10 @@ async def return_report(
     dependencies=[IDEMPOTENT],
 )
 async def accept_progress_report(
-    request: Request, report_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+    report_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ProgressReportOut:
     """The office accepts a report (审核通过); emits `progress-reported` with the figures."""
-    state = request.app.state
-    scope = await scope_for(session, principal)
-    report = await service.accept_report(session, state.outbox, state.clock, scope, report_id)
+    report = await service.accept_report(uow, scope, report_id)
     return service.to_out(report)
 
 
@@ -219,15 +187,9 @@ async def accept_progress_report(
     dependencies=[IDEMPOTENT],
 )
 async def amend_report(
-    request: Request,
-    report_id: uuid.UUID,
-    body: AmendmentCreate,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    report_id: uuid.UUID, body: AmendmentCreate, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> AmendmentOut:
     """Correct an accepted report, with the reason (更正); audited. A frozen month keeps its published
     figures: the difference lands in the next open month. Emits `progress-reported` (amendment)."""
-    state = request.app.state
-    scope = await scope_for(session, principal)
-    amendment = await amendments.amend_report(session, state.outbox, state.clock, scope, report_id, body)
+    amendment = await amendments.amend_report(uow, scope, report_id, body)
     return amendments.to_out(amendment)

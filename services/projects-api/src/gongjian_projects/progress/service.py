@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_projects.access import Scope
+from gongjian_projects.access import Scope, ensure_may_write
 from gongjian_projects.early_warning import service as early_warning
 from gongjian_projects.models import ProgressReport, Project, ReportStep
 from gongjian_projects.progress.errors import ReportExists, ReportNotAcceptable, ReportNotFound
@@ -22,11 +22,12 @@ from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.service import visible_project
 from gongjian_projects.reporting import service as months
 from gongjian_projects.reporting.errors import MonthFrozen
+from gongjian_shared.access import Facts
 from gongjian_shared.auth import Principal, Role
 from gongjian_shared.clock import SHANGHAI, Clock
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, RuleViolation, field_error
 from gongjian_shared.events.projects import ProgressReported, ProgressReportLate, ProgressReportReturned
-from gongjian_shared.outbox import Outbox
 
 
 def to_out(report: ProgressReport) -> ProgressReportOut:
@@ -159,15 +160,11 @@ async def visible_report(
 
 
 async def submit_report(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    scope: Scope,
-    project_id: uuid.UUID,
-    command: ProgressReportCreate,
+    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, command: ProgressReportCreate
 ) -> ProgressReport:
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
     project = await visible_project(session, scope, project_id, for_update=True, details=False)
-    scope.ensure_may_write(project.unit_id)
+    ensure_may_write(scope, project.unit_id)
     if project.kind != "key" or project.status == "removed":
         raise RuleViolation(
             errors=[
@@ -262,10 +259,11 @@ async def submit_report(
 
 
 async def resubmit_report(
-    session: AsyncSession, clock: Clock, scope: Scope, report_id: uuid.UUID, command: ReportFigures
+    uow: UnitOfWork, scope: Scope, report_id: uuid.UUID, command: ReportFigures
 ) -> ProgressReport:
+    session, clock = uow.session, uow.clock
     report = await visible_report(session, scope, report_id, for_update=True)
-    scope.ensure_may_write(report.unit_id, field="report_id")
+    ensure_may_write(scope, report.unit_id, field="report_id")
     if report.status != "returned":
         raise ReportNotAcceptable(f"The report is {report.status}.", extra={"allowed": ["returned"]})
     await _ensure_not_frozen(session, report)
@@ -284,11 +282,10 @@ async def resubmit_report(
     return report
 
 
-async def pass_report(
-    session: AsyncSession, clock: Clock, scope: Scope, report_id: uuid.UUID
-) -> ProgressReport:
+async def pass_report(uow: UnitOfWork, scope: Scope, report_id: uuid.UUID) -> ProgressReport:
+    session, clock = uow.session, uow.clock
     report = await visible_report(session, scope, report_id, for_update=True)
-    if not scope.principal.has(Role.REVIEWER) or not scope.may_review(report.unit_id):
+    if not scope.principal.has(Role.REVIEWER) or not scope.may_review(Facts(unit_id=report.unit_id)):
         raise Forbidden("Only the county or department reviewer of the unit passes its reports (初审).")
     if report.status != "submitted":
         raise ReportNotAcceptable(f"The report is {report.status}.", extra={"allowed": ["submitted"]})
@@ -301,14 +298,13 @@ async def pass_report(
     return report
 
 
-async def return_report(
-    session: AsyncSession, outbox: Outbox, clock: Clock, scope: Scope, report_id: uuid.UUID, reason: str
-) -> ProgressReport:
+async def return_report(uow: UnitOfWork, scope: Scope, report_id: uuid.UUID, reason: str) -> ProgressReport:
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
     report = await visible_report(session, scope, report_id, for_update=True)
     principal = scope.principal
     if principal.is_office:
         allowed = ["submitted", "passed"]
-    elif principal.has(Role.REVIEWER) and scope.may_review(report.unit_id):
+    elif principal.has(Role.REVIEWER) and scope.may_review(Facts(unit_id=report.unit_id)):
         allowed = ["submitted"]
     else:
         raise Forbidden("Only the unit's reviewer or the office returns reports (退回).")
@@ -336,12 +332,11 @@ async def return_report(
     return report
 
 
-async def accept_report(
-    session: AsyncSession, outbox: Outbox, clock: Clock, scope: Scope, report_id: uuid.UUID
-) -> ProgressReport:
+async def accept_report(uow: UnitOfWork, scope: Scope, report_id: uuid.UUID) -> ProgressReport:
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
+    report = await visible_report(session, scope, report_id, for_update=True)
     if not scope.principal.is_office:
         raise Forbidden("Only the office accepts progress reports (由重点项目办公室审核).")
-    report = await visible_report(session, scope, report_id, for_update=True)
     if report.status not in ("submitted", "passed"):
         raise ReportNotAcceptable(
             f"The report is {report.status}.", extra={"allowed": ["submitted", "passed"]}
@@ -360,5 +355,5 @@ async def accept_report(
     await outbox.publish(session, event, key=str(report.project_id))
     project = await ProjectRepository(session).get(report.project_id)
     assert project is not None
-    await early_warning.judge_project(session, outbox, clock, project, report.year, report.month)
+    await early_warning.judge_project(uow, project, report.year, report.month)
     return report

@@ -5,30 +5,23 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gongjian_projects.access import Scope
+from gongjian_projects.access import Scope, ensure_may_write
 from gongjian_projects.models import Project
 from gongjian_projects.projects.errors import HandoverConflict
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import HandoverRequest, Location, ProjectCreate
 from gongjian_projects.projects.service import project_updated, register_project, visible_project
-from gongjian_shared.clock import Clock
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
-from gongjian_shared.outbox import Outbox
 
 
 async def hand_over(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    scope: Scope,
-    project_id: uuid.UUID,
-    command: HandoverRequest,
+    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, command: HandoverRequest
 ) -> Project:
     """Returns the key project."""
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
     attraction = await visible_project(session, scope, project_id, for_update=True)
-    scope.ensure_may_write(attraction.unit_id)
+    ensure_may_write(scope, attraction.unit_id)
     if attraction.kind != "attraction":
         raise RuleViolation(
             errors=[
@@ -65,9 +58,7 @@ async def hand_over(
         attraction.code, attraction.legacy_code = None, None
         await projects.flush()
         key = await register_project(
-            session,
-            outbox,
-            clock,
+            uow,
             scope,
             ProjectCreate(
                 year=command.year or attraction.year,

@@ -5,19 +5,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gongjian_projects.models import Project, ProjectLeader, ProjectStatusChange, ProjectWarning
+from gongjian_shared.access import Scope
 
 
 @dataclass(frozen=True)
 class ProjectFilter:
-    """What a list of projects is narrowed to; `visible_*` is the caller's scope (None = everything)."""
+    """What a list of projects is narrowed to; `scope` is the caller's (None = everything)."""
 
-    visible_unit_ids: frozenset[uuid.UUID] | None = None
-    visible_leader_ids: frozenset[uuid.UUID] = frozenset()
+    scope: Scope | None = None
     year: int | None = None
     kind: str | None = None
     unit_ids: tuple[uuid.UUID, ...] = ()
@@ -48,15 +48,37 @@ def _assigned_to(leader_ids: frozenset[uuid.UUID] | tuple[uuid.UUID, ...]) -> Co
     )
 
 
+def visible_to(scope: Scope) -> ColumnElement[bool] | None:
+    """The projects the caller may read, in SQL (the shared policy's READ rule); None: every project."""
+    if scope.read_all:
+        return None
+    visible: list[ColumnElement[bool]] = []
+    if scope.unit_ids:
+        visible.append(Project.unit_id.in_(list(scope.unit_ids)))
+    if scope.leader_ids:
+        visible.append(_assigned_to(scope.leader_ids))
+    if scope.sector_industries and scope.sector_unit_ids:
+        visible.append(
+            and_(
+                func.btrim(Project.industry).in_(list(scope.sector_industries)),
+                Project.unit_id.in_(list(scope.sector_unit_ids)),
+            )
+        )
+    return or_(*visible) if visible else false()
+
+
+def visible_project_ids(scope: Scope) -> Select[Any] | None:
+    """The ids of the projects the caller may read, for lists of what hangs off a project; None: all."""
+    clause = visible_to(scope)
+    return None if clause is None else select(Project.id).where(clause)
+
+
 Row = TypeVar("Row")
 
 
 def filtered(query: Select[Row], where: ProjectFilter) -> Select[Row]:
-    if where.visible_unit_ids is not None:
-        visible: list[ColumnElement[bool]] = [Project.unit_id.in_(list(where.visible_unit_ids))]
-        if where.visible_leader_ids:
-            visible.append(_assigned_to(where.visible_leader_ids))
-        query = query.where(or_(*visible))
+    if where.scope is not None and (visible := visible_to(where.scope)) is not None:
+        query = query.where(visible)
     if where.year is not None:
         query = query.where(Project.year == where.year)
     if where.kind is not None:

@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
-from gongjian_projects.access import scope_for
+from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_projects.projects import handover, service
 from gongjian_projects.projects.repository import ProjectFilter, ProjectRepository
@@ -21,8 +21,6 @@ from gongjian_projects.projects.schemas import (
     ProjectUpdate,
     StatusChangeOut,
 )
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"], route_class=IdempotentRoute)
@@ -38,19 +36,13 @@ IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag y
     dependencies=[IDEMPOTENT],
 )
 async def register_project(
-    request: Request,
-    response: Response,
-    body: ProjectCreate,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    response: Response, body: ProjectCreate, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ProjectOut:
     """Register a project on the year's plan (项目入库); emits `project-registered`.
 
     Status, recognised dates and the revision belong to the server; a reporter registers only for its unit.
     """
-    state = request.app.state
-    scope = await scope_for(session, principal)
-    project = await service.register_project(session, state.outbox, state.clock, scope, body)
+    project = await service.register_project(uow, scope, body)
     response.headers["ETag"] = etag(project.revision)
     response.headers["Location"] = f"{router.prefix}/{project.id}"
     return service.to_out(project)
@@ -58,8 +50,8 @@ async def register_project(
 
 @router.get("", response_model=ProjectPage, responses=problem_responses(401, 422))
 async def list_projects(
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
     year: int | None = None,
     kind: ProjectKind | None = None,
     unit_id: Annotated[list[uuid.UUID] | None, Query(description="One or more units.")] = None,
@@ -73,10 +65,8 @@ async def list_projects(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ProjectPage:
     """Projects the caller may see (项目列表), filtered, searched, sorted and paged, with the total."""
-    scope = await scope_for(session, principal)
     where = ProjectFilter(
-        visible_unit_ids=None if scope.read_all else scope.unit_ids,
-        visible_leader_ids=scope.leader_ids,
+        scope=scope,
         year=year,
         kind=kind,
         unit_ids=tuple(unit_id or ()),
@@ -86,16 +76,16 @@ async def list_projects(
         warning_colour=warning_colour,
         search=q,
     )
-    projects, total = await ProjectRepository(session).page(where, sort=sort, limit=limit, offset=offset)
+    projects, total = await ProjectRepository(uow.session).page(where, sort=sort, limit=limit, offset=offset)
     return ProjectPage(items=[service.to_out(p) for p in projects], total=total, limit=limit, offset=offset)
 
 
 @router.get("/{project_id}", response_model=ProjectOut, responses=problem_responses(401, 404, 422))
 async def get_project(
-    project_id: uuid.UUID, response: Response, session: SessionDep, principal: CurrentPrincipal
+    project_id: uuid.UUID, response: Response, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ProjectOut:
     """One project (项目详情), with its ETag for a later `If-Match`."""
-    project = await service.visible_project(session, await scope_for(session, principal), project_id)
+    project = await service.visible_project(uow.session, scope, project_id)
     response.headers["ETag"] = etag(project.revision)
     return service.to_out(project)
 
@@ -104,20 +94,15 @@ async def get_project(
     "/{project_id}", response_model=ProjectOut, responses=problem_responses(401, 403, 404, 409, 412, 422, 428)
 )
 async def update_project(
-    request: Request,
     response: Response,
     project_id: uuid.UUID,
     body: ProjectUpdate,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
     if_match: IfMatch = None,
 ) -> ProjectOut:
     """Change a project's plan data (项目信息修改); needs `If-Match`, 412 on a stale copy; emits `project-updated`."""
-    state = request.app.state
-    scope = await scope_for(session, principal)
-    project = await service.update_project(
-        session, state.outbox, state.clock, scope, project_id, if_match, body
-    )
+    project = await service.update_project(uow, scope, project_id, if_match, body)
     response.headers["ETag"] = etag(project.revision)
     return service.to_out(project)
 
@@ -128,11 +113,11 @@ async def update_project(
     responses=problem_responses(401, 404, 422),
 )
 async def status_history(
-    project_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+    project_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> list[StatusChangeOut]:
     """Every status a project went through, with who and why (状态变更记录)."""
-    project = await service.visible_project(session, await scope_for(session, principal), project_id)
-    changes = await ProjectRepository(session).status_history(project.id)
+    project = await service.visible_project(uow.session, scope, project_id, details=False)
+    changes = await ProjectRepository(uow.session).status_history(project.id)
     return [StatusChangeOut.model_validate(change, from_attributes=True) for change in changes]
 
 
@@ -144,16 +129,10 @@ async def status_history(
     dependencies=[IDEMPOTENT],
 )
 async def hand_over(
-    request: Request,
-    project_id: uuid.UUID,
-    body: HandoverRequest,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    project_id: uuid.UUID, body: HandoverRequest, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ProjectOut:
     """Hand an attraction project over to a key project (招商项目转重点项目), linking or creating it; the
     created key project emits `project-registered`, the attraction `project-updated`."""
-    state = request.app.state
-    scope = await scope_for(session, principal)
-    key = await handover.hand_over(session, state.outbox, state.clock, scope, project_id, body)
-    project = await service.visible_project(session, scope, key.id)
+    key = await handover.hand_over(uow, scope, project_id, body)
+    project = await service.visible_project(uow.session, scope, key.id)
     return service.to_out(project)

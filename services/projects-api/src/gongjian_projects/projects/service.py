@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_projects.access import Scope
+from gongjian_projects.access import Scope, ensure_may_write, project_facts
 from gongjian_projects.http import require_if_match
 from gongjian_projects.leaders.errors import LeaderNotFound
 from gongjian_projects.leaders.repository import LeaderRepository
@@ -22,10 +22,9 @@ from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import Location, ProjectCreate, ProjectOut, ProjectUpdate
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
-from gongjian_shared.clock import Clock
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.events.projects import ProjectRegistered, ProjectUpdated
-from gongjian_shared.outbox import Outbox
 
 _PLAIN_FIELDS = (
     "name",
@@ -142,12 +141,13 @@ async def visible_project(
     project = await projects.get(project_id, for_update=for_update, with_details=details)
     if project is None:
         raise ProjectNotFound(f"No project {project_id}.")
-    if scope.may_read(project.unit_id):
+    if scope.may_read(project_facts(project)):
         return project
-    leaders = leader_ids_of(project) if details else await projects.leader_ids(project.id)
-    if not scope.may_read(project.unit_id, frozenset(leaders)):
-        raise ProjectNotFound(f"No project {project_id}.")
-    return project
+    if scope.leader_ids:
+        leaders = leader_ids_of(project) if details else await projects.leader_ids(project.id)
+        if scope.may_read(project_facts(project, leaders)):
+            return project
+    raise ProjectNotFound(f"No project {project_id}.")
 
 
 async def _checked_codes(
@@ -225,7 +225,7 @@ async def _checked_leaders(session: AsyncSession, leader_ids: Sequence[uuid.UUID
 
 
 async def _checked_unit(session: AsyncSession, scope: Scope, unit_id: uuid.UUID) -> None:
-    scope.ensure_may_write(unit_id)
+    ensure_may_write(scope, unit_id)
     if await UnitRepository(session).get(unit_id) is None:
         raise UnitNotFound(errors=[field_error("unit_id", "exists", "No such unit", "单位不存在")])
 
@@ -238,9 +238,8 @@ def _apply_location(project: Project, location: Location | None) -> None:
     project.longitude = location.longitude
 
 
-async def register_project(
-    session: AsyncSession, outbox: Outbox, clock: Clock, scope: Scope, command: ProjectCreate
-) -> Project:
+async def register_project(uow: UnitOfWork, scope: Scope, command: ProjectCreate) -> Project:
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
     await _checked_unit(session, scope, command.unit_id)
     shape, region, region_unit_id = await _checked_codes(session, command.code, command.legacy_code, None)
     now = clock.now()
@@ -302,16 +301,11 @@ async def register_project(
 
 
 async def update_project(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    scope: Scope,
-    project_id: uuid.UUID,
-    if_match: str | None,
-    command: ProjectUpdate,
+    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, if_match: str | None, command: ProjectUpdate
 ) -> Project:
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
     project = await visible_project(session, scope, project_id, for_update=True)
-    scope.ensure_may_write(project.unit_id)
+    ensure_may_write(scope, project.unit_id)
     require_if_match(if_match, project.revision)
     changes = command.model_dump(exclude_unset=True)
     if "unit_id" in changes and changes["unit_id"] != project.unit_id:

@@ -2,16 +2,14 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
-from gongjian_projects.access import scope_for
+from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_projects.projects.service import visible_project
 from gongjian_projects.recognitions import service
 from gongjian_projects.recognitions.repository import RecognitionRepository
 from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut, RejectRequest
-from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/projects", tags=["recognitions"], route_class=IdempotentRoute)
@@ -27,15 +25,10 @@ WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
     dependencies=[IDEMPOTENT],
 )
 async def apply_for_recognition(
-    request: Request,
-    project_id: uuid.UUID,
-    body: RecognitionApply,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    project_id: uuid.UUID, body: RecognitionApply, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> RecognitionOut:
     """Apply for start or completion recognition with the date and evidence (申请开工/竣工认定)."""
-    scope = await scope_for(session, principal)
-    return service.to_out(await service.apply(session, request.app.state.clock, scope, project_id, body))
+    return service.to_out(await service.apply(uow, scope, project_id, body))
 
 
 @router.get(
@@ -44,11 +37,11 @@ async def apply_for_recognition(
     responses=problem_responses(401, 404, 422),
 )
 async def list_recognitions(
-    project_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+    project_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> list[RecognitionOut]:
     """A project's applications and decisions (认定记录)."""
-    project = await visible_project(session, await scope_for(session, principal), project_id)
-    return [service.to_out(r) for r in await RecognitionRepository(session).of_project(project.id)]
+    project = await visible_project(uow.session, scope, project_id, details=False)
+    return [service.to_out(r) for r in await RecognitionRepository(uow.session).of_project(project.id)]
 
 
 @router.post(
@@ -58,18 +51,10 @@ async def list_recognitions(
     dependencies=[IDEMPOTENT],
 )
 async def recognise(
-    request: Request,
-    project_id: uuid.UUID,
-    recognition_id: uuid.UUID,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    project_id: uuid.UUID, recognition_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> RecognitionOut:
     """The office recognises the start or completion (认定); emits `project-started` or `project-completed`."""
-    state = request.app.state
-    scope = await scope_for(session, principal)
-    return service.to_out(
-        await service.recognise(session, state.outbox, state.clock, scope, project_id, recognition_id)
-    )
+    return service.to_out(await service.recognise(uow, scope, project_id, recognition_id))
 
 
 @router.post(
@@ -79,15 +64,11 @@ async def recognise(
     dependencies=[IDEMPOTENT],
 )
 async def reject(
-    request: Request,
     project_id: uuid.UUID,
     recognition_id: uuid.UUID,
     body: RejectRequest,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
 ) -> RecognitionOut:
     """The office rejects an application, with the reason (不予认定)."""
-    scope = await scope_for(session, principal)
-    return service.to_out(
-        await service.reject(session, request.app.state.clock, scope, project_id, recognition_id, body.reason)
-    )
+    return service.to_out(await service.reject(uow, scope, project_id, recognition_id, body.reason))

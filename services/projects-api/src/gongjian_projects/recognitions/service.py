@@ -10,17 +10,17 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_projects.access import Scope
+from gongjian_projects.access import Scope, ensure_may_write
 from gongjian_projects.models import Project, Recognition
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.service import project_updated, record_status, visible_project
 from gongjian_projects.recognitions.errors import RecognitionConflict, RecognitionNotFound
 from gongjian_projects.recognitions.repository import RecognitionRepository
 from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut
-from gongjian_shared.clock import Clock, business_today
+from gongjian_shared.clock import business_today
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, RuleViolation, field_error
 from gongjian_shared.events.projects import ProjectCompleted, ProjectStarted
-from gongjian_shared.outbox import Outbox
 
 NEEDED_STATUS = {"start": "planned", "completion": "started"}
 NEW_STATUS = {"start": "started", "completion": "completed"}
@@ -61,10 +61,11 @@ def _check_date(project: Project, command: RecognitionApply, today: date) -> Non
 
 
 async def apply(
-    session: AsyncSession, clock: Clock, scope: Scope, project_id: uuid.UUID, command: RecognitionApply
+    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, command: RecognitionApply
 ) -> Recognition:
+    session, clock = uow.session, uow.clock
     project = await visible_project(session, scope, project_id, for_update=True)
-    scope.ensure_may_write(project.unit_id)
+    ensure_may_write(scope, project.unit_id)
     if project.status != NEEDED_STATUS[command.kind]:
         raise RecognitionConflict(
             f"The project is {project.status}.", extra={"allowed": [NEEDED_STATUS[command.kind]]}
@@ -94,9 +95,9 @@ async def apply(
 async def _open(
     session: AsyncSession, scope: Scope, project_id: uuid.UUID, recognition_id: uuid.UUID
 ) -> tuple[Project, Recognition]:
+    project = await visible_project(session, scope, project_id, for_update=True)
     if not scope.principal.is_office:
         raise Forbidden("Starts and completions are recognised by the office (由办公室认定).")
-    project = await visible_project(session, scope, project_id, for_update=True)
     recognition = await RecognitionRepository(session).get(recognition_id, for_update=True)
     if recognition is None or recognition.project_id != project.id:
         raise RecognitionNotFound(f"No application {recognition_id} for project {project_id}.")
@@ -106,13 +107,9 @@ async def _open(
 
 
 async def recognise(
-    session: AsyncSession,
-    outbox: Outbox,
-    clock: Clock,
-    scope: Scope,
-    project_id: uuid.UUID,
-    recognition_id: uuid.UUID,
+    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, recognition_id: uuid.UUID
 ) -> Recognition:
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
     project, recognition = await _open(session, scope, project_id, recognition_id)
     if project.status != NEEDED_STATUS[recognition.kind]:
         raise RecognitionConflict(
@@ -160,13 +157,9 @@ async def recognise(
 
 
 async def reject(
-    session: AsyncSession,
-    clock: Clock,
-    scope: Scope,
-    project_id: uuid.UUID,
-    recognition_id: uuid.UUID,
-    reason: str,
+    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, recognition_id: uuid.UUID, reason: str
 ) -> Recognition:
+    session, clock = uow.session, uow.clock
     _, recognition = await _open(session, scope, project_id, recognition_id)
     recognition.status, recognition.decision_reason = "rejected", reason
     recognition.decided_at, recognition.decided_by = clock.now(), scope.principal.user_id

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, and_, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -85,7 +85,7 @@ class ReportingRepository:
         return {(int(y), int(m)) for y, m in (await self._session.execute(query)).all()}
 
     async def owing(
-        self, year: int, month: int, unit_ids: frozenset[uuid.UUID] | None
+        self, year: int, month: int, visible: ColumnElement[bool] | None
     ) -> Sequence[Row[uuid.UUID, str, uuid.UUID]]:
         """(unit, unit name, project) of key projects on the plan with no report for the month."""
         reported = select(ProgressReport.id).where(
@@ -104,8 +104,8 @@ class ReportingRepository:
             )
             .order_by(Unit.name, Project.name, Project.id)
         )
-        if unit_ids is not None:
-            query = query.where(Project.unit_id.in_(list(unit_ids)))
+        if visible is not None:
+            query = query.where(visible)
         return (await self._session.execute(query)).all()
 
     async def liaisons(self, unit_ids: Sequence[uuid.UUID]) -> Sequence[UnitContact]:

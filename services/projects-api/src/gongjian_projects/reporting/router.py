@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request, Response
+from fastapi import APIRouter, Header, Path, Response
 
-from gongjian_projects.access import scope_for
+from gongjian_projects.deps import ClockDep, CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
+from gongjian_projects.projects.repository import visible_to
 from gongjian_projects.reporting import service
 from gongjian_projects.reporting.schemas import (
     MonthFiguresOut,
@@ -13,25 +14,22 @@ from gongjian_projects.reporting.schemas import (
     ReportingMonthOut,
     ReportingMonthUpdate,
 )
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/progress-reports/months", tags=["reporting"], route_class=IdempotentRoute)
 
-OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 Month = Annotated[int, Path(ge=1, le=12)]
 
 
 @router.get("/{year}/{month}", response_model=ReportingMonthOut, responses=problem_responses(401, 422))
 async def get_month(
-    request: Request, response: Response, year: Year, month: Month, session: SessionDep, _: CurrentPrincipal
+    response: Response, year: Year, month: Month, uow: UnitOfWorkDep, _: CurrentPrincipal
 ) -> ReportingMonthOut:
     """A month's reporting window, reminder, cut-off and state (填报窗口)."""
-    row = await service.ensure_month(session, year, month)
+    row = await service.ensure_month(uow.session, year, month)
     response.headers["ETag"] = etag(row.revision)
-    return service.to_out(row, request.app.state.clock.now())
+    return service.to_out(row, uow.clock.now())
 
 
 @router.put(
@@ -40,19 +38,18 @@ async def get_month(
     responses=problem_responses(401, 403, 409, 412, 422, 428),
 )
 async def set_month(
-    request: Request,
     response: Response,
     year: Year,
     month: Month,
     body: ReportingMonthUpdate,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     _: OfficeOnly,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> ReportingMonthOut:
     """Set a month's window, reminder and cut-off (设置填报窗口); not once it is frozen."""
-    row = await service.update_month(session, year, month, if_match, body)
+    row = await service.update_month(uow.session, year, month, if_match, body)
     response.headers["ETag"] = etag(row.revision)
-    return service.to_out(row, request.app.state.clock.now())
+    return service.to_out(row, uow.clock.now())
 
 
 @router.post(
@@ -62,28 +59,26 @@ async def set_month(
     dependencies=[IDEMPOTENT],
 )
 async def freeze_month(
-    request: Request, year: Year, month: Month, session: SessionDep, principal: OfficeOnly
+    year: Year, month: Month, uow: UnitOfWorkDep, clock: ClockDep, principal: OfficeOnly
 ) -> ReportingMonthOut:
     """Freeze a closed month now (统计截止，数据冻结); its published figures never change afterwards."""
-    state = request.app.state
-    row = await service.freeze_month(session, state.outbox, state.clock, year, month, principal.user_id)
-    return service.to_out(row, state.clock.now())
+    row = await service.freeze_month(uow, year, month, principal.user_id)
+    return service.to_out(row, clock.now())
 
 
 @router.get(
     "/{year}/{month}/missing", response_model=list[OwingUnitOut], responses=problem_responses(401, 422)
 )
 async def missing_reports(
-    year: Year, month: Month, session: SessionDep, principal: CurrentPrincipal
+    year: Year, month: Month, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> list[OwingUnitOut]:
-    """Key projects not yet reported for the month, by unit (未报项目)."""
-    scope = await scope_for(session, principal)
-    return await service.owing_units(session, year, month, None if scope.read_all else scope.unit_ids)
+    """Key projects not yet reported for the month, by unit (未报项目), of the projects the caller sees."""
+    return await service.owing_units(uow.session, year, month, visible_to(scope))
 
 
 @router.get(
     "/{year}/{month}/figures", response_model=MonthFiguresOut, responses=problem_responses(401, 403, 422)
 )
-async def month_figures(year: Year, month: Month, session: SessionDep, _: OfficeOnly) -> MonthFiguresOut:
+async def month_figures(year: Year, month: Month, uow: UnitOfWorkDep, _: OfficeOnly) -> MonthFiguresOut:
     """The month's accepted figures per project (月度数据); from the frozen snapshot once published."""
-    return await service.month_figures(session, year, month)
+    return await service.month_figures(uow.session, year, month)

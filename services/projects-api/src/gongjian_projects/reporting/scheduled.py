@@ -18,6 +18,7 @@ from gongjian_projects.reporting import service
 from gongjian_projects.reporting.repository import ReportingRepository
 from gongjian_shared.clock import SHANGHAI, Clock
 from gongjian_shared.db import unit_of_work
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.outbox import Outbox
 from gongjian_shared.service import ServiceContext
 
@@ -52,7 +53,9 @@ async def run_due_deadlines(
                 if event is not None:
                     await outbox.publish(session, event, key=f"{deadline.year}-{deadline.month:02d}")
             elif not await service.is_frozen(session, deadline.year, deadline.month):
-                await service.freeze_month(session, outbox, clock, deadline.year, deadline.month, None)
+                await service.freeze_month(
+                    UnitOfWork(session, outbox, clock), deadline.year, deadline.month, None
+                )
             await months.mark_done(deadline, now)
             ran += 1
     return ran

@@ -11,6 +11,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.early_warning import service as early_warning
@@ -26,10 +27,10 @@ from gongjian_projects.reporting.schemas import (
     ReportingMonthOut,
     ReportingMonthUpdate,
 )
-from gongjian_shared.clock import SHANGHAI, Clock
+from gongjian_shared.clock import SHANGHAI
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.events.projects import ProgressReportDue, UnitOwing
 from gongjian_shared.events.projects import UnitContact as ContactEvent
-from gongjian_shared.outbox import Outbox
 
 OPENS_ON_DAY = 25
 CLOSES_AFTER_DAY = 5  # of the next month, inclusive
@@ -138,11 +139,10 @@ async def landing_month(session: AsyncSession, year: int, month: int) -> tuple[i
     raise RuntimeError("no open month within three years")
 
 
-async def freeze_month(
-    session: AsyncSession, outbox: Outbox, clock: Clock, year: int, month: int, by: uuid.UUID | None
-) -> ReportingMonth:
+async def freeze_month(uow: UnitOfWork, year: int, month: int, by: uuid.UUID | None) -> ReportingMonth:
     """Publish the month: snapshot its accepted figures (they never change afterwards), and judge every
     key project against the benchmark as of its end."""
+    session, clock = uow.session, uow.clock
     row = await ensure_month(session, year, month, for_update=True)
     if row.frozen_at is not None:
         raise MonthFrozen(f"{year}-{month:02d} is already frozen.")
@@ -155,15 +155,16 @@ async def freeze_month(
     await ReportingRepository(session).snapshot(year, month)
     row.frozen_at, row.frozen_by = now, by
     await session.flush()
-    await early_warning.evaluate_month(session, outbox, clock, year, month)
+    await early_warning.evaluate_month(uow, year, month)
     return row
 
 
 async def owing_units(
-    session: AsyncSession, year: int, month: int, unit_ids: frozenset[uuid.UUID] | None
+    session: AsyncSession, year: int, month: int, visible: ColumnElement[bool] | None
 ) -> list[OwingUnitOut]:
+    """Units owing reports for the month; `visible` narrows to the caller's projects (None: all)."""
     grouped: dict[uuid.UUID, OwingUnitOut] = {}
-    for unit_id, unit_name, project_id in await ReportingRepository(session).owing(year, month, unit_ids):
+    for unit_id, unit_name, project_id in await ReportingRepository(session).owing(year, month, visible):
         entry = grouped.setdefault(
             unit_id, OwingUnitOut(unit_id=unit_id, unit_name=unit_name, project_ids=[])
         )

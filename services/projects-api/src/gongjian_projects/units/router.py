@@ -3,32 +3,29 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
+from gongjian_projects.deps import AccessCachesDep, CurrentPrincipal, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_projects.units import service
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.units.schemas import UnitCreate, UnitOut, UnitPage, UnitUpdate
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/units", tags=["units"], route_class=IdempotentRoute)
 
-OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
-
 
 @router.get("", response_model=UnitPage, responses=problem_responses(401, 422))
 async def list_units(
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     principal: CurrentPrincipal,
     kind: Literal["county", "zone", "department", "enterprise", "office"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> UnitPage:
     """Units: counties, zones, departments, enterprises (单位列表). Contacts only where the caller may see them."""
-    units, total = await UnitRepository(session).list(kind=kind, limit=limit, offset=offset)
+    units, total = await UnitRepository(uow.session).list(kind=kind, limit=limit, offset=offset)
     return UnitPage(
         items=[service.to_out(u, with_contacts=service.may_see_contacts(principal, u.id)) for u in units],
         total=total,
@@ -37,10 +34,10 @@ async def list_units(
 
 @router.get("/{unit_id}", response_model=UnitOut, responses=problem_responses(401, 404, 422))
 async def get_unit(
-    unit_id: uuid.UUID, response: Response, session: SessionDep, principal: CurrentPrincipal
+    unit_id: uuid.UUID, response: Response, uow: UnitOfWorkDep, principal: CurrentPrincipal
 ) -> UnitOut:
     """One unit (单位详情), with its ETag for a later `If-Match`."""
-    unit = await UnitRepository(session).get(unit_id, with_contacts=True)
+    unit = await UnitRepository(uow.session).get(unit_id, with_contacts=True)
     if unit is None:
         raise UnitNotFound(f"No unit {unit_id}.")
     response.headers["ETag"] = etag(unit.revision)
@@ -54,9 +51,12 @@ async def get_unit(
     responses=problem_responses(401, 403, 404, 409, 422),
     dependencies=[IDEMPOTENT],
 )
-async def create_unit(request: Request, body: UnitCreate, session: SessionDep, _: OfficeOnly) -> UnitOut:
+async def create_unit(
+    body: UnitCreate, uow: UnitOfWorkDep, caches: AccessCachesDep, _: OfficeOnly
+) -> UnitOut:
     """Create a unit (新增单位); emits `unit-updated`."""
-    unit = await service.create_unit(session, request.app.state.outbox, body)
+    unit = await service.create_unit(uow, body)
+    caches.invalidate_after_commit(uow.session, units=True)
     return service.to_out(unit, with_contacts=True)
 
 
@@ -64,15 +64,16 @@ async def create_unit(request: Request, body: UnitCreate, session: SessionDep, _
     "/{unit_id}", response_model=UnitOut, responses=problem_responses(401, 403, 404, 409, 412, 422, 428)
 )
 async def update_unit(
-    request: Request,
     response: Response,
     unit_id: uuid.UUID,
     body: UnitUpdate,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
+    caches: AccessCachesDep,
     principal: CurrentPrincipal,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> UnitOut:
     """Change a unit or its people (修改单位与联系人); needs `If-Match`; emits `unit-updated`."""
-    unit = await service.update_unit(session, request.app.state.outbox, principal, unit_id, if_match, body)
+    unit = await service.update_unit(uow, principal, unit_id, if_match, body)
+    caches.invalidate_after_commit(uow.session, units=True)
     response.headers["ETag"] = etag(unit.revision)
     return service.to_out(unit, with_contacts=True)

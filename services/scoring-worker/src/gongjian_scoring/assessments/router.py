@@ -3,8 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.assessment.facts import FactsDocument
 from gongjian_scoring.assessments import service
@@ -13,10 +14,8 @@ from gongjian_scoring.assessments.repository import AssessmentRepository
 from gongjian_scoring.models import PublishedAssessment
 from gongjian_scoring.scores import standings
 from gongjian_scoring.scores.schemas import AssessmentPublish, AssessmentSummary, Standings
-from gongjian_scoring.scores.service import scorer_of
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.clock import business_today
-from gongjian_shared.db import SessionDep
+from gongjian_shared.auth import Principal, Role, require_roles
+from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/scoring/assessments", tags=["scoring"])
@@ -28,7 +27,7 @@ def summary(row: PublishedAssessment) -> AssessmentSummary:
     return AssessmentSummary.model_validate(row, from_attributes=True)
 
 
-async def _get(session: SessionDep, assessment_id: uuid.UUID) -> PublishedAssessment:
+async def _get(session: AsyncSession, assessment_id: uuid.UUID) -> PublishedAssessment:
     row = await AssessmentRepository(session).get(assessment_id)
     if row is None:
         raise AssessmentNotFound(f"No published assessment {assessment_id}.")
@@ -41,45 +40,35 @@ async def _get(session: SessionDep, assessment_id: uuid.UUID) -> PublishedAssess
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 404, 422),
 )
-async def publish_assessment(
-    body: AssessmentPublish, request: Request, session: SessionDep, principal: OfficeOnly
-) -> Standings:
+async def publish_assessment(body: AssessmentPublish, uow: UnitOfWorkDep, principal: OfficeOnly) -> Standings:
     """Publish the standings of a rule set (发布考核结果), scored from the facts as of a date (by default the
     latest date the facts carry). Office only. The rule set version becomes immutable; units see these
     standings."""
-    clock = request.app.state.clock
-    row = await service.publish(
-        session,
-        scorer_of(request),
-        principal,
-        body.rule_set_id,
-        body.as_of,
-        clock.now(),
-        business_today(clock),
-    )
-    return standings.standings_out(await standings.of_assessment(session, row))
+    row = await service.publish(uow, principal, body.rule_set_id, body.as_of)
+    return standings.standings_out(await standings.of_assessment(uow.session, row))
 
 
 @router.get("", response_model=list[AssessmentSummary], responses=problem_responses(401, 422))
 async def list_assessments(
-    session: SessionDep, _: CurrentPrincipal, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
+    uow: UnitOfWorkDep, _: CurrentPrincipal, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
 ) -> list[AssessmentSummary]:
     """The published assessments (已发布的考核结果), newest first."""
-    return [summary(row) for row in await AssessmentRepository(session).list(year)]
+    return [summary(row) for row in await AssessmentRepository(uow.session).list(year)]
 
 
 @router.get("/{assessment_id}", response_model=Standings, responses=problem_responses(401, 404, 422))
-async def get_assessment(assessment_id: uuid.UUID, session: SessionDep, _: CurrentPrincipal) -> Standings:
+async def get_assessment(assessment_id: uuid.UUID, uow: UnitOfWorkDep, _: CurrentPrincipal) -> Standings:
     """A published assessment's standings (已发布的考核排名)."""
-    return standings.standings_out(await standings.of_assessment(session, await _get(session, assessment_id)))
+    row = await _get(uow.session, assessment_id)
+    return standings.standings_out(await standings.of_assessment(uow.session, row))
 
 
 @router.get(
     "/{assessment_id}/facts", response_model=FactsDocument, responses=problem_responses(401, 404, 422)
 )
 async def get_assessment_facts(
-    assessment_id: uuid.UUID, session: SessionDep, _: CurrentPrincipal
+    assessment_id: uuid.UUID, uow: UnitOfWorkDep, _: CurrentPrincipal
 ) -> JSONResponse:
     """The facts document a published assessment was computed from (考核事实): `gongjian score` recomputes
-    the published sheet from it."""
-    return JSONResponse((await _get(session, assessment_id)).facts)
+    the published sheet from it, so any signed-in unit can check its published rank."""
+    return JSONResponse((await _get(uow.session, assessment_id)).facts)

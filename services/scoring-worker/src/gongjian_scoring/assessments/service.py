@@ -7,9 +7,7 @@ rule set version it used becomes immutable.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from datetime import date
 
 from gongjian_scoring.assessment.engine import compute
 from gongjian_scoring.assessments.repository import AssessmentRepository
@@ -18,19 +16,16 @@ from gongjian_scoring.facts.schemas import json_numbers
 from gongjian_scoring.models import PublishedAssessment
 from gongjian_scoring.rule_sets.service import get_stored, loaded
 from gongjian_scoring.scores.repository import SnapshotRepository
-from gongjian_scoring.scores.service import Scorer
+from gongjian_scoring.scores.service import scorer_in
 from gongjian_shared.auth import Principal
+from gongjian_shared.clock import business_today
+from gongjian_shared.deps import UnitOfWork
 
 
 async def publish(
-    session: AsyncSession,
-    scorer: Scorer,
-    principal: Principal,
-    rule_set_id: str,
-    as_of: date | None,
-    now: datetime,
-    today: date,
+    uow: UnitOfWork, principal: Principal, rule_set_id: str, as_of: date | None
 ) -> PublishedAssessment:
+    session, now, today = uow.session, uow.clock.now(), business_today(uow.clock)
     stored = await get_stored(session, rule_set_id)
     rule_set = loaded(stored)
     units = await collect(session, rule_set)
@@ -40,7 +35,7 @@ async def publish(
     document = facts_document(rule_set, units, day)
     sheet = compute(rule_set, document)
     # the live scores move to the published date too, so the trend and the publication agree
-    await scorer.recompute(session, rule_set_id=stored.id, as_of=day)
+    await scorer_in(uow).recompute(session, rule_set_id=stored.id, as_of=day)
     row = PublishedAssessment(
         id=uuid.uuid4(),
         rule_set_id=stored.id,

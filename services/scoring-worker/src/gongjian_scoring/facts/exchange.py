@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,12 +25,13 @@ from gongjian_scoring.rule_sets.errors import RuleSetNotFound
 from gongjian_scoring.rule_sets.service import active_rule_set, get_stored, loaded, rule_set_kind
 from gongjian_scoring.scores.repository import SnapshotRepository, SnapshotRow
 from gongjian_shared.auth import Principal
+from gongjian_shared.clock import business_today
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import field_error
 
 
-async def export_unit(
-    session: AsyncSession, unit_id: uuid.UUID, year: int, as_of: date | None, today: date
-) -> FactsDocument:
+async def export_unit(uow: UnitOfWork, unit_id: uuid.UUID, year: int, as_of: date | None) -> FactsDocument:
+    session, today = uow.session, business_today(uow.clock)
     unit = await FactsQueries(session).unit(unit_id)
     kind = rule_set_kind(unit[1]) if unit else None
     if kind is None:
@@ -44,9 +45,8 @@ async def export_unit(
     return facts_document(rule_set, units, document_as_of(units, as_of, _latest_date(scored.values()), today))
 
 
-async def export_rule_set(
-    session: AsyncSession, rule_set_id: str, as_of: date | None, today: date
-) -> FactsDocument:
+async def export_rule_set(uow: UnitOfWork, rule_set_id: str, as_of: date | None) -> FactsDocument:
+    session, today = uow.session, business_today(uow.clock)
     stored = await get_stored(session, rule_set_id)
     rule_set = loaded(stored)
     units = await collect(session, rule_set)
@@ -59,14 +59,14 @@ def _latest_date(snapshots: Iterable[SnapshotRow]) -> date | None:
 
 
 async def import_facts(
-    session: AsyncSession,
+    uow: UnitOfWork,
     principal: Principal,
     raw: bytes,
     as_of: date | None,
     rule_set_id: str | None,
     version: int | None,
-    now: datetime,
 ) -> FactsImport:
+    session, now = uow.session, uow.clock.now()
     try:
         document = parse_facts(raw)
     except FactsError as error:

@@ -7,14 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
+from gongjian_scoring.access import ensure_unit_visible
 from gongjian_scoring.assessment.facts import FactsDocument
+from gongjian_scoring.deps import CurrentScope
 from gongjian_scoring.facts import exchange
 from gongjian_scoring.facts.repository import InvestmentRepository
 from gongjian_scoring.facts.schemas import FactsImportOut, UnitCompletedInvestment, json_numbers
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.clock import business_today
-from gongjian_shared.db import SessionDep
-from gongjian_shared.errors import Forbidden, problem_responses
+from gongjian_shared.auth import Principal, Role, require_roles
+from gongjian_shared.deps import UnitOfWorkDep
+from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
 
@@ -29,22 +30,19 @@ FACTS_BODY: dict[str, Any] = {
 }
 
 
-def ensure_own_unit(principal: Principal, unit_id: uuid.UUID) -> None:
-    if not principal.is_office and principal.unit_id != unit_id:
-        raise Forbidden("Units see only their own figures.")
-
-
 @router.get(
     "/units/{unit_id}/completed-investment",
     response_model=UnitCompletedInvestment,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 404, 422),
 )
 async def unit_completed_investment(
-    unit_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal, year: Year
+    unit_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, year: Year
 ) -> UnitCompletedInvestment:
-    """A unit's completed investment for the year, as the assessment sees it (考核口径完成投资)."""
-    ensure_own_unit(principal, unit_id)
-    completed, projects = await InvestmentRepository(session).unit_completed(unit_id, year)
+    """A unit's completed investment for the year, as the assessment sees it (考核口径完成投资).
+
+    The office, or the unit's own people; another unit's answers 404."""
+    ensure_unit_visible(scope, unit_id)
+    completed, projects = await InvestmentRepository(uow.session).unit_completed(unit_id, year)
     return UnitCompletedInvestment(
         unit_id=unit_id, year=year, completed_10k=completed, projects_reported=projects
     )
@@ -53,37 +51,31 @@ async def unit_completed_investment(
 @router.get(
     "/units/{unit_id}/facts",
     response_model=FactsDocument,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 404, 422),
 )
 async def export_unit_facts(
     unit_id: uuid.UUID,
-    request: Request,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
     year: Year,
     as_of: date | None = None,
 ) -> JSONResponse:
     """A unit's facts document for the year (单位考核事实): what its score sheet is computed from, in the shape
-    `gongjian score` reads. A unit sees its own."""
-    ensure_own_unit(principal, unit_id)
-    document = await exchange.export_unit(
-        session, unit_id, year, as_of, business_today(request.app.state.clock)
-    )
+    `gongjian score` reads. A unit sees its own; another unit's answers 404."""
+    ensure_unit_visible(scope, unit_id)
+    document = await exchange.export_unit(uow, unit_id, year, as_of)
     return JSONResponse(json_numbers(document.model_dump()))
 
 
 @router.get("/facts", response_model=FactsDocument, responses=problem_responses(401, 403, 404, 422))
 async def export_facts(
-    request: Request,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     _: OfficeOnly,
     rule_set: Annotated[str, Query(description="A rule set id, e.g. 2019-county: its year and units.")],
     as_of: date | None = None,
 ) -> JSONResponse:
     """The facts document of every unit a rule set scores, for its year (考核事实导出). Office only."""
-    document = await exchange.export_rule_set(
-        session, rule_set, as_of, business_today(request.app.state.clock)
-    )
+    document = await exchange.export_rule_set(uow, rule_set, as_of)
     return JSONResponse(json_numbers(document.model_dump()))
 
 
@@ -96,7 +88,7 @@ async def export_facts(
 )
 async def import_facts(
     request: Request,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     principal: OfficeOnly,
     as_of: date | None = None,
     rule_set: Annotated[
@@ -108,9 +100,8 @@ async def import_facts(
 ) -> FactsImportOut:
     """Import a facts document and score it (导入考核事实并评分), e.g. one exported, corrected and sent back.
     Office only. A document that cannot be scored is a 422 naming each unit and field; nothing is stored."""
-    imported = await exchange.import_facts(
-        session, principal, await request.body(), as_of, rule_set, version, request.app.state.clock.now()
-    )
+    # the raw body (not a model): its numbers stay exact decimals
+    imported = await exchange.import_facts(uow, principal, await request.body(), as_of, rule_set, version)
     return exchange.import_out(imported)
 
 
@@ -119,6 +110,6 @@ async def import_facts(
     response_model=FactsImportOut,
     responses=problem_responses(401, 403, 404, 422),
 )
-async def get_facts_import(import_id: uuid.UUID, session: SessionDep, _: OfficeOnly) -> FactsImportOut:
+async def get_facts_import(import_id: uuid.UUID, uow: UnitOfWorkDep, _: OfficeOnly) -> FactsImportOut:
     """An imported facts document's score sheet (导入评分结果). Office only."""
-    return exchange.import_out(await exchange.get_import(session, import_id))
+    return exchange.import_out(await exchange.get_import(uow.session, import_id))

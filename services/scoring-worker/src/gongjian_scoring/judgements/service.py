@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.facts.errors import UnitNotScored
 from gongjian_scoring.facts.repository import FactsQueries
@@ -15,20 +12,17 @@ from gongjian_scoring.judgements.repository import JudgementRepository
 from gongjian_scoring.judgements.schemas import JudgementBase, JudgementOut
 from gongjian_scoring.models import Judgement
 from gongjian_scoring.rule_sets.service import rule_set_kind
-from gongjian_scoring.scores.service import Scorer
+from gongjian_scoring.scores.service import scorer_in
 from gongjian_shared.auth import Principal
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import field_error
 
 
 async def record(
-    session: AsyncSession,
-    scorer: Scorer,
-    principal: Principal,
-    unit_id: uuid.UUID,
-    command: JudgementBase,
-    now: datetime,
+    uow: UnitOfWork, principal: Principal, unit_id: uuid.UUID, command: JudgementBase
 ) -> Judgement:
     """Record a judgement and rescore the unit in the same transaction."""
+    session, now = uow.session, uow.clock.now()
     unit = await FactsQueries(session).unit(unit_id)
     if unit is None or rule_set_kind(unit[1]) is None:
         raise UnitNotScored(f"No assessment scores unit {unit_id}.")
@@ -57,19 +51,13 @@ async def record(
     repository = JudgementRepository(session)
     repository.add(judgement)
     await repository.flush()
-    await scorer.rescore(session, unit_id, judgement.year)
+    await scorer_in(uow).rescore(session, unit_id, judgement.year)
     return judgement
 
 
-async def withdraw(
-    session: AsyncSession,
-    scorer: Scorer,
-    principal: Principal,
-    judgement_id: uuid.UUID,
-    reason: str,
-    now: datetime,
-) -> Judgement:
+async def withdraw(uow: UnitOfWork, principal: Principal, judgement_id: uuid.UUID, reason: str) -> Judgement:
     """Withdraw a judgement (it stays on record) and rescore the unit in the same transaction."""
+    session, now = uow.session, uow.clock.now()
     judgement = await JudgementRepository(session).get_for_update(judgement_id)
     if judgement is None:
         raise JudgementNotFound(f"No judgement {judgement_id}.")

@@ -7,9 +7,9 @@ from fastapi import APIRouter, Query, Request, status
 from gongjian_scoring.rule_sets import service
 from gongjian_scoring.rule_sets.repository import RuleSetRepository
 from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummary
-from gongjian_scoring.scores.service import scorer_of
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role, require_roles
-from gongjian_shared.db import SessionDep
+from gongjian_scoring.scores.service import scorer_in
+from gongjian_shared.auth import Principal, Role, require_roles
+from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/scoring/rule-sets", tags=["scoring"])
@@ -28,12 +28,12 @@ RULE_SET_BODY: dict[str, Any] = {
 
 @router.get("", response_model=list[RuleSetSummary], responses=problem_responses(401, 422))
 async def list_rule_sets(
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     _: CurrentPrincipal,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> list[RuleSetSummary]:
     """The rule sets (考核评分表), each at its latest version."""
-    repository = RuleSetRepository(session)
+    repository = RuleSetRepository(uow.session)
     latest = await repository.latest_versions(year)
     published = await repository.published_versions([r.id for r in latest])
     return [service.summary(r, (r.id, r.version) in published) for r in latest]
@@ -42,13 +42,13 @@ async def list_rule_sets(
 @router.get("/{rule_set_id}", response_model=RuleSetOut, responses=problem_responses(401, 404, 422))
 async def get_rule_set(
     rule_set_id: str,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     _: CurrentPrincipal,
     version: Annotated[int | None, Query(ge=1)] = None,
 ) -> RuleSetOut:
     """One rule set with its items, parameters, settings A1-A15 and source text; the latest version by default."""
-    stored = await service.get_stored(session, rule_set_id, version)
-    published = await RuleSetRepository(session).is_published(stored.id, stored.version)
+    stored = await service.get_stored(uow.session, rule_set_id, version)
+    published = await RuleSetRepository(uow.session).is_published(stored.id, stored.version)
     return service.out(stored, published)
 
 
@@ -59,13 +59,13 @@ async def get_rule_set(
     responses=problem_responses(401, 403, 409, 422),
     openapi_extra=RULE_SET_BODY,
 )
-async def create_rule_set(request: Request, session: SessionDep, principal: OfficeOnly) -> RuleSetOut:
+async def create_rule_set(request: Request, uow: UnitOfWorkDep, principal: OfficeOnly) -> RuleSetOut:
     """Create a rule set, e.g. next year's sheet (新增考核评分表), as version 1, and score its units. Office only.
 
     An unknown rule type, a negative cap or a missing parameter is a 422 naming its path.
     """
-    stored = await service.create_rule_set(session, principal, await request.body())
-    await scorer_of(request).recompute(session, rule_set_id=stored.id)
+    stored = await service.create_rule_set(uow, principal, await request.body())
+    await scorer_in(uow).recompute(uow.session, rule_set_id=stored.id)
     return service.out(stored, published=False)
 
 
@@ -76,13 +76,13 @@ async def create_rule_set(request: Request, session: SessionDep, principal: Offi
     openapi_extra=RULE_SET_BODY,
 )
 async def revise_rule_set(
-    rule_set_id: str, request: Request, session: SessionDep, principal: OfficeOnly
+    rule_set_id: str, request: Request, uow: UnitOfWorkDep, principal: OfficeOnly
 ) -> RuleSetOut:
     """Revise a rule set (修订考核评分表). Office only.
 
     While no published assessment uses the latest version it is revised in place; once one does, that
     version is immutable and the revision becomes the next version. Every unit is rescored with it.
     """
-    stored = await service.revise_rule_set(session, principal, rule_set_id, await request.body())
-    await scorer_of(request).recompute(session, rule_set_id=stored.id)
+    stored = await service.revise_rule_set(uow, principal, rule_set_id, await request.body())
+    await scorer_in(uow).recompute(uow.session, rule_set_id=stored.id)
     return service.out(stored, published=False)

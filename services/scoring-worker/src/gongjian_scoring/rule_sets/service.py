@@ -15,6 +15,7 @@ from gongjian_scoring.rule_sets.errors import RuleSetExists, RuleSetNotFound
 from gongjian_scoring.rule_sets.repository import RuleSetRef, RuleSetRepository
 from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummary
 from gongjian_shared.auth import Principal
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import FieldError, InvalidInput, field_error, pydantic_field_errors
 
 # The registry's unit kinds each rule set scores (A9: the zones are ranked with the counties). The two power
@@ -91,8 +92,9 @@ async def active_rule_set(session: AsyncSession, year: int, kind: UnitKind) -> S
     return await RuleSetRepository(session).latest_for(year, kind)
 
 
-async def create_rule_set(session: AsyncSession, principal: Principal, raw: bytes) -> StoredRuleSet:
+async def create_rule_set(uow: UnitOfWork, principal: Principal, raw: bytes) -> StoredRuleSet:
     """A new rule set, e.g. next year's sheet, as version 1."""
+    session = uow.session
     rule_set = parse_body(raw)
     repository = RuleSetRepository(session)
     await repository.lock(rule_set.id)
@@ -133,9 +135,10 @@ async def create_rule_set(session: AsyncSession, principal: Principal, raw: byte
 
 
 async def revise_rule_set(
-    session: AsyncSession, principal: Principal, rule_set_id: str, raw: bytes
+    uow: UnitOfWork, principal: Principal, rule_set_id: str, raw: bytes
 ) -> StoredRuleSet:
     """Change a rule set: in place while no published assessment uses its latest version, else version n+1."""
+    session = uow.session
     rule_set = parse_body(raw)
     repository = RuleSetRepository(session)
     await repository.lock(rule_set_id)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.assessment.engine import compute_unit, is_provisional
@@ -33,6 +32,7 @@ from gongjian_scoring.scores.repository import SnapshotRepository, SnapshotRow
 from gongjian_scoring.settings import ScoringSettings
 from gongjian_shared.clock import Clock, SystemClock
 from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
+from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.events.scoring import ItemPoints, ScoreUpdated
@@ -239,9 +239,9 @@ async def recompute_all(
         await engine.dispose()
 
 
-def scorer_of(request: Request) -> Scorer:
-    """The scorer of a request, writing to the service's outbox with its clock."""
-    return Scorer(request.app.state.outbox, request.app.state.clock)
+def scorer_in(uow: UnitOfWork) -> Scorer:
+    """The scorer of a unit of work, writing to its outbox with its clock."""
+    return Scorer(uow.outbox, uow.clock)
 
 
 def _at_least(unit: CollectedUnit, as_of: date) -> CollectedUnit:

@@ -1,0 +1,129 @@
+"""projects-api's typed request context: the shared dependencies plus `CurrentScope`.
+
+`CurrentScope` is the caller's access scope (`gongjian_shared.access.Scope`), built with no database round
+trip on the hot path: roles and unit come from the token; the unit tree and the leader assignments (account ->
+leader ids) are held by the service (`AccessCaches`, loaded lazily once) and invalidated after the commit of
+the transaction that changed them. projects-api owns units and leaders, so it invalidates in-process; another
+replica of it would hold a stale copy until it restarts. A multi-replica deployment also subscribes each
+replica to its own `unit-updated` (and `account-updated`, for leader links) events and invalidates on them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_projects.models import Leader, Unit
+from gongjian_shared.access import Cached, Scope, UnitNode, UnitTree, UnitTreeCache, scope_of
+from gongjian_shared.auth import CurrentPrincipal, Principal, Role
+from gongjian_shared.deps import ClockDep, ContextDep, UnitOfWork, UnitOfWorkDep
+from gongjian_shared.errors import Forbidden
+from gongjian_shared.service import ServiceContext
+
+__all__ = [
+    "AccessCaches",
+    "AccessCachesDep",
+    "ClockDep",
+    "CurrentPrincipal",
+    "CurrentScope",
+    "OfficeOnly",
+    "UnitOfWork",
+    "UnitOfWorkDep",
+    "access_caches",
+]
+
+LeaderLinks = Mapping[uuid.UUID, frozenset[uuid.UUID]]
+
+_EXTRAS_KEY = "access"
+
+
+@dataclass(frozen=True)
+class AccessCaches:
+    """The service's copies of what access decisions need beyond the token."""
+
+    units: UnitTreeCache
+    leaders: Cached[LeaderLinks]
+
+    def invalidate_after_commit(
+        self, session: AsyncSession, *, units: bool = False, leaders: bool = False
+    ) -> None:
+        """Forget the copies now and again once `session` commits (a request that loads in between read
+        the old rows; the second invalidation drops what it kept)."""
+        caches: list[Cached[UnitTree] | Cached[LeaderLinks]] = []
+        if units:
+            caches.append(self.units)
+        if leaders:
+            caches.append(self.leaders)
+
+        def invalidate() -> None:
+            for cache in caches:
+                cache.invalidate()
+
+        invalidate()
+        _after_commit(session, invalidate)
+
+
+def _after_commit(session: AsyncSession, action: Callable[[], None]) -> None:
+    event.listen(session.sync_session, "after_commit", lambda _session: action(), once=True)
+
+
+def access_caches(context: ServiceContext) -> AccessCaches:
+    """The caches of a running service, made on first use."""
+    caches = context.extras.get(_EXTRAS_KEY)
+    if isinstance(caches, AccessCaches):
+        return caches
+    sessionmaker = context.sessionmaker
+
+    async def load_units() -> UnitTree:
+        async with sessionmaker() as session:
+            rows = await session.execute(select(Unit.id, Unit.parent_unit_id, Unit.kind, Unit.name))
+            return UnitTree(
+                UnitNode(unit_id, parent, kind, name) for unit_id, parent, kind, name in rows.all()
+            )
+
+    async def load_leaders() -> LeaderLinks:
+        async with sessionmaker() as session:
+            rows = await session.execute(select(Leader.user_id, Leader.id).where(Leader.user_id.is_not(None)))
+            links: dict[uuid.UUID, set[uuid.UUID]] = {}
+            for user_id, leader_id in rows.all():
+                if user_id is not None:
+                    links.setdefault(user_id, set()).add(leader_id)
+            return {user_id: frozenset(ids) for user_id, ids in links.items()}
+
+    caches = AccessCaches(units=UnitTreeCache(load_units), leaders=Cached(load_leaders))
+    context.extras[_EXTRAS_KEY] = caches
+    return caches
+
+
+def _caches(context: ContextDep) -> AccessCaches:
+    return access_caches(context)
+
+
+AccessCachesDep = Annotated[AccessCaches, Depends(_caches)]
+
+
+async def _current_scope(caches: AccessCachesDep, principal: CurrentPrincipal) -> Scope:
+    tree = await caches.units.get()
+    leader_ids: frozenset[uuid.UUID] = frozenset()
+    if principal.has(Role.LEADER):
+        leader_ids = (await caches.leaders.get()).get(principal.user_id, frozenset())
+    return scope_of(principal, tree, leader_ids)
+
+
+CurrentScope = Annotated[Scope, Depends(_current_scope)]
+
+
+async def _office_only(principal: CurrentPrincipal) -> Principal:
+    if not principal.is_office:
+        raise Forbidden("This action is the office's (联席会议办公室).")
+    return principal
+
+
+# city-wide actions (the plan, the months, thresholds, units, leaders): the office and admins
+OfficeOnly = Annotated[Principal, Depends(_office_only)]
