@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 
 import httpx
 from pydantic import SecretStr
@@ -14,24 +15,37 @@ from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
 from gongjian_shared.settings import DatabaseSettings
 
 USERNAME = "bench-office"
+REPORTER_USERNAME = "bench-reporter"
 
 
 async def create_office_account(database_url: str) -> tuple[str, str]:
     """An office (重点项目办公室) account: it may read every project and accept reports. (username, password)"""
+    return await create_account(database_url, USERNAME, [Role.OFFICE])
+
+
+async def create_reporter_account(database_url: str, unit_id: uuid.UUID) -> tuple[str, str]:
+    """A unit's reporter (填报员): reads and reports only its own unit's projects. (username, password)"""
+    return await create_account(database_url, REPORTER_USERNAME, [Role.REPORTER], unit_id)
+
+
+async def create_account(
+    database_url: str, username: str, roles: list[Role], unit_id: uuid.UUID | None = None
+) -> tuple[str, str]:
     password = secrets.token_urlsafe(16)
     engine = create_engine(DatabaseSettings(url=SecretStr(database_url), pool_size=1, max_overflow=0))
     try:
         async with unit_of_work(create_sessionmaker(engine)) as session:
             await create_user(
                 UserRepository(session),
-                username=USERNAME,
+                username=username,
                 password=password,
                 display_name="基准测试 (benchmark)",
-                roles=[Role.OFFICE],
+                roles=roles,
+                unit_id=unit_id,
             )
     finally:
         await engine.dispose()
-    return USERNAME, password
+    return username, password
 
 
 async def bearer_headers(client: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:

@@ -7,6 +7,11 @@ asyncpg pool: no auth, no session or transaction, no pydantic, no middleware. Fi
 throughput in a closed loop (rounds alternate the order), then both paced at half the bare endpoint's
 maximum ("half load"), latency counted from the scheduled send time.
 
+The whole comparison runs twice: with the office's token over projects of every unit (as first measured),
+and with a unit reporter's token over that unit's projects (issue 9: a reporter is whom the read path
+serves most; its access scope is checked on every request). Each is set against the bare endpoint on the
+same ids, in the same run.
+
 Goals (issue 2): throughput >= 0.7x the bare endpoint; p99 <= 5 ms at half load.
 """
 
@@ -17,8 +22,10 @@ import random
 import uuid
 from typing import Any
 
-from bench.accounts import bearer_headers, create_office_account
-from bench.context import Context
+import asyncpg
+
+from bench.accounts import bearer_headers, create_office_account, create_reporter_account
+from bench.context import Context, plain_dsn
 from bench.core import Goal, Result
 from bench.generate import Scale
 from bench.load import ClientPool, LoadRun, closed_loop, new_client, paced
@@ -60,6 +67,21 @@ async def same_answer(api: ClientPool, bare: ClientPool, path: str, headers: dic
         raise RuntimeError(f"{path}: the two endpoints disagree: {answers}")
 
 
+async def busiest_unit(database_url: str) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    """The unit with the most projects, and its project ids: the reporter's own projects."""
+    connection = await asyncpg.connect(plain_dsn(database_url))
+    try:
+        unit_id = await connection.fetchval(
+            "SELECT unit_id FROM projects.projects GROUP BY unit_id ORDER BY count(*) DESC, unit_id LIMIT 1"
+        )
+        rows = await connection.fetch(
+            "SELECT id FROM projects.projects WHERE unit_id = $1 ORDER BY id", unit_id
+        )
+    finally:
+        await connection.close()
+    return unit_id, [row["id"] for row in rows]
+
+
 async def run(ctx: Context) -> list[Result]:
     scale = ctx.pick(
         quick=Scale(units=500, projects=10_000, months=1),
@@ -70,28 +92,36 @@ async def run(ctx: Context) -> list[Result]:
     rounds = ctx.pick(1, 3, 3)
     paced_duration = ctx.pick(2.0, 5.0, 10.0)
     dataset = await ctx.dataset(scale)
-    username, password = await create_office_account(dataset.database_url)
+    office = await create_office_account(dataset.database_url)
+    unit_id, unit_projects = await busiest_unit(dataset.database_url)
+    reporter = await create_reporter_account(dataset.database_url, unit_id)
     rng = random.Random(7)
     ids: list[uuid.UUID] = rng.sample(dataset.project_ids, min(DISTINCT_IDS, len(dataset.project_ids)))
-    paths = [f"/api/v1/projects/{project_id}" for project_id in ids]
-
+    runs = {
+        "office": (office, [f"/api/v1/projects/{project_id}" for project_id in ids]),
+        "reporter": (reporter, [f"/api/v1/projects/{project_id}" for project_id in unit_projects]),
+    }
+    found: list[Result] = []
     async with (
         serve("projects-api", ctx.workdir, dataset.database_url) as api_server,
         serve("bare", ctx.workdir, dataset.database_url) as bare_server,
     ):
-        async with new_client(api_server.base_url) as login:
-            headers = await bearer_headers(login, username, password)
-        pools = {
-            "bare": ClientPool(bare_server, headers, CONCURRENCY, MAX_IN_FLIGHT),
-            "projects-api": ClientPool(api_server, headers, CONCURRENCY, MAX_IN_FLIGHT),
-        }
-        try:
-            await same_answer(pools["projects-api"], pools["bare"], paths[0], headers)
-            best, half, half_rate = await measure(pools, paths, duration, rounds, paced_duration)
-        finally:
-            for pool in pools.values():
-                await pool.aclose()
-    return results(best, half, half_rate, dataset.describe(), rounds, duration)
+        for who, ((username, password), paths) in runs.items():
+            async with new_client(api_server.base_url) as login:
+                headers = await bearer_headers(login, username, password)
+            pools = {
+                "bare": ClientPool(bare_server, headers, CONCURRENCY, MAX_IN_FLIGHT),
+                "projects-api": ClientPool(api_server, headers, CONCURRENCY, MAX_IN_FLIGHT),
+            }
+            try:
+                await same_answer(pools["projects-api"], pools["bare"], paths[0], headers)
+                best, half, half_rate = await measure(pools, paths, duration, rounds, paced_duration)
+            finally:
+                for pool in pools.values():
+                    await pool.aclose()
+            data = f"{dataset.describe()}; {who}'s token over {len(paths):,} project ids"
+            found += results(best, half, half_rate, data, rounds, duration, who)
+    return found
 
 
 async def measure(
@@ -121,16 +151,22 @@ async def measure(
 
 
 def results(
-    best: dict[str, LoadRun], half: dict[str, LoadRun], rate: float, data: str, rounds: int, duration: float
+    best: dict[str, LoadRun],
+    half: dict[str, LoadRun],
+    rate: float,
+    data: str,
+    rounds: int,
+    duration: float,
+    who: str,
 ) -> list[Result]:
     def result(name: str, run: LoadRun, **options: Any) -> Result:
         notes = [run.cpu_note(), *filter(None, [run.error_note()])]
         return Result(name, run.stats, run.throughput, run.errors + run.shed, notes=notes, **options)
 
-    bare_max = result(f"bare max (closed loop, c={CONCURRENCY})", best["bare"])
+    bare_max = result(f"bare max (closed loop, c={CONCURRENCY}; {who} ids)", best["bare"])
     bare_max.notes.append(f"data: {data}; {rounds} round(s) of {duration:g} s per server")
     api_max = result(
-        f"projects-api max (closed loop, c={CONCURRENCY})",
+        f"projects-api max ({who}'s token, closed loop, c={CONCURRENCY})",
         best["projects-api"],
         baseline=bare_max,
         metric="throughput",
@@ -142,9 +178,9 @@ def results(
         f"server CPU per request is {cpu['projects-api'] / cpu['bare']:.1f}x the bare endpoint's: where the "
         f"server is the bottleneck, throughput would be about {cpu['bare'] / cpu['projects-api']:.2f}x"
     )
-    bare_half = result(f"bare at half load ({rate:,.0f} req/s paced)", half["bare"])
+    bare_half = result(f"bare at half load ({rate:,.0f} req/s paced; {who} ids)", half["bare"])
     api_half = result(
-        f"projects-api at half load ({rate:,.0f} req/s paced)",
+        f"projects-api at half load ({who}'s token, {rate:,.0f} req/s paced)",
         half["projects-api"],
         baseline=bare_half,
         metric="p99",
