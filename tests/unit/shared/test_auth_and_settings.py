@@ -174,6 +174,23 @@ async def test_an_expired_token_is_refused(clock: FrozenClock) -> None:
         await verifier.verify(token)
 
 
+async def test_a_token_is_verified_once_and_its_expiry_checked_every_time(
+    clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issuer = TokenIssuer(signing(KEY_A, access_token_ttl_minutes=10), clock)
+    verifier = TokenVerifier(public(KEY_A), clock)
+    token = issuer.issue(PRINCIPAL)
+    calls = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: calls.append(1) or real_decode(*a, **k))
+    for _ in range(3):
+        assert await verifier.verify(token) == PRINCIPAL
+    assert len(calls) == 1  # the signature once; the rest from the verified tokens
+    clock.advance(timedelta(minutes=10))
+    with pytest.raises(NotAuthenticated, match="expired"):
+        await verifier.verify(token)
+
+
 async def test_a_token_below_the_known_version_or_of_a_disabled_account_is_revoked(
     clock: FrozenClock,
 ) -> None:
