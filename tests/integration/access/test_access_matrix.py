@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 
 import pytest
 from integration.access import expectations
@@ -16,6 +17,7 @@ from integration.access.matrix import (
     SUMMARY,
     TERMINAL,
     Cell,
+    Operation,
     Outcome,
     batches,
     object_kind,
@@ -24,6 +26,8 @@ from integration.access.matrix import (
 )
 from integration.access.principals import KINDS
 from integration.access.world import World
+
+from gongjian_shared.access import Access, Facts, Scope
 
 #: cells in flight at once (each is one request through the service's app, with its own database session)
 CONCURRENCY = 8
@@ -62,17 +66,16 @@ def _describe(cell: Cell) -> str:
     return f"{cell.principal:<10} {cell.owner:<5}"
 
 
-@pytest.mark.asyncio
-async def test_every_operation_answers_every_caller_as_the_table_says(world: World) -> None:
-    found = operations(world)
-    missing = sorted(
-        {f"{op.method} {op.template} ({op.service})" for op in found if expectations.rule_of(*op.key) is None}
-    )
-    stale = sorted(
-        f"{method} {template}"
-        for method, template in expectations.OPERATIONS
-        if (method, template) not in {op.key for op in found}
-    )
+@dataclass
+class Checked:
+    outcomes: list[Outcome]
+    failures: dict[str, list[str]]
+    by_class: dict[str, int]
+    seconds: float
+
+
+async def check(world: World, found: list[Operation]) -> Checked:
+    """Run every cell of `found` against the table; the differing ones, grouped by operation."""
     started = time.monotonic()
     planned = batches(world, found)
     gone: set[tuple[str, str]] = set()
@@ -106,7 +109,27 @@ async def test_every_operation_answers_every_caller_as_the_table_says(world: Wor
                 gone.add((outcome.cell.owner, kind))
         outcomes.extend(done)
 
-    seconds = time.monotonic() - started
+    return Checked(outcomes, failures, by_class, time.monotonic() - started)
+
+
+@pytest.mark.asyncio
+async def test_every_operation_answers_every_caller_as_the_table_says(world: World) -> None:
+    found = operations(world)
+    missing = sorted(
+        {f"{op.method} {op.template} ({op.service})" for op in found if expectations.rule_of(*op.key) is None}
+    )
+    stale = sorted(
+        f"{method} {template}"
+        for method, template in expectations.OPERATIONS
+        if (method, template) not in {op.key for op in found}
+    )
+    checked = await check(world, found)
+    outcomes, failures, by_class, seconds = (
+        checked.outcomes,
+        checked.failures,
+        checked.by_class,
+        checked.seconds,
+    )
     operations_checked = {outcome.cell.operation for outcome in outcomes}
     with_objects = {outcome.cell.operation for outcome in outcomes if outcome.cell.owner != NO_OBJECT}
     line = (
@@ -126,3 +149,28 @@ async def test_every_operation_answers_every_caller_as_the_table_says(world: Wor
     for header, lines in sorted(failures.items()):
         problems.append(header + "\n" + "\n".join(lines))
     assert not problems, line + "\n\n" + "\n".join(problems)
+
+
+@pytest.mark.asyncio
+async def test_the_matrix_catches_a_policy_that_leaks_other_units_objects(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken variant of the policy, kept here: every signed-in person may read every unit's objects. The
+    matrix must report the leak (reads only, so the shared world is left as it was)."""
+    allows = Scope.allows
+
+    def leaking(self: Scope, access: Access, facts: Facts) -> bool:
+        return access is Access.READ or allows(self, access, facts)
+
+    monkeypatch.setattr(Scope, "allows", leaking)
+    reads = [
+        op
+        for op in operations(world)
+        if op.method == "GET" and op.template == "/api/v1/projects/{project_id}"
+    ]
+    assert reads, "the project read is in the OpenAPI document"
+    checked = await check(world, reads)
+    leaked = [line for lines in checked.failures.values() for line in lines if "other" in line]
+    assert any("reporter" in line and "expected hidden" in line and "got allow" in line for line in leaked), (
+        checked.failures
+    )
