@@ -149,6 +149,7 @@ def notifier_settings(ctx: Context, url: str, smtp_port: int) -> NotifierSetting
             ),
             "bus": base.bus.model_copy(update={"poll_interval_seconds": 0.05, "batch_size": 50}),
             "frontend_base_url": "http://front.test",
+            "outbound_unrestricted": True,  # the robots are a local sink on 127.0.0.1
         }
     )
 

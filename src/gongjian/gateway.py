@@ -6,22 +6,44 @@ In docker-compose nginx plays this part (deploy/gateway/nginx.conf) with the sam
 from __future__ import annotations
 
 import asyncio
-import html
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gongjian_shared.contract import install_cors, install_docs, merge_documents
+from gongjian_shared.errors import install_problem_handlers
 from gongjian_shared.service import docs_path, routed_prefixes
+
+MERGED_OPENAPI = "/openapi.json"
+DESCRIPTION = (
+    "Every route of the four services behind one base URL, for client generators (one document: operation ids"
+    " and schema names are unique across the services). 攻坚平台全部接口。"
+)
+
+
+def merged_openapi(apps: dict[str, FastAPI], base_url: str) -> dict[str, Any]:
+    """The services' documents as one; raises ContractConflict when two define one name differently."""
+    return merge_documents(
+        {name: app.openapi() for name, app in apps.items()},
+        {name: app.state.spec.public_prefixes for name, app in apps.items()},
+        title="Gongjian (攻坚) API",
+        description=DESCRIPTION,
+        base_url=base_url,
+    )
 
 
 class Gateway:
     def __init__(self, apps: dict[str, FastAPI]) -> None:
         self.apps = apps
+        first = next(iter(apps.values()), None)
+        self.base_url = str(first.servers[0]["url"]) if first is not None and first.servers else "/"
+        # Built here, so two services that define one name differently stop the gateway from starting.
+        self.openapi = merged_openapi(apps, self.base_url)
         self._routes: list[tuple[str, ASGIApp]] = sorted(
             ((prefix, app) for app in apps.values() for prefix in routed_prefixes(app.state.spec)),
             key=lambda route: len(route[0]),
@@ -40,6 +62,7 @@ class Gateway:
         own = FastAPI(
             title="Gongjian gateway", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
         )
+        install_problem_handlers(own)  # an unknown route answers problem details too
 
         @own.get("/healthz")
         async def healthz() -> JSONResponse:
@@ -49,17 +72,29 @@ class Gateway:
             ready = all(check.get("ready") for check in services.values())
             return JSONResponse({"ready": ready, "services": services}, status_code=200 if ready else 503)
 
-        @own.get("/docs", response_class=HTMLResponse)
-        async def docs() -> str:
-            links = "".join(
-                f'<li><a href="{docs_path(name)}">{html.escape(app.title)}</a></li>'
-                for name, app in self.apps.items()
-            )
-            return f"<html><head><meta charset='utf-8'><title>Gongjian API</title></head><body><h1>Gongjian (攻坚) API</h1><ul>{links}</ul></body></html>"
+        @own.get(MERGED_OPENAPI, include_in_schema=False)
+        async def openapi() -> JSONResponse:
+            """The four services' documents merged: the one to generate front-end clients from."""
+            return JSONResponse(self.openapi)
+
+        own.title = "Gongjian (攻坚) API"
+        install_docs(
+            own,
+            "/docs",
+            MERGED_OPENAPI,
+            links=[(docs_path(name), app.title) for name, app in self.apps.items()],
+        )
+        origins = sorted({origin for app in self.apps.values() for origin in app.state.cors_origins})
+        install_cors(own, origins)
 
         @own.get("/")
         async def root() -> dict[str, Any]:
-            return {"name": "Gongjian (攻坚)", "docs": "/docs", "health": "/healthz"}
+            return {
+                "name": "Gongjian (攻坚)",
+                "docs": "/docs",
+                "openapi": MERGED_OPENAPI,
+                "health": "/healthz",
+            }
 
         return own
 

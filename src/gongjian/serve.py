@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import signal
 from collections.abc import AsyncIterator, Mapping
@@ -20,17 +19,20 @@ from typing import Any
 import httpx
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from gongjian.gateway import DESCRIPTION as GATEWAY_DESCRIPTION
+from gongjian.gateway import MERGED_OPENAPI
 from gongjian.services import SERVICES, ServiceEntry, service
 from gongjian_shared.bus.kafka import OutboxRelay
 from gongjian_shared.bus.listener import OutboxListener
 from gongjian_shared.bus.runtime import asyncpg_dsn
+from gongjian_shared.contract import install_docs, merge_documents
 from gongjian_shared.db import create_engine
-from gongjian_shared.errors import install_problem_handlers
+from gongjian_shared.errors import ServiceUnavailable, install_problem_handlers
 from gongjian_shared.migrations import upgrade
-from gongjian_shared.service import docs_path, routed_prefixes
+from gongjian_shared.service import docs_path, openapi_path, routed_prefixes
 from gongjian_shared.settings import BaseServiceSettings
 
 logger = logging.getLogger("gongjian")
@@ -149,10 +151,31 @@ async def _readiness(client: httpx.AsyncClient, name: str, base_url: str) -> tup
     return name, {**body, "ready": response.status_code == 200 and body.get("ready") is True}
 
 
+async def _merged_openapi(client: httpx.AsyncClient, upstreams: Mapping[str, str]) -> dict[str, Any]:
+    documents: dict[str, dict[str, Any]] = {}
+    for name, url in upstreams.items():
+        try:
+            response = await client.get(f"{url.rstrip('/')}{openapi_path(name)}")
+            response.raise_for_status()
+            documents[name] = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise ServiceUnavailable(
+                f"{name} did not give its OpenAPI document: {type(exc).__name__}"
+            ) from exc
+    servers = next(iter(documents.values()), {}).get("servers") or [{"url": "/"}]
+    return merge_documents(
+        documents,
+        {name: service(name).spec.public_prefixes for name in documents},
+        title="Gongjian (攻坚) API",
+        description=GATEWAY_DESCRIPTION,
+        base_url=str(servers[0]["url"]),
+    )
+
+
 def build_health_gateway(upstreams: Mapping[str, str], *, timeout: float = 3.0) -> FastAPI:
     """The gateway's `/healthz` in docker-compose: nginx cannot aggregate, so this asks every service's
-    `/readyz` over HTTP and answers 200 only when all of them are ready. It also serves `/` and the `/docs`
-    index, as the in-process gateway does, and a problem-details 404 for paths no service owns."""
+    `/readyz` over HTTP and answers 200 only when all of them are ready. It also serves `/`, the merged
+    `/openapi.json` and `/docs` (Swagger UI from the platform's own files), as the in-process gateway does, and a problem-details 404 for paths no service owns."""
     upstreams = dict(upstreams)
 
     @asynccontextmanager
@@ -180,20 +203,21 @@ def build_health_gateway(upstreams: Mapping[str, str], *, timeout: float = 3.0) 
         # The aggregator itself is up; whether the platform is ready is /healthz.
         return {"ready": True, "service": "health-gateway"}
 
-    @app.get("/docs", response_class=HTMLResponse)
-    async def docs() -> str:
-        links = "".join(
-            f'<li><a href="{docs_path(name)}">{html.escape(service(name).spec.title)}</a></li>'
-            for name in upstreams
-        )
-        return (
-            "<html><head><meta charset='utf-8'><title>Gongjian API</title></head>"
-            f"<body><h1>Gongjian (攻坚) API</h1><ul>{links}</ul></body></html>"
-        )
+    @app.get(MERGED_OPENAPI)
+    async def openapi(request: Request) -> JSONResponse:
+        """The services' documents merged, as the in-process gateway serves it (fetched once, then kept)."""
+        if getattr(request.app.state, "openapi", None) is None:
+            request.app.state.openapi = await _merged_openapi(request.app.state.client, upstreams)
+        return JSONResponse(request.app.state.openapi)
+
+    app.title = "Gongjian (攻坚) API"
+    install_docs(
+        app, "/docs", MERGED_OPENAPI, links=[(docs_path(n), service(n).spec.title) for n in upstreams]
+    )
 
     @app.get("/")
     async def root() -> dict[str, str]:
-        return {"name": "Gongjian (攻坚)", "docs": "/docs", "health": "/healthz"}
+        return {"name": "Gongjian (攻坚)", "docs": "/docs", "openapi": MERGED_OPENAPI, "health": "/healthz"}
 
     return app
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,9 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "/problems/"
+PROBLEM_SCHEMA_REF = "#/components/schemas/ProblemDetails"
 
 
 class FieldError(BaseModel):
@@ -34,6 +36,9 @@ class ProblemDetails(BaseModel):
     errors: list[FieldError] = Field(default_factory=list)
     allowed: list[str] | None = None
     deadline: str | None = None
+    correlation_id: str | None = Field(
+        default=None, description="On a 500: the X-Correlation-ID to quote; the error's log line carries it."
+    )
 
 
 class ProblemError(Exception):
@@ -176,8 +181,45 @@ _ZH_BY_PYDANTIC_TYPE = {
     "decimal_max_places": "小数位数太多",
     "decimal_max_digits": "数字位数太多",
     "value_error": "取值无效",
+    "control_character": "不能包含控制字符",
+    "string_unicode": "包含无效的 Unicode 字符",
+    "blank": "不能为空",
+    "not_null": "不能为 null",
+    "money_format": "金额格式有误",
+    "money_type": "必须是金额",
+    "finite_number": "必须是有限的数值",
     "assertion_error": "取值无效",
 }
+
+
+_BOUND_RULES = {  # rule: (its bound in the error context, how the Chinese message names it)
+    "greater_than": ("gt", "须大于"),
+    "greater_than_equal": ("ge", "最小为"),
+    "less_than": ("lt", "须小于"),
+    "less_than_equal": ("le", "最大为"),
+}
+# Rules whose messages name the field, so a client can show them without the path.
+_NAMED_RULES = frozenset(
+    {
+        *_BOUND_RULES,
+        "control_character",
+        "blank",
+        "money_format",
+        "money_type",
+        "string_too_short",
+        "string_too_long",
+        "int_parsing",
+        "decimal_max_places",
+        "decimal_max_digits",
+    }
+)
+
+
+def _string_length(rule: str, context: dict[str, Any]) -> tuple[str, str]:
+    """A length checked after a gongjian_shared.types validator: pydantic words it for lists, not strings."""
+    if rule == "too_short":
+        return "string_too_short", f"String should have at least {context.get('min_length')} character(s)"
+    return "string_too_long", f"String should have at most {context.get('max_length')} characters"
 
 
 def _field_path(loc: Sequence[int | str]) -> str:
@@ -192,9 +234,19 @@ def pydantic_field_errors(raw_errors: Sequence[Any]) -> list[FieldError]:
         message = str(raw.get("msg", "invalid value"))
         zh = _ZH_BY_PYDANTIC_TYPE.get(rule, "取值无效")
         context = raw.get("ctx") or {}
+        if rule in ("too_short", "too_long") and isinstance(raw.get("input"), str):
+            rule, message = _string_length(rule, context)
         if "error" in context and rule == "value_error":
             zh = f"{zh}：{context['error']}"
         loc = tuple(raw.get("loc", ()))
+        if "message_zh" in context:  # gongjian_shared.types: the error carries its own Chinese text
+            zh = str(context["message_zh"])
+        if rule in _BOUND_RULES and _BOUND_RULES[rule][0] in context:
+            key, words = _BOUND_RULES[rule]
+            zh = f"{zh}（{words} {context[key]}）"
+        if rule in _NAMED_RULES and loc:
+            leaf = str(loc[-1])
+            message, zh = f"{leaf}: {message}", f"{leaf}：{zh}"
         if rule == "json_invalid" and len(loc) == 2:  # ("body", character position)
             message, zh = f"{message} at character {loc[1]}", f"{zh}（第 {loc[1]} 个字符）"
             loc = loc[:1]
@@ -231,6 +283,7 @@ _HTTP_TITLES = {
     405: ("Method not allowed", "不支持的请求方法", "method-not-allowed"),
     401: ("Not authenticated", "未登录或令牌无效", "not-authenticated"),
     403: ("Not allowed", "无权操作", "forbidden"),
+    413: ("Request body too large", "请求体过大", "payload-too-large"),
 }
 
 
@@ -245,7 +298,29 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
         detail=str(exc.detail) if exc.detail else None,
         instance=request.url.path,
     )
-    return problem_response(problem, dict(exc.headers) if exc.headers else None)
+    headers = dict(exc.headers) if exc.headers else {}
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
+    return problem_response(problem, headers or None)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route of this path takes (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in _flat_routes(request.app.router.routes):
+        match, _ = route.matches(dict(request.scope))
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+def _flat_routes(routes: Iterable[Any]) -> Iterator[Any]:
+    # FastAPI keeps an included router as one route; its effective routes are what match a path.
+    for route in routes:
+        if hasattr(route, "effective_route_contexts"):
+            yield from route.effective_route_contexts()
+        else:
+            yield route
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -254,13 +329,29 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _handle_http)
 
 
+def internal_error_problem(correlation_id: str, instance: str | None = None) -> ProblemDetails:
+    """The body of every 500: no internals, only the correlation id to quote to the operators."""
+    return ProblemDetails(
+        type=PROBLEM_TYPE_BASE + "internal-error",
+        title="Internal server error",
+        title_zh="服务器内部错误",
+        status=500,
+        detail=f"An unexpected error occurred; quote correlation id {correlation_id} (请提供关联编号).",
+        instance=instance,
+        correlation_id=correlation_id,
+    )
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """`responses=` for a route: every listed status documented as problem details."""
+    """`responses=` for a route: every listed status documented as problem details.
+
+    The schema is a reference: every service's document registers `ProblemDetails` in its components
+    (`gongjian_shared.contract.with_problem_schemas`), so generated clients type the body, `errors[]` too.
+    """
     return {
         status: {
-            "model": ProblemDetails,
-            "content": {PROBLEM_MEDIA_TYPE: {}},
-            "description": "Problem details",
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}},
+            "description": "Problem details (RFC 9457)",
         }
         for status in statuses
     }

@@ -29,8 +29,10 @@ from gongjian_shared.bus.consumer import Subscription
 from gongjian_shared.bus.runtime import BusRuntime
 from gongjian_shared.bus.tables import BusTables
 from gongjian_shared.clock import Clock, SystemClock
+from gongjian_shared.contract import install_cors, install_docs, servers, with_problem_schemas
 from gongjian_shared.db import create_engine, create_sessionmaker
-from gongjian_shared.errors import install_problem_handlers
+from gongjian_shared.errors import install_problem_handlers, internal_error_problem, problem_response
+from gongjian_shared.guards import RequestGuardMiddleware
 from gongjian_shared.outbox import Outbox, correlation_id_var
 from gongjian_shared.settings import BaseServiceSettings
 from gongjian_shared.tasks import bounded, cancel_and_wait
@@ -100,9 +102,30 @@ class CorrelationMiddleware:
                 MutableHeaders(scope=message)[CORRELATION_HEADER] = str(correlation_id)
             await send(message)
 
+        response_started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send_with_header(message)
+
         token = correlation_id_var.set(correlation_id)
         try:
-            await self.app(scope, receive, send_with_header)
+            await self.app(scope, receive, send_tracked)
+        except Exception:
+            # Logged here, where the id is still known; answered as problem details carrying the same id.
+            logger.exception(
+                "unhandled error in %s %s (correlation id %s)",
+                scope.get("method"),
+                scope.get("path"),
+                correlation_id,
+                extra={"correlation_id": str(correlation_id)},
+            )
+            if response_started:
+                raise
+            problem = internal_error_problem(str(correlation_id), scope.get("path"))
+            await problem_response(problem)(scope, receive, send_with_header)
         finally:
             correlation_id_var.reset(token)
 
@@ -120,10 +143,15 @@ def routed_prefixes(spec: ServiceSpec) -> tuple[str, ...]:
     return (*spec.public_prefixes, docs_path(spec.name), openapi_path(spec.name))
 
 
-def _operation_id(route: APIRoute) -> str:
-    # stable ids for generated front-end clients: "<tag>-<function name>"
+# Tags of the routes every service has (build_service_app's own): their ids carry the service's name.
+SHARED_TAGS = frozenset({"health"})
+
+
+def _operation_id(route: APIRoute, service: str) -> str:
+    # stable ids for generated front-end clients, unique across the four documents:
+    # "<tag>-<function name>", and "<service>-<tag>-<function name>" for the routes every service has
     tag = str(route.tags[0]) if route.tags else "default"
-    return f"{tag}-{route.name}"
+    return f"{service}-{tag}-{route.name}" if tag in SHARED_TAGS else f"{tag}-{route.name}"
 
 
 async def _database_ready(engine: AsyncEngine) -> bool:
@@ -226,15 +254,22 @@ def build_service_app(
         description=spec.description,
         version="0.1.0",
         lifespan=lifespan,
-        generate_unique_id_function=_operation_id,
-        docs_url=docs_path(spec.name),
+        generate_unique_id_function=lambda route: _operation_id(route, spec.name),
+        docs_url=None,  # served from the platform's own copy of Swagger UI, not a CDN: install_docs below
         openapi_url=openapi_path(spec.name),
         redoc_url=None,
+        servers=servers(settings.frontend_base_url),
     )
     app.state.spec = spec
+    app.state.cors_origins = tuple(settings.cors_origins)
+    with_problem_schemas(app)
+    install_docs(app, docs_path(spec.name), openapi_path(spec.name))
     install_problem_handlers(app)
 
+    # Added first, so it runs inside the correlation middleware: its refusals carry the id too.
+    app.add_middleware(RequestGuardMiddleware, settings=settings.http)
     app.add_middleware(CorrelationMiddleware)
+    install_cors(app, settings.cors_origins)
 
     @app.get("/healthz", tags=["health"], summary="Alive (存活)")
     async def healthz() -> dict[str, str]:

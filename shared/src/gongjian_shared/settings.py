@@ -40,6 +40,13 @@ class BusSettings(BaseModel):
     run_relay: bool = True
 
 
+class HttpSettings(BaseModel):
+    """Limits on what a request may carry; a larger body is refused with 413 before it is parsed."""
+
+    max_json_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)  # every body but multipart
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)  # multipart/form-data (file uploads)
+
+
 def _pem_list(value: Any) -> Any:
     """A list of PEM keys from a list, a JSON list, or one string holding one or more PEM blocks."""
     if isinstance(value, str):
@@ -103,4 +110,7 @@ class BaseServiceSettings(BaseSettings):
     kafka: KafkaSettings = KafkaSettings()
     bus: BusSettings = BusSettings()
     auth: AuthSettings = AuthSettings()
+    http: HttpSettings = HttpSettings()
     frontend_base_url: str = "http://127.0.0.1:8000"
+    # The front ends' origins allowed by CORS (e.g. ["https://gongjian.example.gov.cn"]); none by default.
+    cors_origins: list[str] = Field(default_factory=list)

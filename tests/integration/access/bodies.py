@@ -190,7 +190,7 @@ class Generator:
                 value = self.value(parameter.get("schema", {}), name)
                 if where == "query":
                     request.params[name] = value
-                elif where == "header":
+                elif where == "header" and name.lower() != "if-match":  # the run puts in the object's ETag
                     request.headers[name] = str(value)
         request.path = path
         body = operation.get("requestBody")

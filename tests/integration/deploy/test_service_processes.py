@@ -342,11 +342,15 @@ async def test_health_gateway_process_answers_for_a_ready_service(served: Served
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", trust_env=False) as client:
             healthz = await client.get("/healthz")
             docs = await client.get("/docs")
+            swagger = await client.get("/docs/assets/swagger-ui-bundle.js")
+            merged = await client.get("/openapi.json")
         assert health.stop() == 0, health.output()
     assert healthz.status_code == 200, healthz.text
     assert healthz.json()["ready"] is True
     assert healthz.json()["services"]["projects-api"]["bus"]["kind"] == "kafka"
     assert 'href="/docs/projects-api"' in docs.text
+    assert 'src="/docs/assets/swagger-ui-bundle.js"' in docs.text and swagger.status_code == 200
+    assert "/api/v1/projects" in merged.json()["paths"] and "/healthz" not in merged.json()["paths"]
 
 
 async def test_health_gateway_is_unavailable_while_any_service_is_not_ready(served: Served) -> None:

@@ -58,6 +58,14 @@ class Meetings:
     async def call(self, method: str, path: str, who: str = "office", **kwargs: Any) -> httpx.Response:
         return await self.platform.client.request(method, path, headers=self.headers(who), **kwargs)
 
+    async def update(
+        self, method: str, path: str, who: str = "office", *, etag_of: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """An If-Match update: sends the ETag the office reads from `etag_of` (by default `path` itself)."""
+        current = await self.call("GET", etag_of or path)
+        headers = self.headers(who) | {"If-Match": current.headers.get("ETag", '"0"')}
+        return await self.platform.client.request(method, path, headers=headers, **kwargs)
+
     async def fire(self) -> int:
         return await run_due(self.platform.context("meetings-api").sessionmaker, self.clock, 500)
 
@@ -155,7 +163,7 @@ class Meetings:
         return str(project_id)
 
     async def set_city_body(self, **settings: Any) -> dict[str, Any]:
-        response = await self.call("PATCH", f"/api/v1/meeting-bodies/{self.city_body_id}", json=settings)
+        response = await self.update("PATCH", f"/api/v1/meeting-bodies/{self.city_body_id}", json=settings)
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

@@ -22,7 +22,7 @@ CUT_OFF = datetime(2019, 6, 10, 16, 0, tzinfo=UTC)  # the end of D-10 in Shangha
 
 
 async def body_of(meetings: Meetings, unit: str) -> dict[str, Any]:
-    bodies = (await meetings.call("GET", "/api/v1/meeting-bodies")).json()
+    bodies = (await meetings.call("GET", "/api/v1/meeting-bodies")).json()["items"]
     body: dict[str, Any] = next(b for b in bodies if b["unit_id"] == meetings.units[unit])
     return body
 
@@ -56,7 +56,7 @@ async def test_a_county_body_is_run_by_the_countys_unit_admin(meetings: Meetings
     await meetings.add_unit("汉滨区发改局", "department", parent="汉滨区")
     admin = "汉滨区/unit-admin"
     body = await body_of(meetings, "汉滨区")
-    settings = await meetings.call(
+    settings = await meetings.update(
         "PATCH",
         f"/api/v1/meeting-bodies/{body['id']}",
         admin,
@@ -67,7 +67,7 @@ async def test_a_county_body_is_run_by_the_countys_unit_admin(meetings: Meetings
     base = f"/api/v1/meetings/{meeting['id']}"
     submitted = await meetings.call("POST", f"{base}/topics", "汉滨区发改局", json=TOPIC)
     assert submitted.status_code == 201, submitted.text
-    listed = (await meetings.call("GET", f"{base}/topics", admin)).json()
+    listed = (await meetings.call("GET", f"{base}/topics", admin)).json()["items"]
     assert [t["unit_name"] for t in listed] == ["汉滨区发改局"]
     await meetings.at(datetime.fromisoformat(HELD_ON).replace(tzinfo=SHANGHAI) - timedelta(days=9))
     assert (await meetings.call("POST", f"{base}/agenda/submit", admin, json={})).status_code == 200
@@ -76,7 +76,7 @@ async def test_a_county_body_is_run_by_the_countys_unit_admin(meetings: Meetings
     assert circulated.status_code == 200 and circulated.json()["state"] == "circulated"
     agenda = (await meetings.call("GET", f"{base}/agenda", "汉滨区发改局")).json()
     assert [item["unit_name"] for item in agenda["items"]] == ["汉滨区发改局"]
-    actions = (await meetings.call("GET", f"{base}/actions", admin)).json()
+    actions = (await meetings.call("GET", f"{base}/actions", admin)).json()["items"]
     assert {"agenda-submitted", "agenda-circulated"} <= {a["action"] for a in actions}
     # not the city's body, and not another county's; a county reporter does not run its own county's body
     city = await meetings.call(
@@ -94,7 +94,7 @@ async def test_a_county_body_is_run_by_the_countys_unit_admin(meetings: Meetings
     )
     assert city.status_code == 403 and city.json()["type"] == "/problems/not-the-meeting-office"
     other = await body_of(meetings, "汉阴县")
-    foreign = await meetings.call(
+    foreign = await meetings.update(
         "PATCH", f"/api/v1/meeting-bodies/{other['id']}", admin, json={"topic_days": 12}
     )
     assert foreign.status_code == 404
@@ -148,9 +148,9 @@ async def test_another_countys_meeting_topic_and_resolution_answer_404(meetings:
             ghost = path.replace(meeting_id, missing).replace(topic["id"], missing)
             ghost = ghost.replace(resolution["id"], missing)
             assert response.json()["type"] == (await meetings.call("GET", ghost, who)).json()["type"]
-        listed = (await meetings.call("GET", "/api/v1/meetings", who)).json()
+        listed = (await meetings.call("GET", "/api/v1/meetings", who)).json()["items"]
         assert meeting_id not in {m["id"] for m in listed}
-        assert (await meetings.call("GET", "/api/v1/resolutions", who)).json() == []
+        assert (await meetings.call("GET", "/api/v1/resolutions", who)).json()["items"] == []
         again = await meetings.call("POST", f"/api/v1/meetings/{meeting_id}/topics", who, json=TOPIC)
         assert again.status_code == 404
         feedback = await meetings.call(
@@ -163,11 +163,12 @@ async def test_another_countys_meeting_topic_and_resolution_answer_404(meetings:
     # the county itself sees its meeting, its topic and the resolution it leads
     assert (await meetings.call("GET", f"/api/v1/meetings/{meeting_id}", "汉滨区")).status_code == 200
     assert (await meetings.call("GET", f"/api/v1/topics/{topic['id']}", "汉滨区")).status_code == 200
-    assert [r["id"] for r in (await meetings.call("GET", "/api/v1/resolutions", "汉滨区")).json()] == [
-        resolution["id"]
-    ]
     assert [
-        r["id"] for r in (await meetings.call("GET", "/api/v1/resolutions", "汉滨区/unit-admin")).json()
+        r["id"] for r in (await meetings.call("GET", "/api/v1/resolutions", "汉滨区")).json()["items"]
+    ] == [resolution["id"]]
+    assert [
+        r["id"]
+        for r in (await meetings.call("GET", "/api/v1/resolutions", "汉滨区/unit-admin")).json()["items"]
     ] == [resolution["id"]]
 
 
@@ -175,13 +176,15 @@ async def test_a_city_member_unit_cannot_see_a_county_meeting(meetings: Meetings
     county = await county_meeting(meetings, "汉滨区")
     city = await meetings.ad_hoc("2019-06-27")
     for who in ("市财政局", "汉阴县"):
-        listed = {m["id"] for m in (await meetings.call("GET", "/api/v1/meetings", who)).json()}
+        listed = {m["id"] for m in (await meetings.call("GET", "/api/v1/meetings", who)).json()["items"]}
         assert listed == {city["id"]}, who
         assert (await meetings.call("GET", f"/api/v1/meetings/{county['id']}", who)).status_code == 404
-        bodies = {b["unit_id"] for b in (await meetings.call("GET", "/api/v1/meeting-bodies", who)).json()}
+        bodies = {
+            b["unit_id"] for b in (await meetings.call("GET", "/api/v1/meeting-bodies", who)).json()["items"]
+        }
         assert meetings.units["汉滨区"] not in bodies
     for who in ("汉滨区", "office", "convener"):
-        listed = {m["id"] for m in (await meetings.call("GET", "/api/v1/meetings", who)).json()}
+        listed = {m["id"] for m in (await meetings.call("GET", "/api/v1/meetings", who)).json()["items"]}
         assert listed == {city["id"], county["id"]}, who
 
 
@@ -208,7 +211,7 @@ async def test_a_topic_naming_a_foreign_or_missing_project_is_refused(meetings: 
     assert accepted.status_code == 201, accepted.text
     topic_path = f"/api/v1/topics/{accepted.json()['id']}"
     for who in ("汉滨区", "office"):
-        changed = await meetings.call("PATCH", topic_path, who, json={"project_ids": [foreign]})
+        changed = await meetings.update("PATCH", topic_path, who, json={"project_ids": [foreign]})
         assert changed.status_code == 422 and changed.json()["errors"][0]["field"] == "project_ids.0"
     assert (await meetings.call("GET", topic_path, "汉滨区")).json()["project_ids"] == [own, below]
 
@@ -218,7 +221,7 @@ async def test_a_unit_edits_and_withdraws_its_own_topic_until_the_cut_off(meetin
     path = f"/api/v1/meetings/{meeting['id']}/topics"
     first = (await meetings.call("POST", path, "汉滨区", json=TOPIC)).json()
     second = (await meetings.call("POST", path, "汉滨区", json=TOPIC | {"title": "第二个议题"})).json()
-    edited = await meetings.call(
+    edited = await meetings.update(
         "PATCH", f"/api/v1/topics/{first['id']}", "汉滨区", json={"title": "汉江五桥南岸征迁"}
     )
     assert edited.status_code == 200 and edited.json()["title"] == "汉江五桥南岸征迁"
@@ -229,7 +232,7 @@ async def test_a_unit_edits_and_withdraws_its_own_topic_until_the_cut_off(meetin
     withdrawn = await meetings.call("POST", f"/api/v1/topics/{second['id']}/withdraw", "汉滨区")
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
     meetings.clock.set(CUT_OFF)  # the first instant after D-10
-    late_edit = await meetings.call(
+    late_edit = await meetings.update(
         "PATCH", f"/api/v1/topics/{first['id']}", "汉滨区", json={"title": "迟改"}
     )
     assert late_edit.status_code == 409
@@ -238,12 +241,12 @@ async def test_a_unit_edits_and_withdraws_its_own_topic_until_the_cut_off(meetin
     assert datetime.fromisoformat(problem["deadline"]) == CUT_OFF
     late_withdrawal = await meetings.call("POST", f"/api/v1/topics/{first['id']}/withdraw", "汉滨区")
     assert late_withdrawal.status_code == 409
-    own = {t["id"]: t for t in (await meetings.call("GET", path, "汉滨区")).json()}
+    own = {t["id"]: t for t in (await meetings.call("GET", path, "汉滨区")).json()["items"]}
     assert own[first["id"]]["title"] == "汉江五桥南岸征迁" and own[first["id"]]["status"] == "submitted"
     assert own[second["id"]]["status"] == "withdrawn"
-    by_office = await meetings.call("PATCH", f"/api/v1/topics/{first['id']}", json={"title": "办公室修改"})
+    by_office = await meetings.update("PATCH", f"/api/v1/topics/{first['id']}", json={"title": "办公室修改"})
     assert by_office.status_code == 200
     agenda = (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/agenda")).json()
     assert [item["topic_id"] for item in agenda["items"]] == [first["id"]]
-    actions = (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/actions")).json()
+    actions = (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/actions")).json()["items"]
     assert [a["actor_name"] for a in actions if a["action"] == "topic-withdrawn"] == ["汉滨区"]

@@ -83,7 +83,7 @@ async def test_the_convener_returns_then_approves(meetings: Meetings) -> None:
     [event] = await meetings.events("agenda-approved", meeting["id"])
     assert event["payload"]["agenda_version"] == 2 and len(event["payload"]["topic_ids"]) == 1
     actions = list(
-        (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/actions", "convener")).json()
+        (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/actions", "convener")).json()["items"]
     )
     approval = next(a for a in actions if a["action"] == "agenda-approved")
     assert approval["actor_name"] == "convener" and approval["actor_roles"] == ["convener"]

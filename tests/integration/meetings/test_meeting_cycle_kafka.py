@@ -84,7 +84,7 @@ async def test_a_two_month_cycle_emits_every_event_exactly_once_on_kafka(
     m = kafka_meetings
     # the series is generated: 11 July and 12 September 2019 (second Thursdays of odd months)
     await m.set_city_body(series_active=True)
-    listed = (await m.call("GET", "/api/v1/meetings", params={"body_id": m.city_body_id})).json()
+    listed = (await m.call("GET", "/api/v1/meetings", params={"body_id": m.city_body_id})).json()["items"]
     july, september = listed
     assert (july["held_on"], september["held_on"]) == ("2019-07-11", "2019-09-12")
     base = f"/api/v1/meetings/{july['id']}"
@@ -104,10 +104,10 @@ async def test_a_two_month_cycle_emits_every_event_exactly_once_on_kafka(
         await projects.outbox.publish(session, obstacle, key=str(obstacle.project_id))
 
     async def drafted() -> bool:
-        return len((await m.call("GET", "/api/v1/topics/drafts")).json()) == 1
+        return len((await m.call("GET", "/api/v1/topics/drafts")).json()["items"]) == 1
 
     await eventually(drafted, timeout=60, what="the draft topic from obstacle-escalated")
-    [draft] = (await m.call("GET", "/api/v1/topics/drafts")).json()
+    [draft] = (await m.call("GET", "/api/v1/topics/drafts")).json()["items"]
     assert draft["meeting_id"] == july["id"]
     await m.until(at("2019-06-03", 10))
     await post(m, f"/api/v1/topics/{draft['id']}/accept", body={})

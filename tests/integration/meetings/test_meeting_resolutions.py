@@ -43,7 +43,9 @@ async def resolution_count(meetings: Meetings) -> int:
 async def test_a_held_meeting_records_attendance_and_resolutions(meetings: Meetings) -> None:
     meeting = await held_meeting(meetings)
     assert meeting["state"] == "held"
-    attendance = (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/attendance", "汉滨区")).json()
+    attendance = (
+        await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/attendance", "汉滨区")
+    ).json()["items"]
     assert {a["attendee"] for a in attendance} == {"汉滨区负责人", "市财政局负责人"}
     first = await record(meetings, meeting)
     second = await record(meetings, meeting, supporting_unit_ids=[], lead_unit_id=meetings.units["市财政局"])
@@ -54,9 +56,11 @@ async def test_a_held_meeting_records_attendance_and_resolutions(meetings: Meeti
         d.kind for d in await meetings.deadlines(meeting["id"]) if str(d.subject_id) == first["id"]
     )
     assert kinds == ["resolution-due-3d", "resolution-due-today", "resolution-overdue"]
-    own = (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/resolutions", "市自然资源局")).json()
+    own = (
+        await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/resolutions", "市自然资源局")
+    ).json()["items"]
     assert [r["number"] for r in own] == [1]
-    mine = (await meetings.call("GET", "/api/v1/resolutions", "市财政局")).json()
+    mine = (await meetings.call("GET", "/api/v1/resolutions", "市财政局")).json()["items"]
     assert [r["number"] for r in mine] == [2]
 
 
@@ -164,7 +168,7 @@ async def test_an_overdue_resolution_climbs_the_escalation_ladder(meetings: Meet
         "supervision",
         "convener-report",
     ]
-    actions = (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/actions")).json()
+    actions = (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/actions")).json()["items"]
     assert [a["actor_name"] for a in actions if a["action"].startswith("resolution-escalated")] == [
         "scheduler"
     ] * 4
@@ -203,7 +207,7 @@ async def test_follow_up_report_minutes_and_closing(meetings: Meetings) -> None:
     assert (report["open"], report["open_overdue"]) == (1, 1)
     assert (await meetings.call("GET", f"{base}/follow-up-report", "汉滨区")).status_code == 403
     assert (await meetings.call("POST", f"{base}/minutes/publish")).status_code == 422
-    await meetings.call("PUT", f"{base}/minutes", json={"text": "会议议定事项如下……"})
+    await meetings.update("PUT", f"{base}/minutes", etag_of=base, json={"text": "会议议定事项如下……"})
     assert (await meetings.call("GET", f"{base}/minutes", "汉阴县")).status_code == 404
     published = await meetings.call("POST", f"{base}/minutes/publish")
     assert published.json()["state"] == "minutes_published"

@@ -15,18 +15,18 @@ pytestmark = pytest.mark.asyncio
 async def test_bodies_for_the_city_and_each_county_and_zone(meetings: Meetings) -> None:
     response = await meetings.call("GET", "/api/v1/meeting-bodies")
     assert response.status_code == 200
-    levels = [body["level"] for body in response.json()]
+    levels = [body["level"] for body in response.json()["items"]]
     assert levels.count("city") == 1 and levels.count("county") == 10 and levels.count("zone") == 3
-    own = (await meetings.call("GET", "/api/v1/meeting-bodies", "汉滨区")).json()
+    own = (await meetings.call("GET", "/api/v1/meeting-bodies", "汉滨区")).json()["items"]
     assert [(b["level"], b["unit_id"]) for b in own] == [("city", None), ("county", meetings.units["汉滨区"])]
     members = await meetings.call("GET", f"/api/v1/meeting-bodies/{meetings.city_body_id}/members")
-    assert len(members.json()) == 37  # the 36 of Annex 1 and the department added with a liaison
-    by_name = {m["name"]: m for m in members.json()}
+    assert members.json()["total"] == 37  # the 36 of Annex 1 and the department added with a liaison
+    by_name = {m["name"]: m for m in members.json()["items"]}
     assert by_name[LIAISON_UNIT]["liaisons"] == [f"{LIAISON_UNIT}联络员"]
     assert OFFICE_UNIT not in by_name
-    county = next(b for b in response.json() if b["name"].startswith("汉滨区"))
+    county = next(b for b in response.json()["items"] if b["name"].startswith("汉滨区"))
     county_members = await meetings.call("GET", f"/api/v1/meeting-bodies/{county['id']}/members")
-    assert [m["name"] for m in county_members.json()] == ["汉滨区"]
+    assert [m["name"] for m in county_members.json()["items"]] == ["汉滨区"]
     assert (await meetings.call("GET", "/api/v1/meetings/member-units")).status_code == 200
 
 
@@ -35,7 +35,7 @@ async def test_the_series_is_generated_ahead_once(meetings: Meetings) -> None:
     assert body["series_active"] is True
     listed = (
         await meetings.call("GET", "/api/v1/meetings", params={"body_id": meetings.city_body_id})
-    ).json()
+    ).json()["items"]
     # 9 May is past its D-10 cut-off on 6 May; July and September fall within six months
     assert [(m["held_on"], m["series_key"]) for m in listed] == [
         ("2019-07-11", "2019-07"),

@@ -49,7 +49,7 @@ async def test_a_member_unit_submits_before_the_cut_off(meetings: Meetings) -> N
     assert state == "collecting_topics"
     [event] = await meetings.events("topic-submitted", meeting["id"])
     assert event["payload"]["origin"] == "unit" and event["payload"]["office"]["unit_name"] == OFFICE_UNIT
-    actions = (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/actions")).json()
+    actions = (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/actions")).json()["items"]
     submitted = next(a for a in actions if a["action"] == "topic-submitted")
     assert submitted["actor_name"] == "汉滨区" and submitted["at"].startswith("2019-05-06")
 
@@ -111,12 +111,12 @@ async def test_the_office_edits_merges_rejects_and_orders(meetings: Meetings) ->
         assert response.status_code == 201, response.text
         ids.append(response.json()["id"])
     assert (
-        await meetings.call("PATCH", f"/api/v1/topics/{ids[0]}", "汉阴县", json={"title": "x"})
+        await meetings.update("PATCH", f"/api/v1/topics/{ids[0]}", "汉阴县", json={"title": "x"})
     ).status_code == 404
     assert (
         await meetings.call("POST", f"/api/v1/topics/{ids[1]}/reject", "汉阴县", json={"reason": "x"})
     ).status_code == 403
-    edited = await meetings.call("PATCH", f"/api/v1/topics/{ids[0]}", json={"title": "汉江五桥征迁"})
+    edited = await meetings.update("PATCH", f"/api/v1/topics/{ids[0]}", json={"title": "汉江五桥征迁"})
     assert edited.json()["title"] == "汉江五桥征迁"
     merged = await meetings.call("POST", f"/api/v1/topics/{ids[1]}/merge", json={"into_topic_id": ids[0]})
     assert merged.status_code == 200 and len(merged.json()["project_ids"]) == 2
@@ -124,20 +124,27 @@ async def test_the_office_edits_merges_rejects_and_orders(meetings: Meetings) ->
         "POST", f"/api/v1/topics/{ids[2]}/reject", json={"reason": "非联席会议职责"}
     )
     assert rejected.json()["status"] == "rejected" and rejected.json()["rejection_reason"] == "非联席会议职责"
-    bad_order = await meetings.call(
-        "PUT", f"/api/v1/meetings/{meeting['id']}/topic-order", json={"topic_ids": ids}
+    bad_order = await meetings.update(
+        "PUT",
+        f"/api/v1/meetings/{meeting['id']}/topic-order",
+        etag_of=f"/api/v1/meetings/{meeting['id']}",
+        json={"topic_ids": ids},
     )
     assert bad_order.status_code == 422 and bad_order.json()["errors"][0]["field"] == "topic_ids"
-    order = await meetings.call(
-        "PUT", f"/api/v1/meetings/{meeting['id']}/topic-order", json={"topic_ids": [ids[0]]}
+    order = await meetings.update(
+        "PUT",
+        f"/api/v1/meetings/{meeting['id']}/topic-order",
+        etag_of=f"/api/v1/meetings/{meeting['id']}",
+        json={"topic_ids": [ids[0]]},
     )
     assert [t["position"] for t in order.json()] == [1]
-    own = (await meetings.call("GET", path, "汉阴县")).json()
+    own = (await meetings.call("GET", path, "汉阴县")).json()["items"]
     assert [t["status"] for t in own] == ["merged"]
-    assert len((await meetings.call("GET", path)).json()) == 3
+    assert (await meetings.call("GET", path)).json()["total"] == 3
     assert (await meetings.call("GET", f"/api/v1/topics/{ids[0]}", "汉阴县")).status_code == 404
     actions = {
-        a["action"] for a in (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/actions")).json()
+        a["action"]
+        for a in (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/actions")).json()["items"]
     }
     assert {"topic-edited", "topic-merged", "topic-rejected", "topics-ordered"} <= actions
 
@@ -179,12 +186,12 @@ async def test_an_escalated_obstacle_becomes_a_draft_the_office_takes(meetings: 
     )
 
     async def consumed() -> bool:
-        drafts = (await meetings.call("GET", "/api/v1/topics/drafts")).json()
-        suggestions = (await meetings.call("GET", "/api/v1/topics/suggestions")).json()
+        drafts = (await meetings.call("GET", "/api/v1/topics/drafts")).json()["items"]
+        suggestions = (await meetings.call("GET", "/api/v1/topics/suggestions")).json()["items"]
         return len(drafts) == 1 and len(suggestions) == 1
 
     await eventually(consumed, what="the draft topic and the suggestion")
-    [draft] = (await meetings.call("GET", "/api/v1/topics/drafts")).json()
+    [draft] = (await meetings.call("GET", "/api/v1/topics/drafts")).json()["items"]
     assert (
         draft["meeting_id"] == meeting["id"] and draft["origin"] == "obstacle" and draft["status"] == "draft"
     )

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 
 from gongjian_notifier.delivery.worker import DeliveryWorker
@@ -84,6 +85,7 @@ def notifier_settings(smtp_port: int, **changes: Any) -> dict[str, Any]:
         "office": OfficeSettings(channels=("inbox", "email"), email="office@ankang.gov.cn"),
         "frontend_base_url": "http://front.test",
         "delivery": delivery,
+        "outbound_unrestricted": True,  # the robots and the SMS gateway are local sinks on 127.0.0.1
         **changes,
     }
 
@@ -185,3 +187,12 @@ async def wait_for_account(platform: Platform, account_id: uuid.UUID, *, active:
         return found is not None and found.active is active
 
     await eventually(replicated, what=f"account {account_id} (active={active}) in the notifier's replica")
+
+
+async def put_matching(platform: Platform, url: str, **kwargs: Any) -> httpx.Response:
+    """A PUT with the If-Match the office reads from the same URL (no ETag there: none sent)."""
+    current = await platform.client.get(url)
+    headers = dict(kwargs.pop("headers", None) or {})
+    if "ETag" in current.headers:
+        headers["If-Match"] = current.headers["ETag"]
+    return await platform.client.put(url, headers=headers, **kwargs)

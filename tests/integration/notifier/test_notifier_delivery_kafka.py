@@ -27,6 +27,7 @@ from integration.notifier.notifier_support import (
     notifier_settings,
     person_id,
     publish,
+    put_matching,
     wait_for_notifications,
     wait_until_settled,
 )
@@ -113,7 +114,7 @@ def due(*units: UnitOwing) -> ProgressReportDue:
 
 
 async def set_unit(platform: Platform, unit: dict[str, Any], body: dict[str, Any]) -> None:
-    response = await platform.client.put(f"{PREFS}/units/{unit['id']}", json=body)
+    response = await put_matching(platform, f"{PREFS}/units/{unit['id']}", json=body)
     assert response.status_code == 200, response.text
 
 

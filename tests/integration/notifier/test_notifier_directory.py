@@ -5,7 +5,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from integration.notifier.notifier_support import bearer, contact, make_account, make_unit, person_id
+from integration.notifier.notifier_support import (
+    bearer,
+    contact,
+    make_account,
+    make_unit,
+    person_id,
+    put_matching,
+)
 
 from gongjian_shared.auth import Role
 from support.platform import Platform
@@ -23,11 +30,12 @@ async def test_unit_channels_default_then_set_by_the_office(platform: Platform) 
     assert before.json()["effective_channels"] == ["inbox", "email"]
     assert before.json()["channels"] is None
 
-    response = await platform.client.put(
+    response = await put_matching(
+        platform,
         url,
         json={
             "channels": ["email", "dingtalk"],
-            "dingtalk_webhook_url": "http://127.0.0.1:9/robot/send?access_token=t",
+            "dingtalk_webhook_url": "https://oapi.dingtalk.com/robot/send?access_token=t",
             "dingtalk_secret": "SEC-secret",
             "digest": False,
             "escalate_after_hours": 4,
@@ -40,11 +48,12 @@ async def test_unit_channels_default_then_set_by_the_office(platform: Platform) 
     assert "SEC-secret" not in response.text
     assert body["escalate_after_hours"] == 4
 
-    kept = await platform.client.put(
+    kept = await put_matching(
+        platform,
         url,
         json={
             "channels": ["dingtalk"],
-            "dingtalk_webhook_url": "http://127.0.0.1:9/robot/send?access_token=t",
+            "dingtalk_webhook_url": "https://oapi.dingtalk.com/robot/send?access_token=t",
         },
     )
     assert kept.json()["dingtalk_secret_set"] is True, "an omitted secret is kept"
@@ -53,7 +62,7 @@ async def test_unit_channels_default_then_set_by_the_office(platform: Platform) 
 async def test_a_robot_channel_without_its_url_is_refused_and_nothing_changes(platform: Platform) -> None:
     unit = await make_unit(platform, "无机器人局", [contact("liaison", "李联络")])
     url = f"{PREFS}/units/{unit['id']}"
-    response = await platform.client.put(url, json={"channels": ["inbox", "email", "wecom"]})
+    response = await put_matching(platform, url, json={"channels": ["inbox", "email", "wecom"]})
     assert response.status_code == 422
     problem = response.json()
     assert problem["type"] == "/problems/channel-unavailable"
@@ -61,17 +70,17 @@ async def test_a_robot_channel_without_its_url_is_refused_and_nothing_changes(pl
     assert "企业微信" in problem["errors"][0]["message_zh"]
     assert (await platform.client.get(url)).json()["channels"] is None
 
-    bad_name = await platform.client.put(url, json={"channels": ["fax"]})
+    bad_name = await put_matching(platform, url, json={"channels": ["fax"]})
     assert bad_name.status_code == 422
     assert bad_name.json()["errors"][0]["field"] == "body.channels.0"
-    twice = await platform.client.put(url, json={"channels": ["email", "email"]})
+    twice = await put_matching(platform, url, json={"channels": ["email", "email"]})
     assert twice.status_code == 422
     assert twice.json()["errors"][0]["field"] == "body.channels"
 
 
 async def test_unknown_unit_and_person_are_404(platform: Platform) -> None:
     assert (await platform.client.get(f"{PREFS}/units/{uuid.uuid4()}")).status_code == 404
-    missing = await platform.client.put(f"{PREFS}/people/{uuid.uuid4()}", json={"channels": ["inbox"]})
+    missing = await put_matching(platform, f"{PREFS}/people/{uuid.uuid4()}", json={"channels": ["inbox"]})
     assert missing.status_code == 404
     assert missing.json()["type"] == "/problems/person-not-found"
 
@@ -85,29 +94,29 @@ async def test_a_linked_person_sets_their_own_channels_and_nobody_else_may(platf
     unit_id = uuid.UUID(unit["id"])
     wang = person_id(unit, "王联络")
     reporter = bearer(platform, Role.REPORTER, unit_id=unit_id)
-    refused = await platform.client.put(
-        f"{PREFS}/people/{wang}", json={"channels": ["sms"]}, headers=reporter
+    refused = await put_matching(
+        platform, f"{PREFS}/people/{wang}", json={"channels": ["sms"]}, headers=reporter
     )
     assert refused.status_code == 403, "the unit's people see the person but may not set their channels"
 
     account = await make_account(platform, Role.REPORTER, unit_id=unit_id, contact_ids=(wang,))
     own = bearer(platform, Role.REPORTER, user_id=account.account_id, unit_id=unit_id)
-    response = await platform.client.put(f"{PREFS}/people/{wang}", json={"channels": ["sms"]}, headers=own)
+    response = await put_matching(platform, f"{PREFS}/people/{wang}", json={"channels": ["sms"]}, headers=own)
     assert response.status_code == 200, response.text
     assert response.json()["effective_channels"] == ["inbox", "sms"]
     assert response.json()["user_id"] == str(account.account_id)
     assert response.json()["username"] == account.username
     mine = await platform.client.get(f"{PREFS}/me", headers=own)
-    assert [p["name"] for p in mine.json()] == ["王联络"]
-    assert mine.json()[0]["has_phone"] is True
+    assert [p["name"] for p in mine.json()["items"]] == ["王联络"]
+    assert mine.json()["items"][0]["has_phone"] is True
 
     liaison = bearer(platform, Role.LIAISON, unit_id=unit_id)
     zhao = person_id(unit, "赵局长")
     assert (
-        await platform.client.put(f"{PREFS}/people/{zhao}", json={"channels": ["inbox"]}, headers=liaison)
+        await put_matching(platform, f"{PREFS}/people/{zhao}", json={"channels": ["inbox"]}, headers=liaison)
     ).status_code == 403, "a person's own channels: the office or the person, not the unit's liaison"
     assert (await platform.client.get(f"{PREFS}/people/{zhao}", headers=own)).status_code == 403
-    office = await platform.client.put(f"{PREFS}/people/{zhao}", json={"channels": ["inbox"]})
+    office = await put_matching(platform, f"{PREFS}/people/{zhao}", json={"channels": ["inbox"]})
     assert office.status_code == 200, office.text
 
 
@@ -116,19 +125,19 @@ async def test_a_unit_liaison_may_set_the_units_channels_and_its_reporter_only_s
 ) -> None:
     unit = await make_unit(platform, "联络员自设局", [contact("liaison", "钱联络")])
     liaison = bearer(platform, Role.LIAISON, unit_id=uuid.UUID(unit["id"]))
-    mine = await platform.client.put(
-        f"{PREFS}/units/{unit['id']}", json={"channels": ["inbox"]}, headers=liaison
+    mine = await put_matching(
+        platform, f"{PREFS}/units/{unit['id']}", json={"channels": ["inbox"]}, headers=liaison
     )
     assert mine.status_code == 200, mine.text
     unit_admin = bearer(platform, Role.UNIT_ADMIN, unit_id=uuid.UUID(unit["id"]))
-    admin_set = await platform.client.put(
-        f"{PREFS}/units/{unit['id']}", json={"channels": ["inbox", "email"]}, headers=unit_admin
+    admin_set = await put_matching(
+        platform, f"{PREFS}/units/{unit['id']}", json={"channels": ["inbox", "email"]}, headers=unit_admin
     )
     assert admin_set.status_code == 200, admin_set.text
     reporter = bearer(platform, Role.REPORTER, unit_id=uuid.UUID(unit["id"]))
     assert (await platform.client.get(f"{PREFS}/units/{unit['id']}", headers=reporter)).status_code == 200
-    not_liaison = await platform.client.put(
-        f"{PREFS}/units/{unit['id']}", json={"channels": ["inbox"]}, headers=reporter
+    not_liaison = await put_matching(
+        platform, f"{PREFS}/units/{unit['id']}", json={"channels": ["inbox"]}, headers=reporter
     )
     assert not_liaison.status_code == 403
 
@@ -141,13 +150,13 @@ async def test_another_units_directory_and_preferences_answer_404_to_a_liaison(p
     their_person = f"{PREFS}/people/{person_id(other, '乙联络')}"
     for response in (
         await platform.client.get(theirs, headers=liaison),
-        await platform.client.put(theirs, json={"channels": ["inbox"]}, headers=liaison),
+        await put_matching(platform, theirs, json={"channels": ["inbox"]}, headers=liaison),
     ):
         assert response.status_code == 404, response.text
         assert response.json()["type"] == "/problems/unit-not-found"
     for response in (
         await platform.client.get(their_person, headers=liaison),
-        await platform.client.put(their_person, json={"channels": ["inbox"]}, headers=liaison),
+        await put_matching(platform, their_person, json={"channels": ["inbox"]}, headers=liaison),
     ):
         assert response.status_code == 404, response.text
         assert response.json()["type"] == "/problems/person-not-found"

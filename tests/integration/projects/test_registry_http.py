@@ -68,7 +68,7 @@ async def test_changing_the_annual_plan_keeps_the_monthly_plan_consistent(platfo
         await platform.client.patch(url, json={"name": None}, headers={"If-Match": '"2"'}),
         422,
         "name",
-        "value_error",
+        "not_null",
     )
 
 

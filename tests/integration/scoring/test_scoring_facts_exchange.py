@@ -92,7 +92,7 @@ async def test_a_units_facts_export_in_the_specs_shape_and_score_offline(
         return (
             bool(projects)
             and projects[0]["started_on"] == "2019-05-20"
-            and projects[0]["completed_10k"] == 11000.25
+            and projects[0]["completed_10k"] == "11000.25"
         )
 
     await eventually(started, timeout=20, what="the start and the report in the facts")
@@ -104,8 +104,12 @@ async def test_a_units_facts_export_in_the_specs_shape_and_score_offline(
     assert set(facts) == SPEC_UNIT_FIELDS and facts["unit"] == "汉滨区"
     [key] = facts["key_projects"]
     assert set(key) == SPEC_KEY_PROJECT_FIELDS
-    assert (key["code"], key["planned_10k"], key["new_start"]) == ("2019-610902-48-01-000001", 12000, True)
-    assert facts["planning_funds_in_place_10k"] == 350
+    assert (key["code"], key["planned_10k"], key["new_start"]) == (
+        "2019-610902-48-01-000001",
+        "12000.00",
+        True,
+    )
+    assert facts["planning_funds_in_place_10k"] == "350.00"
     path = tmp_path / "facts.json"
     path.write_text(response.text, encoding="utf-8")
     cli = await asyncio.to_thread(

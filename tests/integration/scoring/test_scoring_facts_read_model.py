@@ -234,11 +234,11 @@ async def test_the_offices_judgements_with_evidence_actor_and_time_fold_into_the
     listed = await platform.client.get(
         f"/api/v1/scoring/units/{unit}/judgements", params={"year": 2019, "include_withdrawn": True}
     )
-    assert len(listed.json()) == len(JUDGEMENTS)
+    assert listed.json()["total"] == len(JUDGEMENTS)
     own = await platform.client.get(
         f"/api/v1/scoring/units/{unit}/judgements", headers=unit_headers(platform, unit)
     )
-    assert len(own.json()) == len(JUDGEMENTS) - 1
+    assert own.json()["total"] == len(JUDGEMENTS) - 1
 
 
 async def test_a_departments_mechanism_check_counts_at_its_latest(platform: Platform) -> None:
@@ -300,7 +300,7 @@ async def test_bad_judgements_are_refused_naming_the_field_and_nothing_is_stored
     future = {"kind": "support_failure", "year": tomorrow.year, "evidence": "e", "severe": False}
     response = await record(platform, unit, future | {"found_on": tomorrow.isoformat(), "description": "x"})
     assert_problem(response, 422, ("body.found_on", "not-in-future"))
-    assert (await platform.client.get(f"/api/v1/scoring/units/{unit}/judgements")).json() == []
+    assert (await platform.client.get(f"/api/v1/scoring/units/{unit}/judgements")).json()["items"] == []
 
 
 async def test_only_the_office_records_judgements_and_only_for_scored_units(platform: Platform) -> None:
@@ -323,4 +323,4 @@ async def test_only_the_office_records_judgements_and_only_for_scored_units(plat
     enterprise = next(iter((await unit_ids(platform, "enterprise")).values()))
     assert (await record(platform, enterprise, body)).status_code == 404
     assert (await record(platform, str(uuid.uuid4()), body)).status_code == 404
-    assert (await platform.client.get(f"/api/v1/scoring/units/{unit}/judgements")).json() == []
+    assert (await platform.client.get(f"/api/v1/scoring/units/{unit}/judgements")).json()["items"] == []

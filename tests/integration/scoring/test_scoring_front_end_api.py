@@ -119,13 +119,13 @@ async def test_a_unit_sees_its_own_sheet_with_explanations_and_its_trend(platfor
     ).status_code == 404
     history = (
         await platform.client.get(f"{API}/units/{own}/history", params={"year": 2019}, headers=headers)
-    ).json()
+    ).json()["items"]
     assert history[0]["as_of"] == "2019-01-01" and history[0]["total"] == 0
     assert history[-1]["total"] == sheet["total"] and len(history) == 2
     facts = (
         await platform.client.get(f"{API}/units/{own}/facts", params={"year": 2019}, headers=headers)
     ).json()
-    assert facts["units"][0]["key_projects"][0]["completed_10k"] == 500
+    assert facts["units"][0]["key_projects"][0]["completed_10k"] == "500.00"
     # units see published standings only, and there are none yet
     assert (await platform.client.get(f"{API}/standings", params=COUNTY, headers=headers)).status_code == 404
 
@@ -147,16 +147,21 @@ async def test_publishing_freezes_the_standings_and_the_rule_set_version(platfor
     assert [(u.unit, u.rank, u.award, float(u.total)) for u in offline.units] == [
         (u["unit"], u["rank"], u["award"], u["total"]) for u in published["units"]
     ]
-    rule_set = (await platform.client.get(f"{API}/rule-sets/2019-county")).json()
+    read = await platform.client.get(f"{API}/rule-sets/2019-county")
+    rule_set = read.json()
     assert rule_set["published"] is True
     rule_set["rule_set"]["settings"]["a5_not_applicable"] = "zero"
-    revised = await platform.client.put(f"{API}/rule-sets/2019-county", json=rule_set["rule_set"])
+    revised = await platform.client.put(
+        f"{API}/rule-sets/2019-county", json=rule_set["rule_set"], headers={"If-Match": read.headers["ETag"]}
+    )
     assert revised.json()["version"] == 2
     live = (await platform.client.get(f"{API}/standings", params=COUNTY)).json()
     assert (live["rule_set_version"], live["published"]) == (2, False)
     again = (await platform.client.get(f"{API}/standings", params=COUNTY | {"published": True})).json()
     assert (again["rule_set_version"], again["units"]) == (1, published["units"])
-    listed = (await platform.client.get(f"{API}/assessments", params={"year": 2019}, headers=headers)).json()
+    listed = (await platform.client.get(f"{API}/assessments", params={"year": 2019}, headers=headers)).json()[
+        "items"
+    ]
     assert [a["id"] for a in listed] == [published["assessment_id"]]
 
 

@@ -123,9 +123,13 @@ async def test_incremental_rescoring_equals_a_recompute_from_scratch(platform: P
 async def test_revising_the_rule_set_rescores_every_unit(platform: Platform) -> None:
     await unit_ids(platform, "county")
     await settle(platform)
-    data = (await platform.client.get("/api/v1/scoring/rule-sets/2019-county")).json()["rule_set"]
+    read = await platform.client.get("/api/v1/scoring/rule-sets/2019-county")
+    data = read.json()["rule_set"]
     data["settings"]["a5_not_applicable"] = "full"
-    assert (await platform.client.put("/api/v1/scoring/rule-sets/2019-county", json=data)).status_code == 200
+    revised = await platform.client.put(
+        "/api/v1/scoring/rule-sets/2019-county", json=data, headers={"If-Match": read.headers["ETag"]}
+    )
+    assert revised.status_code == 200
     scores = await live_scores(platform)
     # nothing reported yet: C1.1, C1.2, C2.1, C2.2 count at full marks (85), C2.3 is 0
     assert {s["total"] for s in scores.values()} == {Decimal(85)}

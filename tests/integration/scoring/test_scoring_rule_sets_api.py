@@ -39,7 +39,7 @@ async def post(platform: Platform, data: Any, headers: dict[str, str] | None = N
 async def test_the_built_in_2019_rule_sets_are_stored_at_migration(platform: Platform) -> None:
     response = await platform.client.get(BASE, params={"year": 2019})
     assert response.status_code == 200, response.text
-    listed = {r["id"]: r for r in response.json()}
+    listed = {r["id"]: r for r in response.json()["items"]}
     assert set(listed) == {"2019-county", "2019-department"}
     assert all(r["version"] == 1 and r["builtin"] and not r["published"] for r in listed.values())
     county = (await platform.client.get(f"{BASE}/2019-county")).json()
@@ -64,7 +64,7 @@ async def test_the_office_creates_next_years_rule_set_with_exact_numbers(platfor
     )
     assert created["created_by"] == "admin"
     assert created["rule_set"]["settings"]["a6_award_share"] == "0.3"
-    listed = (await platform.client.get(BASE)).json()
+    listed = (await platform.client.get(BASE)).json()["items"]
     assert {"2019-county", "2019-department", "2020-county"} <= {r["id"] for r in listed}
 
 
@@ -113,9 +113,12 @@ async def test_units_read_rule_sets_but_only_the_office_writes_them(platform: Pl
 
 
 async def revise(platform: Platform, rule_set_id: str, change: Any) -> Any:
-    data = (await platform.client.get(f"{BASE}/{rule_set_id}")).json()["rule_set"]
+    read = await platform.client.get(f"{BASE}/{rule_set_id}")
+    data = read.json()["rule_set"]
     change(data)
-    return await platform.client.put(f"{BASE}/{rule_set_id}", json=data)
+    return await platform.client.put(
+        f"{BASE}/{rule_set_id}", json=data, headers={"If-Match": read.headers["ETag"]}
+    )
 
 
 async def test_an_unpublished_version_is_revised_in_place(platform: Platform) -> None:

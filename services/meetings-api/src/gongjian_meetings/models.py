@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -122,6 +123,12 @@ class Meeting(Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # counted up by every UPDATE of the row (fetched back with RETURNING): the ETag of If-Match updates
+    revision: Mapped[int] = mapped_column(
+        Integer, default=1, server_default=text("1"), onupdate=literal_column("revision") + 1
+    )
+
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 (SQLAlchemy reads it as a plain dict)
 
     __table_args__ = (
         UniqueConstraint("body_id", "series_key"),
@@ -156,6 +163,12 @@ class Topic(Base):
     submitted_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # counted up by every UPDATE of the row (fetched back with RETURNING): the ETag of If-Match updates
+    revision: Mapped[int] = mapped_column(
+        Integer, default=1, server_default=text("1"), onupdate=literal_column("revision") + 1
+    )
+
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 (SQLAlchemy reads it as a plain dict)
 
     __table_args__ = (
         CheckConstraint(_in("status", TOPIC_STATUSES), name="status"),

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    literal_column,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -56,6 +57,12 @@ class UnitPreference(Base):
     escalate_after_hours: Mapped[float | None] = mapped_column(Float)
     updated_by: Mapped[uuid.UUID | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # counted up by every UPDATE of the row (fetched back with RETURNING): the ETag of If-Match updates
+    revision: Mapped[int] = mapped_column(
+        Integer, default=1, server_default=text("1"), onupdate=literal_column("revision") + 1
+    )
+
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 (SQLAlchemy reads it as a plain dict)
 
 
 class PersonPreference(Base):
@@ -73,6 +80,30 @@ class PersonPreference(Base):
     username: Mapped[str | None] = mapped_column(Text)
     updated_by: Mapped[uuid.UUID | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # counted up by every UPDATE of the row (fetched back with RETURNING): the ETag of If-Match updates
+    revision: Mapped[int] = mapped_column(
+        Integer, default=1, server_default=text("1"), onupdate=literal_column("revision") + 1
+    )
+
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 (SQLAlchemy reads it as a plain dict)
+
+
+class PreferenceChange(Base):
+    """Who changed which of a unit's notification settings, when, from what to what (通知偏好变更记录).
+
+    Robot URLs are kept with their query values masked (the key is a credential); the secret only as set or
+    removed.
+    """
+
+    __tablename__ = "preference_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    field: Mapped[str] = mapped_column(Text)
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[uuid.UUID | None] = mapped_column()
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Account(Base):

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from gongjian_notifier.outbound import url_refusal
 from gongjian_shared.settings import BaseServiceSettings
 
 ChannelName = Literal["inbox", "email", "wecom", "dingtalk", "sms"]
@@ -35,14 +36,34 @@ class EmailSettings(BaseModel):
 
 
 class WebhookSettings(BaseModel):
-    """An IM robot (群机器人) channel; units set their own robot URLs, the office's is here."""
+    """An IM robot (群机器人) channel; units set their own robot URLs, the office's is here.
+
+    A robot URL is https to one of `allowed_hosts` (exact host names, the vendor's robot hosts), and every
+    address its host resolves to is public: checked when set and again before each send.
+    """
 
     enabled: bool = True
     timeout_seconds: float = Field(default=5.0, gt=0)
+    allowed_hosts: tuple[str, ...] = Field(default=(), description="the robot hosts a URL may name")
+
+
+class WeComSettings(WebhookSettings):
+    allowed_hosts: tuple[str, ...] = Field(
+        default=("qyapi.weixin.qq.com",), description="the robot hosts a URL may name"
+    )
+
+
+class DingTalkSettings(WebhookSettings):
+    allowed_hosts: tuple[str, ...] = Field(
+        default=("oapi.dingtalk.com",), description="the robot hosts a URL may name"
+    )
 
 
 class SmsSettings(BaseModel):
-    """A generic HTTP SMS gateway: the body is a Jinja2 template given `phone`, `text`, `title`, `link`."""
+    """A generic HTTP SMS gateway: the body is a Jinja2 template given `phone`, `text`, `title`, `link`.
+
+    The gateway URL is https and its host resolves to public addresses only (checked before each send).
+    """
 
     url: str | None = None
     method: Literal["POST", "PUT"] = "POST"
@@ -126,10 +147,29 @@ class NotifierSettings(BaseServiceSettings):
     )
     templates_dir: Path | None = Field(default=None, description="templates here win over the built-in ones")
     email: EmailSettings = EmailSettings()
-    wecom: WebhookSettings = WebhookSettings()
-    dingtalk: WebhookSettings = WebhookSettings()
+    wecom: WeComSettings = WeComSettings()
+    dingtalk: DingTalkSettings = DingTalkSettings()
     sms: SmsSettings = SmsSettings()
     office: OfficeSettings = OfficeSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     delivery: DeliverySettings = DeliverySettings()
     escalation: EscalationSettings = EscalationSettings()
+    outbound_unrestricted: bool = Field(
+        default=False,
+        description="tests only: robot and SMS gateway URLs may be any http(s) address (local test sinks)",
+    )
+
+    @model_validator(mode="after")
+    def _outbound_urls_allowed(self) -> NotifierSettings:
+        if self.outbound_unrestricted:
+            return self
+        checks = (
+            ("office.wecom_webhook_url", self.office.wecom_webhook_url, self.wecom.allowed_hosts),
+            ("office.dingtalk_webhook_url", self.office.dingtalk_webhook_url, self.dingtalk.allowed_hosts),
+            ("sms.url", self.sms.url, None),
+        )
+        for name, url, hosts in checks:
+            refusal = url_refusal(url, hosts) if url else None
+            if refusal is not None:
+                raise ValueError(f"{name}: {refusal.message}")
+        return self

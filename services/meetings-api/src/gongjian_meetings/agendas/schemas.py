@@ -6,13 +6,15 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gongjian_shared.types import Multiline
+
 
 class AgendaSubmit(BaseModel):
     """The office submits the draft agenda to the convener (报送召集人审定), by D-7."""
 
     model_config = ConfigDict(extra="forbid")
 
-    office_notes: str | None = Field(
+    office_notes: Multiline | None = Field(
         default=None, max_length=8000, description="Countermeasures proposed (对策建议)"
     )
 
@@ -22,7 +24,7 @@ class AgendaReturn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    comments: str = Field(min_length=1, max_length=4000)
+    comments: Multiline = Field(min_length=1, max_length=4000)
 
 
 class ProjectFigures(BaseModel):

@@ -6,8 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from gongjian_shared.pagination import Page
 
-class ActionOut(BaseModel):
+
+class MeetingActionOut(BaseModel):
     """One recorded step (操作记录): what, on what, by whom (or the scheduler), when."""
 
     model_config = ConfigDict(from_attributes=True)
@@ -20,3 +22,7 @@ class ActionOut(BaseModel):
     actor_roles: list[str]
     at: datetime
     detail: dict[str, Any]
+
+
+class ActionPage(Page[MeetingActionOut]):
+    """One page of a meeting's recorded steps (操作记录)."""

@@ -5,22 +5,41 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gongjian_shared.pagination import Page
+from gongjian_shared.types import Line, Name, NotNullPatch
+
 
 class ConvenerIn(BaseModel):
     """The convener (召集人) who approves the agenda; where the notifier reaches them."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
-    phone: str | None = Field(default=None, max_length=40)
-    email: str | None = Field(default=None, max_length=200)
-    im_id: str | None = Field(default=None, max_length=200)
+    name: Name = Field(max_length=100)
+    phone: Line | None = Field(default=None, max_length=40)
+    email: Line | None = Field(default=None, max_length=200)
+    im_id: Line | None = Field(default=None, max_length=200)
 
 
-class BodyUpdate(BaseModel):
-    """Settings of a meeting body: convener, office, the series (e.g. 2nd Thursday of odd months), windows."""
+class BodyUpdate(NotNullPatch):
+    """Settings of a meeting body: convener, office, the series (e.g. 2nd Thursday of odd months), windows.
+    A setting left out is kept; only `convener`, `convener_user_id` and `office_unit_id` may be cleared with
+    `null`."""
 
     model_config = ConfigDict(extra="forbid")
+    not_nullable = (
+        "series_active",
+        "series_interval_months",
+        "series_first_month",
+        "series_week",
+        "series_weekday",
+        "series_horizon_months",
+        "topic_days",
+        "agenda_days",
+        "circulation_days",
+        "reminder_hour",
+        "skip_holidays",
+        "overdue_every_days",
+    )
 
     convener: ConvenerIn | None = None
     convener_user_id: uuid.UUID | None = None
@@ -90,3 +109,11 @@ class BodyMemberOut(BaseModel):
     name: str
     kind: str
     liaisons: list[str] | None = None
+
+
+class BodyPage(Page[BodyOut]):
+    """One page of meeting bodies (联席会议)."""
+
+
+class BodyMemberPage(Page[BodyMemberOut]):
+    """One page of a body's member units (成员单位)."""

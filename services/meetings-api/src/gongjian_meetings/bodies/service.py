@@ -16,6 +16,7 @@ from gongjian_meetings.members.repository import ReplicaRepository, ReplicaRow
 from gongjian_meetings.members.service import owing
 from gongjian_meetings.models import MeetingBody
 from gongjian_shared.access import Scope
+from gongjian_shared.concurrency import require_if_match
 from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.events.projects import UnitContact, UnitOwing
@@ -77,10 +78,13 @@ def to_out(body: MeetingBody) -> BodyOut:
     return BodyOut.model_validate(body, from_attributes=True)
 
 
-async def update_body(uow: UnitOfWork, scope: Scope, body_id: uuid.UUID, command: BodyUpdate) -> MeetingBody:
+async def update_body(
+    uow: UnitOfWork, scope: Scope, body_id: uuid.UUID, command: BodyUpdate, if_match: str | None
+) -> MeetingBody:
     session, clock = uow.session, uow.clock
     body = await get_body(session, body_id, for_update=True, scope=scope)
     ensure_runs(scope, body)
+    require_if_match(if_match, body.revision)
     changes = command.model_dump(exclude_unset=True)
     windows = {
         key: changes.get(key, getattr(body, key)) for key in ("topic_days", "agenda_days", "circulation_days")

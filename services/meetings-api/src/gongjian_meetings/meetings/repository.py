@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gongjian_meetings.access import BodyFilter
 from gongjian_meetings.bodies.repository import visible_bodies
 from gongjian_meetings.models import Meeting, MeetingBody
+from gongjian_shared.pagination import Paging, fetch_page
 
 
 class MeetingRepository:
@@ -49,9 +50,15 @@ class MeetingRepository:
         state: str | None,
         held_from: date | None,
         held_to: date | None,
-    ) -> Sequence[tuple[Meeting, MeetingBody]]:
-        """Meetings with their bodies; `bodies` None means every body (the office, conveners)."""
-        query = select(Meeting, MeetingBody).join(MeetingBody).order_by(Meeting.held_on, Meeting.created_at)
+        paging: Paging,
+    ) -> tuple[Sequence[tuple[Meeting, MeetingBody]], int]:
+        """One page of meetings with their bodies, and how many match; `bodies` None means every body (the
+        office, conveners)."""
+        query = (
+            select(Meeting, MeetingBody)
+            .join(MeetingBody)
+            .order_by(Meeting.held_on, Meeting.created_at, Meeting.id)
+        )
         if bodies is not None:
             query = query.where(visible_bodies(bodies))
         if body_id is not None:
@@ -62,7 +69,8 @@ class MeetingRepository:
             query = query.where(Meeting.held_on >= held_from)
         if held_to is not None:
             query = query.where(Meeting.held_on <= held_to)
-        return [(row[0], row[1]) for row in await self._session.execute(query)]
+        rows, total = await fetch_page(self._session, query, paging)
+        return [(row[0], row[1]) for row in rows], total
 
     async def series_keys(self, body_id: uuid.UUID) -> set[str]:
         query = select(Meeting.series_key).where(Meeting.body_id == body_id, Meeting.series_key.is_not(None))

@@ -3,11 +3,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from gongjian_meetings.access import NotTheMeetingOffice, body_filter, ensure_runs, runs
 from gongjian_meetings.audit.repository import ActionRepository
-from gongjian_meetings.audit.schemas import ActionOut
+from gongjian_meetings.audit.schemas import ActionPage, MeetingActionOut
 from gongjian_meetings.bodies.service import get_body
 from gongjian_meetings.deadlines.repository import DeadlineRepository
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
@@ -17,13 +17,17 @@ from gongjian_meetings.meetings.schemas import (
     AdHocMeetingCreate,
     Cancel,
     DeadlineOut,
+    DeadlinePage,
     MeetingOut,
+    MeetingPage,
     Reschedule,
     SeriesGenerate,
 )
 from gongjian_meetings.models import MEETING_STATES
 from gongjian_shared.auth import Role
+from gongjian_shared.concurrency import etag_header, set_etag
 from gongjian_shared.errors import InvalidInput, field_error, problem_responses
+from gongjian_shared.pagination import PagingDep
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
 series_router = APIRouter(prefix="/api/v1/meeting-bodies", tags=["meeting-bodies"])
@@ -31,25 +35,31 @@ series_router = APIRouter(prefix="/api/v1/meeting-bodies", tags=["meeting-bodies
 ERRORS = problem_responses(401, 403, 404, 409, 422)
 
 
-@router.get("", response_model=list[MeetingOut], responses=problem_responses(401, 403, 422))
+@router.get("", response_model=MeetingPage, responses=problem_responses(401, 403, 422))
 async def list_meetings(
     uow: UnitOfWorkDep,
     scope: CurrentScope,
+    paging: PagingDep,
     body_id: uuid.UUID | None = None,
     state: str | None = None,
     held_from: date | None = None,
     held_to: date | None = None,
-) -> list[MeetingOut]:
+) -> MeetingPage:
     """Meetings (会议列表), by body, state and day: the city's, and those of the caller's own county or zone
     (every body's for the office and conveners)."""
     if state is not None and state not in MEETING_STATES:
         raise InvalidInput(
             errors=[field_error("state", "enum", f"One of {', '.join(MEETING_STATES)}", "会议状态取值无效")]
         )
-    rows = await MeetingRepository(uow.session).list(
-        bodies=body_filter(scope), body_id=body_id, state=state, held_from=held_from, held_to=held_to
+    rows, total = await MeetingRepository(uow.session).list(
+        bodies=body_filter(scope),
+        body_id=body_id,
+        state=state,
+        held_from=held_from,
+        held_to=held_to,
+        paging=paging,
     )
-    return [service.to_out(meeting, body) for meeting, body in rows]
+    return MeetingPage.of([service.to_out(meeting, body) for meeting, body in rows], total, paging)
 
 
 @router.post("", response_model=MeetingOut, status_code=status.HTTP_201_CREATED, responses=ERRORS)
@@ -62,10 +72,19 @@ async def call_ad_hoc_meeting(
     return service.to_out(meeting, meeting_body)
 
 
-@router.get("/{meeting_id}", response_model=MeetingOut, responses=problem_responses(401, 403, 404, 422))
-async def get_meeting(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> MeetingOut:
-    """One meeting with its state, allowed next states and deadlines (会议详情)."""
-    return service.to_out(*await service.load(uow, scope, meeting_id))
+@router.get(
+    "/{meeting_id}",
+    response_model=MeetingOut,
+    responses=problem_responses(401, 403, 404, 422) | etag_header(),
+)
+async def get_meeting(
+    meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, response: Response
+) -> MeetingOut:
+    """One meeting with its state, allowed next states and deadlines (会议详情); its ETag is the If-Match of
+    the updates of its record (attendance, minutes, topic order)."""
+    meeting, body = await service.load(uow, scope, meeting_id)
+    set_etag(response, meeting.revision)
+    return service.to_out(meeting, body)
 
 
 @router.post("/{meeting_id}/reschedule", response_model=MeetingOut, responses=ERRORS)
@@ -94,25 +113,30 @@ async def open_topic_collection(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope
 
 @router.get(
     "/{meeting_id}/deadlines",
-    response_model=list[DeadlineOut],
+    response_model=DeadlinePage,
     responses=problem_responses(401, 403, 404, 422),
 )
-async def list_deadlines(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> list[DeadlineOut]:
+async def list_deadlines(
+    meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep
+) -> DeadlinePage:
     """The meeting's deadline rows and their resolutions' (到期事项), fired or pending."""
     await service.load(uow, scope, meeting_id, run=True)
     rows = await DeadlineRepository(uow.session).for_meeting(meeting_id)
-    return [DeadlineOut.model_validate(row) for row in rows]
+    return DeadlinePage.cut([DeadlineOut.model_validate(row) for row in rows], paging)
 
 
 @router.get(
-    "/{meeting_id}/actions", response_model=list[ActionOut], responses=problem_responses(401, 403, 404, 422)
+    "/{meeting_id}/actions", response_model=ActionPage, responses=problem_responses(401, 403, 404, 422)
 )
-async def list_actions(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> list[ActionOut]:
+async def list_actions(
+    meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep
+) -> ActionPage:
     """Every recorded step of the meeting with actor and time (操作记录): the office running it, conveners."""
     _, body = await service.load(uow, scope, meeting_id)
     if not (runs(scope, body) or scope.principal.has(Role.CONVENER)):
         raise NotTheMeetingOffice("Only the office running the meeting or a convener reads its record.")
-    return [ActionOut.model_validate(a) for a in await ActionRepository(uow.session).for_meeting(meeting_id)]
+    actions = await ActionRepository(uow.session).for_meeting(meeting_id)
+    return ActionPage.cut([MeetingActionOut.model_validate(a) for a in actions], paging)
 
 
 @series_router.post(

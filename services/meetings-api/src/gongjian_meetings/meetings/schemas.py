@@ -5,6 +5,9 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gongjian_shared.pagination import Page
+from gongjian_shared.types import Line, Multiline, Name
+
 
 class AdHocMeetingCreate(BaseModel):
     """An ad hoc meeting (临时会议) called with its own, shorter windows (days before meeting day D)."""
@@ -26,9 +29,9 @@ class AdHocMeetingCreate(BaseModel):
     )
 
     body_id: uuid.UUID
-    title: str = Field(min_length=1, max_length=200)
+    title: Name = Field(max_length=200)
     held_on: date
-    location: str | None = Field(default=None, max_length=200)
+    location: Line | None = Field(default=None, max_length=200)
     topic_days: int = Field(ge=2, le=60)
     agenda_days: int = Field(ge=1, le=59)
     circulation_days: int = Field(ge=1, le=58)
@@ -54,7 +57,7 @@ class Reschedule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     held_on: date
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Multiline = Field(min_length=1, max_length=1000)
 
 
 class Cancel(BaseModel):
@@ -62,7 +65,7 @@ class Cancel(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Multiline = Field(min_length=1, max_length=1000)
 
 
 class DeadlinesOut(BaseModel):
@@ -105,3 +108,11 @@ class DeadlineOut(BaseModel):
     fired_at: datetime | None
     outcome: str | None
     cancelled_at: datetime | None
+
+
+class MeetingPage(Page[MeetingOut]):
+    """One page of meetings (会议列表)."""
+
+
+class DeadlinePage(Page[DeadlineOut]):
+    """One page of a meeting's deadline rows (到期事项)."""

@@ -18,6 +18,7 @@ from gongjian_meetings.resolutions.repository import ResolutionRepository
 from gongjian_meetings.resolutions.schemas import AttendanceEntry
 from gongjian_shared.access import Scope
 from gongjian_shared.clock import business_today
+from gongjian_shared.concurrency import require_if_match
 from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
 
@@ -74,13 +75,19 @@ async def hold(
 
 
 async def correct_attendance(
-    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, entries: Sequence[AttendanceEntry]
+    uow: UnitOfWork,
+    scope: Scope,
+    meeting_id: uuid.UUID,
+    entries: Sequence[AttendanceEntry],
+    if_match: str | None,
 ) -> tuple[Meeting, MeetingBody]:
     session, clock, principal = uow.session, uow.clock, scope.principal
     meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
+    require_if_match(if_match, meeting.revision)
     if meeting.state != "held":
         raise InvalidTransition(meeting.state, "correct the attendance")
     await _attendance(session, meeting, entries)
+    meeting.updated_at = clock.now()  # the meeting's record changed: a new revision
     record(
         session,
         clock,
@@ -94,10 +101,11 @@ async def correct_attendance(
 
 
 async def write_minutes(
-    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, text: str
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, text: str, if_match: str | None
 ) -> tuple[Meeting, MeetingBody]:
     session, clock, principal = uow.session, uow.clock, scope.principal
     meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
+    require_if_match(if_match, meeting.revision)
     if meeting.state != "held":
         raise InvalidTransition(meeting.state, "write the minutes")
     meeting.minutes, meeting.updated_at = text, clock.now()

@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, Uuid, any_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.models import Escalation, Feedback, Meeting, MeetingBody, Resolution
+from gongjian_shared.pagination import Paging, fetch_page
 
 
 class ResolutionRepository:
@@ -50,17 +51,18 @@ class ResolutionRepository:
             query = query.where(self._involves(unit_id))
         return (await self._session.execute(query)).scalars().all()
 
-    async def for_unit(
+    async def page_for_unit(
         self,
         unit_id: uuid.UUID | None,
         *,
         status: str | None,
+        paging: Paging,
         every: bool = False,
         run_unit_ids: Iterable[uuid.UUID] = (),
-    ) -> Sequence[Resolution]:
-        """Every resolution (`every`), or those `unit_id` is responsible for and those of the meetings of the
-        bodies of `run_unit_ids` (the county bodies a unit-admin runs)."""
-        query = select(Resolution).order_by(Resolution.due_on, Resolution.number)
+    ) -> tuple[Sequence[Resolution], int]:
+        """One page of every resolution (`every`), or of those `unit_id` is responsible for and those of the
+        meetings of the bodies of `run_unit_ids` (the county bodies a unit-admin runs); and how many match."""
+        query = select(Resolution).order_by(Resolution.due_on, Resolution.number, Resolution.id)
         if not every:
             clauses: list[ColumnElement[bool]] = []
             if unit_id is not None:
@@ -73,11 +75,12 @@ class ResolutionRepository:
                     )
                 )
             if not clauses:
-                return []
+                return [], 0
             query = query.where(or_(*clauses))
         if status is not None:
             query = query.where(Resolution.status == status)
-        return (await self._session.execute(query)).scalars().all()
+        rows, total = await fetch_page(self._session, query, paging)
+        return [row[0] for row in rows], total
 
     @staticmethod
     def _involves(unit_id: uuid.UUID) -> ColumnElement[bool]:

@@ -21,8 +21,10 @@ from gongjian_meetings.resolutions.schemas import (
     ResolutionCreate,
     ResolutionDetail,
     ResolutionOut,
+    ResolutionPage,
 )
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.pagination import PagingDep
 
 meeting_resolutions = APIRouter(prefix="/api/v1/meetings", tags=["resolutions"])
 router = APIRouter(prefix="/api/v1/resolutions", tags=["resolutions"])
@@ -58,20 +60,20 @@ async def record_resolution(
     return _out(await service.record_resolution(uow, scope, meeting_id, body))
 
 
-@meeting_resolutions.get(
-    "/{meeting_id}/resolutions", response_model=list[ResolutionOut], responses=READ_ERRORS
-)
+@meeting_resolutions.get("/{meeting_id}/resolutions", response_model=ResolutionPage, responses=READ_ERRORS)
 async def list_meeting_resolutions(
-    meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
-) -> list[ResolutionOut]:
+    meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep
+) -> ResolutionPage:
     """The meeting's resolutions: all for the office running it and conveners, a unit's own for a unit."""
     _, body = await load(uow, scope, meeting_id)
     repository = ResolutionRepository(uow.session)
     if service.sees_all_of(scope, body):
-        return [_out(r) for r in await repository.for_meeting(meeting_id)]
-    if scope.principal.unit_id is None:
-        return []
-    return [_out(r) for r in await repository.for_meeting(meeting_id, unit_id=scope.principal.unit_id)]
+        found = await repository.for_meeting(meeting_id)
+    elif scope.principal.unit_id is None:
+        found = []
+    else:
+        found = await repository.for_meeting(meeting_id, unit_id=scope.principal.unit_id)
+    return ResolutionPage.cut([_out(r) for r in found], paging)
 
 
 @meeting_resolutions.get(
@@ -82,20 +84,24 @@ async def follow_up_report(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: Cur
     return await service.follow_up_report(uow, scope, meeting_id)
 
 
-@router.get("", response_model=list[ResolutionOut], responses=problem_responses(401, 403, 422))
+@router.get("", response_model=ResolutionPage, responses=problem_responses(401, 403, 422))
 async def list_resolutions(
-    uow: UnitOfWorkDep, scope: CurrentScope, status: Literal["open", "closed"] | None = None
-) -> list[ResolutionOut]:
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
+    paging: PagingDep,
+    status: Literal["open", "closed"] | None = None,
+) -> ResolutionPage:
     """Resolutions: every one for the office and conveners; those of the meetings a county's unit-admin
     runs; a unit's own (牵头或配合) for a unit."""
     bodies = body_filter(scope)
-    found = await ResolutionRepository(uow.session).for_unit(
+    found, total = await ResolutionRepository(uow.session).page_for_unit(
         scope.principal.unit_id,
         status=status,
         every=reads_all(scope),
         run_unit_ids=bodies.run_unit_ids if bodies is not None else (),
+        paging=paging,
     )
-    return [_out(r) for r in found]
+    return ResolutionPage.of([_out(r) for r in found], total, paging)
 
 
 @router.get("/{resolution_id}", response_model=ResolutionDetail, responses=READ_ERRORS)

@@ -6,17 +6,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from gongjian_meetings.topics.schemas import Attachment
+from gongjian_meetings.topics.schemas import MeetingAttachment
 from gongjian_shared.events.meetings import FeedbackStatus
+from gongjian_shared.pagination import Page
+from gongjian_shared.types import Multiline, Name
 
 
 class AttendanceEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_id: uuid.UUID
-    attendee: str | None = Field(default=None, max_length=200)
+    attendee: Name | None = Field(default=None, max_length=200)
     present: bool = True
-    note: str | None = Field(default=None, max_length=500)
+    note: Multiline | None = Field(default=None, max_length=500)
 
 
 class HoldMeeting(BaseModel):
@@ -32,7 +34,7 @@ class Minutes(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=50_000)
+    text: Multiline = Field(min_length=1, max_length=50_000)
 
 
 class ResolutionCreate(BaseModel):
@@ -52,7 +54,7 @@ class ResolutionCreate(BaseModel):
         },
     )
 
-    text: str = Field(min_length=1, max_length=4000)
+    text: Multiline = Field(min_length=1, max_length=4000)
     lead_unit_id: uuid.UUID
     supporting_unit_ids: list[uuid.UUID] = Field(default_factory=list, max_length=30)
     due_on: date
@@ -65,10 +67,10 @@ class FeedbackCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=8000)
+    text: Multiline = Field(min_length=1, max_length=8000)
     status: FeedbackStatus
-    reason: str | None = Field(default=None, max_length=4000)
-    attachments: list[Attachment] = Field(default_factory=list, max_length=20)
+    reason: Multiline | None = Field(default=None, max_length=4000)
+    attachments: list[MeetingAttachment] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _reason_when_impossible(self) -> FeedbackCreate:
@@ -83,7 +85,7 @@ class FeedbackReview(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["accept", "return"]
-    comment: str | None = Field(default=None, max_length=4000)
+    comment: Multiline | None = Field(default=None, max_length=4000)
 
     @model_validator(mode="after")
     def _comment_when_returned(self) -> FeedbackReview:
@@ -100,7 +102,7 @@ class FeedbackOut(BaseModel):
     text: str
     status: str
     reason: str | None
-    attachments: list[Attachment]
+    attachments: list[MeetingAttachment]
     review: str
     review_comment: str | None
     submitted_at: datetime
@@ -175,3 +177,11 @@ class FollowUpReport(BaseModel):
     open: int
     open_overdue: int
     lines: list[ReportLine]
+
+
+class ResolutionPage(Page[ResolutionOut]):
+    """One page of resolutions (议定事项列表)."""
+
+
+class AttendancePage(Page[AttendanceOut]):
+    """One page of a meeting's attendance (出席情况)."""

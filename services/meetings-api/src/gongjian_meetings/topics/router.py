@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from gongjian_meetings.access import ensure_runs
 from gongjian_meetings.audit.service import record
@@ -14,20 +14,25 @@ from gongjian_meetings.topics.schemas import (
     DraftAccept,
     LateAcceptanceCreate,
     SuggestionOut,
+    SuggestionPage,
     TopicCreate,
     TopicMerge,
     TopicOrder,
     TopicOut,
+    TopicPage,
     TopicReject,
     TopicUpdate,
 )
+from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, etag_header, set_etag
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.pagination import PagingDep
 
 meeting_topics = APIRouter(prefix="/api/v1/meetings", tags=["topics"])
 router = APIRouter(prefix="/api/v1/topics", tags=["topics"])
 
 ERRORS = problem_responses(401, 403, 404, 409, 422)
 READ_ERRORS = problem_responses(401, 403, 404, 422)
+UPDATE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428) | etag_header()
 
 
 @meeting_topics.post(
@@ -46,18 +51,36 @@ async def submit_topic(
     return service.to_out(await service.submit_topic(uow, scope, meeting_id, body))
 
 
-@meeting_topics.get("/{meeting_id}/topics", response_model=list[TopicOut], responses=READ_ERRORS)
-async def list_topics(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> list[TopicOut]:
+@meeting_topics.get("/{meeting_id}/topics", response_model=TopicPage, responses=READ_ERRORS)
+async def list_topics(
+    meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep
+) -> TopicPage:
     """The meeting's topics: all for the office running it and conveners, a unit's own for a unit (议题列表)."""
-    return [service.to_out(t) for t in await service.list_topics(uow, scope, meeting_id)]
+    return TopicPage.cut(
+        [service.to_out(t) for t in await service.list_topics(uow, scope, meeting_id)], paging
+    )
 
 
-@meeting_topics.put("/{meeting_id}/topic-order", response_model=list[TopicOut], responses=ERRORS)
+@meeting_topics.put(
+    "/{meeting_id}/topic-order",
+    response_model=list[TopicOut],
+    responses=UPDATE_ERRORS,
+    openapi_extra=IF_MATCH_REQUIRED,
+)
 async def order_topics(
-    meeting_id: uuid.UUID, body: TopicOrder, uow: UnitOfWorkDep, scope: CurrentScope
+    meeting_id: uuid.UUID,
+    body: TopicOrder,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
+    if_match: IfMatchDep,
+    response: Response,
 ) -> list[TopicOut]:
-    """The office orders the agenda (议题排序)."""
-    return [service.to_out(t) for t in await service.order_topics(uow, scope, meeting_id, body.topic_ids)]
+    """The office orders the agenda (议题排序). `If-Match` carries the meeting's ETag (from
+    `GET /api/v1/meetings/{meeting_id}`); the answer's ETag is the meeting's new one."""
+    meeting, topics = await service.order_topics(uow, scope, meeting_id, body.topic_ids, if_match)
+    await uow.session.flush()
+    set_etag(response, meeting.revision)
+    return [service.to_out(t) for t in topics]
 
 
 @meeting_topics.post(
@@ -70,17 +93,18 @@ async def accept_late_topic(
     await service.grant_late(uow, scope, meeting_id, body.unit_id, body.reason)
 
 
-@router.get("/drafts", response_model=list[TopicOut], responses=problem_responses(401, 403))
-async def list_drafts(uow: UnitOfWorkDep, scope: CurrentScope) -> list[TopicOut]:
+@router.get("/drafts", response_model=TopicPage, responses=problem_responses(401, 403, 422))
+async def list_drafts(uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep) -> TopicPage:
     """Draft topics from the push ledger (`obstacle-escalated`) waiting for the city office (待处理议题草稿)."""
-    return [service.to_out(t) for t in await service.drafts(uow, scope)]
+    return TopicPage.cut([service.to_out(t) for t in await service.drafts(uow, scope)], paging)
 
 
-@router.get("/suggestions", response_model=list[SuggestionOut], responses=problem_responses(401, 403))
-async def list_suggestions(uow: UnitOfWorkDep, scope: CurrentScope) -> list[SuggestionOut]:
+@router.get("/suggestions", response_model=SuggestionPage, responses=problem_responses(401, 403, 422))
+async def list_suggestions(uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep) -> SuggestionPage:
     """Key projects behind schedule (`project-behind-schedule`), suggested as topics (建议议题)."""
     ensure_runs(scope, None)
-    return [SuggestionOut.model_validate(s) for s in await SuggestionRepository(uow.session).open()]
+    found = await SuggestionRepository(uow.session).open()
+    return SuggestionPage.cut([SuggestionOut.model_validate(s) for s in found], paging)
 
 
 @router.post("/suggestions/{suggestion_id}/dismiss", response_model=SuggestionOut, responses=ERRORS)
@@ -105,19 +129,34 @@ async def dismiss_suggestion(
     return SuggestionOut.model_validate(suggestion)
 
 
-@router.get("/{topic_id}", response_model=TopicOut, responses=READ_ERRORS)
-async def get_topic(topic_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> TopicOut:
+@router.get("/{topic_id}", response_model=TopicOut, responses=READ_ERRORS | etag_header())
+async def get_topic(
+    topic_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, response: Response
+) -> TopicOut:
     """One topic (议题详情): the office running its meeting, conveners, or the submitting unit."""
-    return service.to_out(await service.get_topic(uow, scope, topic_id))
+    topic = await service.get_topic(uow, scope, topic_id)
+    set_etag(response, topic.revision)
+    return service.to_out(topic)
 
 
-@router.patch("/{topic_id}", response_model=TopicOut, responses=ERRORS)
+@router.patch(
+    "/{topic_id}", response_model=TopicOut, responses=UPDATE_ERRORS, openapi_extra=IF_MATCH_REQUIRED
+)
 async def edit_topic(
-    topic_id: uuid.UUID, body: TopicUpdate, uow: UnitOfWorkDep, scope: CurrentScope
+    topic_id: uuid.UUID,
+    body: TopicUpdate,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
+    if_match: IfMatchDep,
+    response: Response,
 ) -> TopicOut:
     """Edit a topic (修改议题): its own unit until the topic cut-off (D-10; 409 `topic-changes-closed` with
-    `deadline` after it), the office running the meeting until the agenda goes to the convener."""
-    return service.to_out(await service.edit_topic(uow, scope, topic_id, body))
+    `deadline` after it), the office running the meeting until the agenda goes to the convener.
+    `If-Match` carries the topic's ETag (428 without it, 412 when stale)."""
+    topic = await service.edit_topic(uow, scope, topic_id, body, if_match)
+    await uow.session.flush()
+    set_etag(response, topic.revision)
+    return service.to_out(topic)
 
 
 @router.post("/{topic_id}/withdraw", response_model=TopicOut, responses=ERRORS)

@@ -7,6 +7,8 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gongjian_shared.events.meetings import TopicCategory
+from gongjian_shared.pagination import Page
+from gongjian_shared.types import Line, Multiline, Name, NotNullPatch
 
 CATEGORY_ZH = {
     "approvals": "审批手续",
@@ -19,15 +21,15 @@ CATEGORY_ZH = {
 }
 
 
-class Attachment(BaseModel):
+class MeetingAttachment(BaseModel):
     """Metadata of an attached file (附件信息); the file itself lives in the document store."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    media_type: str | None = Field(default=None, max_length=100)
+    name: Name = Field(max_length=200)
+    media_type: Line | None = Field(default=None, max_length=100)
     size_bytes: int | None = Field(default=None, ge=0)
-    reference: str | None = Field(default=None, max_length=500)
+    reference: Line | None = Field(default=None, max_length=500)
 
 
 class TopicCreate(BaseModel):
@@ -49,27 +51,29 @@ class TopicCreate(BaseModel):
     )
 
     category: TopicCategory
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1, max_length=8000)
-    proposed_solution: str = Field(min_length=1, max_length=8000)
+    title: Name = Field(max_length=200)
+    description: Multiline = Field(min_length=1, max_length=8000)
+    proposed_solution: Multiline = Field(min_length=1, max_length=8000)
     project_ids: list[uuid.UUID] = Field(
         default_factory=list,
         max_length=50,
         description="Projects of the submitting unit or of units under it (本单位或下属单位的项目)",
     )
-    attachments: list[Attachment] = Field(default_factory=list, max_length=20)
+    attachments: list[MeetingAttachment] = Field(default_factory=list, max_length=20)
     unit_id: uuid.UUID | None = Field(default=None, description="The office only: the unit it submits for")
 
 
-class TopicUpdate(BaseModel):
-    """Changes to a topic (修改议题): by its own unit until the cut-off, by the office until the agenda."""
+class TopicUpdate(NotNullPatch):
+    """Changes to a topic (修改议题): by its own unit until the cut-off, by the office until the agenda.
+    A field left out is kept; none may be set to `null`."""
 
     model_config = ConfigDict(extra="forbid")
+    not_nullable = ("category", "title", "description", "proposed_solution", "project_ids")
 
     category: TopicCategory | None = None
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, min_length=1, max_length=8000)
-    proposed_solution: str | None = Field(default=None, min_length=1, max_length=8000)
+    title: Name | None = Field(default=None, max_length=200)
+    description: Multiline | None = Field(default=None, min_length=1, max_length=8000)
+    proposed_solution: Multiline | None = Field(default=None, min_length=1, max_length=8000)
     project_ids: list[uuid.UUID] | None = Field(default=None, max_length=50)
 
     @model_validator(mode="after")
@@ -82,7 +86,7 @@ class TopicUpdate(BaseModel):
 class TopicReject(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Multiline = Field(min_length=1, max_length=2000)
 
 
 class TopicMerge(BaseModel):
@@ -115,7 +119,7 @@ class LateAcceptanceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_id: uuid.UUID
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Multiline = Field(min_length=1, max_length=1000)
 
 
 class TopicOut(BaseModel):
@@ -130,7 +134,7 @@ class TopicOut(BaseModel):
     description: str
     proposed_solution: str | None
     project_ids: list[uuid.UUID]
-    attachments: list[Attachment]
+    attachments: list[MeetingAttachment]
     status: str
     origin: str
     late: bool
@@ -157,3 +161,11 @@ class SuggestionOut(BaseModel):
     colour: str
     reason: str
     status: str
+
+
+class TopicPage(Page[TopicOut]):
+    """One page of topics (议题列表)."""
+
+
+class SuggestionPage(Page[SuggestionOut]):
+    """One page of suggested topics (建议议题)."""

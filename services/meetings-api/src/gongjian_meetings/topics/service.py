@@ -28,6 +28,7 @@ from gongjian_meetings.topics.repository import TopicRepository
 from gongjian_meetings.topics.schemas import TopicCreate, TopicOut, TopicUpdate
 from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal
+from gongjian_shared.concurrency import require_if_match
 from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, RuleViolation, field_error
 from gongjian_shared.events.meetings import TopicSubmitted
@@ -281,8 +282,11 @@ async def _editable(
     return topic, meeting, body
 
 
-async def edit_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, command: TopicUpdate) -> Topic:
+async def edit_topic(
+    uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, command: TopicUpdate, if_match: str | None
+) -> Topic:
     topic, meeting, _ = await _editable(uow, scope, topic_id, by_unit=True)
+    require_if_match(if_match, topic.revision)
     changes = command.model_dump(exclude_unset=True)
     if command.project_ids is not None:
         await check_projects(uow, scope, topic.unit_id, command.project_ids)
@@ -372,9 +376,10 @@ async def merge_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, into_i
 
 
 async def order_topics(
-    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, topic_ids: list[uuid.UUID]
-) -> Sequence[Topic]:
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, topic_ids: list[uuid.UUID], if_match: str | None
+) -> tuple[Meeting, Sequence[Topic]]:
     meeting, _ = await load(uow, scope, meeting_id, for_update=True, run=True)
+    require_if_match(if_match, meeting.revision)
     if meeting.state not in LATE_TOPIC_STATES:
         raise TopicsLocked(f"The meeting is {meeting.state}.")
     topics = await TopicRepository(uow.session).for_meeting(meeting.id, statuses=("submitted",))
@@ -402,7 +407,8 @@ async def order_topics(
         meeting_id=meeting.id,
         detail={"topic_ids": [str(t) for t in topic_ids]},
     )
-    return sorted(topics, key=lambda t: position[t.id])
+    meeting.updated_at = uow.clock.now()  # the agenda's order is part of the meeting: a new revision
+    return meeting, sorted(topics, key=lambda t: position[t.id])
 
 
 async def accept_draft(

@@ -26,9 +26,11 @@ from gongjian_notifier.delivery.ratelimit import TokenBucket
 from gongjian_notifier.delivery.repository import Claimed, DeliveryRepository
 from gongjian_notifier.delivery.timing import backoff
 from gongjian_notifier.directory.repository import DirectoryRepository
+from gongjian_notifier.notifications import links
 from gongjian_notifier.notifications.rendering import Renderer, TemplateFailure
 from gongjian_notifier.notifications.scheduled import escalate_due
 from gongjian_notifier.notifications.service import NotificationService
+from gongjian_notifier.outbound import OutboundPolicy
 from gongjian_notifier.settings import NotifierSettings, Urgency
 from gongjian_shared.clock import Clock, business_today
 from gongjian_shared.db import unit_of_work
@@ -88,6 +90,7 @@ class DeliveryWorker:
             for name, rate in self._delivery.rate_per_second.items()
             if rate > 0
         }
+        self._outbound = OutboundPolicy(settings)
         self.stats = WorkerStats()
         self.in_flight = 0  # rows claimed and not yet recorded
 
@@ -189,6 +192,30 @@ class DeliveryWorker:
         return secrets
 
     async def _send(self, channel: Channel, messages: Sequence[Message]) -> list[Outcome]:
+        """Each message's outcome; one to a URL the outbound rule refuses fails without a request."""
+        refused = await self._refused(channel.name, messages)
+        allowed = [message for message in messages if message.delivery_id not in refused]
+        sent = iter(await self._send_allowed(channel, allowed) if allowed else [])
+        return [refused.get(message.delivery_id) or next(sent) for message in messages]
+
+    async def _refused(self, channel: str, messages: Sequence[Message]) -> dict[int, Outcome]:
+        if self._outbound.unrestricted or not self._outbound.governs(channel):
+            return {}
+        gateway = self._settings.sms.url or ""
+        verdicts: dict[str, Outcome | None] = {}
+        refused = {}
+        for message in messages:
+            url = gateway if channel == "sms" else message.address
+            if url not in verdicts:
+                refusal = await self._outbound.refusal(channel, url)
+                verdicts[url] = None
+                if refusal is not None:
+                    verdicts[url] = (Outcome.failed if refusal.permanent else Outcome.retry)(refusal.text())
+            if (outcome := verdicts[url]) is not None:
+                refused[message.delivery_id] = outcome
+        return refused
+
+    async def _send_allowed(self, channel: Channel, messages: Sequence[Message]) -> list[Outcome]:
         try:
             outcomes = await channel.send(messages)
         except Exception as exc:  # a channel bug must not strand the rows it was given
@@ -284,7 +311,7 @@ class DeliveryWorker:
             recipient_name=first.recipient_name,
             title=rendered.title,
             body=rendered.body,
-            link=self._renderer.link("/inbox"),
+            link=self._renderer.link(links.INBOX),
             urgency="low",
             mention_phone=first.mention_phone,
             mention_im_id=first.mention_im_id,

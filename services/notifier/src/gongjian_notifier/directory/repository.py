@@ -12,7 +12,7 @@ from sqlalchemy import cast, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_notifier.models import UNIT_REPLICA, PersonPreference, UnitPreference
+from gongjian_notifier.models import UNIT_REPLICA, PersonPreference, PreferenceChange, UnitPreference
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,14 @@ class DirectoryRepository:
         )
         return {str(row.dingtalk_webhook_url): str(row.dingtalk_secret) for row in rows}
 
-    def add(self, preference: UnitPreference | PersonPreference) -> None:
+    def add(self, preference: UnitPreference | PersonPreference | PreferenceChange) -> None:
         self._session.add(preference)
+
+    async def preference_changes(self, unit_id: uuid.UUID) -> list[PreferenceChange]:
+        rows = await self._session.execute(
+            select(PreferenceChange).where(PreferenceChange.unit_id == unit_id).order_by(PreferenceChange.id)
+        )
+        return list(rows.scalars())
 
     async def flush(self) -> None:
         await self._session.flush()

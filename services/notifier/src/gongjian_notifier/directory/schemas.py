@@ -6,6 +6,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, field_validator
 
 from gongjian_notifier.settings import ChannelName
+from gongjian_shared.pagination import Page
 
 
 def _unique(channels: list[ChannelName] | None) -> list[ChannelName] | None:
@@ -81,3 +82,7 @@ class PersonOut(BaseModel):
     user_id: uuid.UUID | None = Field(description="the account linked to this contact (projects-api's links)")
     username: str | None
     updated_at: datetime | None
+
+
+class PersonPage(Page[PersonOut]):
+    """One page of the contacts linked to the caller's account (我的通知偏好)."""

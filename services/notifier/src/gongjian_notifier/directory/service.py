@@ -6,15 +6,23 @@ person answers 404, as a missing one does.
 
 from __future__ import annotations
 
+import hashlib
+import urllib.parse
 import uuid
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_notifier import access
 from gongjian_notifier.directory.accounts import AccountRepository
-from gongjian_notifier.directory.errors import ChannelUnavailable, PersonNotFound, UnitNotFound
+from gongjian_notifier.directory.errors import (
+    ChannelUnavailable,
+    OutboundUrlRefused,
+    PersonNotFound,
+    UnitNotFound,
+)
 from gongjian_notifier.directory.repository import DirectoryRepository, DirectoryUnit, Person
 from gongjian_notifier.directory.schemas import (
     PersonOut,
@@ -22,10 +30,12 @@ from gongjian_notifier.directory.schemas import (
     UnitPreferencesIn,
     UnitPreferencesOut,
 )
-from gongjian_notifier.models import Account, PersonPreference, UnitPreference
+from gongjian_notifier.models import Account, PersonPreference, PreferenceChange, UnitPreference
+from gongjian_notifier.outbound import OutboundPolicy
 from gongjian_notifier.settings import ChannelName
 from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal
+from gongjian_shared.concurrency import require_if_match
 from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import FieldError, Forbidden, field_error
 
@@ -64,6 +74,11 @@ def _robot_errors(field: str, channels: Sequence[str] | None, urls: dict[str, ob
                 )
             )
     return errors
+
+
+def revision_of(pref: UnitPreference | PersonPreference | None) -> int:
+    """The ETag revision of a preference; 0 while none is stored (the defaults apply)."""
+    return pref.revision if pref is not None else 0
 
 
 def unit_out(
@@ -146,8 +161,76 @@ async def get_person(
     )
 
 
+async def _outbound_errors(policy: OutboundPolicy, urls: dict[str, object]) -> list[FieldError]:
+    """Robot URLs that may not be called (http, a host off the allow-list, an intranet address). A host
+    that does not resolve now is let through: it is checked again, and refused then, before each send."""
+    errors = []
+    for channel, field in ROBOT_CHANNELS.items():
+        url = urls.get(field)
+        refusal = await policy.refusal(channel, str(url)) if url else None
+        if refusal is not None and refusal.permanent:
+            errors.append(field_error(field, "outbound-url", refusal.message, refusal.message_zh))
+    return errors
+
+
+def _masked(url: str | None) -> str | None:
+    """A robot URL for the change record: the query's values (the robot's key or token) shortened."""
+    if url is None:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    query = [
+        (name, f"***{value[-4:]}" if len(value) > 8 else "***")
+        for name, value in urllib.parse.parse_qsl(parts.query)
+    ]
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query, safe="*")))
+
+
+def _fingerprint(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()[:8]
+
+
+def _settings_of(pref: UnitPreference | None) -> dict[str, str | None]:
+    if pref is None:
+        return dict.fromkeys(("channels", "wecom_webhook_url", "dingtalk_webhook_url", "dingtalk_secret"))
+    return {
+        "channels": ",".join(pref.channels) if pref.channels is not None else None,
+        "wecom_webhook_url": _masked(pref.wecom_webhook_url),
+        "dingtalk_webhook_url": _masked(pref.dingtalk_webhook_url),
+        # a fingerprint, never the secret: enough to see that one secret replaced another
+        "dingtalk_secret": f"set #{_fingerprint(pref.dingtalk_secret)}" if pref.dingtalk_secret else None,
+    }
+
+
+def _record_changes(
+    directory: DirectoryRepository,
+    unit_id: uuid.UUID,
+    before: dict[str, str | None],
+    pref: UnitPreference,
+    who: uuid.UUID,
+    when: datetime,
+) -> None:
+    after = _settings_of(pref)
+    for field, old in before.items():
+        if after[field] != old:
+            directory.add(
+                PreferenceChange(
+                    unit_id=unit_id,
+                    field=field,
+                    old_value=old,
+                    new_value=after[field],
+                    changed_by=who,
+                    changed_at=when,
+                )
+            )
+
+
 async def set_unit_preferences(
-    uow: UnitOfWork, scope: Scope, unit_id: uuid.UUID, body: UnitPreferencesIn
+    uow: UnitOfWork,
+    scope: Scope,
+    unit_id: uuid.UUID,
+    body: UnitPreferencesIn,
+    policy: OutboundPolicy,
+    if_match: str | None,
 ) -> tuple[DirectoryUnit, UnitPreference]:
     principal = scope.principal
     directory = DirectoryRepository(uow.session)
@@ -167,7 +250,14 @@ async def set_unit_preferences(
         )
     if errors:
         raise ChannelUnavailable(errors=errors)
+    if refused := await _outbound_errors(policy, urls):
+        raise OutboundUrlRefused(
+            "A robot URL must be https to the vendor's robot host and reach no intranet address.",
+            errors=refused,
+        )
     pref = await directory.unit_preference(unit_id)
+    require_if_match(if_match, revision_of(pref))
+    before = _settings_of(pref)
     if pref is None:
         pref = UnitPreference(unit_id=unit_id)
         directory.add(pref)
@@ -182,12 +272,13 @@ async def set_unit_preferences(
     pref.escalate_after_hours = body.escalate_after_hours
     pref.updated_by = principal.user_id
     pref.updated_at = uow.clock.now()
+    _record_changes(directory, unit_id, before, pref, principal.user_id, pref.updated_at)
     await directory.flush()
     return unit, pref
 
 
 async def set_person_preferences(
-    uow: UnitOfWork, scope: Scope, person_id: uuid.UUID, body: PersonPreferencesIn
+    uow: UnitOfWork, scope: Scope, person_id: uuid.UUID, body: PersonPreferencesIn, if_match: str | None
 ) -> tuple[Person, PersonPreference, UnitPreference | None, Account | None]:
     principal = scope.principal
     directory = DirectoryRepository(uow.session)
@@ -201,6 +292,7 @@ async def set_person_preferences(
     errors = _robot_errors("channels", body.channels, urls)
     if errors:
         raise ChannelUnavailable(errors=errors)
+    require_if_match(if_match, revision_of(pref))
     if pref is None:
         pref = PersonPreference(person_id=person_id)
         directory.add(pref)

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from gongjian_notifier.inbox import service
 from gongjian_notifier.inbox.repository import InboxRepository
 from gongjian_notifier.inbox.schemas import Acknowledgement, InboxCounts, InboxItem, InboxPage
+from gongjian_notifier.notifications.schemas import DeliveryId
 from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.pagination import PagingDep
 
 router = APIRouter(prefix="/api/v1/inbox", tags=["inbox"])
 
@@ -17,17 +17,16 @@ router = APIRouter(prefix="/api/v1/inbox", tags=["inbox"])
 async def list_inbox(
     uow: UnitOfWorkDep,
     principal: CurrentPrincipal,
+    paging: PagingDep,
     unread: bool = False,
     awaiting_ack: bool = False,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> InboxPage:
     """The caller's own messages, newest first (我的消息). `unread`, `awaiting_ack` narrow the list."""
     visible = await service.visibility(uow.session, principal)
     rows, total = await InboxRepository(uow.session).page(
-        visible, unread=unread, awaiting_ack=awaiting_ack, limit=limit, offset=offset
+        visible, unread=unread, awaiting_ack=awaiting_ack, limit=paging.limit, offset=paging.offset
     )
-    return InboxPage(items=[service.item_of(row) for row in rows], total=total)
+    return InboxPage.of([service.item_of(row) for row in rows], total, paging)
 
 
 @router.get("/unread-count", response_model=InboxCounts, responses=problem_responses(401))
@@ -39,20 +38,20 @@ async def count_unread(uow: UnitOfWorkDep, principal: CurrentPrincipal) -> Inbox
 
 
 @router.get("/{item_id}", response_model=InboxItem, responses=problem_responses(401, 404, 422))
-async def get_inbox_item(item_id: int, uow: UnitOfWorkDep, principal: CurrentPrincipal) -> InboxItem:
+async def get_inbox_item(item_id: DeliveryId, uow: UnitOfWorkDep, principal: CurrentPrincipal) -> InboxItem:
     """One message (消息详情)."""
     return service.item_of(await service.mine(uow.session, principal, item_id))
 
 
 @router.post("/{item_id}/read", response_model=InboxItem, responses=problem_responses(401, 404, 422))
-async def mark_read(item_id: int, uow: UnitOfWorkDep, principal: CurrentPrincipal) -> InboxItem:
+async def mark_read(item_id: DeliveryId, uow: UnitOfWorkDep, principal: CurrentPrincipal) -> InboxItem:
     """Mark a message read (标记已读); reading again changes nothing."""
     return await service.mark_read(uow, principal, item_id)
 
 
 @router.post("/{item_id}/acknowledge", response_model=InboxItem, responses=problem_responses(401, 404, 422))
 async def acknowledge(
-    item_id: int, body: Acknowledgement, uow: UnitOfWorkDep, principal: CurrentPrincipal
+    item_id: DeliveryId, body: Acknowledgement, uow: UnitOfWorkDep, principal: CurrentPrincipal
 ) -> InboxItem:
     """Acknowledge a message: `read` 已阅 or `done` 已办 (确认). Stops its escalation for everyone told of it."""
     return await service.acknowledge(uow, principal, item_id, body.kind)

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gongjian_shared.pagination import Page
+
 AckKind = Literal["read", "done"]
 
 
@@ -32,9 +34,8 @@ class InboxItem(BaseModel):
     )
 
 
-class InboxPage(BaseModel):
-    items: list[InboxItem]
-    total: int
+class InboxPage(Page[InboxItem]):
+    """One page of the caller's messages (我的消息)."""
 
 
 class InboxCounts(BaseModel):

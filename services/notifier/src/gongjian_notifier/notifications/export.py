@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from gongjian_notifier.notifications.schemas import CHANNEL_ZH, STATUS_ZH, DeliveryAudit
 from gongjian_shared.clock import SHANGHAI
+from gongjian_shared.office_text import xlsx_row
 
 HEADERS = (
     "创建时间", "事件类型", "标题", "紧急程度", "升级级别", "单位", "接收人", "渠道", "地址", "状态",
@@ -29,24 +30,26 @@ def workbook_bytes(rows: Sequence[DeliveryAudit]) -> bytes:
     sheet.append(HEADERS)
     for row in rows:
         sheet.append(
-            (
-                _local(row.created_at),
-                row.event_type,
-                row.title,
-                row.urgency,
-                row.level,
-                row.unit_name or "",
-                row.recipient_name,
-                CHANNEL_ZH.get(row.channel, row.channel),
-                row.address or "",
-                STATUS_ZH.get(row.status, row.status),
-                row.attempts,
-                _local(row.delivered_at),
-                _local(row.failed_at),
-                _local(row.read_at),
-                _local(row.acknowledged_at or row.notification_acknowledged_at),
-                ACK_ZH.get(row.ack_kind or row.notification_ack_kind or "", ""),
-                row.last_error or "",
+            xlsx_row(
+                (
+                    _local(row.created_at),
+                    row.event_type,
+                    row.title,
+                    row.urgency,
+                    row.level,
+                    row.unit_name or "",
+                    row.recipient_name,
+                    CHANNEL_ZH.get(row.channel, row.channel),
+                    row.address or "",
+                    STATUS_ZH.get(row.status, row.status),
+                    row.attempts,
+                    _local(row.delivered_at),
+                    _local(row.failed_at),
+                    _local(row.read_at),
+                    _local(row.acknowledged_at or row.notification_acknowledged_at),
+                    ACK_ZH.get(row.ack_kind or row.notification_ack_kind or "", ""),
+                    row.last_error or "",
+                )
             )
         )
     buffer = io.BytesIO()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gongjian_notifier.notifications import links
 from gongjian_notifier.notifications.catalogue import Audience, Plan, office, owing, person, planner
 from gongjian_shared.auth import Role
 from gongjian_shared.events.meetings import (
@@ -34,7 +35,7 @@ def convener_of(contact: UnitContact) -> Audience:
 
 
 def _meeting_link(event: MeetingScheduled | MeetingUpcoming | MeetingRescheduled | MeetingCancelled) -> str:
-    return f"/meetings/{event.meeting.meeting_id}"
+    return links.MEETING.format(meeting_id=event.meeting.meeting_id)
 
 
 @planner(MeetingScheduled.event_type)
@@ -79,7 +80,7 @@ def topic_submission_closing(event: TopicSubmissionClosing) -> Plan:
         "topic-submission-closing",
         "urgent" if event.days_left <= 1 else "normal",
         True,
-        f"/meetings/{event.meeting.meeting_id}/topics",
+        links.MEETING_TOPICS.format(meeting_id=event.meeting.meeting_id),
         tuple(owing(u) for u in event.units),
         event.model_dump(exclude={"units"}),
     )
@@ -91,7 +92,7 @@ def topic_submitted(event: TopicSubmitted) -> Plan:
         "topic-submitted",
         "low",
         False,
-        f"/meetings/{event.meeting.meeting_id}/topics/{event.topic_id}",
+        links.TOPIC.format(topic_id=event.topic_id),
         (office(event.office),),
         event.model_dump(exclude={"office"}),
     )
@@ -103,7 +104,7 @@ def topic_submission_closed(event: TopicSubmissionClosed) -> Plan:
         "topic-submission-closed",
         "normal",
         True,
-        f"/meetings/{event.meeting.meeting_id}/agenda",
+        links.MEETING_AGENDA.format(meeting_id=event.meeting.meeting_id),
         (office(),),
         event.model_dump(exclude={"units"}) | {"units_without_topics": len(event.units_without_topics)},
     )
@@ -120,7 +121,7 @@ def agenda_review_due(event: AgendaReviewDue) -> Plan:
         "agenda-review-due",
         "normal",
         True,
-        f"/meetings/{event.meeting.meeting_id}/agenda",
+        links.MEETING_AGENDA.format(meeting_id=event.meeting.meeting_id),
         audiences,
         event.model_dump(exclude={"units", "convener"}),
     )
@@ -132,7 +133,7 @@ def agenda_approved(event: AgendaApproved) -> Plan:
         "agenda-approved",
         "normal",
         False,
-        f"/meetings/{event.meeting.meeting_id}/agenda",
+        links.MEETING_AGENDA.format(meeting_id=event.meeting.meeting_id),
         (office(event.office),),
         event.model_dump(exclude={"office"}),
     )
@@ -144,7 +145,7 @@ def agenda_returned(event: AgendaReturned) -> Plan:
         "agenda-returned",
         "normal",
         True,
-        f"/meetings/{event.meeting.meeting_id}/agenda",
+        links.MEETING_AGENDA.format(meeting_id=event.meeting.meeting_id),
         (office(event.office),),
         event.model_dump(exclude={"office"}),
     )
@@ -156,7 +157,7 @@ def agenda_circulated(event: AgendaCirculated) -> Plan:
         "agenda-circulated",
         "normal",
         True,
-        f"/meetings/{event.meeting.meeting_id}/agenda",
+        links.MEETING_AGENDA.format(meeting_id=event.meeting.meeting_id),
         tuple(owing(u) for u in event.units),
         event.model_dump(exclude={"units"}),
     )
@@ -176,7 +177,7 @@ def meeting_upcoming(event: MeetingUpcoming) -> Plan:
 
 
 def _resolution_link(event: ResolutionRecorded | ResolutionDue | ResolutionOverdue) -> str:
-    return f"/resolutions/{event.resolution_id}"
+    return links.RESOLUTION.format(resolution_id=event.resolution_id)
 
 
 @planner(ResolutionRecorded.event_type)
@@ -223,7 +224,7 @@ def resolution_escalated(event: ResolutionEscalated) -> Plan:
         "resolution-escalated",
         "urgent",
         True,
-        f"/resolutions/{event.resolution_id}",
+        links.RESOLUTION.format(resolution_id=event.resolution_id),
         (*(owing(u) for u in event.units), office(event.office), *convener),
         event.model_dump(exclude={"units", "office", "convener"}),
     )
@@ -235,7 +236,7 @@ def feedback_submitted(event: FeedbackSubmitted) -> Plan:
         "feedback-submitted",
         "normal",
         False,
-        f"/resolutions/{event.resolution_id}",
+        links.RESOLUTION.format(resolution_id=event.resolution_id),
         (office(event.office),),
         event.model_dump(exclude={"office"}),
     )
@@ -247,7 +248,7 @@ def resolution_closed(event: ResolutionClosed) -> Plan:
         "resolution-closed",
         "low",
         False,
-        f"/resolutions/{event.resolution_id}",
+        links.RESOLUTION.format(resolution_id=event.resolution_id),
         tuple(owing(u) for u in event.units),
         event.model_dump(exclude={"units"}),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gongjian_notifier.notifications import links
 from gongjian_notifier.notifications.catalogue import Audience, Plan, office, owing, planner
 from gongjian_shared.events.projects import (
     ObstacleEscalated,
@@ -19,7 +20,7 @@ def progress_report_due(event: ProgressReportDue) -> Plan:
         template="progress-report-due",
         urgency="normal",
         needs_ack=True,
-        link_path=f"/progress-reports?year={event.year}&month={event.month}",
+        link_path=links.PROGRESS_MONTH.format(year=event.year, month=event.month),
         audiences=tuple(owing(unit) for unit in event.units),
         context=event.model_dump(exclude={"units"}),
     )
@@ -31,7 +32,7 @@ def progress_report_late(event: ProgressReportLate) -> Plan:
         template="progress-report-late",
         urgency="low",
         needs_ack=False,
-        link_path=f"/progress-reports/{event.report_id}",
+        link_path=links.PROGRESS_REPORT.format(report_id=event.report_id),
         audiences=(Audience(unit_id=event.unit_id),),
         context=event.model_dump(),
     )
@@ -43,7 +44,7 @@ def progress_report_returned(event: ProgressReportReturned) -> Plan:
         template="progress-report-returned",
         urgency="normal",
         needs_ack=True,
-        link_path=f"/progress-reports/{event.report_id}",
+        link_path=links.PROGRESS_REPORT.format(report_id=event.report_id),
         audiences=(Audience(unit_id=event.unit_id),),
         context=event.model_dump(),
     )
@@ -55,7 +56,7 @@ def project_behind_schedule(event: ProjectBehindSchedule) -> Plan:
         template="project-behind-schedule",
         urgency="normal",
         needs_ack=True,
-        link_path=f"/projects/{event.project_id}",
+        link_path=links.PROJECT.format(project_id=event.project_id),
         audiences=(Audience(unit_id=event.unit_id, leader_ids=event.leader_ids),),
         context=event.model_dump(),
     )
@@ -67,7 +68,7 @@ def project_removed_from_plan(event: ProjectRemovedFromPlan) -> Plan:
         template="project-removed-from-plan",
         urgency="normal",
         needs_ack=False,
-        link_path=f"/projects/{event.project_id}",
+        link_path=links.PROJECT.format(project_id=event.project_id),
         audiences=(Audience(unit_id=event.unit_id),),
         context=event.model_dump(),
     )
@@ -79,7 +80,7 @@ def obstacle_escalated(event: ObstacleEscalated) -> Plan:
         template="obstacle-escalated",
         urgency="low",
         needs_ack=False,
-        link_path=f"/projects/{event.project_id}/obstacles/{event.obstacle_id}",
+        link_path=links.OBSTACLE.format(obstacle_id=event.obstacle_id),
         audiences=(office(),),
         context=event.model_dump(),
     )

@@ -16,6 +16,7 @@ from gongjian_notifier.notifications.repository import AuditFilter, Notification
 from gongjian_notifier.notifications.schemas import (
     DeliveryAudit,
     DeliveryAuditPage,
+    DeliveryId,
     DeliveryStatus,
     NotificationDetail,
     NotificationOut,
@@ -26,6 +27,7 @@ from gongjian_notifier.settings import ChannelName
 from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.deps import ClockDep, UnitOfWorkDep
 from gongjian_shared.errors import InvalidInput, field_error, problem_responses
+from gongjian_shared.pagination import PagingDep
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
@@ -110,12 +112,11 @@ async def list_deliveries(
     uow: UnitOfWorkDep,
     _: OfficeOnly,
     audit: AuditQuery,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    paging: PagingDep,
 ) -> DeliveryAuditPage:
     """Who was told what, when, on which channel; delivered, failed, read, acknowledged (送达审计). Office only."""
-    rows, total = await NotificationRepository(uow.session).audit(audit, limit, offset)
-    return DeliveryAuditPage(items=[audit_row(row) for row in rows], total=total)
+    rows, total = await NotificationRepository(uow.session).audit(audit, paging.limit, paging.offset)
+    return DeliveryAuditPage.of([audit_row(row) for row in rows], total, paging)
 
 
 @router.get(
@@ -139,7 +140,7 @@ async def export_deliveries(uow: UnitOfWorkDep, _: OfficeOnly, audit: AuditQuery
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def retry_delivery(
-    delivery_id: int, uow: UnitOfWorkDep, clock: ClockDep, _: OfficeOnly
+    delivery_id: DeliveryId, uow: UnitOfWorkDep, clock: ClockDep, _: OfficeOnly
 ) -> DeliveryAudit:
     """Send a failed push again (重发), after the office fixed what made it fail. Office only."""
     repository = NotificationRepository(uow.session)
@@ -158,15 +159,16 @@ async def retry_delivery(
 async def list_notifications(
     uow: UnitOfWorkDep,
     _: OfficeOnly,
+    paging: PagingDep,
     status: NotificationStatus | None = None,
     unit_id: uuid.UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> NotificationPage:
     """Notifications, newest first (通知列表); `status=held` lists those stopped by a template error. Office only."""
-    rows, total = await NotificationRepository(uow.session).notifications(status, unit_id, limit, offset)
-    return NotificationPage(
-        items=[NotificationOut.model_validate(row, from_attributes=True) for row in rows], total=total
+    rows, total = await NotificationRepository(uow.session).notifications(
+        status, unit_id, paging.limit, paging.offset
+    )
+    return NotificationPage.of(
+        [NotificationOut.model_validate(row, from_attributes=True) for row in rows], total, paging
     )
 
 

@@ -2,9 +2,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, Field
+
+from gongjian_shared.pagination import Page
+from gongjian_shared.types import INT64_MAX
 
 DeliveryStatus = Literal["pending", "digest", "sending", "delivered", "failed", "cancelled"]
 NotificationStatus = Literal["active", "held", "unrouted"]
@@ -18,6 +22,10 @@ STATUS_ZH = {
     "cancelled": "已取消",
 }
 CHANNEL_ZH = {"inbox": "站内信", "email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉", "sms": "短信"}
+
+
+# deliveries.id is a bigint identity: a path id past it is a 422, never a 500 from PostgreSQL
+DeliveryId = Annotated[int, Path(ge=1, le=INT64_MAX, description="a delivery (送达记录) id")]
 
 
 class DeliveryAudit(BaseModel):
@@ -51,9 +59,8 @@ class DeliveryAudit(BaseModel):
     notification_ack_kind: str | None
 
 
-class DeliveryAuditPage(BaseModel):
-    items: list[DeliveryAudit]
-    total: int
+class DeliveryAuditPage(Page[DeliveryAudit]):
+    """One page of the delivery audit (送达审计)."""
 
 
 class NotificationOut(BaseModel):
@@ -80,9 +87,8 @@ class NotificationOut(BaseModel):
     created_at: datetime
 
 
-class NotificationPage(BaseModel):
-    items: list[NotificationOut]
-    total: int
+class NotificationPage(Page[NotificationOut]):
+    """One page of notifications (通知列表)."""
 
 
 class NotificationDetail(NotificationOut):

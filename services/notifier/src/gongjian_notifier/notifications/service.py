@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_notifier.delivery.timing import digest_time, release_time
 from gongjian_notifier.directory.repository import DirectoryRepository
+from gongjian_notifier.notifications import links
 from gongjian_notifier.notifications.catalogue import Audience, plan_for
 from gongjian_notifier.notifications.recipients import Recipient, RecipientResolver
 from gongjian_notifier.notifications.rendering import Renderer, TemplateFailure
@@ -188,7 +189,7 @@ class NotificationService:
             "unit_name": draft.context.get("unit_name") or draft.unit_name or self._settings.office.name,
             "office_name": self._settings.office.name,
             "link": draft.link or self._renderer.link(draft.link_path),
-            "ack_link": self._renderer.link(f"/inbox/{notification_id}"),
+            "ack_link": self._renderer.link(links.INBOX_AWAITING_ACK),
             "needs_ack": draft.needs_ack,
             "ack_due_at": ack_due,
             "urgency": draft.urgency,
@@ -302,7 +303,7 @@ class NotificationService:
         context: Mapping[str, Any],
         *,
         event_id: uuid.UUID | None = None,
-        link_path: str = "/notifications",
+        link_path: str = links.NOTIFICATIONS,
     ) -> None:
         audience = Audience(unit_id=None, office=True)
         resolution = await self._resolver.resolve(audience, None, level=0)

@@ -25,6 +25,7 @@ from gongjian_projects.xlsx import CellErrors, open_sheet
 from gongjian_shared.auth import Role
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.deps import UnitOfWork
+from gongjian_shared.office_text import put, xlsx_row
 
 SHEET = "账号"
 HEADERS = ("用户名", "姓名", "单位", "角色", "邮箱", "手机")
@@ -52,10 +53,10 @@ def _workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]])
     sheet = workbook.active
     sheet.title = title
     for column, header in enumerate(headers, start=1):
-        sheet.cell(row=1, column=column, value=header).font = Font(bold=True)
+        put(sheet, 1, column, header).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(column)].width = 18
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(xlsx_row(row))
     sheet.freeze_panes = "A2"
     buffer = BytesIO()
     workbook.save(buffer)

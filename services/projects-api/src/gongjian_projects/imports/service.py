@@ -22,6 +22,7 @@ from gongjian_projects.xlsx import CellErrors, open_sheet
 from gongjian_shared.access import Facts
 from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, field_error
+from gongjian_shared.office_text import put
 
 SHEET = "项目导入"
 HEADERS = (
@@ -58,7 +59,7 @@ def template() -> bytes:
     sheet = workbook.active
     sheet.title = SHEET
     for column, header in enumerate(HEADERS, start=1):
-        sheet.cell(row=1, column=column, value=header).font = Font(bold=True)
+        put(sheet, 1, column, header).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(column)].width = 18
     sheet.freeze_panes = "A2"
     buffer = BytesIO()

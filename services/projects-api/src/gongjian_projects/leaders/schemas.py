@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from gongjian_shared.types import Name
 
 LeaderLevel = Literal["city", "county"]
 
@@ -16,8 +18,8 @@ class LeaderCreate(BaseModel):
         json_schema_extra={"examples": [{"name": "张三", "title": "副市长", "level": "city"}]},
     )
 
-    name: str = Field(min_length=1, max_length=100)
-    title: str | None = Field(default=None, max_length=100)
+    name: Annotated[Name, Field(max_length=100)]
+    title: Annotated[Name, Field(max_length=100)] | None = None
     level: LeaderLevel
     unit_id: uuid.UUID | None = Field(default=None, description="The county, for county-level leaders.")
     user_id: uuid.UUID | None = Field(

@@ -23,6 +23,7 @@ from gongjian_projects.models import Obstacle
 from gongjian_projects.projects.repository import visible_project_ids
 from gongjian_shared.clock import business_today
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.types import Limit, Offset
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], route_class=IdempotentRoute)
 
@@ -60,8 +61,8 @@ async def list_obstacles(
     status: ObstacleStatus | None = None,
     category: ObstacleCategory | None = None,
     overdue: bool = False,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[Limit, Query()] = 50,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> ObstaclePage:
     """The push ledger the caller may see (攻坚台帐), newest first; `overdue=true` for open ones past due.
     A unit named to help clear an obstacle (责任单位) sees it too."""

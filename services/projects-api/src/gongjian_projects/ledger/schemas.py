@@ -2,14 +2,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from gongjian_shared.types import Multiline, NotNullPatch
 
 ObstacleCategory = Literal[
     "approvals", "land-and-demolition", "construction", "financing", "business-environment", "hiring", "other"
 ]
 ObstacleStatus = Literal["open", "in-progress", "resolved", "escalated"]
+Text = Annotated[Multiline, Field(min_length=1, max_length=4000)]
+OptionalText = Annotated[Multiline, Field(max_length=4000)]
 
 
 class ObstacleCreate(BaseModel):
@@ -32,30 +36,25 @@ class ObstacleCreate(BaseModel):
 
     project_id: uuid.UUID
     category: ObstacleCategory
-    description: str = Field(min_length=1, max_length=4000)
+    description: Text
     responsible_unit_id: uuid.UUID | None = None
     due_on: date | None = None
-    proposed_solution: str | None = Field(default=None, max_length=4000)
+    proposed_solution: OptionalText | None = None
 
 
-class ObstacleUpdate(BaseModel):
+class ObstacleUpdate(NotNullPatch):
     """Changed fields (更新台帐); send the ETag as `If-Match`. Escalation has its own action."""
 
     model_config = ConfigDict(extra="forbid")
 
+    not_nullable = ("category", "description", "status")
+
     category: ObstacleCategory | None = None
-    description: str | None = Field(default=None, min_length=1, max_length=4000)
+    description: Text | None = None
     responsible_unit_id: uuid.UUID | None = None
     due_on: date | None = None
     status: Literal["open", "in-progress", "resolved"] | None = None
-    proposed_solution: str | None = Field(default=None, max_length=4000)
-
-    @field_validator("category", "description", "status")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("cannot be null")
-        return value
+    proposed_solution: OptionalText | None = None
 
 
 class ActionCreate(BaseModel):
@@ -64,7 +63,7 @@ class ActionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     taken_on: date
-    description: str = Field(min_length=1, max_length=4000)
+    description: Text
 
 
 class EscalateRequest(BaseModel):
@@ -72,10 +71,10 @@ class EscalateRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    proposed_solution: str | None = Field(default=None, min_length=1, max_length=4000)
+    proposed_solution: Text | None = None
 
 
-class ActionOut(BaseModel):
+class ObstacleActionOut(BaseModel):
     taken_on: date
     description: str
     actor_id: uuid.UUID
@@ -96,7 +95,7 @@ class ObstacleOut(BaseModel):
     resolved_on: date | None
     escalated_at: datetime | None
     revision: int
-    actions: list[ActionOut] = Field(default_factory=list)
+    actions: list[ObstacleActionOut] = Field(default_factory=list)
 
 
 class ObstaclePage(BaseModel):

@@ -14,8 +14,8 @@ from gongjian_projects.ledger.errors import ObstacleNotFound, ObstacleState
 from gongjian_projects.ledger.repository import LedgerRepository
 from gongjian_projects.ledger.schemas import (
     ActionCreate,
-    ActionOut,
     EscalateRequest,
+    ObstacleActionOut,
     ObstacleCreate,
     ObstacleOut,
     ObstacleUpdate,
@@ -50,7 +50,9 @@ def to_out(obstacle: Obstacle, actions: Sequence[ObstacleAction], today: date) -
         escalated_at=obstacle.escalated_at,
         revision=obstacle.revision,
         actions=[
-            ActionOut.model_validate(a, from_attributes=True) for a in actions if a.obstacle_id == obstacle.id
+            ObstacleActionOut.model_validate(a, from_attributes=True)
+            for a in actions
+            if a.obstacle_id == obstacle.id
         ],
     )
 

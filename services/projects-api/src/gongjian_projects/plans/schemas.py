@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from gongjian_shared.types import MoneyOut, Multiline, Name
 
 PlanViewName = Literal["baseline", "adjusted"]
 
@@ -26,9 +27,9 @@ class RemovalRequest(BaseModel):
         },
     )
 
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Annotated[Multiline, Field(min_length=1, max_length=1000)]
     removed_on: date
-    approved_by: str = Field(min_length=1, max_length=200)
+    approved_by: Annotated[Name, Field(max_length=200)]
 
 
 class PlanOut(BaseModel):
@@ -41,7 +42,7 @@ class PlanProject(BaseModel):
     name: str
     unit_id: uuid.UUID
     plan_category: str | None
-    planned_investment_10k: Decimal
+    planned_investment_10k: MoneyOut
     status: str
     added_mid_year: bool
     removed_on: date | None
@@ -51,7 +52,7 @@ class PlanProject(BaseModel):
 class UnitPlanTotal(BaseModel):
     unit_id: uuid.UUID
     projects: int
-    planned_investment_10k: Decimal
+    planned_investment_10k: MoneyOut
 
 
 class PlanView(BaseModel):
@@ -63,4 +64,4 @@ class PlanView(BaseModel):
     projects: list[PlanProject]
     units: list[UnitPlanTotal]
     total_projects: int
-    total_planned_investment_10k: Decimal
+    total_planned_investment_10k: MoneyOut

@@ -18,6 +18,7 @@ from gongjian_projects.models import AnnualTarget, Unit
 from gongjian_projects.plans.repository import PlanRepository
 from gongjian_projects.seed import annex_order
 from gongjian_projects.xlsx import CellErrors, open_sheet
+from gongjian_shared.office_text import put
 
 TITLE = "县区、部门项目任务分解表"
 SHEET = "任务分解表"
@@ -83,15 +84,15 @@ def export(targets: Sequence[TargetOut]) -> bytes:
     side = Side(style="thin")
     box = Border(left=side, right=side, top=side, bottom=side)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    title = sheet.cell(row=1, column=1, value=TITLE)
+    title = put(sheet, 1, 1, TITLE)
     title.font, title.alignment = Font(size=16, bold=True), Alignment(horizontal="center")
     sheet.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
-    sheet.cell(row=2, column=1, value=COLUMNS[0][1])
+    put(sheet, 2, 1, COLUMNS[0][1])
     for first, last, text in GROUPS:
         sheet.merge_cells(start_row=2, start_column=first, end_row=2, end_column=last)
-        sheet.cell(row=2, column=first, value=text)
+        put(sheet, 2, first, text)
     for column, (_, header, _) in enumerate(COLUMNS[1:], start=2):
-        sheet.cell(row=3, column=column, value=header)
+        put(sheet, 3, column, header)
     totals: list[Any] = [TOTAL]
     for name in NUMBERS:
         values = [getattr(t, name) for t in targets if getattr(t, name) is not None]
@@ -103,7 +104,7 @@ def export(targets: Sequence[TargetOut]) -> bytes:
             shown = (
                 float(value) if isinstance(value, Decimal) else (value if value != 0 or column == 4 else None)
             )
-            sheet.cell(row=row_index, column=column, value=shown)
+            put(sheet, row_index, column, shown)
     for row in sheet.iter_rows(min_row=2, max_row=3 + len(body), max_col=len(COLUMNS)):
         for cell in row:
             cell.border = box

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from gongjian_shared.types import Line
 
 Procedure = Literal[
     "proposal",
@@ -40,8 +42,8 @@ class ProcedureUpdate(BaseModel):
     status: ProcedureStatus
     planned_on: date | None = None
     actual_on: date | None = None
-    authority: str | None = Field(default=None, max_length=200)
-    document_number: str | None = Field(default=None, max_length=200)
+    authority: Annotated[Line, Field(max_length=200)] | None = None
+    document_number: Annotated[Line, Field(max_length=200)] | None = None
 
 
 class ProcedureOut(BaseModel):

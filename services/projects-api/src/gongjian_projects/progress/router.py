@@ -24,6 +24,7 @@ from gongjian_projects.progress.schemas import (
 from gongjian_projects.projects.repository import visible_project_ids
 from gongjian_projects.projects.service import visible_project
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.types import Limit, Offset, Year
 
 router = APIRouter(prefix="/api/v1", tags=["progress"], route_class=IdempotentRoute)
 
@@ -55,9 +56,9 @@ async def project_reports(
     project_id: uuid.UUID,
     uow: UnitOfWorkDep,
     scope: CurrentScope,
-    year: int | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 24,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    year: Annotated[Year | None, Query()] = None,
+    limit: Annotated[Limit, Query()] = 24,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> ReportPage:
     """A project's monthly reports, latest first (项目月报)."""
     project = await visible_project(uow.session, scope, project_id, details=False)
@@ -78,12 +79,12 @@ async def project_reports(
 async def list_reports(
     uow: UnitOfWorkDep,
     scope: CurrentScope,
-    year: int | None = None,
+    year: Annotated[Year | None, Query()] = None,
     month: Annotated[int | None, Query(ge=1, le=12)] = None,
     status: ReportStatus | None = None,
     unit_id: uuid.UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[Limit, Query()] = 50,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> ReportPage:
     """Reports the caller may see, e.g. a reviewer's queue (`status=submitted`) (月报列表)."""
     items, total = await ProgressReportRepository(uow.session).page(

@@ -3,16 +3,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from gongjian_shared.types import Money, MoneyOut, Multiline, Year
 
 ReportStatus = Literal["submitted", "passed", "accepted", "returned"]
 StepAction = Literal["submitted", "resubmitted", "passed", "returned", "accepted", "amended"]
 
-Amount = Field(ge=0, max_digits=14, decimal_places=2)
 Percent = Field(ge=0, le=100, max_digits=5, decimal_places=2)
-Reason = Field(min_length=1, max_length=1000)
+Reason = Annotated[Multiline, Field(min_length=1, max_length=1000)]
 
 
 class ReportFigures(BaseModel):
@@ -20,13 +21,13 @@ class ReportFigures(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    completed_10k: Decimal = Amount
-    cumulative_10k: Decimal = Amount
-    physical_progress: str = Field(min_length=1, max_length=2000)
+    completed_10k: Money
+    cumulative_10k: Money
+    physical_progress: Annotated[Multiline, Field(min_length=1, max_length=2000)]
     image_progress_percent: Decimal = Percent
-    problems: str | None = Field(default=None, max_length=4000)
-    over_total_reason: str | None = Field(
-        default=None, max_length=1000, description="Required when cumulative exceeds the total investment."
+    problems: Annotated[Multiline, Field(max_length=4000)] | None = None
+    over_total_reason: Annotated[Multiline, Field(max_length=1000)] | None = Field(
+        default=None, description="Required when cumulative exceeds the total investment."
     )
 
 
@@ -50,7 +51,7 @@ class ProgressReportCreate(ReportFigures):
         },
     )
 
-    year: int = Field(ge=2000, le=2100)
+    year: Year
     month: int = Field(ge=1, le=12)
 
 
@@ -61,7 +62,7 @@ class ReturnRequest(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"reason": "累计数与台账不符"}]}
     )
 
-    reason: str = Reason
+    reason: Reason
 
 
 class AmendmentCreate(BaseModel):
@@ -73,12 +74,12 @@ class AmendmentCreate(BaseModel):
         json_schema_extra={"examples": [{"completed_10k": "1300", "reason": "漏报设备采购 100 万元"}]},
     )
 
-    completed_10k: Decimal = Amount
-    physical_progress: str | None = Field(default=None, min_length=1, max_length=2000)
+    completed_10k: Money
+    physical_progress: Annotated[Multiline, Field(min_length=1, max_length=2000)] | None = None
     image_progress_percent: Decimal | None = Field(default=None, ge=0, le=100, max_digits=5, decimal_places=2)
-    problems: str | None = Field(default=None, max_length=4000)
-    over_total_reason: str | None = Field(default=None, max_length=1000)
-    reason: str = Reason
+    problems: Annotated[Multiline, Field(max_length=4000)] | None = None
+    over_total_reason: Annotated[Multiline, Field(max_length=1000)] | None = None
+    reason: Reason
 
 
 class ProgressReportOut(BaseModel):
@@ -87,9 +88,9 @@ class ProgressReportOut(BaseModel):
     unit_id: uuid.UUID
     year: int
     month: int
-    completed_10k: Decimal
-    adjustment_10k: Decimal = Field(description="Corrections of frozen months that landed in this month.")
-    cumulative_10k: Decimal
+    completed_10k: MoneyOut
+    adjustment_10k: MoneyOut = Field(description="Corrections of frozen months that landed in this month.")
+    cumulative_10k: MoneyOut
     physical_progress: str
     image_progress_percent: Decimal
     problems: str | None
@@ -124,9 +125,9 @@ class AmendmentOut(BaseModel):
     lands_month: int
     landed_in_next_month: bool
     applied_report_id: uuid.UUID | None
-    old_completed_10k: Decimal
-    new_completed_10k: Decimal
-    delta_10k: Decimal
+    old_completed_10k: MoneyOut
+    new_completed_10k: MoneyOut
+    delta_10k: MoneyOut
     changes: dict[str, Any]
     reason: str
     amended_by: uuid.UUID

@@ -22,6 +22,7 @@ from gongjian_projects.projects.schemas import (
     StatusChangeOut,
 )
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.types import Limit, Offset, Year
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"], route_class=IdempotentRoute)
 
@@ -52,7 +53,7 @@ async def register_project(
 async def list_projects(
     uow: UnitOfWorkDep,
     scope: CurrentScope,
-    year: int | None = None,
+    year: Annotated[Year | None, Query()] = None,
     kind: ProjectKind | None = None,
     unit_id: Annotated[list[uuid.UUID] | None, Query(description="One or more units.")] = None,
     plan_category: PlanCategory | None = None,
@@ -61,8 +62,8 @@ async def list_projects(
     warning_colour: Literal["green", "yellow", "red"] | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="Search name and code.")] = None,
     sort: ProjectSort | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[Limit, Query()] = 50,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> ProjectPage:
     """Projects the caller may see (项目列表), filtered, searched, sorted and paged, with the total."""
     where = ProjectFilter(

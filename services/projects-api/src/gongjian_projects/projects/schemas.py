@@ -3,9 +3,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+
+from gongjian_shared.types import Line, Money, MoneyOut, Multiline, Name, NotNullPatch, Year
 
 ProjectKind = Literal["key", "prephase", "planned", "attraction"]
 PlanCategory = Literal["new-start", "continuing", "completion"]
@@ -30,9 +32,12 @@ ProjectSort = Literal[
     "-created_at",
 ]
 
-Amount = Field(ge=0, max_digits=14, decimal_places=2)
+Amount = Money  # 万元, a number or a decimal string; written back as "1200.00"
+Person = Annotated[Line, Field(max_length=100)]
+ProjectName = Annotated[Name, Field(max_length=200)]
+Content = Annotated[Multiline, Field(max_length=4000)]
 # The blocks of either shape; which shape (and whether its first block is valid) the service decides.
-CODE_PATTERN = r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$"
+CODE_PATTERN = r"^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}$"  # ASCII digits only
 CODE_FIELD = Field(
     default=None,
     pattern=CODE_PATTERN,
@@ -62,8 +67,8 @@ class Location(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    admin_code: str | None = Field(default=None, pattern=r"^\d{6}$")
-    address: str | None = Field(default=None, max_length=500)
+    admin_code: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
+    address: Annotated[Line, Field(max_length=500)] | None = None
     latitude: Decimal | None = Field(default=None, ge=-90, le=90, max_digits=9, decimal_places=6)
     longitude: Decimal | None = Field(default=None, ge=-180, le=180, max_digits=9, decimal_places=6)
 
@@ -88,8 +93,8 @@ class AttractionFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     stage: AttractionStage = "signed"
-    signed_amount_10k: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
-    funds_in_place_10k: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    signed_amount_10k: Money | None = None
+    funds_in_place_10k: Money | None = None
     capital_origin: CapitalOrigin = "domestic"
     returning_entrepreneur: bool = False
 
@@ -106,10 +111,8 @@ class HandoverRequest(BaseModel):
     key_project_id: uuid.UUID | None = Field(
         default=None, description="Link this key project; else one is created."
     )
-    year: int | None = Field(
-        default=None, ge=2000, le=2100, description="Plan year of the created key project."
-    )
-    planned_investment_10k: Decimal = Field(default=Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    year: Year | None = Field(default=None, description="Plan year of the created key project.")
+    planned_investment_10k: Money = Decimal(0)
 
 
 class _Dates(BaseModel):
@@ -128,9 +131,9 @@ class ProjectCreate(_Dates):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
 
-    year: int = Field(ge=2000, le=2100)
+    year: Year
     kind: ProjectKind
-    name: str = Field(min_length=1, max_length=200)
+    name: ProjectName
     code: str | None = CODE_FIELD
     legacy_code: str | None = Field(
         default=None,
@@ -138,26 +141,26 @@ class ProjectCreate(_Dates):
         description="The pre-2020 code, when `code` is in the current shape.",
     )
     unit_id: uuid.UUID
-    responsible_person: str | None = Field(default=None, max_length=100)
-    industry: str | None = Field(default=None, max_length=100)
+    responsible_person: Person | None = None
+    industry: Person | None = None
     location: Location | None = None
     plan_category: PlanCategory | None = None
-    total_investment_10k: Decimal = Amount
-    planned_investment_10k: Decimal = Amount
-    planned_by_month: list[Decimal] | None = Field(
+    total_investment_10k: Amount
+    planned_investment_10k: Amount
+    planned_by_month: list[Amount] | None = Field(
         default=None,
         min_length=12,
         max_length=12,
         description="Twelve monthly amounts (分月计划) summing to the annual planned investment.",
     )
-    construction_content: str | None = Field(default=None, max_length=4000)
+    construction_content: Content | None = None
     provincial_key: bool = False
     leader_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
     planned: PlannedFields | None = Field(default=None, description="Only for kind `planned`.")
     attraction: AttractionFields | None = Field(default=None, description="Only for kind `attraction`.")
 
 
-class ProjectUpdate(_Dates):
+class ProjectUpdate(_Dates, NotNullPatch):
     """Changed fields only (项目信息修改); send the ETag you read as `If-Match`."""
 
     model_config = ConfigDict(
@@ -165,24 +168,7 @@ class ProjectUpdate(_Dates):
         json_schema_extra={"examples": [{"planned_investment_10k": "32000", "industry": "交通"}]},
     )
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    code: str | None = CODE_FIELD
-    legacy_code: str | None = Field(default=None, pattern=CODE_PATTERN)
-    unit_id: uuid.UUID | None = None
-    responsible_person: str | None = Field(default=None, max_length=100)
-    industry: str | None = Field(default=None, max_length=100)
-    location: Location | None = None
-    plan_category: PlanCategory | None = None
-    total_investment_10k: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
-    planned_investment_10k: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
-    planned_by_month: list[Decimal] | None = Field(default=None, min_length=12, max_length=12)
-    construction_content: str | None = Field(default=None, max_length=4000)
-    provincial_key: bool | None = None
-    leader_ids: list[uuid.UUID] | None = Field(default=None, max_length=20)
-    planned: PlannedFields | None = None
-    attraction: AttractionFields | None = None
-
-    @field_validator(
+    not_nullable = (
         "name",
         "unit_id",
         "total_investment_10k",
@@ -192,11 +178,23 @@ class ProjectUpdate(_Dates):
         "planned",
         "attraction",
     )
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("cannot be null")
-        return value
+
+    name: ProjectName | None = None
+    code: str | None = CODE_FIELD
+    legacy_code: str | None = Field(default=None, pattern=CODE_PATTERN)
+    unit_id: uuid.UUID | None = None
+    responsible_person: Person | None = None
+    industry: Person | None = None
+    location: Location | None = None
+    plan_category: PlanCategory | None = None
+    total_investment_10k: Amount | None = None
+    planned_investment_10k: Amount | None = None
+    planned_by_month: list[Amount] | None = Field(default=None, min_length=12, max_length=12)
+    construction_content: Content | None = None
+    provincial_key: bool | None = None
+    leader_ids: list[uuid.UUID] | None = Field(default=None, max_length=20)
+    planned: PlannedFields | None = None
+    attraction: AttractionFields | None = None
 
 
 class ProjectOut(BaseModel):
@@ -214,9 +212,9 @@ class ProjectOut(BaseModel):
     industry: str | None
     location: Location
     plan_category: PlanCategory | None
-    total_investment_10k: Decimal
-    planned_investment_10k: Decimal
-    planned_by_month: list[Decimal] | None
+    total_investment_10k: MoneyOut
+    planned_investment_10k: MoneyOut
+    planned_by_month: list[MoneyOut] | None
     planned_start: date | None
     planned_completion: date | None
     construction_content: str | None

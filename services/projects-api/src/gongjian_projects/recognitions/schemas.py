@@ -2,24 +2,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from gongjian_shared.types import Line, Multiline, Name
 
 RecognitionKind = Literal["start", "completion"]
 RecognitionStatus = Literal["applied", "recognised", "rejected"]
 
 
-class Attachment(BaseModel):
+class RecognitionAttachment(BaseModel):
     """Evidence metadata (佐证材料); the file itself lives in object storage under `storage_key`."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=255)
+    name: Annotated[Name, Field(max_length=255)]
     content_type: str = Field(min_length=1, max_length=100, pattern=r"^[\w.+-]+/[\w.+-]+$")
     size_bytes: int = Field(ge=1, le=200 * 1024 * 1024)
     checksum: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, hex.")
-    storage_key: str = Field(min_length=1, max_length=500)
+    storage_key: Annotated[Line, Field(min_length=1, max_length=500)]
 
 
 class RecognitionApply(BaseModel):
@@ -49,14 +51,14 @@ class RecognitionApply(BaseModel):
 
     kind: RecognitionKind
     date: dt.date
-    description: str = Field(min_length=1, max_length=4000)
-    evidence: list[Attachment] = Field(min_length=1, max_length=20)
+    description: Annotated[Multiline, Field(min_length=1, max_length=4000)]
+    evidence: list[RecognitionAttachment] = Field(min_length=1, max_length=20)
 
 
 class RejectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Annotated[Multiline, Field(min_length=1, max_length=1000)]
 
 
 class RecognitionOut(BaseModel):
@@ -65,7 +67,7 @@ class RecognitionOut(BaseModel):
     kind: RecognitionKind
     date: dt.date = Field(validation_alias="claimed_on")
     description: str
-    evidence: list[Attachment]
+    evidence: list[RecognitionAttachment]
     status: RecognitionStatus
     applied_at: dt.datetime
     decided_at: dt.datetime | None

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
+
+from gongjian_shared.types import MoneyOut
 
 MonthState = Literal["not-open", "open", "closed", "frozen"]
 
@@ -65,10 +66,10 @@ class MonthFigureOut(BaseModel):
     project_id: uuid.UUID
     unit_id: uuid.UUID
     report_id: uuid.UUID
-    completed_10k: Decimal
-    adjustment_10k: Decimal
-    cumulative_10k: Decimal
-    year_to_date_10k: Decimal
+    completed_10k: MoneyOut
+    adjustment_10k: MoneyOut
+    cumulative_10k: MoneyOut
+    year_to_date_10k: MoneyOut
 
 
 class MonthFiguresOut(BaseModel):

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from gongjian_projects.statistics.schemas import QuarterlyBulletin, RankedRow, StatisticsRow, StatisticsTable
+from gongjian_shared.office_text import put
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THIN = Side(style="thin")
@@ -35,7 +36,7 @@ TABLE_HEADERS = (
 
 def _title(sheet: Any, row: int, text: str, width: int) -> None:
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-    cell = sheet.cell(row=row, column=1, value=text)
+    cell = put(sheet, row, 1, text)
     cell.font = Font(name="方正小标宋简体", size=16, bold=True)
     cell.alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[row].height = 30
@@ -43,7 +44,7 @@ def _title(sheet: Any, row: int, text: str, width: int) -> None:
 
 def _header(sheet: Any, row: int, headers: Sequence[str]) -> None:
     for column, text in enumerate(headers, start=1):
-        cell = sheet.cell(row=row, column=column, value=text)
+        cell = put(sheet, row, column, text)
         cell.font = Font(name="黑体", bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BOX
@@ -66,7 +67,7 @@ def _figures(sheet: Any, row: int, number: object, item: StatisticsRow) -> None:
         "是" if item.behind_benchmark else "否",
     )
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = put(sheet, row, column, value)
         cell.border = BOX
         if column >= 6 and column <= 11:
             cell.number_format = MONEY
@@ -105,10 +106,8 @@ def monthly_table(table: StatisticsTable) -> bytes:
     _title(
         sheet, 1, f"安康市{table.year}年市级重点项目1-{table.month}月投资完成情况统计表", len(TABLE_HEADERS)
     )
-    sheet.cell(row=2, column=1, value="数据已冻结发布" if table.frozen else "数据未冻结（以冻结后为准）")
-    sheet.cell(row=2, column=len(TABLE_HEADERS), value="单位：万元、%").alignment = Alignment(
-        horizontal="right"
-    )
+    put(sheet, 2, 1, "数据已冻结发布" if table.frozen else "数据未冻结（以冻结后为准）")
+    put(sheet, 2, len(TABLE_HEADERS), "单位：万元、%").alignment = Alignment(horizontal="right")
     _header(sheet, 3, TABLE_HEADERS)
     row = 4
     if table.city is not None:
@@ -127,7 +126,7 @@ def monthly_table(table: StatisticsTable) -> bytes:
 
 
 def _ranked_section(sheet: Any, row: int, heading: str, rows: Sequence[RankedRow]) -> tuple[int, int, int]:
-    sheet.cell(row=row, column=1, value=heading).font = Font(name="黑体", size=12, bold=True)
+    put(sheet, row, 1, heading).font = Font(name="黑体", size=12, bold=True)
     _header(sheet, row + 1, ("名次", *TABLE_HEADERS[1:]))
     first = row + 2
     for offset, item in enumerate(rows):
@@ -149,16 +148,16 @@ def quarterly_bulletin(bulletin: QuarterlyBulletin) -> bytes:
         f"已开工{city.new_start_started}个，开工率{city.start_rate_percent}%。"
     )
     sheet.merge_cells(start_row=2, start_column=1, end_row=3, end_column=width)
-    cell = sheet.cell(row=2, column=1, value=f"一、总体情况：{summary}")
+    cell = put(sheet, 2, 1, f"一、总体情况：{summary}")
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     first, last, row = _ranked_section(sheet, 5, "二、县区（开发区）排名", bulletin.counties_and_zones)
     _chart(sheet, "县区（开发区）完成率与序时进度", first, last, f"N{first}")
     _, _, row = _ranked_section(sheet, row, "三、市直部门及企业排名", bulletin.departments_and_enterprises)
-    sheet.cell(row=row, column=1, value="四、预警（红色）项目").font = Font(name="黑体", size=12, bold=True)
+    put(sheet, row, 1, "四、预警（红色）项目").font = Font(name="黑体", size=12, bold=True)
     _header(sheet, row + 1, ("序号", "项目名称", "责任单位", "完成率（%）", "原因"))
     for index, red in enumerate(bulletin.red_projects, start=1):
         values = (index, red.name, red.unit_name, float(red.completion_share_percent), red.reason)
         for column, value in enumerate(values, start=1):
-            sheet.cell(row=row + 1 + index, column=column, value=value).border = BOX
+            put(sheet, row + 1 + index, column, value).border = BOX
     _widths(sheet, (6, 24, 14, 12, 12, 10, 16, 16, 16, 10, 10, 8))
     return _save(workbook)

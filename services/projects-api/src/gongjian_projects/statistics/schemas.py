@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from gongjian_shared.types import MoneyOut
+
 
 class StatisticsRow(BaseModel):
     """Figures of a unit, a leader or the city up to a month (统计): counts, start rate, investment, schedule."""
@@ -18,9 +20,9 @@ class StatisticsRow(BaseModel):
     new_start_started: int
     start_rate_percent: Decimal
     completed_projects: int
-    planned_investment_10k: Decimal
-    planned_year_to_date_10k: Decimal
-    completed_year_to_date_10k: Decimal
+    planned_investment_10k: MoneyOut
+    planned_year_to_date_10k: MoneyOut
+    completed_year_to_date_10k: MoneyOut
     completion_share_percent: Decimal = Field(
         description="Completed year to date / annual planned investment."
     )
@@ -31,7 +33,7 @@ class StatisticsRow(BaseModel):
     attraction_projects: int
     target_key_projects: int | None = None
     target_new_start: int | None = None
-    target_planned_investment_10k: Decimal | None = None
+    target_planned_investment_10k: MoneyOut | None = None
 
 
 class StatisticsTable(BaseModel):

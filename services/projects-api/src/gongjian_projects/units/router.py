@@ -12,6 +12,7 @@ from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.units.schemas import UnitCreate, UnitOut, UnitPage, UnitUpdate
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.types import Limit, Offset
 
 router = APIRouter(prefix="/api/v1/units", tags=["units"], route_class=IdempotentRoute)
 
@@ -21,8 +22,8 @@ async def list_units(
     uow: UnitOfWorkDep,
     principal: CurrentPrincipal,
     kind: Literal["county", "zone", "department", "enterprise", "office"] | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[Limit, Query()] = 100,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> UnitPage:
     """Units: counties, zones, departments, enterprises (单位列表). Contacts only where the caller may see them."""
     units, total = await UnitRepository(uow.session).list(kind=kind, limit=limit, offset=offset)

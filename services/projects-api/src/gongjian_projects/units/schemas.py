@@ -1,22 +1,25 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from gongjian_shared.types import Line, Name, NotNullPatch
 
 UnitKind = Literal["county", "zone", "department", "enterprise", "office"]
 ContactRole = Literal["leader", "responsible", "liaison"]
+UnitName = Annotated[Name, Field(max_length=100)]
 
 
 class ContactIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: ContactRole
-    name: str = Field(min_length=1, max_length=100)
+    name: UnitName
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9\- ]{5,20}$")
     email: EmailStr | None = None
-    im_id: str | None = Field(default=None, max_length=200)
+    im_id: Annotated[Line, Field(max_length=200)] | None = None
 
 
 class UnitCreate(BaseModel):
@@ -27,15 +30,15 @@ class UnitCreate(BaseModel):
         json_schema_extra={"examples": [{"name": "汉滨区", "kind": "county", "admin_code": "610902"}]},
     )
 
-    name: str = Field(min_length=1, max_length=100)
+    name: UnitName
     kind: UnitKind
-    admin_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    admin_code: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
     parent_unit_id: uuid.UUID | None = None
     joint_meeting_member: bool = False
     contacts: list[ContactIn] = Field(default_factory=list, max_length=50)
 
 
-class UnitUpdate(BaseModel):
+class UnitUpdate(NotNullPatch):
     """Changed fields of a unit (修改单位信息); `contacts` replaces the whole list. Send `If-Match`."""
 
     model_config = ConfigDict(
@@ -45,19 +48,14 @@ class UnitUpdate(BaseModel):
         },
     )
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    not_nullable = ("name", "kind", "joint_meeting_member", "contacts")
+
+    name: UnitName | None = None
     kind: UnitKind | None = None
-    admin_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    admin_code: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
     parent_unit_id: uuid.UUID | None = None
     joint_meeting_member: bool | None = None
     contacts: list[ContactIn] | None = Field(default=None, max_length=50)
-
-    @field_validator("name", "kind", "joint_meeting_member", "contacts")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("cannot be null")
-        return value
 
 
 class ContactOut(BaseModel):

@@ -13,10 +13,16 @@ from gongjian_scoring.assessments.errors import AssessmentNotFound
 from gongjian_scoring.assessments.repository import AssessmentRepository
 from gongjian_scoring.models import PublishedAssessment
 from gongjian_scoring.scores import standings
-from gongjian_scoring.scores.schemas import AssessmentPublish, AssessmentSummary, Standings
+from gongjian_scoring.scores.schemas import (
+    AssessmentPublish,
+    AssessmentSummary,
+    AssessmentSummaryPage,
+    Standings,
+)
 from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.pagination import PagingDep
 
 router = APIRouter(prefix="/api/v1/scoring/assessments", tags=["scoring"])
 
@@ -48,12 +54,16 @@ async def publish_assessment(body: AssessmentPublish, uow: UnitOfWorkDep, princi
     return standings.standings_out(await standings.of_assessment(uow.session, row))
 
 
-@router.get("", response_model=list[AssessmentSummary], responses=problem_responses(401, 422))
+@router.get("", response_model=AssessmentSummaryPage, responses=problem_responses(401, 422))
 async def list_assessments(
-    uow: UnitOfWorkDep, _: CurrentPrincipal, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
-) -> list[AssessmentSummary]:
+    uow: UnitOfWorkDep,
+    _: CurrentPrincipal,
+    paging: PagingDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> AssessmentSummaryPage:
     """The published assessments (已发布的考核结果), newest first."""
-    return [summary(row) for row in await AssessmentRepository(uow.session).list(year)]
+    rows = await AssessmentRepository(uow.session).list(year)
+    return AssessmentSummaryPage.cut([summary(row) for row in rows], paging)
 
 
 @router.get("/{assessment_id}", response_model=Standings, responses=problem_responses(401, 404, 422))

@@ -20,6 +20,7 @@ from gongjian_scoring.scores.service import scorer_in
 from gongjian_shared.auth import Principal
 from gongjian_shared.clock import business_today
 from gongjian_shared.deps import UnitOfWork
+from gongjian_shared.errors import InvalidInput, field_error
 
 
 async def publish(
@@ -28,6 +29,18 @@ async def publish(
     session, now, today = uow.session, uow.clock.now(), business_today(uow.clock)
     stored = await get_stored(session, rule_set_id)
     rule_set = loaded(stored)
+    if as_of is not None and as_of < date(rule_set.year, 1, 1):
+        raise InvalidInput(
+            f"The rule set is for {rule_set.year}; its standings cannot be dated before that year.",
+            errors=[
+                field_error(
+                    "as_of",
+                    "in-assessment-year",
+                    f"must be on or after {rule_set.year}-01-01",
+                    f"不得早于考核年度 {rule_set.year} 年 1 月 1 日",
+                )
+            ],
+        )
     units = await collect(session, rule_set)
     latest = await SnapshotRepository(session).latest(stored.id)
     scored_as_of = max((s.as_of for s in latest.values()), default=None)

@@ -16,6 +16,7 @@ from gongjian_scoring.facts.schemas import FactsImportOut, UnitCompletedInvestme
 from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.types import INT32_MAX
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
 
@@ -95,7 +96,7 @@ async def import_facts(
         str | None, Query(description="Score with this rule set rather than the one the document names.")
     ] = None,
     version: Annotated[
-        int | None, Query(ge=1, description="The rule set version; the latest by default.")
+        int | None, Query(ge=1, le=INT32_MAX, description="The rule set version; the latest by default.")
     ] = None,
 ) -> FactsImportOut:
     """Import a facts document and score it (导入考核事实并评分), e.g. one exported, corrected and sent back.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel
@@ -33,16 +33,16 @@ class FactsImportOut(BaseModel):
 
 
 def json_numbers(value: Any) -> Any:
-    """Amounts as JSON numbers, as the facts document of `scoring-2019.md` shows them, without losing digits.
-
-    A decimal whose shortest float form reads back as the same decimal becomes that number; any other
-    (more than 15 significant digits) stays a string, which `parse_facts` reads exactly too.
+    """A facts document as JSON: amounts (the only decimals it holds, 万元) as decimal strings, the way every
+    service writes money (`"12000.00"`, more places only where the amount has them, never an exponent), so no
+    digit is lost and the response matches its schema; `parse_facts` reads strings and numbers alike.
     """
     if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return int(value)
-        as_float = float(value)
-        return as_float if Decimal(repr(as_float)) == value else str(value)
+        try:
+            cents = value.quantize(Decimal("0.01"))
+        except InvalidOperation:  # more digits than the context holds: written as they are
+            return format(value, "f")
+        return format(cents if cents == value else value, "f")
     if isinstance(value, dict):
         return {key: json_numbers(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.models import Judgement
+from gongjian_shared.pagination import Paging, fetch_page
 
 
 class JudgementRepository:
@@ -24,12 +25,14 @@ class JudgementRepository:
         return (await self._session.execute(query)).scalar_one_or_none()
 
     async def of_unit(
-        self, unit_id: uuid.UUID, year: int | None, *, include_withdrawn: bool
-    ) -> Sequence[Judgement]:
+        self, unit_id: uuid.UUID, year: int | None, *, include_withdrawn: bool, paging: Paging
+    ) -> tuple[Sequence[Judgement], int]:
+        """One page of a unit's judgements, oldest first, and how many match."""
         query = select(Judgement).where(Judgement.unit_id == unit_id)
         if year is not None:
             query = query.where(Judgement.year == year)
         if not include_withdrawn:
             query = query.where(Judgement.withdrawn_at.is_(None))
         query = query.order_by(Judgement.year, Judgement.recorded_at, Judgement.id)
-        return (await self._session.execute(query)).scalars().all()
+        rows, total = await fetch_page(self._session, query, paging)
+        return [row[0] for row in rows], total

@@ -9,10 +9,16 @@ from gongjian_scoring.access import ensure_unit_visible
 from gongjian_scoring.deps import CurrentScope
 from gongjian_scoring.judgements import service
 from gongjian_scoring.judgements.repository import JudgementRepository
-from gongjian_scoring.judgements.schemas import JudgementCreate, JudgementOut, JudgementWithdraw
+from gongjian_scoring.judgements.schemas import (
+    JudgementCreate,
+    JudgementOut,
+    JudgementPage,
+    JudgementWithdraw,
+)
 from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.pagination import PagingDep
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
 
@@ -37,22 +43,23 @@ async def record_judgement(
 
 @router.get(
     "/units/{unit_id}/judgements",
-    response_model=list[JudgementOut],
+    response_model=JudgementPage,
     responses=problem_responses(401, 404, 422),
 )
 async def list_judgements(
     unit_id: uuid.UUID,
     uow: UnitOfWorkDep,
     scope: CurrentScope,
+    paging: PagingDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     include_withdrawn: bool = False,
-) -> list[JudgementOut]:
+) -> JudgementPage:
     """A unit's judgements (考核认定记录); a unit sees its own, another unit's answers 404."""
     ensure_unit_visible(scope, unit_id)
-    judgements = await JudgementRepository(uow.session).of_unit(
-        unit_id, year, include_withdrawn=include_withdrawn
+    judgements, total = await JudgementRepository(uow.session).of_unit(
+        unit_id, year, include_withdrawn=include_withdrawn, paging=paging
     )
-    return [service.to_out(j) for j in judgements]
+    return JudgementPage.of([service.to_out(j) for j in judgements], total, paging)
 
 
 @router.post(

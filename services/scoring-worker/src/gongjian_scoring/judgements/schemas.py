@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from gongjian_shared.pagination import Page
+from gongjian_shared.types import Multiline
 
 MediaLevel = Literal["own_channels", "city", "provincial", "central"]
 JudgementKind = Literal[
@@ -19,7 +22,8 @@ JudgementKind = Literal[
     "planning_funds",
     "planning_task",
 ]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+# the length checked as a string first (errors `string_too_short` / `string_too_long`), then the characters
+Text = Annotated[str, Field(min_length=1, max_length=2000), get_args(Multiline)[1]]
 
 
 class JudgementBase(BaseModel):
@@ -152,3 +156,7 @@ class JudgementOut(BaseModel):
     withdrawn_by: str | None
     withdrawn_at: datetime | None
     withdrawal_reason: str | None
+
+
+class JudgementPage(Page[JudgementOut]):
+    """One page of a unit's judgements (考核认定记录)."""

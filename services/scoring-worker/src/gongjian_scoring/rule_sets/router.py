@@ -2,15 +2,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from gongjian_scoring.rule_sets import service
 from gongjian_scoring.rule_sets.repository import RuleSetRepository
-from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummary
+from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummaryPage
 from gongjian_scoring.scores.service import scorer_in
 from gongjian_shared.auth import Principal, Role, require_roles
+from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, etag_header, set_etag
 from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.pagination import PagingDep
+from gongjian_shared.types import INT32_MAX
+
+RULE_SET_ID_PATTERN = r"^[0-9]{4}-[a-z][a-z0-9-]*$"
 
 router = APIRouter(prefix="/api/v1/scoring/rule-sets", tags=["scoring"])
 
@@ -26,29 +31,35 @@ RULE_SET_BODY: dict[str, Any] = {
 }
 
 
-@router.get("", response_model=list[RuleSetSummary], responses=problem_responses(401, 422))
+@router.get("", response_model=RuleSetSummaryPage, responses=problem_responses(401, 422))
 async def list_rule_sets(
     uow: UnitOfWorkDep,
     _: CurrentPrincipal,
+    paging: PagingDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-) -> list[RuleSetSummary]:
+) -> RuleSetSummaryPage:
     """The rule sets (考核评分表), each at its latest version."""
     repository = RuleSetRepository(uow.session)
     latest = await repository.latest_versions(year)
     published = await repository.published_versions([r.id for r in latest])
-    return [service.summary(r, (r.id, r.version) in published) for r in latest]
+    summaries = [service.summary(r, (r.id, r.version) in published) for r in latest]
+    return RuleSetSummaryPage.cut(summaries, paging)
 
 
-@router.get("/{rule_set_id}", response_model=RuleSetOut, responses=problem_responses(401, 404, 422))
+@router.get(
+    "/{rule_set_id}", response_model=RuleSetOut, responses=problem_responses(401, 404, 422) | etag_header()
+)
 async def get_rule_set(
-    rule_set_id: str,
+    rule_set_id: Annotated[str, Path(min_length=1, max_length=100, pattern=RULE_SET_ID_PATTERN)],
     uow: UnitOfWorkDep,
     _: CurrentPrincipal,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    response: Response,
+    version: Annotated[int | None, Query(ge=1, le=INT32_MAX)] = None,
 ) -> RuleSetOut:
     """One rule set with its items, parameters, settings A1-A15 and source text; the latest version by default."""
     stored = await service.get_stored(uow.session, rule_set_id, version)
     published = await RuleSetRepository(uow.session).is_published(stored.id, stored.version)
+    set_etag(response, service.tag_of(stored))
     return service.out(stored, published)
 
 
@@ -72,17 +83,24 @@ async def create_rule_set(request: Request, uow: UnitOfWorkDep, principal: Offic
 @router.put(
     "/{rule_set_id}",
     response_model=RuleSetOut,
-    responses=problem_responses(401, 403, 404, 422),
-    openapi_extra=RULE_SET_BODY,
+    responses=problem_responses(401, 403, 404, 412, 422, 428) | etag_header(),
+    openapi_extra=RULE_SET_BODY | IF_MATCH_REQUIRED,
 )
 async def revise_rule_set(
-    rule_set_id: str, request: Request, uow: UnitOfWorkDep, principal: OfficeOnly
+    rule_set_id: Annotated[str, Path(min_length=1, max_length=100, pattern=RULE_SET_ID_PATTERN)],
+    request: Request,
+    uow: UnitOfWorkDep,
+    principal: OfficeOnly,
+    if_match: IfMatchDep,
+    response: Response,
 ) -> RuleSetOut:
     """Revise a rule set (修订考核评分表). Office only.
 
     While no published assessment uses the latest version it is revised in place; once one does, that
     version is immutable and the revision becomes the next version. Every unit is rescored with it.
+    `If-Match` carries the ETag of the latest version read (428 without it, 412 when stale).
     """
-    stored = await service.revise_rule_set(uow, principal, rule_set_id, await request.body())
+    stored = await service.revise_rule_set(uow, principal, rule_set_id, await request.body(), if_match)
     await scorer_in(uow).recompute(uow.session, rule_set_id=stored.id)
+    set_etag(response, service.tag_of(stored))
     return service.out(stored, published=False)

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from gongjian_scoring.assessment.rules import RuleSet, UnitKind
+from gongjian_shared.pagination import Page
 
 
 class RuleSetSummary(BaseModel):
@@ -27,3 +28,7 @@ class RuleSetOut(RuleSetSummary):
     """A version of a rule set with its items, parameters, settings A1-A15 and source text."""
 
     rule_set: RuleSet
+
+
+class RuleSetSummaryPage(Page[RuleSetSummary]):
+    """One page of rule sets (考核评分表)."""

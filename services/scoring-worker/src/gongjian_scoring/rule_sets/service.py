@@ -15,6 +15,7 @@ from gongjian_scoring.rule_sets.errors import RuleSetExists, RuleSetNotFound
 from gongjian_scoring.rule_sets.repository import RuleSetRef, RuleSetRepository
 from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummary
 from gongjian_shared.auth import Principal
+from gongjian_shared.concurrency import require_if_match
 from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import FieldError, InvalidInput, field_error, pydantic_field_errors
 
@@ -134,8 +135,13 @@ async def create_rule_set(uow: UnitOfWork, principal: Principal, raw: bytes) -> 
     return stored
 
 
+def tag_of(stored: StoredRuleSet) -> str:
+    """The ETag of a stored rule set: its version and its in-place revision (`2.3`)."""
+    return f"{stored.version}.{stored.revision}"
+
+
 async def revise_rule_set(
-    uow: UnitOfWork, principal: Principal, rule_set_id: str, raw: bytes
+    uow: UnitOfWork, principal: Principal, rule_set_id: str, raw: bytes, if_match: str | None
 ) -> StoredRuleSet:
     """Change a rule set: in place while no published assessment uses its latest version, else version n+1."""
     session = uow.session
@@ -143,6 +149,7 @@ async def revise_rule_set(
     repository = RuleSetRepository(session)
     await repository.lock(rule_set_id)
     latest = await get_stored(session, rule_set_id)
+    require_if_match(if_match, tag_of(latest))
     problems = [
         field_error(f"body.{name}", "unchanged", f"must stay {expected}", f"不可更改，应为 {expected}")
         for name, value, expected in (

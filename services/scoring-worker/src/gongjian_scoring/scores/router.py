@@ -9,11 +9,12 @@ from gongjian_scoring.access import ensure_unit_visible, sees_live_standings
 from gongjian_scoring.assessment.rules import UnitKind
 from gongjian_scoring.deps import CurrentScope
 from gongjian_scoring.scores import standings
-from gongjian_scoring.scores.schemas import SnapshotPoint, Standings, UnitSheet
+from gongjian_scoring.scores.schemas import SnapshotPage, Standings, UnitSheet
 from gongjian_scoring.scores.xlsx import workbook_bytes
 from gongjian_shared.access import Scope
 from gongjian_shared.deps import UnitOfWork, UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.pagination import PagingDep
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
 
@@ -86,13 +87,13 @@ async def get_unit_sheet(
 
 @router.get(
     "/units/{unit_id}/history",
-    response_model=list[SnapshotPoint],
+    response_model=SnapshotPage,
     responses=problem_responses(401, 404, 422),
 )
 async def get_unit_history(
-    unit_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, year: Year
-) -> list[SnapshotPoint]:
+    unit_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, year: Year, paging: PagingDep
+) -> SnapshotPage:
     """A unit's trend (得分走势): its score as of each date its facts changed. A unit sees its own; another
     unit's answers 404."""
     ensure_unit_visible(scope, unit_id)
-    return await standings.history(uow.session, unit_id, year)
+    return SnapshotPage.cut(await standings.history(uow.session, unit_id, year), paging)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from gongjian_scoring.assessment.rules import Award, UnitKind
 from gongjian_scoring.assessment.sheet import ItemScore, Points
+from gongjian_shared.pagination import Page
+
+# a rule set's id as the rule sets write it (`2019-county`): anything else names none, and is refused
+RuleSetId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[0-9]{4}-[a-z][a-z0-9-]*$")]
 
 
 class ItemPoints(BaseModel):
@@ -84,7 +89,7 @@ class SnapshotPoint(BaseModel):
 class AssessmentPublish(BaseModel):
     """Publish the standings of a rule set (发布考核结果), scored from the facts as of a date."""
 
-    rule_set_id: str
+    rule_set_id: RuleSetId
     as_of: date | None = None
 
 
@@ -100,3 +105,11 @@ class AssessmentSummary(BaseModel):
     provisional: bool
     published_by: str
     published_at: datetime
+
+
+class SnapshotPage(Page[SnapshotPoint]):
+    """One page of a unit's score trend (得分走势)."""
+
+
+class AssessmentSummaryPage(Page[AssessmentSummary]):
+    """One page of published assessments (已发布的考核结果)."""

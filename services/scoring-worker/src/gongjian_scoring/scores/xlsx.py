@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from openpyxl import Workbook
@@ -13,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gongjian_scoring.assessment.rules import RuleSet
 from gongjian_scoring.assessment.sheet import ScoreSheet, UnitScore
+from gongjian_shared.office_text import xlsx_row, xlsx_sheet_title
 
 AWARDS_ZH = {"first": "一等奖", "second": "二等奖", "third": "三等奖", "advanced": "先进单位"}
 UNIT_LABEL = {"county": "县（区）", "department": "考核对象"}
@@ -51,12 +51,13 @@ def _status(as_of: date, provisional: bool, published: bool) -> str:
 
 
 def _ranking(ws: Worksheet, rule_set: RuleSet, sheet: ScoreSheet, published: bool) -> None:
-    ws.append([f"{rule_set.title} 排名"])
-    ws.append([_status(sheet.as_of, sheet.provisional, published)])
+    _append(ws, [f"{rule_set.title} 排名"])
+    _append(ws, [_status(sheet.as_of, sheet.provisional, published)])
     header = ["排名", "单位", "总分", "奖项", "评奖资格", *(item.id for item in rule_set.items)]
-    ws.append(header)
+    _append(ws, header)
     for unit in sheet.units:
-        ws.append(
+        _append(
+            ws,
             [
                 unit.rank,
                 unit.unit,
@@ -64,10 +65,10 @@ def _ranking(ws: Worksheet, rule_set: RuleSet, sheet: ScoreSheet, published: boo
                 AWARDS_ZH.get(unit.award or "", ""),
                 "是" if unit.eligible else "否（取消评奖资格）",
                 *(float(item.points) for item in unit.items),
-            ]
+            ],
         )
-    ws.append([])
-    ws.append([rule_set.award_source_text])
+    _append(ws, [])
+    _append(ws, [rule_set.award_source_text])
     ws["A1"].font = Font(bold=True, size=14)
     for cell in ws[3]:
         cell.font = Font(bold=True)
@@ -75,20 +76,20 @@ def _ranking(ws: Worksheet, rule_set: RuleSet, sheet: ScoreSheet, published: boo
 
 
 def _unit_sheet(ws: Worksheet, rule_set: RuleSet, unit: UnitScore, status: str) -> None:
-    ws.append([rule_set.title])
-    ws.append([f"{UNIT_LABEL[rule_set.unit_kind]}：{unit.unit}"])
-    ws.append([status])
-    ws.append(list(SHEET_HEADER))
+    _append(ws, [rule_set.title])
+    _append(ws, [f"{UNIT_LABEL[rule_set.unit_kind]}：{unit.unit}"])
+    _append(ws, [status])
+    _append(ws, list(SHEET_HEADER))
     titles = {item.id: item.title for item in rule_set.items}
     for line in unit.items:
         points = float(line.points) if line.applicable else "不适用"
-        ws.append(
-            [line.id, titles[line.id], float(line.standard), line.source_text, points, line.explanation]
+        _append(
+            ws, [line.id, titles[line.id], float(line.standard), line.source_text, points, line.explanation]
         )
     award = AWARDS_ZH.get(unit.award or "", "无")
     eligibility = "" if unit.eligible else "；取消评奖资格 not eligible"
-    ws.append(["合计", "", "", "", float(unit.total), f"排名 rank {unit.rank}；奖项 {award}{eligibility}"])
-    ws.append([rule_set.award_source_text])
+    _append(ws, ["合计", "", "", "", float(unit.total), f"排名 rank {unit.rank}；奖项 {award}{eligibility}"])
+    _append(ws, [rule_set.award_source_text])
     ws["A1"].font = Font(bold=True, size=14)
     for row in ws.iter_rows(min_row=4, max_row=ws.max_row - 1):
         for cell in row:
@@ -100,9 +101,13 @@ def _unit_sheet(ws: Worksheet, rule_set: RuleSet, unit: UnitScore, status: str) 
         ws.column_dimensions[column].width = width
 
 
+def _append(ws: Worksheet, values: Sequence[object]) -> None:
+    ws.append(xlsx_row(values))
+
+
 def _sheet_name(unit: str, used: set[str]) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", "_", unit)[:28] or "unit"
+    """Excel sheet names: at most 31 characters, no control character or []:*?/\\, unique in the workbook."""
+    base = xlsx_sheet_title(unit, "unit")[:28]
     name, n = base, 2
     while name in used:
         name, n = f"{base}~{n}", n + 1
