@@ -1,4 +1,5 @@
-"""HTTP conventions of the registry for front ends: ETag / If-Match, and Idempotency-Key on POST.
+"""HTTP conventions of the registry for front ends: Idempotency-Key on POST (ETag / If-Match are the shared
+`gongjian_shared.concurrency`, re-exported here for the registry's routes).
 
 A POST with an `Idempotency-Key` claims the key in the request's own transaction and stores the response
 in it too, so a retried request (a mobile client on a bad network) gets the first answer back, never a
@@ -16,40 +17,15 @@ from fastapi import Depends, Header, Request, Response
 from fastapi.routing import APIRoute
 
 from gongjian_projects.idempotency.repository import IdempotencyRepository
+from gongjian_shared.concurrency import etag, require_if_match
 from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
-from gongjian_shared.errors import (
-    PreconditionFailed,
-    PreconditionRequired,
-    RuleViolation,
-    field_error,
-)
+from gongjian_shared.errors import RuleViolation, field_error
+
+__all__ = ["IDEMPOTENT", "IdempotentRoute", "etag", "require_if_match"]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 _KEPT_HEADERS = ("content-type", "etag", "location")
-
-
-def etag(revision: int) -> str:
-    return f'"{revision}"'
-
-
-def require_if_match(if_match: str | None, revision: int) -> None:
-    """412 when the caller's copy is stale; 428 when it sent no If-Match at all."""
-    if if_match is None:
-        raise PreconditionRequired(
-            "Send the ETag you read as If-Match.",
-            errors=[
-                field_error("If-Match", "required", "If-Match header is required", "须提供 If-Match 请求头")
-            ],
-        )
-    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if "*" not in tags and etag(revision) not in tags:
-        raise PreconditionFailed(
-            f"The resource is at revision {revision}; reload it and apply your change again.",
-            errors=[
-                field_error("If-Match", "stale", "The resource changed since you read it", "数据已被修改")
-            ],
-        )
 
 
 class IdempotentReplay(Exception):

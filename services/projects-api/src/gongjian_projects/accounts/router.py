@@ -32,11 +32,11 @@ from gongjian_projects.deps import AccessCachesDep, CurrentScope
 from gongjian_projects.http import etag
 from gongjian_projects.identity.states import AccountChangesDep
 from gongjian_projects.xlsx import XLSX_MEDIA_TYPE
+from gongjian_shared import types
 from gongjian_shared.auth import Role
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
-from gongjian_shared.types import INT32_MAX
 
 
 def _account_scope(scope: CurrentScope) -> service.AccountScope:
@@ -50,8 +50,8 @@ accounts = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
 service_accounts_router = APIRouter(prefix="/api/v1/service-accounts", tags=["service-accounts"])
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag you read (乐观锁).")]
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0, le=INT32_MAX)]  # PostgreSQL takes no larger OFFSET here
+Limit = Annotated[types.Limit, Query()]
+Offset = Annotated[types.Offset, Query()]
 XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "An xlsx workbook."},
     **problem_responses(401, 403, 422),
