@@ -133,23 +133,9 @@ async def sign_in(
     address: str | None,
 ) -> User:
     """The account a username and password name; 401 when wrong, 429 while locked (alike for everyone)."""
-    await _refuse_if_locked(uow, username, address)
-    user = await UserRepository(uow.session).by_username(username)
-    if user is None or user.kind != "person":
-        verify_password(dummy_hash(), password)
-        matches = False
-    else:
-        matches = verify_password(user.password_hash, password)
-    now = uow.clock.now()
-    if user is None or not matches or not user.active or user.kind != "person":
-        await _record_failure(sessionmaker, now, username, user, address)
-        raise WrongCredentials("The username or password is wrong.")
-    await ThrottleRepository(uow.session).clear(_user_key(username))
-    user.last_sign_in_at = now
-    AuditRepository(uow.session).record(
-        now, "sign-in", username=user.username, account_id=user.id, unit_id=user.unit_id, address=address
+    return await _authenticate(
+        uow, sessionmaker, username, password, address, kind="person", action="sign-in"
     )
-    return user
 
 
 async def client_sign_in(
@@ -160,28 +146,48 @@ async def client_sign_in(
     address: str | None,
 ) -> User:
     """A service account by its client id and secret (OAuth2 client credentials)."""
-    await _refuse_if_locked(uow, client_id, address)
-    user = await UserRepository(uow.session).by_username(client_id)
-    if user is None or user.kind != "service" or not user.client_secret_hash:
-        verify_password(dummy_hash(), client_secret)
+    return await _authenticate(
+        uow, sessionmaker, client_id, client_secret, address, kind="service", action="client-sign-in"
+    )
+
+
+async def _authenticate(
+    uow: UnitOfWork,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    name: str,
+    secret: str,
+    address: str | None,
+    *,
+    kind: str,
+    action: str,
+) -> User:
+    """One check for people and machines: the lock first, then one argon2 verification whether or not the
+    account exists (a dummy hash for unknown names, so timing tells nothing), failures counted in their own
+    transaction, success clearing the count and audited."""
+    await _refuse_if_locked(uow, name, address)
+    user = await UserRepository(uow.session).by_username(name)
+    stored = None if user is None or user.kind != kind else _secret_hash(user)
+    if stored is None:
+        verify_password(dummy_hash(), secret)
         matches = False
     else:
-        matches = verify_password(user.client_secret_hash, client_secret)
+        matches = verify_password(stored, secret)
     now = uow.clock.now()
-    if user is None or not matches or not user.active or user.kind != "service":
-        await _record_failure(sessionmaker, now, client_id, user, address)
-        raise WrongClientCredentials("The client id or secret is wrong.")
-    await ThrottleRepository(uow.session).clear(_user_key(client_id))
+    if user is None or not matches or not user.active or user.kind != kind:
+        await _record_failure(sessionmaker, now, name, user, address)
+        if kind == "service":
+            raise WrongClientCredentials("The client id or secret is wrong.")
+        raise WrongCredentials("The username or password is wrong.")
+    await ThrottleRepository(uow.session).clear(_user_key(name))
     user.last_sign_in_at = now
     AuditRepository(uow.session).record(
-        now,
-        "client-sign-in",
-        username=user.username,
-        account_id=user.id,
-        unit_id=user.unit_id,
-        address=address,
+        now, action, username=user.username, account_id=user.id, unit_id=user.unit_id, address=address
     )
     return user
+
+
+def _secret_hash(user: User) -> str | None:
+    return user.client_secret_hash if user.kind == "service" else user.password_hash
 
 
 async def change_password(uow: UnitOfWork, principal: Principal, current: str, new: str) -> User:
