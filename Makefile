@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := -e shared -e services/projects-api -e services/meetings-api -e services/scoring-worker -e services/notifier -e .
 
-.PHONY: install dev dev-kafka test lint typecheck unit integration kafka postgres bench schemas clean
+.PHONY: install dev dev-kafka test fuzz lint typecheck unit integration kafka postgres bench schemas clean
 
 $(STAMP): requirements/dev.txt pyproject.toml shared/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,10 @@ install: $(STAMP)
 dev: install
 	$(BIN)/gongjian dev
 
-dev-kafka: install
+dev-fuzz: install
+	$(BIN)/python -m pytest -p no:cacheprovider -m fuzz tests/contract/test_schemathesis.py
+
+kafka: install
 	$(BIN)/gongjian dev --bus kafka
 
 lint: install
@@ -30,6 +33,9 @@ typecheck: install
 
 test: install lint typecheck
 	$(BIN)/python -m pytest -p no:cacheprovider
+
+fuzz: install
+	$(BIN)/python -m pytest -p no:cacheprovider -m fuzz tests/contract/test_schemathesis.py
 
 kafka: install
 	$(BIN)/python -m gongjian.infra.kafka

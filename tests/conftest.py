@@ -11,6 +11,7 @@ import pytest
 
 from gongjian.infra.kafka import KafkaBroker
 from support.platform import Platform, platform_settings, running_platform
+from support.reports import SECTIONS
 from support.servers import STARTED, PostgresForTests, start_kafka, start_postgres, worker_id
 
 
@@ -61,6 +62,11 @@ async def kafka_platform(database_url: str, kafka: KafkaBroker) -> AsyncIterator
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for title, entries in SECTIONS.items():
+        terminalreporter.section(title)
+        for name, text in entries.items():
+            terminalreporter.write_line(f"[{name}]")
+            terminalreporter.write_line(text)
     if STARTED:
         terminalreporter.section("real services started by this test session")
         for name, what in STARTED.items():

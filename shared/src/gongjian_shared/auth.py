@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 import httpx
 import jwt
@@ -483,6 +483,7 @@ def _principal(claims: Mapping[str, Any]) -> Principal:
 # scope -> the (method, path template prefix) operations it grants. For an operation, the most specific
 # (longest) matching prefix of the whole table decides: `/api/v1/projects/{project_id}/progress-reports` needs
 # `progress:read` even though `projects:read` grants GET under `/api/v1/projects`.
+ServiceScope = Literal["projects:read", "progress:read", "statistics:read", "events:read"]
 SCOPE_GRANTS: dict[str, tuple[tuple[str, str], ...]] = {
     "projects:read": (("GET", "/api/v1/projects"), ("GET", "/api/v1/units")),
     "progress:read": (
@@ -492,6 +493,7 @@ SCOPE_GRANTS: dict[str, tuple[tuple[str, str], ...]] = {
     "statistics:read": (("GET", "/api/v1/statistics"),),
     "events:read": (),  # reserved for the provincial-database integration (省库对接)
 }
+assert set(get_args(ServiceScope)) == set(SCOPE_GRANTS), "ServiceScope names every scope SCOPE_GRANTS grants"
 # operations every service account may call whatever its scopes
 SERVICE_ACCOUNT_OPERATIONS: tuple[tuple[str, str], ...] = (("GET", "/api/v1/auth/me"),)
 
@@ -525,7 +527,8 @@ def scope_allows(principal: Principal, method: str, template: str) -> bool:
 
 def _route_template(request: Request) -> str:
     route = request.scope.get("route")
-    path = getattr(route, "path", None)
+    # path_format: the template without its convertors (`/projects/{project_id}`, not `{project_id:uuid}`)
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)
     return str(path) if path else request.url.path
 
 

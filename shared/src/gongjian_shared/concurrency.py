@@ -13,9 +13,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 
-from gongjian_shared.errors import PreconditionFailed, PreconditionRequired, field_error
+from gongjian_shared.errors import InvalidInput, PreconditionFailed, PreconditionRequired, field_error
 
 IF_MATCH = "If-Match"
+IF_MATCH_MAX_LENGTH = 200
 
 IF_MATCH_REQUIRED: dict[str, Any] = {
     "parameters": [
@@ -24,7 +25,7 @@ IF_MATCH_REQUIRED: dict[str, Any] = {
             "in": "header",
             "required": True,
             "description": 'The ETag of the copy being changed (`"*"` for any); 428 without it, 412 when stale.',
-            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+            "schema": {"type": "string", "minLength": 1, "maxLength": IF_MATCH_MAX_LENGTH},
         }
     ]
 }
@@ -53,7 +54,20 @@ def set_etag(response: Response, tag: int | str) -> None:
 
 
 def _if_match(request: Request) -> str | None:
-    return request.headers.get(IF_MATCH)
+    value = request.headers.get(IF_MATCH)
+    if value is not None and len(value) > IF_MATCH_MAX_LENGTH:
+        raise InvalidInput(
+            "If-Match is longer than any ETag this service gives.",
+            errors=[
+                field_error(
+                    IF_MATCH,
+                    "string_too_long",
+                    f"At most {IF_MATCH_MAX_LENGTH} characters",
+                    f"最多 {IF_MATCH_MAX_LENGTH} 个字符",
+                )
+            ],
+        )
+    return value
 
 
 IfMatchDep = Annotated[str | None, Depends(_if_match)]

@@ -14,12 +14,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gongjian_shared.errors import ProblemDetails, _allowed_methods
+from gongjian_shared.errors import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA_REF, ProblemDetails, _allowed_methods
+from gongjian_shared.guards import FORM_MEDIA_TYPE
+from gongjian_shared.types import NO_CONTROL_PATTERN
 
 # Swagger UI's files, shipped inside the fastapi-offline wheel: /docs works on an intranet without internet.
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
@@ -48,16 +51,99 @@ def servers(base_url: str) -> list[dict[str, str]]:
     return [{"url": base_url.rstrip("/") or "/", "description": "the gateway (网关)"}]
 
 
-def with_problem_schemas(app: FastAPI) -> None:
-    """Make `app.openapi()` carry `ProblemDetails` in its components, whatever routes reference it."""
+NO_SUCH_PATH = {
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}},
+    "description": "Not found (未找到): no such resource, or a path segment that cannot be its id",
+}
+STATE_CONFLICT = {
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}},
+    "description": "A valid request that what is stored, today's date or the Idempotency-Key does not allow"
+    " (与当前状态冲突)",
+}
+_WRITES = ("put", "post", "patch", "delete")
+MALFORMED_BODY = {
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}},
+    "description": "The body cannot be read as its media type (请求体无法解析): not JSON, broken multipart",
+}
+_OPERATIONS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def _refuse_controls_in_schema(schema: dict[str, Any]) -> None:
+    """A plain string schema (no pattern, format or enum) gets the pattern the request guard enforces."""
+    for option in schema.get("anyOf", ()):
+        _refuse_controls_in_schema(option)
+    if schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & schema.keys():
+        schema["pattern"] = NO_CONTROL_PATTERN
+
+
+def complete_document(document: dict[str, Any]) -> None:
+    """What every route shares, written into the document once rather than at each route.
+
+    - `ProblemDetails` in the components, for every problem response to reference;
+    - a 400 on each operation that takes a body, for a body that cannot be parsed;
+    - a 404 on each operation with a path parameter (a UUID or integer one matches only such a segment);
+    - a 409 on each write: a valid request can meet a state that does not allow it (a frozen month, a meeting
+      day not come yet, an `Idempotency-Key` naming another request); 422 is kept for what the request itself
+      gets wrong;
+    - the guard's rule (no control character in the path, the query or a urlencoded form,
+      :mod:`gongjian_shared.guards`) as a pattern on each such string parameter that has no stricter one.
+    """
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in problem_schemas().items():
+        components.setdefault(name, schema)
+    for item in document.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in _OPERATIONS:
+                continue
+            for parameter in operation.get("parameters", ()):
+                if parameter.get("in") in ("path", "query"):
+                    _refuse_controls_in_schema(parameter.get("schema", {}))
+                if parameter.get("in") == "path":
+                    operation.setdefault("responses", {}).setdefault("404", NO_SUCH_PATH)
+            if method in _WRITES:
+                operation.setdefault("responses", {}).setdefault("409", STATE_CONFLICT)
+            body = operation.get("requestBody")
+            if body is None:
+                continue
+            operation.setdefault("responses", {}).setdefault("400", MALFORMED_BODY)
+            form = body.get("content", {}).get(FORM_MEDIA_TYPE, {}).get("schema", {})
+            ref = form.get("$ref", "")
+            fields = components.get(ref.rsplit("/", 1)[-1], form) if ref else form
+            for member in fields.get("properties", {}).values():
+                _refuse_controls_in_schema(member)
+
+
+INPUT_SUFFIX = "-Input"
+
+
+def request_body_schemas(app: FastAPI, *models: type[BaseModel]) -> None:
+    """Components `<Model>-Input` (and their parts) for bodies a route reads itself rather than through a
+    parameter, so that `openapi_extra` can reference what the route accepts, not what a response writes."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = generate()
+            _, top = models_json_schema(
+                [(model, "validation") for model in models],
+                ref_template="#/components/schemas/{model}" + INPUT_SUFFIX,
+            )
             components = document.setdefault("components", {}).setdefault("schemas", {})
-            for name, schema in problem_schemas().items():
-                components.setdefault(name, schema)
+            for name, schema in top.get("$defs", {}).items():
+                components.setdefault(name + INPUT_SUFFIX, schema)
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def with_problem_schemas(app: FastAPI) -> None:
+    """Make `app.openapi()` complete: `ProblemDetails` in its components and the shared rules
+    (:func:`complete_document`), whatever the routes declare."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            complete_document(generate())
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]

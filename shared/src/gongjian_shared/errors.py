@@ -279,6 +279,7 @@ async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
 
 
 _HTTP_TITLES = {
+    400: ("Malformed request body", "请求体无法解析", "malformed-body"),
     404: ("Not found", "未找到", "not-found"),
     405: ("Method not allowed", "不支持的请求方法", "method-not-allowed"),
     401: ("Not authenticated", "未登录或令牌无效", "not-authenticated"),

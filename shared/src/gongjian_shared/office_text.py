@@ -1,4 +1,4 @@
-"""Text that an xlsx or docx file can hold, whatever was stored before input was validated.
+"""Text that an xlsx or docx file can hold, whatever was stored before input was validated, and never a formula.
 
 XML 1.0 (inside both formats) forbids the C0 control characters except tab, newline and carriage return, and
 openpyxl refuses them on write (IllegalCharacterError), python-docx through lxml (ValueError). A vertical tab
@@ -26,9 +26,15 @@ def office_text(text: str) -> str:
 
 
 def xlsx_safe(value: T) -> T:
-    """A cell value openpyxl can write: strings cleaned, numbers, dates and None as they are."""
+    """A cell value openpyxl can write as what it is: strings cleaned, numbers, dates and None as they are.
+
+    openpyxl writes a string that begins with `=` as a formula, so stored text such as
+    `=HYPERLINK("https://…"&A1)` would run when the office opens the export: it is quoted with a leading
+    apostrophe (the spreadsheet convention for "this is text"), as OWASP advises for formula injection.
+    """
     if isinstance(value, str):
-        return cast(T, office_text(value))
+        text = office_text(value)
+        return cast(T, "'" + text if len(text) > 1 and text.startswith("=") else text)
     return value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gongjian_shared.auth import (
@@ -304,5 +306,41 @@ def build_service_app(
             return JSONResponse(signer.jwks(), headers={"Cache-Control": "public, max-age=300"})
 
     for router in spec.routers:
+        typed_path_parameters(router)
         app.include_router(router)
     return app
+
+
+_CONVERTORS = {uuid.UUID: "uuid", int: "int"}
+
+
+def _with_convertors(path: str, kinds: dict[str, str]) -> str:
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda match: f"{{{match[1]}:{kinds[match[1]]}}}" if match[1] in kinds else match[0],
+        path,
+    )
+
+
+def typed_path_parameters(router: APIRouter) -> None:
+    """A path parameter typed UUID or int matches only such a segment (Starlette's path convertors).
+
+    So `/accounts/audit` is never the account `audit`: `PATCH /accounts/audit` is a 405 naming the methods
+    the path takes, not a 422 about a UUID, and an id that cannot be one is a 404. Bounds (a year from 2000)
+    are still checked by the parameter's type, as a 422 naming it.
+    """
+    for route in router.routes:
+        included = getattr(route, "original_router", None)  # a router included in this one
+        if isinstance(included, APIRouter):
+            typed_path_parameters(included)
+        if not isinstance(route, APIRoute):
+            continue
+        kinds = {
+            parameter.name: _CONVERTORS[parameter.field_info.annotation]
+            for parameter in route.dependant.path_params
+            if parameter.field_info.annotation in _CONVERTORS
+        }
+        path = _with_convertors(route.path, kinds)
+        if path != route.path:
+            route.path = path
+            route.path_regex, route.path_format, route.param_convertors = compile_path(path)

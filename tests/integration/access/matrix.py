@@ -136,11 +136,16 @@ def batches(world: World, found: Iterable[Operation]) -> list[list[Cell]]:
     return [reads, *writes, *late, *terminal, *ending]
 
 
-def classify(status: int) -> str:
+# 403s that are not an access refusal: the caller may call the operation, and what it sent failed a check
+# (the matrix cannot know a minted principal's current password)
+NOT_ACCESS_REFUSALS = frozenset({"/problems/wrong-current-password"})
+
+
+def classify(status: int, problem_type: str = "") -> str:
     if status == 401:
         return "unauth"
     if status == 403:
-        return "deny"
+        return "allow" if problem_type in NOT_ACCESS_REFUSALS else "deny"
     if status == 404:
         return "hidden"
     if status >= 500:
@@ -217,11 +222,17 @@ async def run(world: World, cell: Cell) -> Outcome:
     return Outcome(
         cell,
         adjusted(cell.expected, invented),
-        classify(response.status_code),
+        classify(response.status_code, _problem_type(response)),
         response.status_code,
         summary(response),
         invented,
     )
+
+
+def _problem_type(response: httpx.Response) -> str:
+    if response.headers.get("content-type", "").startswith("application/problem+json"):
+        return str(response.json().get("type", ""))
+    return ""
 
 
 def summary(response: httpx.Response) -> str:

@@ -120,7 +120,8 @@ async def stored_texts(platform: Platform) -> list[str]:
 
 
 async def taint(platform: Platform, service: str, texts: list[str]) -> int:
-    """Every text and jsonb column of the service's tables holding one of `texts`: BAD put before it."""
+    """Every text and jsonb column of the service's tables holding one of `texts`: `=` and BAD put before it
+    (so that, once the controls are stripped, the text would be a formula if written as it is)."""
     schema = SCHEMAS[service]
     as_json = json.dumps(BAD)[1:-1]
     changed = 0
@@ -141,7 +142,7 @@ async def taint(platform: Platform, service: str, texts: list[str]) -> int:
             expression = target
             for index, found in enumerate(sorted(set(texts), key=len, reverse=True)):
                 params[f"t{index}"] = found
-                params[f"r{index}"] = (as_json if data_type == "jsonb" else BAD) + found
+                params[f"r{index}"] = "=" + (as_json if data_type == "jsonb" else BAD) + found
                 expression = f"replace({expression}, :t{index}, :r{index})"
             if data_type == "jsonb":
                 expression = f"({expression})::jsonb"
@@ -171,6 +172,14 @@ def export_routes(platform: Platform) -> set[tuple[str, str]]:
 
 def workbook_text(content: bytes) -> str:
     workbook = load_workbook(io.BytesIO(content))
+    formulas = [
+        cell.coordinate
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert not formulas, f"stored text became formulas in {formulas}"
     cells = [
         str(value)
         for sheet in workbook.worksheets

@@ -334,6 +334,11 @@ async def test_the_office_audits_and_exports_deliveries_and_nobody_else_may(
         "/api/v1/notifications/deliveries",
         params={"since": "2024-10-09T00:00:00+08:00", "until": "2024-10-08T00:00:00+08:00"},
     )
-    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "query.until"
+    # a window that ends before it starts selects nothing; an offset-less time is refused by its type
+    assert backwards.status_code == 200 and backwards.json()["total"] == 0
+    naive = await kplatform.client.get(
+        "/api/v1/notifications/deliveries", params={"since": "2024-10-09T00:00:00"}
+    )
+    assert naive.status_code == 422 and naive.json()["errors"][0]["field"] == "query.since"
     bad_channel = await kplatform.client.get("/api/v1/notifications/deliveries", params={"channel": "fax"})
     assert bad_channel.status_code == 422 and bad_channel.json()["errors"][0]["field"] == "query.channel"

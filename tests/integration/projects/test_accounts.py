@@ -305,3 +305,19 @@ async def test_the_operator_creates_resets_and_disables_accounts_from_the_comman
     assert (await outbox_payloads(platform, "account-disabled", str(created.account_id)))[-1][
         "active"
     ] is False
+
+
+async def test_nobody_resets_their_own_password_and_a_missing_unit_is_a_404(platform: Platform) -> None:
+    office = await person(platform, ["office"], None)
+    own = await platform.client.post(
+        f"/api/v1/accounts/{office.account_id}/password-reset", headers=office.headers
+    )
+    assert own.status_code == 403 and own.json()["errors"][0]["rule"] == "own-account"
+    # nothing changed: the office's token still works, its password too
+    assert (await platform.client.get("/api/v1/auth/me", headers=office.headers)).status_code == 200
+    assert (await sign_in(platform, office.username, NEW_PASSWORD)).status_code == 200
+
+    nowhere = await create(platform, ["reporter"], None, unit_id="7f2a5bdd-bf33-4931-a67b-1bf0a8323808")
+    assert nowhere.status_code == 404 and nowhere.json()["errors"][0]["field"] == "unit_id"
+    weak = await create(platform, ["reporter"], "汉滨区", initial_password="short")
+    assert weak.status_code == 422 and weak.json()["type"] == "/problems/weak-password"

@@ -185,4 +185,4 @@ async def test_amounts_as_strings_or_numbers_come_back_as_decimal_strings(platfo
     too_fine = await platform.client.post(
         "/api/v1/projects", json=project_body(units["汉滨区"], planned_investment_10k="1.234")
     )
-    assert_field_problem(too_fine, 422, "body.planned_investment_10k", "decimal_max_places")
+    assert_field_problem(too_fine, 422, "body.planned_investment_10k", "money_format")

@@ -204,7 +204,7 @@ async def test_key_projects_turn_yellow_and_red_against_the_benchmark(clocked: C
         ),
         422,
         "body",
-        "value_error",
+        "cross_field",
     )
     changed = await platform.client.put(
         "/api/v1/early-warning/thresholds/2019",

@@ -85,7 +85,7 @@ async def test_a_full_month_of_reports(clocked: Clocked) -> None:
 
     # before the 25th the window is not open
     assert_problem(
-        await submit(platform, reporter, p1, 5, figures("1000", "1000")), 422, "month", "window-not-open"
+        await submit(platform, reporter, p1, 5, figures("1000", "1000")), 409, "month", "window-not-open"
     )
 
     await clocked.at(2019, 5, 26, 10)
@@ -163,7 +163,7 @@ async def test_a_full_month_of_reports(clocked: Clocked) -> None:
     await clocked.at(2019, 6, 26, 9)
     await reporter.sign_in(platform)
     wrong = await submit(platform, reporter, p1, 6, figures("800", "1800"))
-    assert_problem(wrong, 422, "cumulative_10k", "matches-history")
+    assert_problem(wrong, 409, "cumulative_10k", "matches-history")
     june = await submit(platform, reporter, p1, 6, figures("800", "2300"))
     assert june.status_code == 201, june.text
     assert june.json()["adjustment_10k"] == "500.00"

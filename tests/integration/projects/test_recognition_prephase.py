@@ -37,8 +37,8 @@ async def test_start_and_completion_are_recognised_by_the_office(clocked: Clocke
 
     before = await count(platform, "SELECT count(*) FROM projects.recognitions")
     for body, status, field, rule in [
-        (application("start", "2019-04-30"), 422, "date", "start-month-window"),
-        (application("start", "2019-06-11"), 422, "date", "not-future"),
+        (application("start", "2019-04-30"), 409, "date", "start-month-window"),
+        (application("start", "2019-06-11"), 409, "date", "not-future"),
         (application("start", "2019-05-20", evidence=[]), 422, "evidence", "too_short"),
         (
             application("start", "2019-05-20", evidence=[EVIDENCE[0] | {"checksum": "xyz"}]),
@@ -78,7 +78,7 @@ async def test_start_and_completion_are_recognised_by_the_office(clocked: Clocke
     early = await platform.client.post(
         url, json=application("completion", "2019-05-01"), headers=reporter.headers
     )
-    assert_problem(early, 422, "date", "after-start")
+    assert_problem(early, 409, "date", "after-start")
     done = await platform.client.post(
         url, json=application("completion", "2020-02-28"), headers=reporter.headers
     )
@@ -105,7 +105,7 @@ async def test_a_start_in_the_previous_month_is_recognised_across_the_new_year(c
     url = f"/api/v1/projects/{project['id']}/recognitions"
     assert_problem(
         await platform.client.post(url, json=application("start", "2019-11-30")),
-        422,
+        409,
         "date",
         "start-month-window",
     )
@@ -130,7 +130,7 @@ async def test_the_prephase_task_is_done_when_every_required_procedure_is(clocke
     )
     assert_problem(
         await platform.client.put(f"{url}/proposal", json={"status": "done", "actual_on": "2019-08-02"}),
-        422,
+        409,
         "actual_on",
         "not-future",
     )

@@ -85,7 +85,8 @@ async def test_a_retried_post_with_the_same_key_returns_the_first_answer(platfor
     sql = "SELECT count(*) FROM projects.projects WHERE name = '石泉重试项目'"
     assert await count(platform, sql) == 1
     other = await platform.client.post("/api/v1/projects", json=body | {"name": "别的项目"}, headers=headers)
-    assert_problem(other, 422, "Idempotency-Key", "reused")
+    assert_problem(other, 409, "Idempotency-Key", "reused")
+    assert other.json()["type"] == "/problems/idempotency-key-reused"
 
 
 async def test_concurrent_retries_with_one_key_write_once(platform: Platform) -> None:

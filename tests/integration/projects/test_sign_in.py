@@ -68,7 +68,7 @@ async def test_weak_passwords_are_refused(platform: Platform, new_password: str 
         json={"current_password": "not-the-password", "new_password": NEW_PASSWORD},
         headers=bearer(token),
     )
-    assert wrong_current.status_code == 422
+    assert wrong_current.status_code == 403  # the proof failed; not 401, which would end the session
     assert wrong_current.json()["errors"][0]["field"] == "current_password"
 
 

@@ -253,13 +253,16 @@ def without(field: str) -> dict[str, Any]:
     return document
 
 
-BAD_IMPORTS: list[tuple[Any, dict[str, str], str, str, str]] = [
+# (document, query, field, rule, the unit or kind named, status): 422 for a document wrong by itself (a date
+# after its own as-of), 409 for one the stored rule set cannot score (a field it needs, another unit kind)
+BAD_IMPORTS: list[tuple[Any, dict[str, str], str, str, str, int]] = [
     (
         without("planning_funds_in_place_10k"),
         {},
         "body.units.0.planning_funds_in_place_10k",
         "missing",
         "汉滨区",
+        409,
     ),
     (
         facts_doc(planning_funds_in_place_10k=-5),
@@ -267,6 +270,7 @@ BAD_IMPORTS: list[tuple[Any, dict[str, str], str, str, str]] = [
         "body.units.0.planning_funds_in_place_10k",
         "greater_than_equal",
         "汉滨区",
+        422,
     ),
     (
         facts_doc(
@@ -284,6 +288,7 @@ BAD_IMPORTS: list[tuple[Any, dict[str, str], str, str, str]] = [
         "body.units.0.planned_projects.0.depth",
         "literal_error",
         "汉滨区",
+        422,
     ),
     (
         {**facts_doc(), "as_of": "2019-05-01"},
@@ -291,20 +296,21 @@ BAD_IMPORTS: list[tuple[Any, dict[str, str], str, str, str]] = [
         "body.units.0.key_projects.0.started_on",
         "date_after_as_of",
         "汉滨区",
+        422,
     ),
-    (facts_doc(), {"rule_set": "2019-department"}, "body.rule_set", "unit_kind_mismatch", "county"),
+    (facts_doc(), {"rule_set": "2019-department"}, "body.rule_set", "unit_kind_mismatch", "county", 409),
 ]
 
 
 async def test_bad_facts_documents_are_refused_naming_unit_and_field_and_nothing_is_stored(
     platform: Platform,
 ) -> None:
-    for document, params, field, rule, mentioned in BAD_IMPORTS:
-        problem = assert_problem(await post_import(platform, document, **params), 422, (field, rule))
+    for document, params, field, rule, mentioned, status in BAD_IMPORTS:
+        problem = assert_problem(await post_import(platform, document, **params), status, (field, rule))
         assert any(mentioned in e["message"] for e in problem["errors"]), problem
     assert_problem(
         await post_import(platform, {**facts_doc(), "rule_set": "2031-county"}),
-        422,
+        404,
         ("body.rule_set", "unknown_rule_set"),
     )
     assert await imports(platform) == 0

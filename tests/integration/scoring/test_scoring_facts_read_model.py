@@ -263,7 +263,7 @@ BAD_JUDGEMENTS = [
     (
         {"kind": "media", "level": "city", "published_on": "2018-12-31", "title": "t", "link": "l"},
         "body.media",
-        "value_error",
+        "cross_field",
     ),
     (
         {"kind": "media", "level": "county", "published_on": "2019-01-02", "title": "t", "link": "l"},
@@ -272,7 +272,7 @@ BAD_JUDGEMENTS = [
     ),
     ({"kind": "lottery"}, "body", "union_tag_invalid"),
     (
-        {"kind": "planning_funds", "amount_10k": "-1", "in_place_on": "2019-03-01"},
+        {"kind": "planning_funds", "amount_10k": -1, "in_place_on": "2019-03-01"},
         "body.planning_funds.amount_10k",
         "greater_than_equal",
     ),

@@ -77,7 +77,7 @@ async def test_the_office_creates_next_years_rule_set_with_exact_numbers(platfor
         (
             lambda d: d["settings"].update(a15_tie_break_item="C9"),
             "body.settings.a15_tie_break_item",
-            "value_error",
+            "cross_field",
         ),
     ],
 )

@@ -58,7 +58,10 @@ def units(draw: st.DrawFn) -> dict[str, Any]:
     counts = st.integers(min_value=0, max_value=40)
     planned = st.fixed_dictionaries(
         {
-            "code": st.text(min_size=1, max_size=3),
+            # a code is one line of text (no control character): what the facts document admits
+            "code": st.text(
+                st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=3
+            ),
             "total_investment_10k": st.decimals(min_value=0, max_value=3000000, places=0),
             "depth": st.sampled_from(["none", "proposal", "feasibility"]),
             "in_prephase_plan_and_filed": st.booleans(),

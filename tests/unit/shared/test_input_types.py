@@ -3,17 +3,26 @@ errors reach a problem's errors[] in English and Chinese."""
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
 import pytest
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from gongjian_shared.errors import pydantic_field_errors
 from gongjian_shared.types import (
     INT32_MAX,
+    LINE_PATTERN,
+    MULTILINE_PATTERN,
+    NAME_PATTERN,
+    Day,
+    DecimalRules,
+    Instant,
     Int32,
     Int64,
+    Latitude,
     Limit,
     Line,
     Money,
@@ -22,6 +31,7 @@ from gongjian_shared.types import (
     Name,
     NotNullPatch,
     Offset,
+    Percent,
     SmallInt,
     Year,
     line,
@@ -149,12 +159,14 @@ def test_money_refuses_other_digits_and_padding_on_purpose(given: str) -> None:
 
 def test_money_refuses_booleans_negative_amounts_and_extra_places() -> None:
     assert refused(amount=True)["type"] == "money_type"
-    assert refused(amount="-1")["type"] == "greater_than_equal"
+    assert refused(amount="-1")["type"] == "money_format"  # the documented pattern has no sign
     assert refused(amount=-1)["type"] == "greater_than_equal"
-    assert refused(amount="1.234")["type"] == "decimal_max_places"
+    assert refused(amount="1.234")["type"] == "money_format"
+    assert refused(amount=1.234)["type"] == "decimal_max_places"
     assert refused(amount=float("inf"))["type"] == "money_format"
     assert Form(signed="-12.5").signed == Decimal("-12.5")
-    assert refused(signed="123456.7")["type"] == "decimal_max_digits"
+    assert refused(signed="123456.7")["type"] == "money_format"
+    assert refused(signed=123456.7)["type"] == "decimal_max_digits"
 
 
 def test_money_in_a_response_has_two_decimals() -> None:
@@ -167,8 +179,110 @@ def test_money_in_a_response_has_two_decimals() -> None:
 
 def test_the_json_schema_of_money_admits_what_it_accepts() -> None:
     schema = Form.model_json_schema()["properties"]["amount"]
-    assert {"type": "number", "minimum": 0} in schema["anyOf"]
-    assert {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"} in schema["anyOf"]
+    number, text = schema["anyOf"]
+    assert number == {"type": "number", "minimum": 0, "maximum": 999999999999.99, "multipleOf": 0.01}
+    assert text == {"type": "string", "pattern": DecimalRules(14, 2).pattern}
+
+
+DECIMAL_SAMPLES = [
+    "0",
+    "7",
+    "12.5",
+    "12.50",
+    "12.505",
+    "100",
+    "100.0",
+    "100.00",
+    "100.01",
+    "99.99",
+    "101",
+    "180",
+    "180.5",
+    "-0.5",
+    "-90",
+    "-90.000001",
+    "90.000000",
+    "01",
+    "00",
+    "1.",
+    ".5",
+    "+1",
+    "1e3",
+    "１２",
+    " 1",
+    "1 ",
+    "",
+    "999999999999.99",
+    "1000000000000",
+]
+
+
+@pytest.mark.parametrize(
+    "rules", [DecimalRules(14, 2), DecimalRules(5, 2, ge=0, le=100), DecimalRules(9, 6, ge=-90, le=90)]
+)
+def test_a_decimal_string_is_accepted_exactly_when_its_documented_pattern_matches(
+    rules: DecimalRules,
+) -> None:
+    adapter: TypeAdapter[Decimal] = TypeAdapter(Annotated[Decimal, rules])
+    for text in DECIMAL_SAMPLES:
+        try:
+            adapter.validate_python(text)
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted == (re.fullmatch(rules.pattern, text) is not None), (rules, text)
+
+
+def test_percentages_and_coordinates_keep_their_bounds_as_numbers_too() -> None:
+    percent: TypeAdapter[Decimal] = TypeAdapter(Percent)
+    assert percent.validate_python(100) == 100 and percent.validate_python("99.5") == Decimal("99.5")
+    for bad in (100.5, -1, "100.5", "１０"):
+        with pytest.raises(ValidationError):
+            percent.validate_python(bad)
+    latitude: TypeAdapter[Decimal] = TypeAdapter(Latitude)
+    assert latitude.validate_python("-32.684") == Decimal("-32.684")
+    with pytest.raises(ValidationError):
+        latitude.validate_python(90.5)
+
+
+@pytest.mark.parametrize(
+    "given", [0, 0.5, "0", "2026-01-01", "2026-01-01T08:00:00", "2026-01-01 08:00:00+08:00"]
+)
+def test_a_point_in_time_is_only_an_rfc3339_date_time_with_its_offset(given: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        TypeAdapter(Instant).validate_python(given)
+    assert caught.value.errors()[0]["type"] == "datetime_format"
+
+
+def test_rfc3339_date_times_and_iso_days_are_read() -> None:
+    assert TypeAdapter(Instant).validate_python("2026-01-01T08:00:00+08:00").utcoffset() == timedelta(hours=8)
+    assert TypeAdapter(Instant).validate_python("2026-01-01t00:00:00.5z").year == 2026
+    assert TypeAdapter(Day).validate_python("2026-02-28") == date(2026, 2, 28)
+    for bad in (0, "20260228", "2026-02-28T00:00:00Z", "２０２６-02-28"):
+        with pytest.raises(ValidationError):
+            TypeAdapter(Day).validate_python(bad)
+
+
+def test_the_text_types_document_the_rules_they_check() -> None:
+    properties = Form.model_json_schema()["properties"]
+    assert properties["name"]["pattern"] == NAME_PATTERN
+    assert properties["line"]["pattern"] == LINE_PATTERN
+    assert properties["text"]["pattern"] == MULTILINE_PATTERN
+    samples = ["ok", "  ", "", "a\x0bb", "a\u2028b", "a\tb", "a\r\nb", "a\rb", "a\x85b", " 王五 "]
+    for field, pattern in (("name", NAME_PATTERN), ("line", LINE_PATTERN), ("text", MULTILINE_PATTERN)):
+        for text in samples:
+            try:
+                Form(**{field: text})
+                accepted = True
+            except ValidationError:
+                accepted = False
+            assert accepted == (re.fullmatch(pattern, text) is not None), (field, text)
+
+
+def test_a_patch_document_says_which_fields_cannot_be_null() -> None:
+    properties = Patch.model_json_schema()["properties"]
+    assert "anyOf" not in properties["name"] and "default" not in properties["name"]
+    assert {"type": "null"} in properties["note"]["anyOf"]
 
 
 def test_an_explicit_null_is_refused_only_where_it_cannot_be_stored() -> None:

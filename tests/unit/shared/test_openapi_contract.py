@@ -208,3 +208,36 @@ async def test_cors_admits_the_configured_front_end_origins_only(gateway: Gatewa
     default = Gateway(build_apps())
     plain = await _get(default, "/api/v1/projects", "OPTIONS", **preflight)
     assert "access-control-allow-origin" not in plain.headers
+
+
+def test_the_shared_rules_are_written_into_every_operation(documents: dict[str, dict[str, Any]]) -> None:
+    for service, document in documents.items():
+        for method, path, operation in operations(document):
+            where = f"{service} {method.upper()} {path}"
+            responses = operation["responses"]
+            parameters = operation.get("parameters", [])
+            if "requestBody" in operation:
+                assert "400" in responses, f"{where}: a body that cannot be parsed"
+            if any(parameter["in"] == "path" for parameter in parameters):
+                assert "404" in responses, f"{where}: a path segment that names nothing"
+            if method in ("put", "post", "patch", "delete"):
+                assert "409" in responses, f"{where}: a write that meets a state not allowing it"
+            for parameter in parameters:
+                if parameter["in"] not in ("path", "query"):
+                    continue
+                schema = parameter["schema"]
+                for option in schema.get("anyOf", [schema]):
+                    if option.get("type") == "string":
+                        assert {"pattern", "format", "enum", "const"} & option.keys(), (where, parameter)
+
+
+async def test_a_typed_path_segment_never_shadows_a_static_path(gateway: Gateway) -> None:
+    # /api/v1/accounts/{account_id} takes only a UUID: /accounts/import is not an account
+    patched = await _get(gateway, "/api/v1/accounts/import", "PATCH")
+    assert patched.status_code == 405 and patched.headers["content-type"] == PROBLEM_MEDIA_TYPE
+    assert patched.headers["allow"] == "POST"
+    options = await _get(gateway, "/api/v1/accounts/audit", "OPTIONS")
+    assert options.status_code == 204 and options.headers["allow"] == "GET, OPTIONS"
+    missing = await _get(gateway, "/api/v1/projects/not-a-uuid")
+    assert missing.status_code == 404 and missing.json()["type"] == "/problems/not-found"
+    assert (await _get(gateway, "/api/v1/plans/twenty/key-projects")).status_code == 404

@@ -19,13 +19,30 @@ from fastapi.routing import APIRoute
 from gongjian_projects.idempotency.repository import IdempotencyRepository
 from gongjian_shared.concurrency import etag, require_if_match
 from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
-from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.errors import Conflict, field_error
 
 __all__ = ["IDEMPOTENT", "IdempotentRoute", "etag", "require_if_match"]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 _KEPT_HEADERS = ("content-type", "etag", "location")
+
+
+class IdempotencyKeyReused(Conflict):
+    """409: the key already names another request of this caller. (The IETF idempotency-key draft suggests
+    422; the request itself is valid, it is what the server already holds under the key that conflicts.)"""
+
+    slug = "idempotency-key-reused"
+    title = "The Idempotency-Key names another request"
+    title_zh = "幂等键已用于其他请求"
+
+
+class IdempotencyKeyInFlight(Conflict):
+    """409: the first request with this key has not completed; retry."""
+
+    slug = "idempotency-key-in-flight"
+    title = "The first request with this Idempotency-Key is still in progress"
+    title_zh = "使用该幂等键的请求仍在处理中"
 
 
 class IdempotentReplay(Exception):
@@ -76,12 +93,12 @@ async def _claim_idempotency_key(
     stored = await repository.get(principal.user_id, idempotency_key)
     if stored is None or stored.status_code is None or stored.body is None:
         # the first request rolled back between our insert attempt and this read: let the client retry
-        raise RuleViolation(
+        raise IdempotencyKeyInFlight(
             "The first request with this key did not complete; retry.",
             errors=[field_error(IDEMPOTENCY_HEADER, "in-flight", "Retry the request", "请重试")],
         )
     if stored.fingerprint != fingerprint:
-        raise RuleViolation(
+        raise IdempotencyKeyReused(
             "This Idempotency-Key was used for a different request.",
             errors=[
                 field_error(

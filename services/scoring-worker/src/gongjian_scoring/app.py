@@ -7,6 +7,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from gongjian_scoring.assessment.facts import FactsDocument
+from gongjian_scoring.assessment.rules import RuleSet
 from gongjian_scoring.assessments.router import router as assessments_router
 from gongjian_scoring.facts.handlers import handlers as fact_handlers
 from gongjian_scoring.facts.router import router as facts_router
@@ -18,6 +20,7 @@ from gongjian_scoring.scores.service import Scorer
 from gongjian_scoring.settings import ScoringSettings
 from gongjian_shared.bus.consumer import Subscription
 from gongjian_shared.clock import Clock
+from gongjian_shared.contract import request_body_schemas
 from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.replica import invalidating, replica_unit_tree
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
@@ -51,4 +54,7 @@ SPEC = ServiceSpec(
 
 
 def create_app(settings: ScoringSettings | None = None, clock: Clock | None = None) -> FastAPI:
-    return build_service_app(SPEC, settings or ScoringSettings(), clock)
+    app = build_service_app(SPEC, settings or ScoringSettings(), clock)
+    # read from the raw body by POST /facts/imports and the rule-set routes
+    request_body_schemas(app, FactsDocument, RuleSet)
+    return app

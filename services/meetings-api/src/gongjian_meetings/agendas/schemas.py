@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gongjian_shared.types import Multiline
+from gongjian_shared.types import Day, Instant, Multiline, RequestModel
 
 
-class AgendaSubmit(BaseModel):
+class AgendaSubmit(RequestModel):
     """The office submits the draft agenda to the convener (报送召集人审定), by D-7."""
 
     model_config = ConfigDict(extra="forbid")
@@ -19,7 +18,7 @@ class AgendaSubmit(BaseModel):
     )
 
 
-class AgendaReturn(BaseModel):
+class AgendaReturn(RequestModel):
     """The convener returns the draft with comments (退回修改)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -60,14 +59,14 @@ class AgendaOut(BaseModel):
     meeting_id: uuid.UUID
     body_name: str
     title: str
-    held_on: date
+    held_on: Day
     location: str | None
     meeting_state: str
     version: int
     status: str
     office_notes: str | None
     comments: str | None
-    submitted_at: datetime | None
-    decided_at: datetime | None
-    circulated_at: datetime | None
+    submitted_at: Instant | None
+    decided_at: Instant | None
+    circulated_at: Instant | None
     items: list[AgendaItem]

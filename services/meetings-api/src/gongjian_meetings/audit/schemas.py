@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from gongjian_shared.pagination import Page
+from gongjian_shared.types import Instant
 
 
 class MeetingActionOut(BaseModel):
@@ -20,7 +20,7 @@ class MeetingActionOut(BaseModel):
     actor_id: uuid.UUID | None
     actor_name: str
     actor_roles: list[str]
-    at: datetime
+    at: Instant
     detail: dict[str, Any]
 
 

@@ -6,10 +6,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gongjian_shared.pagination import Page
-from gongjian_shared.types import Line, Name, NotNullPatch
+from gongjian_shared.types import Line, Name, NotNullPatch, RequestModel, cross_field
 
 
-class ConvenerIn(BaseModel):
+class ConvenerIn(RequestModel):
     """The convener (召集人) who approves the agenda; where the notifier reaches them."""
 
     model_config = ConfigDict(extra="forbid")
@@ -65,7 +65,7 @@ class BodyUpdate(NotNullPatch):
     @model_validator(mode="after")
     def _something(self) -> BodyUpdate:
         if not self.model_fields_set:
-            raise ValueError("give at least one setting to change")
+            raise cross_field("give at least one setting to change")
         return self
 
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from gongjian_meetings.access import NotTheMeetingOffice, body_filter, ensure_runs, runs
 from gongjian_meetings.audit.repository import ActionRepository
@@ -28,6 +28,7 @@ from gongjian_shared.auth import Role
 from gongjian_shared.concurrency import etag_header, set_etag
 from gongjian_shared.errors import InvalidInput, field_error, problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.types import Day
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
 series_router = APIRouter(prefix="/api/v1/meeting-bodies", tags=["meeting-bodies"])
@@ -41,9 +42,9 @@ async def list_meetings(
     scope: CurrentScope,
     paging: PagingDep,
     body_id: uuid.UUID | None = None,
-    state: str | None = None,
-    held_from: date | None = None,
-    held_to: date | None = None,
+    state: Annotated[str | None, Query(json_schema_extra={"enum": list(MEETING_STATES)})] = None,
+    held_from: Day | None = None,
+    held_to: Day | None = None,
 ) -> MeetingPage:
     """Meetings (会议列表), by body, state and day: the city's, and those of the caller's own county or zone
     (every body's for the office and conveners)."""

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gongjian_shared.pagination import Page
-from gongjian_shared.types import Line, Multiline, Name
+from gongjian_shared.types import Day, Instant, Line, Multiline, Name, RequestModel, cross_field
 
 
-class AdHocMeetingCreate(BaseModel):
+class AdHocMeetingCreate(RequestModel):
     """An ad hoc meeting (临时会议) called with its own, shorter windows (days before meeting day D)."""
 
     model_config = ConfigDict(
@@ -30,7 +29,7 @@ class AdHocMeetingCreate(BaseModel):
 
     body_id: uuid.UUID
     title: Name = Field(max_length=200)
-    held_on: date
+    held_on: Day
     location: Line | None = Field(default=None, max_length=200)
     topic_days: int = Field(ge=2, le=60)
     agenda_days: int = Field(ge=1, le=59)
@@ -39,11 +38,11 @@ class AdHocMeetingCreate(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> AdHocMeetingCreate:
         if not self.topic_days > self.agenda_days > self.circulation_days:
-            raise ValueError("windows must satisfy topic_days > agenda_days > circulation_days")
+            raise cross_field("windows must satisfy topic_days > agenda_days > circulation_days")
         return self
 
 
-class SeriesGenerate(BaseModel):
+class SeriesGenerate(RequestModel):
     """Generate the regular series ahead (生成定期会议), up to `months_ahead` (default: the body's horizon)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -51,16 +50,16 @@ class SeriesGenerate(BaseModel):
     months_ahead: int | None = Field(default=None, ge=1, le=24)
 
 
-class Reschedule(BaseModel):
+class Reschedule(RequestModel):
     """Move the meeting to another day (会议改期); every deadline moves with it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    held_on: date
+    held_on: Day
     reason: Multiline = Field(min_length=1, max_length=1000)
 
 
-class Cancel(BaseModel):
+class Cancel(RequestModel):
     """Call the meeting off (取消会议)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -69,10 +68,10 @@ class Cancel(BaseModel):
 
 
 class DeadlinesOut(BaseModel):
-    topics_close_at: datetime
-    agenda_due_at: datetime
-    approval_due_at: datetime
-    circulation_at: datetime
+    topics_close_at: Instant
+    agenda_due_at: Instant
+    approval_due_at: Instant
+    circulation_at: Instant
 
 
 class MeetingOut(BaseModel):
@@ -83,7 +82,7 @@ class MeetingOut(BaseModel):
     title: str
     ad_hoc: bool
     series_key: str | None
-    held_on: date
+    held_on: Day
     location: str | None
     state: str
     allowed_next: list[str]
@@ -92,7 +91,7 @@ class MeetingOut(BaseModel):
     circulation_days: int
     deadlines: DeadlinesOut
     cancel_reason: str | None
-    minutes_published_at: datetime | None
+    minutes_published_at: Instant | None
 
 
 class DeadlineOut(BaseModel):
@@ -104,10 +103,10 @@ class DeadlineOut(BaseModel):
     subject_id: uuid.UUID
     generation: int
     sequence: int
-    due_at: datetime
-    fired_at: datetime | None
+    due_at: Instant
+    fired_at: Instant | None
     outcome: str | None
-    cancelled_at: datetime | None
+    cancelled_at: Instant | None
 
 
 class MeetingPage(Page[MeetingOut]):

@@ -29,7 +29,7 @@ from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal
 from gongjian_shared.clock import SHANGHAI, business_today
 from gongjian_shared.deps import UnitOfWork
-from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.errors import Conflict, field_error
 from gongjian_shared.events.meetings import (
     MeetingCancelled,
     MeetingDeadlines,
@@ -113,7 +113,7 @@ def move(meeting: Meeting, target: str, action: str, now: datetime) -> None:
 
 def _ensure_future(held_on: date, today: date) -> None:
     if held_on <= today:
-        raise RuleViolation(
+        raise Conflict(
             f"The meeting day {held_on} is not after today ({today}, Asia/Shanghai).",
             errors=[
                 field_error(
@@ -190,7 +190,7 @@ async def call_ad_hoc(
     _ensure_future(command.held_on, business_today(clock))
     windows = Windows(command.topic_days, command.agenda_days, command.circulation_days)
     if schedule(command.held_on, windows, body.reminder_hour).topics_close_at <= clock.now():
-        raise RuleViolation(
+        raise Conflict(
             errors=[
                 field_error(
                     "topic_days",
@@ -261,7 +261,7 @@ async def reschedule(
         raise InvalidTransition(meeting.state, "reschedule")
     _ensure_future(held_on, business_today(clock))
     if held_on == meeting.held_on:
-        raise RuleViolation(
+        raise Conflict(
             errors=[field_error("held_on", "changed", "The meeting is already on that day", "会议已定于该日")]
         )
     previous = meeting.held_on

@@ -20,7 +20,7 @@ from gongjian_shared.access import Scope
 from gongjian_shared.clock import business_today
 from gongjian_shared.concurrency import require_if_match
 from gongjian_shared.deps import UnitOfWork
-from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.errors import Conflict, RuleViolation, field_error
 
 
 async def _attendance(session: AsyncSession, meeting: Meeting, entries: Sequence[AttendanceEntry]) -> None:
@@ -51,7 +51,7 @@ async def hold(
     session, clock, principal = uow.session, uow.clock, scope.principal
     meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if business_today(clock) < meeting.held_on:
-        raise RuleViolation(
+        raise Conflict(
             f"The meeting is on {meeting.held_on}.",
             errors=[
                 field_error(

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -9,10 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from gongjian_meetings.topics.schemas import MeetingAttachment
 from gongjian_shared.events.meetings import FeedbackStatus
 from gongjian_shared.pagination import Page
-from gongjian_shared.types import Multiline, Name
+from gongjian_shared.types import Day, Instant, Multiline, Name, RequestModel, cross_field
 
 
-class AttendanceEntry(BaseModel):
+class AttendanceEntry(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_id: uuid.UUID
@@ -21,7 +20,7 @@ class AttendanceEntry(BaseModel):
     note: Multiline | None = Field(default=None, max_length=500)
 
 
-class HoldMeeting(BaseModel):
+class HoldMeeting(RequestModel):
     """The meeting took place (会议召开): who attended for each unit (出席情况)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -29,7 +28,7 @@ class HoldMeeting(BaseModel):
     attendance: list[AttendanceEntry] = Field(min_length=1, max_length=200)
 
 
-class Minutes(BaseModel):
+class Minutes(RequestModel):
     """The minutes (会议纪要)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -37,7 +36,7 @@ class Minutes(BaseModel):
     text: Multiline = Field(min_length=1, max_length=50_000)
 
 
-class ResolutionCreate(BaseModel):
+class ResolutionCreate(RequestModel):
     """A resolution of the meeting (议定事项): text, lead unit, supporting units, due date."""
 
     model_config = ConfigDict(
@@ -57,12 +56,12 @@ class ResolutionCreate(BaseModel):
     text: Multiline = Field(min_length=1, max_length=4000)
     lead_unit_id: uuid.UUID
     supporting_unit_ids: list[uuid.UUID] = Field(default_factory=list, max_length=30)
-    due_on: date
+    due_on: Day
     project_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
     topic_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
 
 
-class FeedbackCreate(BaseModel):
+class FeedbackCreate(RequestModel):
     """Written feedback on carrying out a resolution (书面反馈)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -75,11 +74,11 @@ class FeedbackCreate(BaseModel):
     @model_validator(mode="after")
     def _reason_when_impossible(self) -> FeedbackCreate:
         if self.status == "cannot-complete" and not self.reason:
-            raise ValueError("a reason is required when the resolution cannot be completed")
+            raise cross_field("a reason is required when the resolution cannot be completed")
         return self
 
 
-class FeedbackReview(BaseModel):
+class FeedbackReview(RequestModel):
     """The office checks feedback (核验): accept (a done or cannot-complete report closes it) or return."""
 
     model_config = ConfigDict(extra="forbid")
@@ -90,7 +89,7 @@ class FeedbackReview(BaseModel):
     @model_validator(mode="after")
     def _comment_when_returned(self) -> FeedbackReview:
         if self.decision == "return" and not self.comment:
-            raise ValueError("say why the feedback is returned")
+            raise cross_field("say why the feedback is returned")
         return self
 
 
@@ -105,8 +104,8 @@ class FeedbackOut(BaseModel):
     attachments: list[MeetingAttachment]
     review: str
     review_comment: str | None
-    submitted_at: datetime
-    reviewed_at: datetime | None
+    submitted_at: Instant
+    reviewed_at: Instant | None
 
 
 class EscalationOut(BaseModel):
@@ -115,7 +114,7 @@ class EscalationOut(BaseModel):
     step: int
     level: str
     days_overdue: int
-    at: datetime
+    at: Instant
 
 
 class ResolutionOut(BaseModel):
@@ -127,13 +126,13 @@ class ResolutionOut(BaseModel):
     text: str
     lead_unit_id: uuid.UUID
     supporting_unit_ids: list[uuid.UUID]
-    due_on: date
+    due_on: Day
     project_ids: list[uuid.UUID]
     topic_ids: list[uuid.UUID]
     status: str
     outcome: str | None
-    done_on: date | None
-    closed_at: datetime | None
+    done_on: Day | None
+    closed_at: Instant | None
     escalation_step: int
 
 
@@ -156,10 +155,10 @@ class ReportLine(BaseModel):
     resolution_id: uuid.UUID
     text: str
     lead_unit_id: uuid.UUID
-    due_on: date
+    due_on: Day
     status: str
     outcome: str | None
-    done_on: date | None
+    done_on: Day | None
     on_time: bool | None
     days_overdue: int
     escalation_level: str | None
@@ -169,7 +168,7 @@ class FollowUpReport(BaseModel):
     """Follow-up of a meeting's resolutions for the convener (督办情况报告): done, on time, late, open."""
 
     meeting_id: uuid.UUID
-    as_of: date
+    as_of: Day
     total: int
     done: int
     done_on_time: int

@@ -30,7 +30,7 @@ from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal, Role
 from gongjian_shared.clock import SHANGHAI, Clock, business_today
 from gongjian_shared.deps import UnitOfWork
-from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.errors import Conflict, RuleViolation, field_error
 from gongjian_shared.events.meetings import FeedbackSubmitted, ResolutionClosed, ResolutionRecorded
 from gongjian_shared.events.projects import UnitOwing
 
@@ -82,7 +82,7 @@ async def record_resolution(
     if meeting.state != "held":
         raise InvalidTransition(meeting.state, "record a resolution")
     if command.due_on <= meeting.held_on:
-        raise RuleViolation(
+        raise Conflict(
             f"The due date {command.due_on} is not after the meeting ({meeting.held_on}).",
             errors=[
                 field_error(

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gongjian_shared.events.meetings import TopicCategory
 from gongjian_shared.pagination import Page
-from gongjian_shared.types import Line, Multiline, Name, NotNullPatch
+from gongjian_shared.types import Instant, Line, Multiline, Name, NotNullPatch, RequestModel, cross_field
 
 CATEGORY_ZH = {
     "approvals": "审批手续",
@@ -21,7 +20,7 @@ CATEGORY_ZH = {
 }
 
 
-class MeetingAttachment(BaseModel):
+class MeetingAttachment(RequestModel):
     """Metadata of an attached file (附件信息); the file itself lives in the document store."""
 
     model_config = ConfigDict(extra="forbid")
@@ -32,7 +31,7 @@ class MeetingAttachment(BaseModel):
     reference: Line | None = Field(default=None, max_length=500)
 
 
-class TopicCreate(BaseModel):
+class TopicCreate(RequestModel):
     """A topic for the meeting (议题): category, description, proposed solution, related projects."""
 
     model_config = ConfigDict(
@@ -79,17 +78,17 @@ class TopicUpdate(NotNullPatch):
     @model_validator(mode="after")
     def _something(self) -> TopicUpdate:
         if not self.model_fields_set:
-            raise ValueError("give at least one field to change")
+            raise cross_field("give at least one field to change")
         return self
 
 
-class TopicReject(BaseModel):
+class TopicReject(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Multiline = Field(min_length=1, max_length=2000)
 
 
-class TopicMerge(BaseModel):
+class TopicMerge(RequestModel):
     """Merge this topic into another of the same meeting (合并议题)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -97,7 +96,7 @@ class TopicMerge(BaseModel):
     into_topic_id: uuid.UUID
 
 
-class TopicOrder(BaseModel):
+class TopicOrder(RequestModel):
     """The agenda order (议题排序): every submitted topic of the meeting, once, in order."""
 
     model_config = ConfigDict(extra="forbid")
@@ -105,7 +104,7 @@ class TopicOrder(BaseModel):
     topic_ids: list[uuid.UUID] = Field(min_length=1, max_length=200)
 
 
-class DraftAccept(BaseModel):
+class DraftAccept(RequestModel):
     """Take a draft topic (from the push ledger) onto a meeting's list."""
 
     model_config = ConfigDict(extra="forbid")
@@ -113,7 +112,7 @@ class DraftAccept(BaseModel):
     meeting_id: uuid.UUID | None = None
 
 
-class LateAcceptanceCreate(BaseModel):
+class LateAcceptanceCreate(RequestModel):
     """The office's leave for a unit to submit after the cut-off (同意逾期报送); its topic is marked late."""
 
     model_config = ConfigDict(extra="forbid")
@@ -142,7 +141,7 @@ class TopicOut(BaseModel):
     rejection_reason: str | None
     merged_into_id: uuid.UUID | None
     obstacle_id: uuid.UUID | None
-    submitted_at: datetime | None
+    submitted_at: Instant | None
 
 
 class SuggestionOut(BaseModel):

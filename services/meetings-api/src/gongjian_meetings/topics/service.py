@@ -30,7 +30,7 @@ from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal
 from gongjian_shared.concurrency import require_if_match
 from gongjian_shared.deps import UnitOfWork
-from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.errors import Conflict, Forbidden, RuleViolation, field_error
 from gongjian_shared.events.meetings import TopicSubmitted
 
 
@@ -349,7 +349,7 @@ async def merge_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, into_i
         or target.status != "submitted"
         or target.id == topic.id
     ):
-        raise RuleViolation(
+        raise Conflict(
             errors=[
                 field_error(
                     "into_topic_id",

@@ -1,21 +1,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, field_validator
 
 from gongjian_notifier.settings import ChannelName
 from gongjian_shared.pagination import Page
+from gongjian_shared.types import Instant, RequestModel
 
 
 def _unique(channels: list[ChannelName] | None) -> list[ChannelName] | None:
-    if channels is not None and len(set(channels)) != len(channels):
-        raise ValueError("each channel at most once")
-    return channels
+    """A channel named twice is named once: the list is a set, in the order given."""
+    return None if channels is None else list(dict.fromkeys(channels))
 
 
-class UnitPreferencesIn(BaseModel):
+class UnitPreferencesIn(RequestModel):
     """A unit's channels and IM robots (单位通知偏好). `channels` null = the platform's defaults."""
 
     model_config = ConfigDict(
@@ -54,10 +53,10 @@ class UnitPreferencesOut(BaseModel):
     dingtalk_secret_set: bool
     digest: bool
     escalate_after_hours: float | None
-    updated_at: datetime | None
+    updated_at: Instant | None
 
 
-class PersonPreferencesIn(BaseModel):
+class PersonPreferencesIn(RequestModel):
     """A person's channels (个人通知偏好). `channels` null = the unit's choice. The inbox is always on."""
 
     model_config = ConfigDict(
@@ -81,7 +80,7 @@ class PersonOut(BaseModel):
     effective_channels: list[ChannelName]
     user_id: uuid.UUID | None = Field(description="the account linked to this contact (projects-api's links)")
     username: str | None
-    updated_at: datetime | None
+    updated_at: Instant | None
 
 
 class PersonPage(Page[PersonOut]):

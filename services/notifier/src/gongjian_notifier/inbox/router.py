@@ -9,6 +9,7 @@ from gongjian_notifier.notifications.schemas import DeliveryId
 from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.types import QueryFlag
 
 router = APIRouter(prefix="/api/v1/inbox", tags=["inbox"])
 
@@ -18,8 +19,8 @@ async def list_inbox(
     uow: UnitOfWorkDep,
     principal: CurrentPrincipal,
     paging: PagingDep,
-    unread: bool = False,
-    awaiting_ack: bool = False,
+    unread: QueryFlag = False,
+    awaiting_ack: QueryFlag = False,
 ) -> InboxPage:
     """The caller's own messages, newest first (我的消息). `unread`, `awaiting_ack` narrow the list."""
     visible = await service.visibility(uow.session, principal)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from gongjian_shared.pagination import Page
+from gongjian_shared.types import Instant, RequestModel
 
 AckKind = Literal["read", "done"]
 
@@ -24,12 +24,12 @@ class InboxItem(BaseModel):
     unit_name: str | None
     for_office: bool = Field(description="addressed to the office desk rather than to the person")
     needs_ack: bool
-    ack_due_at: datetime | None
-    created_at: datetime
-    read_at: datetime | None
-    acknowledged_at: datetime | None
+    ack_due_at: Instant | None
+    created_at: Instant
+    read_at: Instant | None
+    acknowledged_at: Instant | None
     ack_kind: AckKind | None
-    acknowledged_by_someone_at: datetime | None = Field(
+    acknowledged_by_someone_at: Instant | None = Field(
         description="when anyone told of it acknowledged it (the whole unit, or the chain of escalation)"
     )
 
@@ -43,7 +43,7 @@ class InboxCounts(BaseModel):
     awaiting_ack: int
 
 
-class Acknowledgement(BaseModel):
+class Acknowledgement(RequestModel):
     """已阅 (`read`: seen) or 已办 (`done`: dealt with)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"kind": "done"}]})

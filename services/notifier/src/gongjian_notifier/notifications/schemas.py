@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Path
 from pydantic import BaseModel, Field
 
 from gongjian_shared.pagination import Page
-from gongjian_shared.types import INT64_MAX
+from gongjian_shared.types import INT64_MAX, Instant
 
 DeliveryStatus = Literal["pending", "digest", "sending", "delivered", "failed", "cancelled"]
 NotificationStatus = Literal["active", "held", "unrouted"]
@@ -47,15 +46,15 @@ class DeliveryAudit(BaseModel):
     address: str | None
     status: DeliveryStatus
     attempts: int
-    not_before: datetime
+    not_before: Instant
     last_error: str | None
-    created_at: datetime
-    delivered_at: datetime | None
-    failed_at: datetime | None
-    read_at: datetime | None
-    acknowledged_at: datetime | None
+    created_at: Instant
+    delivered_at: Instant | None
+    failed_at: Instant | None
+    read_at: Instant | None
+    acknowledged_at: Instant | None
     ack_kind: str | None
-    notification_acknowledged_at: datetime | None
+    notification_acknowledged_at: Instant | None
     notification_ack_kind: str | None
 
 
@@ -79,12 +78,12 @@ class NotificationOut(BaseModel):
     link: str
     status: NotificationStatus
     error: str | None
-    release_at: datetime
-    ack_due_at: datetime | None
-    acknowledged_at: datetime | None
+    release_at: Instant
+    ack_due_at: Instant | None
+    acknowledged_at: Instant | None
     ack_kind: str | None
-    escalated_at: datetime | None
-    created_at: datetime
+    escalated_at: Instant | None
+    created_at: Instant
 
 
 class NotificationPage(Page[NotificationOut]):

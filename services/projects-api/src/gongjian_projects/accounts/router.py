@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
 
 from gongjian_projects.accounts import excel, service, service_accounts
 from gongjian_projects.accounts.repository import (
@@ -35,8 +35,10 @@ from gongjian_projects.xlsx import XLSX_MEDIA_TYPE
 from gongjian_shared import types
 from gongjian_shared.auth import Role
 from gongjian_shared.clock import SHANGHAI
+from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.types import Day, QueryFlag
 
 
 def _account_scope(scope: CurrentScope) -> service.AccountScope:
@@ -49,7 +51,6 @@ AccountScopeDep = Annotated[service.AccountScope, Depends(_account_scope)]
 accounts = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
 service_accounts_router = APIRouter(prefix="/api/v1/service-accounts", tags=["service-accounts"])
 
-IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag you read (乐观锁).")]
 Limit = Annotated[types.Limit, Query()]
 Offset = Annotated[types.Offset, Query()]
 XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -66,8 +67,9 @@ def _xlsx(content: bytes, filename: str) -> Response:
     )
 
 
-def _day_start(day: date | None) -> datetime | None:
-    return datetime.combine(day, time(), tzinfo=SHANGHAI) if day else None
+def _day_start(day: Day | None) -> datetime | None:
+    # the first day of the calendar is before any audit entry; its Shanghai midnight is not a UTC instant
+    return datetime.combine(max(day, date(1, 1, 2)), time(), tzinfo=SHANGHAI) if day else None
 
 
 async def _unit_names(repository: AccountRepository) -> dict[uuid.UUID, str]:
@@ -78,7 +80,7 @@ async def _unit_names(repository: AccountRepository) -> dict[uuid.UUID, str]:
     "",
     response_model=AccountWithPassword,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def create_account(
     body: AccountCreate,
@@ -104,7 +106,7 @@ async def list_accounts(
     uow: UnitOfWorkDep,
     unit_id: uuid.UUID | None = None,
     role: Role | None = None,
-    active: bool | None = None,
+    active: QueryFlag | None = None,
     q: Annotated[
         str | None, Query(min_length=1, max_length=100, description="Search username and name.")
     ] = None,
@@ -164,7 +166,7 @@ async def export_accounts(
     uow: UnitOfWorkDep,
     unit_id: uuid.UUID | None = None,
     role: Role | None = None,
-    active: bool | None = None,
+    active: QueryFlag | None = None,
 ) -> Response:
     """The accounts the caller administers as xlsx (账号导出), in the import's columns and more."""
     repository = AccountRepository(uow.session)
@@ -179,23 +181,23 @@ def _audit_filter(
     scope: service.AccountScope,
     account_id: uuid.UUID | None,
     action: str | None,
-    since: date | None,
-    until: date | None,
+    since: Day | None,
+    until: Day | None,
 ) -> AuditFilter:
     return AuditFilter(
         visible_unit_ids=scope.unit_ids,
         account_id=account_id,
         action=action,
         since=_day_start(since),
-        until=_day_start(until + timedelta(days=1)) if until else None,
+        until=_day_start(until + timedelta(days=1)) if until and until < date.max else None,
     )
 
 
 AuditAction = Annotated[
     str | None, Query(max_length=60, description="e.g. sign-in, sign-in-failed, password-reset")
 ]
-Since = Annotated[date | None, Query(description="From this day (Asia/Shanghai), inclusive.")]
-Until = Annotated[date | None, Query(description="Up to this day (Asia/Shanghai), inclusive.")]
+Since = Annotated[Day | None, Query(description="From this day (Asia/Shanghai), inclusive.")]
+Until = Annotated[Day | None, Query(description="Up to this day (Asia/Shanghai), inclusive.")]
 
 
 @accounts.get("/audit", response_model=AuditPage, responses=problem_responses(401, 403, 422))
@@ -245,7 +247,10 @@ async def get_account(
 
 
 @accounts.patch(
-    "/{account_id}", response_model=AccountOut, responses=problem_responses(401, 403, 404, 412, 422, 428)
+    "/{account_id}",
+    response_model=AccountOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    openapi_extra=IF_MATCH_REQUIRED,
 )
 async def update_account(
     account_id: uuid.UUID,
@@ -255,7 +260,7 @@ async def update_account(
     changes: AccountChangesDep,
     caches: AccessCachesDep,
     uow: UnitOfWorkDep,
-    if_match: IfMatch = None,
+    if_match: IfMatchDep,
 ) -> AccountOut:
     """Change an account (账号修改): name, contact, roles, unit, active, and its links to a leader or unit
     contacts. Needs `If-Match` (412 on a stale copy). A change of roles, unit or active takes effect on the
@@ -271,7 +276,7 @@ async def update_account(
 @accounts.post(
     "/{account_id}/password-reset",
     response_model=PasswordResetOut,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def reset_password(
     account_id: uuid.UUID, scope: AccountScopeDep, changes: AccountChangesDep, uow: UnitOfWorkDep
@@ -314,7 +319,7 @@ async def list_service_accounts(
 @service_accounts_router.post(
     "/{account_id}/secret",
     response_model=ServiceAccountSecret,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def rotate_secret(
     account_id: uuid.UUID, scope: AccountScopeDep, changes: AccountChangesDep, uow: UnitOfWorkDep

@@ -38,7 +38,7 @@ from gongjian_projects.models import User
 from gongjian_shared.access import UnitTree
 from gongjian_shared.auth import Principal, Role, hash_password
 from gongjian_shared.deps import UnitOfWork
-from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.errors import Conflict, Forbidden, NotFound, RuleViolation, field_error
 
 _PEOPLE = frozenset(role for role in Role if role is not Role.SERVICE)
 
@@ -122,7 +122,11 @@ def _ensure_unit(scope: AccountScope, unit_id: uuid.UUID | None) -> None:
 
 async def _ensure_unit_exists(repository: AccountRepository, unit_id: uuid.UUID | None) -> None:
     if unit_id is not None and await repository.unit(unit_id) is None:
-        raise RuleViolation(errors=[field_error("unit_id", "unknown-unit", "No such unit", "单位不存在")])
+        # 404, as for any id that names nothing: the request is valid, the unit it refers to is not there
+        raise NotFound(
+            "The unit named by unit_id does not exist.",
+            errors=[field_error("unit_id", "unknown-unit", "No such unit", "单位不存在")],
+        )
 
 
 def _audit(uow: UnitOfWork, scope: AccountScope, user: User, action: str, **detail: Any) -> None:
@@ -269,7 +273,7 @@ async def update_account(
     self_change = user.id == scope.principal.user_id
     if command.roles is not None and sorted(r.value for r in command.roles) != sorted(user.roles):
         if user.kind == "service":
-            raise RuleViolation(
+            raise Conflict(
                 errors=[
                     field_error(
                         "roles", "service", "Service accounts keep their role", "服务账号的角色不可修改"
@@ -318,11 +322,24 @@ async def update_account(
 
 
 async def reset_password(uow: UnitOfWork, scope: AccountScope, account_id: uuid.UUID) -> tuple[User, str]:
-    """A new one-time password (重置密码): shown once, to be changed at the next sign-in; sessions end."""
+    """A new one-time password (重置密码): shown once, to be changed at the next sign-in; sessions end.
+
+    Not one's own: a stolen access token must not turn into the account's password. People change their own
+    password with `POST /api/v1/auth/password`, which asks for the current one.
+    """
     user = await visible_account(uow.session, scope, account_id, for_update=True)
+    if user.id == scope.principal.user_id:
+        raise Forbidden(
+            "Change your own password with POST /api/v1/auth/password (修改本人密码请用修改密码接口).",
+            errors=[
+                field_error(
+                    "account_id", "own-account", "Not your own account", "不能重置本人密码，请使用修改密码"
+                )
+            ],
+        )
     ensure_may_manage(scope, user)
     if user.kind != "person":
-        raise RuleViolation(
+        raise Conflict(
             errors=[
                 field_error(
                     "account", "service", "Rotate a service account's secret instead", "服务账号请轮换密钥"

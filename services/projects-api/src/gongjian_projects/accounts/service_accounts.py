@@ -19,7 +19,7 @@ from gongjian_projects.identity.states import publish_account
 from gongjian_projects.models import User
 from gongjian_shared.auth import SCOPE_GRANTS, Role, hash_password
 from gongjian_shared.deps import UnitOfWork
-from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.errors import Conflict, Forbidden, RuleViolation, field_error
 
 
 def _office_only(scope: AccountScope) -> None:
@@ -97,7 +97,7 @@ async def rotate_secret(uow: UnitOfWork, scope: AccountScope, account_id: uuid.U
     _office_only(scope)
     user = await visible_account(uow.session, scope, account_id, for_update=True)
     if user.kind != "service":
-        raise RuleViolation(
+        raise Conflict(
             errors=[field_error("account_id", "not-service", "Not a service account", "不是服务账号")]
         )
     secret = _secret()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Path, Response
+from fastapi import APIRouter, Path, Response
 
 from gongjian_projects.deps import CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.early_warning import service
@@ -17,6 +17,7 @@ from gongjian_projects.early_warning.schemas import (
 )
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_projects.projects.repository import visible_to
+from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import Forbidden, problem_responses
 
 router = APIRouter(prefix="/api/v1/early-warning", tags=["early-warning"], route_class=IdempotentRoute)
@@ -36,7 +37,10 @@ async def get_thresholds(
 
 
 @router.put(
-    "/thresholds/{year}", response_model=ThresholdsOut, responses=problem_responses(401, 403, 412, 422, 428)
+    "/thresholds/{year}",
+    response_model=ThresholdsOut,
+    responses=problem_responses(401, 403, 412, 422, 428),
+    openapi_extra=IF_MATCH_REQUIRED,
 )
 async def set_thresholds(
     year: Year,
@@ -44,7 +48,7 @@ async def set_thresholds(
     response: Response,
     uow: UnitOfWorkDep,
     _: OfficeOnly,
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: IfMatchDep,
 ) -> ThresholdsOut:
     """Set the year's thresholds (设置预警阈值); needs `If-Match`."""
     thresholds = await service.set_thresholds(uow.session, year, if_match, body)

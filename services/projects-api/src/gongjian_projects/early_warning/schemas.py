@@ -1,29 +1,30 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gongjian_shared.types import Instant, Percent, RequestModel, cross_field
+
 Colour = Literal["green", "yellow", "red"]
 
 
-class ThresholdsIn(BaseModel):
+class ThresholdsIn(RequestModel):
     """Points behind the time-schedule benchmark that turn a project yellow and red (预警阈值)."""
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"yellow_points": "10", "red_points": "20"}]}
     )
 
-    yellow_points: Decimal = Field(ge=0, le=100, max_digits=5, decimal_places=2)
-    red_points: Decimal = Field(ge=0, le=100, max_digits=5, decimal_places=2)
+    yellow_points: Percent
+    red_points: Percent
 
     @model_validator(mode="after")
     def _ordered(self) -> ThresholdsIn:
         if self.red_points <= self.yellow_points:
-            raise ValueError("red_points must be above yellow_points")
+            raise cross_field("red_points must be above yellow_points")
         return self
 
 
@@ -44,7 +45,7 @@ class WarningOut(BaseModel):
     completion_share_percent: Decimal
     benchmark_percent: Decimal
     reason: str
-    computed_at: datetime
+    computed_at: Instant
 
 
 class Evaluation(BaseModel):

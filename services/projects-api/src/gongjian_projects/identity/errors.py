@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from gongjian_shared.errors import NotAuthenticated, ProblemError, RuleViolation
+from gongjian_shared.errors import Forbidden, NotAuthenticated, ProblemError, RuleViolation
 
 
 class WrongCredentials(NotAuthenticated):
@@ -40,7 +40,9 @@ class WeakPassword(RuleViolation):
     title_zh = "密码不符合安全要求"
 
 
-class WrongCurrentPassword(RuleViolation):
+class WrongCurrentPassword(Forbidden):
+    """403: the proof of who is asking failed; not a 401, which would tell clients their token is bad."""
+
     slug = "wrong-current-password"
     title = "The current password is wrong"
     title_zh = "当前密码错误"

@@ -126,7 +126,7 @@ async def log_out(body: RefreshRequest, principal: PasswordChangePrincipal, uow:
     await sessions.log_out(uow, principal, body.refresh_token)
 
 
-@router.post("/password", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 422))
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403, 422))
 async def change_password(
     body: PasswordChange, principal: PasswordChangePrincipal, changes: AccountChangesDep, uow: UnitOfWorkDep
 ) -> None:

@@ -5,12 +5,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gongjian_shared.types import Name
+from gongjian_shared.types import Name, RequestModel
 
 LeaderLevel = Literal["city", "county"]
 
 
-class LeaderCreate(BaseModel):
+class LeaderCreate(RequestModel):
     """A city or county leader who pushes projects (包抓领导)."""
 
     model_config = ConfigDict(

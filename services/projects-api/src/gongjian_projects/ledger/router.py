@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from gongjian_projects.deps import ClockDep, CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
@@ -22,8 +22,9 @@ from gongjian_projects.ledger.schemas import (
 from gongjian_projects.models import Obstacle
 from gongjian_projects.projects.repository import visible_project_ids
 from gongjian_shared.clock import business_today
+from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import problem_responses
-from gongjian_shared.types import Limit, Offset
+from gongjian_shared.types import Limit, Offset, QueryFlag
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], route_class=IdempotentRoute)
 
@@ -60,7 +61,7 @@ async def list_obstacles(
     unit_id: uuid.UUID | None = None,
     status: ObstacleStatus | None = None,
     category: ObstacleCategory | None = None,
-    overdue: bool = False,
+    overdue: QueryFlag = False,
     limit: Annotated[Limit, Query()] = 50,
     offset: Annotated[Offset, Query()] = 0,
 ) -> ObstaclePage:
@@ -98,6 +99,7 @@ async def get_obstacle(
     "/obstacles/{obstacle_id}",
     response_model=ObstacleOut,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    openapi_extra=IF_MATCH_REQUIRED,
 )
 async def update_obstacle(
     response: Response,
@@ -105,7 +107,7 @@ async def update_obstacle(
     body: ObstacleUpdate,
     uow: UnitOfWorkDep,
     scope: CurrentScope,
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: IfMatchDep,
 ) -> ObstacleOut:
     """Change an obstacle (更新台帐), e.g. mark it resolved; needs `If-Match`."""
     obstacle = await service.update(uow, scope, obstacle_id, if_match, body)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gongjian_shared.types import Multiline, NotNullPatch
+from gongjian_shared.types import Day, Instant, Multiline, NotNullPatch, RequestModel
 
 ObstacleCategory = Literal[
     "approvals", "land-and-demolition", "construction", "financing", "business-environment", "hiring", "other"
@@ -16,7 +15,7 @@ Text = Annotated[Multiline, Field(min_length=1, max_length=4000)]
 OptionalText = Annotated[Multiline, Field(max_length=4000)]
 
 
-class ObstacleCreate(BaseModel):
+class ObstacleCreate(RequestModel):
     """An obstacle of a project in the push ledger (攻坚台帐): 审批、征地拆迁、施工、融资贷款、营商环境、用工、其他."""
 
     model_config = ConfigDict(
@@ -38,7 +37,7 @@ class ObstacleCreate(BaseModel):
     category: ObstacleCategory
     description: Text
     responsible_unit_id: uuid.UUID | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
     proposed_solution: OptionalText | None = None
 
 
@@ -52,21 +51,21 @@ class ObstacleUpdate(NotNullPatch):
     category: ObstacleCategory | None = None
     description: Text | None = None
     responsible_unit_id: uuid.UUID | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
     status: Literal["open", "in-progress", "resolved"] | None = None
     proposed_solution: OptionalText | None = None
 
 
-class ActionCreate(BaseModel):
+class ActionCreate(RequestModel):
     """An action taken to clear the obstacle (推进措施)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    taken_on: date
+    taken_on: Day
     description: Text
 
 
-class EscalateRequest(BaseModel):
+class EscalateRequest(RequestModel):
     """Take the obstacle to the joint meeting as a topic (提交联席会议)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -75,10 +74,10 @@ class EscalateRequest(BaseModel):
 
 
 class ObstacleActionOut(BaseModel):
-    taken_on: date
+    taken_on: Day
     description: str
     actor_id: uuid.UUID
-    recorded_at: datetime
+    recorded_at: Instant
 
 
 class ObstacleOut(BaseModel):
@@ -88,12 +87,12 @@ class ObstacleOut(BaseModel):
     category: ObstacleCategory
     description: str
     responsible_unit_id: uuid.UUID | None
-    due_on: date | None
+    due_on: Day | None
     status: ObstacleStatus
     proposed_solution: str | None
     overdue: bool
-    resolved_on: date | None
-    escalated_at: datetime | None
+    resolved_on: Day | None
+    escalated_at: Instant | None
     revision: int
     actions: list[ObstacleActionOut] = Field(default_factory=list)
 

@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gongjian_shared.types import MoneyOut, Multiline, Name
+from gongjian_shared.types import Day, Instant, MoneyOut, Multiline, Name, RequestModel
 
 PlanViewName = Literal["baseline", "adjusted"]
 
 
-class RemovalRequest(BaseModel):
+class RemovalRequest(RequestModel):
     """Take a project off the year's plan (调出计划), with the reason, the date and who approved it."""
 
     model_config = ConfigDict(
@@ -28,13 +27,13 @@ class RemovalRequest(BaseModel):
     )
 
     reason: Annotated[Multiline, Field(min_length=1, max_length=1000)]
-    removed_on: date
+    removed_on: Day
     approved_by: Annotated[Name, Field(max_length=200)]
 
 
 class PlanOut(BaseModel):
     year: int
-    published_at: datetime | None
+    published_at: Instant | None
 
 
 class PlanProject(BaseModel):
@@ -45,7 +44,7 @@ class PlanProject(BaseModel):
     planned_investment_10k: MoneyOut
     status: str
     added_mid_year: bool
-    removed_on: date | None
+    removed_on: Day | None
     removal_reason: str | None
 
 
@@ -60,7 +59,7 @@ class PlanView(BaseModel):
 
     year: int
     view: PlanViewName
-    published_at: datetime | None
+    published_at: Instant | None
     projects: list[PlanProject]
     units: list[UnitPlanTotal]
     total_projects: int

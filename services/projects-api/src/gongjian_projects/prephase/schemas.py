@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gongjian_shared.types import Line
+from gongjian_shared.types import Day, Instant, Line, RequestModel
 
 Procedure = Literal[
     "proposal",
@@ -20,7 +19,7 @@ Procedure = Literal[
 ProcedureStatus = Literal["not-started", "in-progress", "done", "not-needed"]
 
 
-class ProcedureUpdate(BaseModel):
+class ProcedureUpdate(RequestModel):
     """A pre-phase procedure's state (前期手续): 项目建议书、可研、初步设计、规划选址、用地、环评、资金筹措、备案核准."""
 
     model_config = ConfigDict(
@@ -40,8 +39,8 @@ class ProcedureUpdate(BaseModel):
 
     required: bool = True
     status: ProcedureStatus
-    planned_on: date | None = None
-    actual_on: date | None = None
+    planned_on: Day | None = None
+    actual_on: Day | None = None
     authority: Annotated[Line, Field(max_length=200)] | None = None
     document_number: Annotated[Line, Field(max_length=200)] | None = None
 
@@ -50,11 +49,11 @@ class ProcedureOut(BaseModel):
     procedure: Procedure
     required: bool
     status: ProcedureStatus
-    planned_on: date | None
-    actual_on: date | None
+    planned_on: Day | None
+    actual_on: Day | None
     authority: str | None
     document_number: str | None
-    updated_at: datetime | None
+    updated_at: Instant | None
 
 
 class PrephaseOut(BaseModel):

@@ -14,7 +14,7 @@ from gongjian_projects.prephase.schemas import PrephaseOut, ProcedureOut, Proced
 from gongjian_projects.projects.service import visible_project
 from gongjian_shared.clock import business_today
 from gongjian_shared.deps import UnitOfWork
-from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.errors import Conflict, RuleViolation, field_error
 from gongjian_shared.events.projects import PrephaseProcedureUpdated
 
 
@@ -56,7 +56,7 @@ async def update_procedure(
             ]
         )
     if command.actual_on is not None and command.actual_on > business_today(clock):
-        raise RuleViolation(
+        raise Conflict(
             errors=[
                 field_error("actual_on", "not-future", "The date lies in the future", "办结日期不能晚于今天")
             ]

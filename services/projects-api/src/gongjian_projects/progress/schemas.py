@@ -1,22 +1,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gongjian_shared.types import Money, MoneyOut, Multiline, Year
+from gongjian_shared.types import Instant, Money, MoneyOut, Multiline, Percent, RequestModel, Year
 
 ReportStatus = Literal["submitted", "passed", "accepted", "returned"]
 StepAction = Literal["submitted", "resubmitted", "passed", "returned", "accepted", "amended"]
 
-Percent = Field(ge=0, le=100, max_digits=5, decimal_places=2)
 Reason = Annotated[Multiline, Field(min_length=1, max_length=1000)]
 
 
-class ReportFigures(BaseModel):
+class ReportFigures(RequestModel):
     """A month's figures (月度进度), amounts in 万元."""
 
     model_config = ConfigDict(extra="forbid")
@@ -24,7 +22,7 @@ class ReportFigures(BaseModel):
     completed_10k: Money
     cumulative_10k: Money
     physical_progress: Annotated[Multiline, Field(min_length=1, max_length=2000)]
-    image_progress_percent: Decimal = Percent
+    image_progress_percent: Percent
     problems: Annotated[Multiline, Field(max_length=4000)] | None = None
     over_total_reason: Annotated[Multiline, Field(max_length=1000)] | None = Field(
         default=None, description="Required when cumulative exceeds the total investment."
@@ -55,7 +53,7 @@ class ProgressReportCreate(ReportFigures):
     month: int = Field(ge=1, le=12)
 
 
-class ReturnRequest(BaseModel):
+class ReturnRequest(RequestModel):
     """Send a report back to the unit with the reason (退回)."""
 
     model_config = ConfigDict(
@@ -65,7 +63,7 @@ class ReturnRequest(BaseModel):
     reason: Reason
 
 
-class AmendmentCreate(BaseModel):
+class AmendmentCreate(RequestModel):
     """Correct an accepted report (更正), with the reason; audited. A frozen month's correction lands
     in the next open month."""
 
@@ -76,7 +74,7 @@ class AmendmentCreate(BaseModel):
 
     completed_10k: Money
     physical_progress: Annotated[Multiline, Field(min_length=1, max_length=2000)] | None = None
-    image_progress_percent: Decimal | None = Field(default=None, ge=0, le=100, max_digits=5, decimal_places=2)
+    image_progress_percent: Percent | None = None
     problems: Annotated[Multiline, Field(max_length=4000)] | None = None
     over_total_reason: Annotated[Multiline, Field(max_length=1000)] | None = None
     reason: Reason
@@ -98,8 +96,8 @@ class ProgressReportOut(BaseModel):
     status: ReportStatus
     returned_reason: str | None
     late: bool
-    submitted_at: datetime
-    accepted_at: datetime | None
+    submitted_at: Instant
+    accepted_at: Instant | None
     revision: int
 
 
@@ -112,7 +110,7 @@ class ReportStepOut(BaseModel):
     action: StepAction
     actor_id: uuid.UUID
     actor_role: str
-    at: datetime
+    at: Instant
     reason: str | None
 
 
@@ -131,7 +129,7 @@ class AmendmentOut(BaseModel):
     changes: dict[str, Any]
     reason: str
     amended_by: uuid.UUID
-    amended_at: datetime
+    amended_at: Instant
 
 
 class ReportHistoryOut(BaseModel):

@@ -26,7 +26,7 @@ from gongjian_shared.access import Facts
 from gongjian_shared.auth import Principal, Role
 from gongjian_shared.clock import SHANGHAI, Clock
 from gongjian_shared.deps import UnitOfWork
-from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.errors import Conflict, Forbidden, field_error
 from gongjian_shared.events.projects import ProgressReported, ProgressReportLate, ProgressReportReturned
 
 
@@ -89,7 +89,7 @@ async def progress_reported(
 
 def over_total_check(project: Project, cumulative: Decimal, reason: str | None) -> None:
     if cumulative > project.total_investment_10k and not reason:
-        raise RuleViolation(
+        raise Conflict(
             errors=[
                 field_error(
                     "over_total_reason",
@@ -111,7 +111,7 @@ def _check_figures(
     """Cumulative = the earlier cumulative + this month (+ corrections landing here); never decreasing."""
     expected = (previous.cumulative_10k if previous else Decimal(0)) + figures.completed_10k + adjustment
     if previous is not None and figures.cumulative_10k != expected:
-        raise RuleViolation(
+        raise Conflict(
             f"Cumulative must be {expected} (previous cumulative {previous.cumulative_10k} + this month).",
             errors=[
                 field_error(
@@ -123,7 +123,7 @@ def _check_figures(
             ],
         )
     if previous is None and figures.cumulative_10k < figures.completed_10k + adjustment:
-        raise RuleViolation(
+        raise Conflict(
             errors=[
                 field_error(
                     "cumulative_10k",
@@ -134,7 +134,7 @@ def _check_figures(
             ]
         )
     if following is not None and following.cumulative_10k < figures.cumulative_10k:
-        raise RuleViolation(
+        raise Conflict(
             errors=[
                 field_error(
                     "cumulative_10k", "never-decreases", "Cumulative would decrease later", "累计完成不能减少"
@@ -166,7 +166,7 @@ async def submit_report(
     project = await visible_project(session, scope, project_id, for_update=True, details=False)
     ensure_may_write(scope, project.unit_id)
     if project.kind != "key" or project.status == "removed":
-        raise RuleViolation(
+        raise Conflict(
             errors=[
                 field_error(
                     "project_id",
@@ -179,7 +179,7 @@ async def submit_report(
     now = clock.now()
     today = now.astimezone(SHANGHAI).date()
     if (command.year, command.month) > (today.year, today.month):
-        raise RuleViolation(
+        raise Conflict(
             f"{command.year}-{command.month:02d} is in the future.",
             errors=[
                 field_error("month", "not-future", "A future month cannot be reported", "不能上报未来月份")
@@ -187,7 +187,7 @@ async def submit_report(
         )
     window = await months.ensure_month(session, command.year, command.month)
     if window.frozen_at is not None:
-        raise RuleViolation(
+        raise Conflict(
             errors=[
                 field_error(
                     "month",
@@ -198,7 +198,7 @@ async def submit_report(
             ]
         )
     if now < window.opens_at:
-        raise RuleViolation(
+        raise Conflict(
             errors=[
                 field_error(
                     "month",

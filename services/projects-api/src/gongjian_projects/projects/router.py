@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
@@ -21,12 +21,11 @@ from gongjian_projects.projects.schemas import (
     ProjectUpdate,
     StatusChangeOut,
 )
+from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.types import Limit, Offset, Year
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"], route_class=IdempotentRoute)
-
-IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag you read (乐观锁).")]
 
 
 @router.post(
@@ -92,7 +91,10 @@ async def get_project(
 
 
 @router.patch(
-    "/{project_id}", response_model=ProjectOut, responses=problem_responses(401, 403, 404, 409, 412, 422, 428)
+    "/{project_id}",
+    response_model=ProjectOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    openapi_extra=IF_MATCH_REQUIRED,
 )
 async def update_project(
     response: Response,
@@ -100,7 +102,7 @@ async def update_project(
     body: ProjectUpdate,
     uow: UnitOfWorkDep,
     scope: CurrentScope,
-    if_match: IfMatch = None,
+    if_match: IfMatchDep,
 ) -> ProjectOut:
     """Change a project's plan data (项目信息修改); needs `If-Match`, 412 on a stale copy; emits `project-updated`."""
     project = await service.update_project(uow, scope, project_id, if_match, body)

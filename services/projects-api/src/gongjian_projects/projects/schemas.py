@@ -1,13 +1,26 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
-from gongjian_shared.types import Line, Money, MoneyOut, Multiline, Name, NotNullPatch, Year
+from gongjian_shared.types import (
+    Day,
+    Instant,
+    Latitude,
+    Line,
+    Longitude,
+    Money,
+    MoneyOut,
+    Multiline,
+    Name,
+    NotNullPatch,
+    RequestModel,
+    Year,
+    cross_field,
+)
 
 ProjectKind = Literal["key", "prephase", "planned", "attraction"]
 PlanCategory = Literal["new-start", "continuing", "completion"]
@@ -62,18 +75,18 @@ EXAMPLE: dict[str, JsonValue] = {
 }
 
 
-class Location(BaseModel):
+class Location(RequestModel):
     """Where the project is (项目地点)."""
 
     model_config = ConfigDict(extra="forbid")
 
     admin_code: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
     address: Annotated[Line, Field(max_length=500)] | None = None
-    latitude: Decimal | None = Field(default=None, ge=-90, le=90, max_digits=9, decimal_places=6)
-    longitude: Decimal | None = Field(default=None, ge=-180, le=180, max_digits=9, decimal_places=6)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
-class PlannedFields(BaseModel):
+class PlannedFields(RequestModel):
     """Planned project (策划包装项目): planning depth, filing, and whether it is proposed for next year."""
 
     model_config = ConfigDict(extra="forbid")
@@ -87,7 +100,7 @@ class PlannedOut(PlannedFields):
     tier: PlannedTier = Field(description="By total investment: 20亿元 and 100亿元 thresholds.")
 
 
-class AttractionFields(BaseModel):
+class AttractionFields(RequestModel):
     """Attraction project (招商引资项目): stage, amounts in 万元, origin of the capital."""
 
     model_config = ConfigDict(extra="forbid")
@@ -103,7 +116,7 @@ class AttractionOut(AttractionFields):
     handed_over_to_id: uuid.UUID | None = Field(description="The key project it became (转为重点项目).")
 
 
-class HandoverRequest(BaseModel):
+class HandoverRequest(RequestModel):
     """Hand an attraction project over to a key project (招商项目转重点项目): link one, or create one."""
 
     model_config = ConfigDict(extra="forbid")
@@ -115,14 +128,14 @@ class HandoverRequest(BaseModel):
     planned_investment_10k: Money = Decimal(0)
 
 
-class _Dates(BaseModel):
-    planned_start: date | None = None
-    planned_completion: date | None = None
+class _Dates(RequestModel):
+    planned_start: Day | None = None
+    planned_completion: Day | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> _Dates:
         if self.planned_start and self.planned_completion and self.planned_completion < self.planned_start:
-            raise ValueError("planned_completion must not be before planned_start")
+            raise cross_field("planned_completion must not be before planned_start")
         return self
 
 
@@ -215,19 +228,19 @@ class ProjectOut(BaseModel):
     total_investment_10k: MoneyOut
     planned_investment_10k: MoneyOut
     planned_by_month: list[MoneyOut] | None
-    planned_start: date | None
-    planned_completion: date | None
+    planned_start: Day | None
+    planned_completion: Day | None
     construction_content: str | None
     provincial_key: bool
     leader_ids: list[uuid.UUID]
     status: ProjectStatus
-    started_on: date | None
-    completed_on: date | None
+    started_on: Day | None
+    completed_on: Day | None
     planned: PlannedOut | None
     attraction: AttractionOut | None
     revision: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class ProjectPage(BaseModel):
@@ -240,6 +253,6 @@ class ProjectPage(BaseModel):
 class StatusChangeOut(BaseModel):
     from_status: ProjectStatus | None
     to_status: ProjectStatus
-    changed_at: datetime
+    changed_at: Instant
     changed_by: uuid.UUID | None
     reason: str | None

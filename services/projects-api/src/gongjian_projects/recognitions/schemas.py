@@ -6,25 +6,25 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gongjian_shared.types import Line, Multiline, Name
+from gongjian_shared.types import Line, Multiline, Name, RequestModel
 
 RecognitionKind = Literal["start", "completion"]
 RecognitionStatus = Literal["applied", "recognised", "rejected"]
 
 
-class RecognitionAttachment(BaseModel):
+class RecognitionAttachment(RequestModel):
     """Evidence metadata (佐证材料); the file itself lives in object storage under `storage_key`."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[Name, Field(max_length=255)]
-    content_type: str = Field(min_length=1, max_length=100, pattern=r"^[\w.+-]+/[\w.+-]+$")
+    content_type: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.+-]+/[A-Za-z0-9_.+-]+$")
     size_bytes: int = Field(ge=1, le=200 * 1024 * 1024)
     checksum: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, hex.")
     storage_key: Annotated[Line, Field(min_length=1, max_length=500)]
 
 
-class RecognitionApply(BaseModel):
+class RecognitionApply(RequestModel):
     """Apply for start or completion recognition (开工/竣工认定申请)."""
 
     model_config = ConfigDict(
@@ -55,7 +55,7 @@ class RecognitionApply(BaseModel):
     evidence: list[RecognitionAttachment] = Field(min_length=1, max_length=20)
 
 
-class RejectRequest(BaseModel):
+class RejectRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Annotated[Multiline, Field(min_length=1, max_length=1000)]

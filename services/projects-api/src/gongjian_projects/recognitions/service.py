@@ -19,7 +19,7 @@ from gongjian_projects.recognitions.repository import RecognitionRepository
 from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut
 from gongjian_shared.clock import business_today
 from gongjian_shared.deps import UnitOfWork
-from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.errors import Conflict, Forbidden, field_error
 from gongjian_shared.events.projects import ProjectCompleted, ProjectStarted
 
 NEEDED_STATUS = {"start": "planned", "completion": "started"}
@@ -41,8 +41,9 @@ def start_window(applied_on: date) -> tuple[date, date]:
     return previous_first, applied_on
 
 
-def _date_error(rule: str, message: str, message_zh: str) -> RuleViolation:
-    return RuleViolation(errors=[field_error("date", rule, message, message_zh)])
+def _date_error(rule: str, message: str, message_zh: str) -> Conflict:
+    # 409: the date is judged against today and the project's recognised start, not by itself
+    return Conflict(errors=[field_error("date", rule, message, message_zh)])
 
 
 def _check_date(project: Project, command: RecognitionApply, today: date) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response
+from fastapi import APIRouter, Path, Response
 
 from gongjian_projects.deps import ClockDep, CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
@@ -14,6 +14,7 @@ from gongjian_projects.reporting.schemas import (
     ReportingMonthOut,
     ReportingMonthUpdate,
 )
+from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/progress-reports/months", tags=["reporting"], route_class=IdempotentRoute)
@@ -36,6 +37,7 @@ async def get_month(
     "/{year}/{month}",
     response_model=ReportingMonthOut,
     responses=problem_responses(401, 403, 409, 412, 422, 428),
+    openapi_extra=IF_MATCH_REQUIRED,
 )
 async def set_month(
     response: Response,
@@ -44,7 +46,7 @@ async def set_month(
     body: ReportingMonthUpdate,
     uow: UnitOfWorkDep,
     _: OfficeOnly,
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: IfMatchDep,
 ) -> ReportingMonthOut:
     """Set a month's window, reminder and cut-off (设置填报窗口); not once it is frozen."""
     row = await service.update_month(uow.session, year, month, if_match, body)

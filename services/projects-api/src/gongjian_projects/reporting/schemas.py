@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from gongjian_shared.types import MoneyOut
+from gongjian_shared.types import Instant, MoneyOut, RequestModel, cross_field
 
 MonthState = Literal["not-open", "open", "closed", "frozen"]
 
@@ -16,16 +15,16 @@ class ReportingMonthOut(BaseModel):
 
     year: int
     month: int
-    opens_at: datetime
-    closes_at: datetime
-    reminder_at: datetime
-    cut_off_at: datetime
-    frozen_at: datetime | None
+    opens_at: Instant
+    closes_at: Instant
+    reminder_at: Instant
+    cut_off_at: Instant
+    frozen_at: Instant | None
     state: MonthState
     revision: int
 
 
-class ReportingMonthUpdate(BaseModel):
+class ReportingMonthUpdate(RequestModel):
     """Set a month's window (默认每月25日至次月5日); instants with a time zone."""
 
     model_config = ConfigDict(
@@ -42,15 +41,15 @@ class ReportingMonthUpdate(BaseModel):
         },
     )
 
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
-    reminder_at: AwareDatetime
-    cut_off_at: AwareDatetime
+    opens_at: Instant
+    closes_at: Instant
+    reminder_at: Instant
+    cut_off_at: Instant
 
     @model_validator(mode="after")
     def _in_order(self) -> ReportingMonthUpdate:
         if not (self.opens_at < self.reminder_at <= self.closes_at <= self.cut_off_at):
-            raise ValueError("need opens_at < reminder_at <= closes_at <= cut_off_at")
+            raise cross_field("need opens_at < reminder_at <= closes_at <= cut_off_at")
         return self
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from gongjian_projects.deps import AccessCachesDep, CurrentPrincipal, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
@@ -11,6 +11,7 @@ from gongjian_projects.units import service
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.units.schemas import UnitCreate, UnitOut, UnitPage, UnitUpdate
+from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.types import Limit, Offset
 
@@ -62,7 +63,10 @@ async def create_unit(
 
 
 @router.patch(
-    "/{unit_id}", response_model=UnitOut, responses=problem_responses(401, 403, 404, 409, 412, 422, 428)
+    "/{unit_id}",
+    response_model=UnitOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    openapi_extra=IF_MATCH_REQUIRED,
 )
 async def update_unit(
     response: Response,
@@ -71,7 +75,7 @@ async def update_unit(
     uow: UnitOfWorkDep,
     caches: AccessCachesDep,
     principal: CurrentPrincipal,
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: IfMatchDep,
 ) -> UnitOut:
     """Change a unit or its people (修改单位与联系人); needs `If-Match`; emits `unit-updated`."""
     unit = await service.update_unit(uow, principal, unit_id, if_match, body)

@@ -3,26 +3,26 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from gongjian_shared.types import Line, Name, NotNullPatch
+from gongjian_shared.types import Email, Line, Name, NotNullPatch, RequestModel
 
 UnitKind = Literal["county", "zone", "department", "enterprise", "office"]
 ContactRole = Literal["leader", "responsible", "liaison"]
 UnitName = Annotated[Name, Field(max_length=100)]
 
 
-class ContactIn(BaseModel):
+class ContactIn(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     role: ContactRole
     name: UnitName
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9\- ]{5,20}$")
-    email: EmailStr | None = None
+    email: Email | None = None
     im_id: Annotated[Line, Field(max_length=200)] | None = None
 
 
-class UnitCreate(BaseModel):
+class UnitCreate(RequestModel):
     """A new unit (新增单位)."""
 
     model_config = ConfigDict(

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from gongjian_scoring.assessment.errors import FactsError, FactsErrorDetail, detail, format_loc
+from gongjian_shared.types import Day, DecimalRules, Line, RequestModel
 
-Amount10k = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+# 万元, as the registry writes them (a decimal string or a number; more places than money, for shares)
+Amount10k = Annotated[Decimal, DecimalRules(18, 4, fixed_scale=False)]
 Count = Annotated[int, Field(ge=0)]
 Depth = Literal["none", "proposal", "feasibility"]
 # 统一项目代码: year - administrative division - industry - type - serial; only the shape is checked. A
@@ -28,7 +29,7 @@ PROJECT_CODE_PATTERN = (
 )
 
 
-class FactsModel(BaseModel):
+class FactsModel(RequestModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
@@ -39,23 +40,23 @@ class KeyProject(FactsModel):
     planned_10k: Amount10k | None = None
     completed_10k: Amount10k | None = None
     new_start: bool | None = None
-    started_on: date | None = None
+    started_on: Day | None = None
     planned_completion: bool | None = None
-    completed_on: date | None = None
-    removed_on: date | None = None
+    completed_on: Day | None = None
+    removed_on: Day | None = None
     provincial_key: bool | None = None
     ahead_of_schedule: bool | None = None
 
 
 class PrephaseProject(FactsModel):
-    code: Annotated[str, Field(min_length=1)]
+    code: Annotated[Line, Field(min_length=1, max_length=200)]
     done: bool | None = None
 
 
 class PlannedProject(FactsModel):
     """A planned project (策划包装项目); feasibility depth implies proposal depth."""
 
-    code: Annotated[str, Field(min_length=1)]
+    code: Annotated[Line, Field(min_length=1, max_length=200)]
     total_investment_10k: Amount10k | None = None
     depth: Depth | None = None
     in_prephase_plan_and_filed: bool | None = None
@@ -84,7 +85,7 @@ class Mechanism(FactsModel):
 class UnitFacts(FactsModel):
     """The facts of one unit (county, zone, department or enterprise) for the year."""
 
-    unit: Annotated[str, Field(min_length=1)]
+    unit: Annotated[Line, Field(min_length=1, max_length=200)]
     key_projects: list[KeyProject] | None = None
     prephase_projects: list[PrephaseProject] | None = None
     planning_task_done: bool | None = None
@@ -98,9 +99,9 @@ class UnitFacts(FactsModel):
 
 
 class FactsDocument(FactsModel):
-    rule_set: Annotated[str, Field(min_length=1)]
+    rule_set: Annotated[Line, Field(min_length=1, max_length=100)]
     year: Annotated[int, Field(ge=2000, le=2100)]
-    as_of: date
+    as_of: Day
     units: Annotated[list[UnitFacts], Field(min_length=1)]
 
 
@@ -122,7 +123,7 @@ def parse_facts(data: str | bytes | Mapping[str, Any]) -> FactsDocument:
     return document
 
 
-def consistency_problems(document: FactsDocument, as_of: date) -> list[FactsErrorDetail]:
+def consistency_problems(document: FactsDocument, as_of: Day) -> list[FactsErrorDetail]:
     """Each unit once, and each unit's own facts consistent (see `unit_problems`)."""
     problems: list[FactsErrorDetail] = []
     seen_units: set[str] = set()
@@ -134,7 +135,7 @@ def consistency_problems(document: FactsDocument, as_of: date) -> list[FactsErro
     return problems
 
 
-def unit_problems(unit: UnitFacts, index: int, as_of: date) -> list[FactsErrorDetail]:
+def unit_problems(unit: UnitFacts, index: int, as_of: Day) -> list[FactsErrorDetail]:
     """No date after the as-of date (a fact from the future), no key project listed twice."""
     problems: list[FactsErrorDetail] = []
     codes: set[str] = set()
@@ -145,7 +146,7 @@ def unit_problems(unit: UnitFacts, index: int, as_of: date) -> list[FactsErrorDe
             problems.append(detail([*at, "code"], msg, "duplicate_project"))
         codes.add(project.code)
         for name in ("started_on", "completed_on", "removed_on"):
-            value: date | None = getattr(project, name)
+            value: Day | None = getattr(project, name)
             if value is not None and value > as_of:
                 msg = f"{unit.unit}: {name} {value.isoformat()} is after as_of {as_of.isoformat()} ({project.code})"
                 problems.append(detail([*at, name], msg, "date_after_as_of"))

@@ -7,18 +7,21 @@ facts document lacking one is rejected naming the unit and the field rather than
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-NonNegative = Annotated[Decimal, Field(ge=0)]
-Percent = Annotated[Decimal, Field(ge=0, le=100)]
+from gongjian_shared.types import Day, DecimalRules, RequestModel, cross_field
+
+# Points, amounts (万元) and shares in a rule set: decimal strings or numbers with up to 4 places (DecimalRules)
+NonNegative = Annotated[Decimal, DecimalRules(16, 4, fixed_scale=False)]
+Positive = Annotated[Decimal, DecimalRules(16, 4, positive=True, fixed_scale=False)]
+Percent = Annotated[Decimal, DecimalRules(8, 4, ge=0, le=100, fixed_scale=False)]
 MediaLevel = Literal["own_channels", "city", "provincial", "central"]
 
 
-class RuleModel(BaseModel):
+class RuleModel(RequestModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -26,14 +29,14 @@ class CompletionBand(RuleModel):
     """Per-project deduction for an annual completion in [lower_pct, upper_pct)."""
 
     lower_pct: NonNegative
-    upper_pct: Annotated[Decimal, Field(gt=0)]
+    upper_pct: Positive
     points: NonNegative
     points_few_projects: NonNegative
 
     @model_validator(mode="after")
     def _ordered(self) -> CompletionBand:
         if self.lower_pct >= self.upper_pct:
-            raise ValueError("lower_pct must be below upper_pct")
+            raise cross_field("lower_pct must be below upper_pct")
         return self
 
 
@@ -53,7 +56,7 @@ class CompletionRatioRule(RuleModel):
 
 
 class Checkpoint(RuleModel):
-    on: date
+    on: Day
     target_pct: Percent
 
 
@@ -124,7 +127,7 @@ class FundsPerUnitRule(RuleModel):
     """Points per full unit of planning funds in place (每到位100万元)."""
 
     type: Literal["funds_per_unit"]
-    unit_10k: Annotated[Decimal, Field(gt=0)]
+    unit_10k: Positive
     points_per_unit: NonNegative
     cap: NonNegative
 

@@ -13,10 +13,11 @@ from decimal import Decimal
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, ModelWrapValidatorHandler, ValidationError, model_validator
-from pydantic_core import InitErrorDetails
+from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core.core_schema import ErrorType
 
 from gongjian_scoring.assessment.rule_types import (
     RULE_TYPES,
@@ -28,6 +29,7 @@ from gongjian_scoring.assessment.rule_types import (
     StartCheckpointsRule,
     SupportFailuresRule,
 )
+from gongjian_shared.types import CROSS_FIELD, DecimalRules
 
 UnitKind = Literal["county", "department"]
 Award = Literal["first", "second", "third", "advanced"]
@@ -49,7 +51,7 @@ class RuleSetSettings(RuleModel):
     a3_gap_measure: Literal["percentage_points", "relative_to_target"] = "percentage_points"
     a4_checkpoints: Annotated[list[Checkpoint], Field(min_length=1)] | None = None
     a5_not_applicable: Literal["prorate", "full", "zero"] = "prorate"
-    a6_award_share: Annotated[Decimal, Field(ge=0, le=1)] = Decimal("0.35")
+    a6_award_share: Annotated[Decimal, DecimalRules(5, 4, ge=0, le=1, fixed_scale=False)] = Decimal("0.35")
     a6_rounding: Literal["half_up", "half_even", "down", "up"] = "half_up"
     a6_tier_sizes: list[Annotated[int, Field(ge=0)] | None]
     a7_partial_unit: Literal["floor", "prorate"] = "floor"
@@ -70,7 +72,9 @@ class Item(RuleModel):
     id: Annotated[str, Field(pattern=r"^[A-Z][0-9]+(\.[0-9]+)*$")]
     title: Annotated[str, Field(min_length=1)]
     category: ItemCategory
-    standard: Decimal
+    standard: Annotated[
+        Decimal, DecimalRules(16, 4, ge=None, fixed_scale=False)
+    ]  # a deduction item's is negative
     rule: Rule
     source_text: Annotated[str, Field(min_length=1)]
 
@@ -103,7 +107,7 @@ class RuleSet(RuleModel):
             raise ValidationError.from_exception_data(
                 cls.__name__,
                 [
-                    {"type": "value_error", "loc": loc, "input": None, "ctx": {"error": ValueError(msg)}}
+                    {"type": PydanticCustomError(CROSS_FIELD, msg), "loc": loc, "input": None}
                     for loc, msg in problems
                 ],
             )
@@ -120,10 +124,16 @@ def _without_tag(e: Any) -> InitErrorDetails:
     loc = tuple(e["loc"])
     if len(loc) >= 4 and loc[0] == "items" and loc[2] == "rule" and loc[3] in RULE_TYPES:
         loc = loc[:3] + loc[4:]
+    if e["type"] not in _PYDANTIC_ERROR_TYPES:  # one of the shared types' own (money_format ...)
+        custom = PydanticCustomError(e["type"], e["msg"], e.get("ctx"))
+        return {"type": custom, "loc": loc, "input": e["input"]}
     details: InitErrorDetails = {"type": e["type"], "loc": loc, "input": e["input"]}
     if "ctx" in e:
         details["ctx"] = e["ctx"]
     return details
+
+
+_PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
 
 
 def _semantic_problems(rule_set: RuleSet) -> list[tuple[tuple[str | int, ...], str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gongjian_scoring.assessment.errors import FactsError
-from gongjian_shared.errors import FieldError, InvalidInput, NotFound, pydantic_field_errors
+from gongjian_shared.errors import Conflict, FieldError, InvalidInput, NotFound, pydantic_field_errors
 
 # Chinese messages for the checks the assessment core adds to pydantic's own.
 FACTS_RULES_ZH = {
@@ -37,8 +37,21 @@ class FactsRejected(InvalidInput):
     title_zh = "考核事实数据有误，无法评分"
 
 
-def facts_problem(error: FactsError) -> FactsRejected:
-    """Each error names its field by path in the request body; the message names the unit."""
+class FactsDoNotFitTheRuleSet(Conflict):
+    """409: a well-formed facts document that the stored rule set cannot score (a field it needs, its year)."""
+
+    slug = "facts-do-not-fit-the-rule-set"
+    title = "The facts document does not fit the rule set"
+    title_zh = "考核事实数据与评分表不符，无法评分"
+
+
+def facts_problem(
+    error: FactsError, *, against_rule_set: bool = False
+) -> FactsRejected | FactsDoNotFitTheRuleSet:
+    """Each error names its field by path in the request body; the message names the unit.
+
+    A document that is malformed by itself is a 422; one scored against the stored rule set and found not to
+    fit it (`against_rule_set`) is a 409, since whether it fits depends on what is stored."""
     raw = [{"loc": ("body", *e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors]
     errors: list[FieldError] = []
     for field_error_ in pydantic_field_errors(raw):
@@ -47,4 +60,5 @@ def facts_problem(error: FactsError) -> FactsRejected:
             unit = field_error_.message.split(":", 1)[0] if ":" in field_error_.message else ""
             field_error_ = field_error_.model_copy(update={"message_zh": f"{unit}：{zh}" if unit else zh})
         errors.append(field_error_)
-    return FactsRejected("The facts document was not scored and nothing was stored.", errors=errors)
+    problem = FactsDoNotFitTheRuleSet if against_rule_set else FactsRejected
+    return problem("The facts document was not scored and nothing was stored.", errors=errors)

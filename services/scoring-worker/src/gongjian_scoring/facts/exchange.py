@@ -17,7 +17,7 @@ from gongjian_scoring.assessment.errors import FactsError
 from gongjian_scoring.assessment.facts import FactsDocument, parse_facts
 from gongjian_scoring.assessment.sheet import ScoreSheet
 from gongjian_scoring.facts.documents import collect, document_as_of, facts_document
-from gongjian_scoring.facts.errors import FactsImportNotFound, FactsRejected, UnitNotScored, facts_problem
+from gongjian_scoring.facts.errors import FactsImportNotFound, UnitNotScored, facts_problem
 from gongjian_scoring.facts.repository import FactsImportRepository, FactsQueries
 from gongjian_scoring.facts.schemas import FactsImportOut
 from gongjian_scoring.models import FactsImport
@@ -27,7 +27,7 @@ from gongjian_scoring.scores.repository import SnapshotRepository, SnapshotRow
 from gongjian_shared.auth import Principal
 from gongjian_shared.clock import business_today
 from gongjian_shared.deps import UnitOfWork
-from gongjian_shared.errors import field_error
+from gongjian_shared.errors import NotFound, field_error
 
 
 async def export_unit(uow: UnitOfWork, unit_id: uuid.UUID, year: int, as_of: date | None) -> FactsDocument:
@@ -76,7 +76,8 @@ async def import_facts(
         stored = await get_stored(session, wanted, version)
     except RuleSetNotFound:
         where = "rule_set" if rule_set_id else "body.rule_set"
-        raise FactsRejected(
+        raise NotFound(
+            "The rule set named does not exist.",
             errors=[
                 field_error(
                     where,
@@ -84,12 +85,12 @@ async def import_facts(
                     f"no rule set {wanted}" + (f" v{version}" if version else ""),
                     "评分表不存在",
                 )
-            ]
+            ],
         ) from None
     try:
         sheet = compute(loaded(stored), document, as_of)
     except FactsError as error:
-        raise facts_problem(error) from None
+        raise facts_problem(error, against_rule_set=True) from None
     row = FactsImport(
         id=uuid.uuid4(),
         rule_set_id=stored.id,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
@@ -16,19 +15,19 @@ from gongjian_scoring.facts.schemas import FactsImportOut, UnitCompletedInvestme
 from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
-from gongjian_shared.types import INT32_MAX
+from gongjian_shared.types import INT32_MAX, Day
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
 
 OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
-Year = Annotated[int, Query(ge=2000, le=2100)]
-
+# read from the raw body (exact decimals, errors naming the unit): its schema is the document's input shape
 FACTS_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FactsDocument"}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FactsDocument-Input"}}},
     }
 }
+Year = Annotated[int, Query(ge=2000, le=2100)]
 
 
 @router.get(
@@ -59,7 +58,7 @@ async def export_unit_facts(
     uow: UnitOfWorkDep,
     scope: CurrentScope,
     year: Year,
-    as_of: date | None = None,
+    as_of: Day | None = None,
 ) -> JSONResponse:
     """A unit's facts document for the year (单位考核事实): what its score sheet is computed from, in the shape
     `gongjian score` reads. A unit sees its own; another unit's answers 404."""
@@ -73,7 +72,7 @@ async def export_facts(
     uow: UnitOfWorkDep,
     _: OfficeOnly,
     rule_set: Annotated[str, Query(description="A rule set id, e.g. 2019-county: its year and units.")],
-    as_of: date | None = None,
+    as_of: Day | None = None,
 ) -> JSONResponse:
     """The facts document of every unit a rule set scores, for its year (考核事实导出). Office only."""
     document = await exchange.export_rule_set(uow, rule_set, as_of)
@@ -84,14 +83,14 @@ async def export_facts(
     "/facts/imports",
     response_model=FactsImportOut,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 404, 422),
     openapi_extra=FACTS_BODY,
 )
 async def import_facts(
     request: Request,
     uow: UnitOfWorkDep,
     principal: OfficeOnly,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     rule_set: Annotated[
         str | None, Query(description="Score with this rule set rather than the one the document names.")
     ] = None,

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel
 
 from gongjian_scoring.assessment.sheet import ScoreSheet
+from gongjian_shared.types import Day, Instant
 
 
 class UnitCompletedInvestment(BaseModel):
@@ -26,9 +27,9 @@ class FactsImportOut(BaseModel):
     rule_set_id: str
     rule_set_version: int
     year: int
-    as_of: date
+    as_of: Day
     imported_by: str
-    imported_at: datetime
+    imported_at: Instant
     sheet: ScoreSheet
 
 

@@ -19,6 +19,7 @@ from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.types import QueryFlag
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
 
@@ -52,7 +53,7 @@ async def list_judgements(
     scope: CurrentScope,
     paging: PagingDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    include_withdrawn: bool = False,
+    include_withdrawn: QueryFlag = False,
 ) -> JudgementPage:
     """A unit's judgements (考核认定记录); a unit sees its own, another unit's answers 404."""
     ensure_unit_visible(scope, unit_id)

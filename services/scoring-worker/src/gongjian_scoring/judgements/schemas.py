@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gongjian_shared.pagination import Page
-from gongjian_shared.types import Multiline
+from gongjian_shared.types import Day, Instant, Money, Multiline, RequestModel, cross_field
 
 MediaLevel = Literal["own_channels", "city", "provincial", "central"]
 JudgementKind = Literal[
@@ -23,10 +22,10 @@ JudgementKind = Literal[
     "planning_task",
 ]
 # the length checked as a string first (errors `string_too_short` / `string_too_long`), then the characters
-Text = Annotated[str, Field(min_length=1, max_length=2000), get_args(Multiline)[1]]
+Text = Annotated[str, Field(min_length=1, max_length=2000), *get_args(Multiline)[1:]]
 
 
-class JudgementBase(BaseModel):
+class JudgementBase(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     # the field holding the date the judgement is about; it must fall in the assessment year
@@ -40,13 +39,15 @@ class JudgementBase(BaseModel):
 
     @model_validator(mode="after")
     def _date_in_year(self) -> JudgementBase:
-        day: date = getattr(self, self.date_field)
+        day: Day = getattr(self, self.date_field)
         if day.year != self.year:
-            raise ValueError(f"{self.date_field} {day.isoformat()} is not in the assessment year {self.year}")
+            raise cross_field(
+                f"{self.date_field} {day.isoformat()} is not in the assessment year {self.year}"
+            )
         return self
 
     def day(self) -> date:
-        value: date = getattr(self, self.date_field)
+        value: Day = getattr(self, self.date_field)
         return value
 
     def details(self) -> dict[str, Any]:
@@ -59,7 +60,7 @@ class MediaItem(JudgementBase):
     date_field: ClassVar[str] = "published_on"
     kind: Literal["media"]
     level: MediaLevel
-    published_on: date
+    published_on: Day
     title: Text
     link: Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -70,7 +71,7 @@ class ReportingFinding(JudgementBase):
     date_field: ClassVar[str] = "found_on"
     kind: Literal["reporting_finding"]
     finding: Literal["late", "false", "concealed"]
-    found_on: date
+    found_on: Day
     description: Text
 
 
@@ -80,7 +81,7 @@ class SupportFailure(JudgementBase):
     date_field: ClassVar[str] = "found_on"
     kind: Literal["support_failure"]
     severe: bool
-    found_on: date
+    found_on: Day
     description: Text
 
 
@@ -92,7 +93,7 @@ class MechanismCheck(JudgementBase):
     established: bool
     managed: bool
     monthly_reporting: bool
-    checked_on: date
+    checked_on: Day
 
 
 class DisqualifyingIncident(JudgementBase):
@@ -101,7 +102,7 @@ class DisqualifyingIncident(JudgementBase):
     date_field: ClassVar[str] = "occurred_on"
     kind: Literal["disqualifying_incident"]
     category: Literal["quality", "work_safety", "environment"]
-    occurred_on: date
+    occurred_on: Day
     description: Text
 
 
@@ -110,8 +111,8 @@ class PlanningFunds(JudgementBase):
 
     date_field: ClassVar[str] = "in_place_on"
     kind: Literal["planning_funds"]
-    amount_10k: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
-    in_place_on: date
+    amount_10k: Money
+    in_place_on: Day
 
 
 class PlanningTask(JudgementBase):
@@ -121,7 +122,7 @@ class PlanningTask(JudgementBase):
     date_field: ClassVar[str] = "checked_on"
     kind: Literal["planning_task"]
     done: bool
-    checked_on: date
+    checked_on: Day
 
 
 JudgementCreate = Annotated[
@@ -136,7 +137,7 @@ JudgementCreate = Annotated[
 ]
 
 
-class JudgementWithdraw(BaseModel):
+class JudgementWithdraw(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text
@@ -152,9 +153,9 @@ class JudgementOut(BaseModel):
     details: dict[str, Any]
     evidence: str
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: Instant
     withdrawn_by: str | None
-    withdrawn_at: datetime | None
+    withdrawn_at: Instant | None
     withdrawal_reason: str | None
 
 

@@ -26,7 +26,7 @@ OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
 RULE_SET_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RuleSet"}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RuleSet-Input"}}},
     }
 }
 

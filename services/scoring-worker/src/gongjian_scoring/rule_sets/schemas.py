@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel
 
 from gongjian_scoring.assessment.rules import RuleSet, UnitKind
 from gongjian_shared.pagination import Page
+from gongjian_shared.types import Instant
 
 
 class RuleSetSummary(BaseModel):
@@ -20,8 +19,8 @@ class RuleSetSummary(BaseModel):
     builtin: bool
     published: bool
     created_by: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class RuleSetOut(RuleSetSummary):

@@ -15,6 +15,7 @@ from gongjian_shared.access import Scope
 from gongjian_shared.deps import UnitOfWork, UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.types import QueryFlag
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
 
@@ -23,7 +24,7 @@ Kind = Annotated[
     UnitKind, Query(description="county: counties and zones (县区); department: city departments")
 ]
 Published = Annotated[
-    bool, Query(description="The office: the latest published standings instead of live ones.")
+    QueryFlag, Query(description="The office: the latest published standings instead of live ones.")
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {

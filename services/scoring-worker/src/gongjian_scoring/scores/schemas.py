@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field
@@ -11,6 +10,7 @@ from pydantic import BaseModel, Field
 from gongjian_scoring.assessment.rules import Award, UnitKind
 from gongjian_scoring.assessment.sheet import ItemScore, Points
 from gongjian_shared.pagination import Page
+from gongjian_shared.types import Day, Instant
 
 # a rule set's id as the rule sets write it (`2019-county`): anything else names none, and is refused
 RuleSetId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[0-9]{4}-[a-z][a-z0-9-]*$")]
@@ -33,7 +33,7 @@ class StandingRow(BaseModel):
     total: Points
     award: Award | None
     eligible: bool
-    as_of: date
+    as_of: Day
     provisional: bool
     items: list[ItemPoints]
 
@@ -49,11 +49,11 @@ class Standings(BaseModel):
     rule_set_version: int
     year: int
     unit_kind: UnitKind
-    as_of: date
+    as_of: Day
     provisional: bool
     published: bool
     assessment_id: uuid.UUID | None
-    published_at: datetime | None
+    published_at: Instant | None
     units: list[StandingRow]
 
 
@@ -65,7 +65,7 @@ class UnitSheet(BaseModel):
     rule_set_id: str
     rule_set_version: int
     year: int
-    as_of: date
+    as_of: Day
     provisional: bool
     total: Points
     eligible: bool
@@ -77,12 +77,12 @@ class UnitSheet(BaseModel):
 class SnapshotPoint(BaseModel):
     """A point of a unit's trend (得分走势): its score as of a date."""
 
-    as_of: date
+    as_of: Day
     total: Points
     provisional: bool
     eligible: bool
     rule_set_version: int
-    computed_at: datetime
+    computed_at: Instant
     items: list[ItemPoints]
 
 
@@ -90,7 +90,7 @@ class AssessmentPublish(BaseModel):
     """Publish the standings of a rule set (发布考核结果), scored from the facts as of a date."""
 
     rule_set_id: RuleSetId
-    as_of: date | None = None
+    as_of: Day | None = None
 
 
 class AssessmentSummary(BaseModel):
@@ -101,10 +101,10 @@ class AssessmentSummary(BaseModel):
     rule_set_version: int
     year: int
     unit_kind: UnitKind
-    as_of: date
+    as_of: Day
     provisional: bool
     published_by: str
-    published_at: datetime
+    published_at: Instant
 
 
 class SnapshotPage(Page[SnapshotPoint]):
