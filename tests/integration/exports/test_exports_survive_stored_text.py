@@ -246,8 +246,9 @@ async def test_every_export_downloads_and_opens_with_control_characters_in_store
         assert response.headers["content-type"].startswith(content_type), (path, response.headers)
         opened = workbook_text(response.content) if kind == "xlsx" else document_text(response.content)
         assert not set(BAD) & set(opened), path
-        # a vertical tab or form feed is a line break now, also where one text holds another
-        flat = opened.replace("\n", "")
+        # a vertical tab or form feed is a line break now, also where one text holds another; the `=` put
+        # before each text stays (quoted when it begins a cell), also inside a text that holds another
+        flat = opened.replace("\n", "").replace("'=", "").replace("=", "")
         for expected in shown:
             assert expected in flat, (path, expected)
 

@@ -321,3 +321,12 @@ async def test_nobody_resets_their_own_password_and_a_missing_unit_is_a_404(plat
     assert nowhere.status_code == 404 and nowhere.json()["errors"][0]["field"] == "unit_id"
     weak = await create(platform, ["reporter"], "汉滨区", initial_password="short")
     assert weak.status_code == 422 and weak.json()["type"] == "/problems/weak-password"
+
+
+async def test_the_audit_reads_the_first_and_the_last_day_of_the_calendar(platform: Platform) -> None:
+    # Shanghai midnight of 0001-01-01 is no UTC instant, and the day after 9999-12-31 is none: both were 500s
+    edges = {"since": "0001-01-01", "until": "9999-12-31"}
+    listed = await platform.client.get("/api/v1/accounts/audit", params=edges)
+    assert listed.status_code == 200 and listed.json()["total"] >= 1, listed.text
+    exported = await platform.client.get("/api/v1/accounts/audit.xlsx", params=edges)
+    assert exported.status_code == 200 and exported.content.startswith(b"PK")
