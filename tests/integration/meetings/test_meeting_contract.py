@@ -3,25 +3,14 @@ naming the field, and nothing is stored."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
 import pytest
 from integration.meetings.meetings_driver import TOPIC, Meetings
+
+from support.problems import problem
 
 pytestmark = pytest.mark.asyncio
 
 HELD_ON = "2019-06-20"
-
-
-def problem(response: httpx.Response, status: int, field: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    fields = [e["field"] for e in body["errors"]]
-    assert any(f == field or f.endswith(f".{field}") for f in fields), fields
-    assert body["title_zh"] and all(e["message_zh"] for e in body["errors"])
-    return body
 
 
 async def test_every_list_is_a_page_with_bounded_limit_and_offset(meetings: Meetings) -> None:

@@ -4,27 +4,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-import httpx
 import pytest
 from integration.notifier.notifier_support import bearer, contact, make_account, make_unit, person_id
 
 from gongjian_shared.auth import Role
 from support.platform import Platform
+from support.problems import problem
 
 pytestmark = pytest.mark.asyncio
 
 PREFS = "/api/v1/notification-preferences"
-
-
-def problem(response: httpx.Response, status: int, field: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    fields = [e["field"] for e in body["errors"]]
-    assert any(f == field or f.endswith(f".{field}") for f in fields), fields
-    return body
 
 
 async def test_every_list_is_a_page_with_bounded_limit_and_offset(platform: Platform) -> None:

@@ -3,26 +3,15 @@ strings, and bad input is a 4xx problem naming the field with nothing stored."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
 import pytest
 from integration.scoring.scoring_support import register_project, settle, unit_ids
 
 from support.platform import Platform, eventually
+from support.problems import problem
 
 pytestmark = pytest.mark.asyncio
 
 API = "/api/v1/scoring"
-
-
-def problem(response: httpx.Response, status: int, field: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    fields = [e["field"] for e in body["errors"]]
-    assert any(f == field or f.endswith(f".{field}") for f in fields), fields
-    return body
 
 
 async def test_every_list_is_a_page_with_bounded_limit_and_offset(platform: Platform) -> None:
