@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bench.context import Context, plain_dsn
 from bench.core import Goal, Result, Stats
 from bench.generate import Scale, load
-from gongjian_scoring.facts.handlers import handlers
+from gongjian_scoring.facts.handlers import HANDLERS
 from gongjian_scoring.models import BUS
 from gongjian_scoring.scores.service import Scorer
 from gongjian_shared.bus.consumer import EventApplier, Subscription
@@ -45,6 +45,7 @@ from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.projects import ProgressReported
 from gongjian_shared.outbox import Outbox
 from gongjian_shared.settings import DatabaseSettings
+from gongjian_shared.uow import UnitOfWork
 
 TITLE = "scoring: full recompute vs one SQL aggregate over the same rows; incremental rescoring of one unit"
 TIMEOUT_SECONDS = 1200
@@ -142,8 +143,9 @@ async def incremental(
     sessionmaker: async_sessionmaker[AsyncSession], scorer: Scorer, samples: int
 ) -> tuple[list[float], int, float]:
     """Latencies (ms), errors, and this process's CPU time per event (ms): the machine may be shared."""
+    outbox, clock = Outbox(BUS, "scoring-worker", SystemClock()), SystemClock()
     applier = EventApplier(
-        BUS, Subscription("bench.scoring", handlers(scorer.on_facts_changed, scorer.on_unit_changed))
+        BUS, Subscription("bench.scoring", HANDLERS), lambda session: UnitOfWork(session, outbox, clock)
     )
     projects = await scored_key_projects(sessionmaker)
     rng = random.Random(5)

@@ -5,7 +5,7 @@
 - Every service verifies (`TokenVerifier`) with public keys it is given, or fetches the JWKS (cached; an unknown
   `kid` refetches, at most once per `AuthSettings.jwks_refresh_seconds`).
 - Revocation costs no round trip: `AccountStates` keeps each account's token version and whether it is active,
-  fed by the account events (`account_states_handler`); a token below the known version, or of an inactive
+  fed by the account events (`account_states_subscription`); a token below the known version, or of an inactive
   account, is refused. Accounts the service has not heard of pass.
 - `CurrentPrincipal` refuses a missing or bad token (401), an account that must change its password (403
   `password-change-required`, except on routes taking `PasswordChangePrincipal`) and a service account calling
@@ -35,14 +35,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_shared.bus.consumer import Handler, Subscription
+from gongjian_shared.bus.consumer import Event, Subscription
 from gongjian_shared.clock import Clock
 from gongjian_shared.errors import Forbidden, NotAuthenticated
 from gongjian_shared.events.accounts import AccountCreated, AccountDisabled, AccountState, AccountUpdated
-from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.settings import AuthSettings
+from gongjian_shared.uow import UnitOfWork
 
 logger = logging.getLogger("gongjian.auth")
 
@@ -50,7 +49,7 @@ TOKEN_URL = "/api/v1/auth/token"
 JWKS_PATH = "/.well-known/jwks.json"
 ALGORITHM = "EdDSA"
 ACCESS_TOKEN_TYPE = "access"
-ACCOUNT_EVENTS = (AccountCreated.event_type, AccountUpdated.event_type, AccountDisabled.event_type)
+ACCOUNT_EVENTS: tuple[type[AccountState], ...] = (AccountCreated, AccountUpdated, AccountDisabled)
 
 
 class Role(StrEnum):
@@ -314,20 +313,21 @@ class AccountStates:
             )
 
 
-def account_states_handler(states: AccountStates) -> Handler:
-    """A bus handler applying account-created / -updated / -disabled to `states` (idempotent)."""
-
-    async def on_account_event(_: AsyncSession, envelope: EventEnvelope) -> None:
-        event = AccountState.model_validate(envelope.payload)
-        states.apply(event.account_id, event.token_version, event.active)
-
-    return on_account_event
+async def account_event_changes_no_row(uow: UnitOfWork, event: Event[AccountState]) -> None:
+    """Account events change no row of this group; the process remembers them (below) once they commit."""
 
 
 def account_states_subscription(states: AccountStates, group_id: str) -> Subscription:
-    """The subscription every service runs so its `AccountStates` stays current."""
-    handler = account_states_handler(states)
-    return Subscription(group_id=group_id, handlers=dict.fromkeys(ACCOUNT_EVENTS, handler))
+    """The subscription every service runs so its `AccountStates` stays current (idempotent)."""
+
+    def remember(event: AccountState) -> None:
+        states.apply(event.account_id, event.token_version, event.active)
+
+    return Subscription(
+        group_id=group_id,
+        handlers=dict.fromkeys(ACCOUNT_EVENTS, account_event_changes_no_row),
+        after_commit=dict.fromkeys(ACCOUNT_EVENTS, remember),
+    )
 
 
 # --- verifying -----------------------------------------------------------------------------------------------

@@ -11,28 +11,17 @@ Routes never read `request.app.state`; they name what they need:
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.clock import Clock
 from gongjian_shared.db import unit_of_work
-from gongjian_shared.outbox import Outbox
 from gongjian_shared.service import ServiceContext
+from gongjian_shared.uow import UnitOfWork
 
 __all__ = ["ClockDep", "ContextDep", "CurrentPrincipal", "UnitOfWork", "UnitOfWorkDep"]
-
-
-@dataclass(frozen=True)
-class UnitOfWork:
-    """One transaction: what it reads and writes (`session`), the events it records (`outbox`), and `clock`."""
-
-    session: AsyncSession
-    outbox: Outbox
-    clock: Clock
 
 
 def _context(request: Request) -> ServiceContext:
@@ -47,7 +36,7 @@ def _clock(request: Request) -> Clock:
 async def _unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     context = _context(request)
     async with unit_of_work(context.sessionmaker) as session:
-        yield UnitOfWork(session=session, outbox=context.outbox, clock=context.clock)
+        yield context.unit_of_work(session)
 
 
 ContextDep = Annotated[ServiceContext, Depends(_context)]

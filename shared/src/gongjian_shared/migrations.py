@@ -137,3 +137,33 @@ def drop_bus_tables(schema: str) -> None:
     op.execute(f'DROP FUNCTION IF EXISTS "{schema}".notify_outbox() CASCADE')
     for table in ("outbox", "inbox", "dead_letters", "bus_positions"):
         op.drop_table(table, schema=schema)
+
+
+def create_unit_replica_table(schema: str) -> None:
+    """For the revision that adds a service's `unit_replica` (version 1 of the shape in `replica.py`).
+
+    Frozen like `create_bus_tables`: a later change to the replica is a new function and a new revision.
+    """
+    from alembic import op
+    from sqlalchemy.dialects import postgresql
+
+    op.create_table(
+        "unit_replica",
+        sa.Column("unit_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("kind", sa.Text(), nullable=False),
+        sa.Column("admin_code", sa.Text(), nullable=True),
+        sa.Column("parent_unit_id", sa.Uuid(), nullable=True),
+        sa.Column("joint_meeting_member", sa.Boolean(), nullable=False),
+        sa.Column("contacts", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("source_event_id", sa.Uuid(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("unit_id", name=op.f("pk_unit_replica")),
+        schema=schema,
+    )
+
+
+def drop_unit_replica_table(schema: str) -> None:
+    from alembic import op
+
+    op.drop_table("unit_replica", schema=schema)

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, MetaData, Table, Text, Uuid, event, func, select
+from sqlalchemy import Boolean, Column, DateTime, MetaData, Table, Text, Uuid, func, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gongjian_shared.access import Scope, UnitNode, UnitTree, UnitTreeCache, scope_of
 from gongjian_shared.auth import Principal
-from gongjian_shared.bus.consumer import Handler
+from gongjian_shared.bus.consumer import Event, Remember
 from gongjian_shared.deps import ContextDep, CurrentPrincipal
-from gongjian_shared.events.envelope import EventEnvelope
+from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.service import ServiceContext
 
@@ -39,26 +38,24 @@ def unit_replica_table(metadata: MetaData) -> Table:
     )
 
 
-def unit_updated_handler(table: Table) -> Handler:
-    async def on_unit_updated(session: AsyncSession, envelope: EventEnvelope) -> None:
-        event = UnitUpdated.model_validate(envelope.payload)
-        values = {
-            "name": event.name,
-            "kind": event.kind,
-            "admin_code": event.admin_code,
-            "parent_unit_id": event.parent_unit_id,
-            "joint_meeting_member": event.joint_meeting_member,
-            "contacts": [contact.model_dump(mode="json") for contact in event.contacts],
-            "source_event_id": envelope.event_id,
-        }
-        statement = insert(table).values(unit_id=event.unit_id, **values)
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[table.c.unit_id], set_=values | {"updated_at": func.now()}
-            )
+async def replicate_unit(session: AsyncSession, table: Table, event: Event[UnitUpdated]) -> None:
+    """Upsert the unit into the service's replica `table` (a redelivery writes the same row again)."""
+    unit = event.payload
+    values = {
+        "name": unit.name,
+        "kind": unit.kind,
+        "admin_code": unit.admin_code,
+        "parent_unit_id": unit.parent_unit_id,
+        "joint_meeting_member": unit.joint_meeting_member,
+        "contacts": [contact.model_dump(mode="json") for contact in unit.contacts],
+        "source_event_id": event.event_id,
+    }
+    statement = insert(table).values(unit_id=unit.unit_id, **values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.unit_id], set_=values | {"updated_at": func.now()}
         )
-
-    return on_unit_updated
+    )
 
 
 async def list_replica(session: AsyncSession, table: Table) -> list[dict[str, object]]:
@@ -117,19 +114,15 @@ def replica_unit_tree(context: ServiceContext, table: Table) -> UnitTreeCache:
     return cache
 
 
-def invalidating(handler: Handler, cache: UnitTreeCache) -> Handler:
-    """The handler, then the cached tree dropped once its transaction commits (never before: a load in between
-    would read the old rows and keep them)."""
+def forgetting_unit_tree(context: ServiceContext, table: Table) -> dict[type[EventPayload], Remember]:
+    """For a subscription's `after_commit`: the cached tree is dropped once a `unit-updated` commits (never
+    before: a load in between would read the old rows and keep them)."""
+    tree = replica_unit_tree(context, table)
 
-    async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await handler(session, envelope)
+    def forget(_: UnitUpdated) -> None:
+        tree.invalidate()
 
-        def drop(_: Any) -> None:
-            cache.invalidate()
-
-        event.listen(session.sync_session, "after_commit", drop, once=True)
-
-    return handle
+    return {UnitUpdated: forget}
 
 
 def replica_scope(table: Table) -> Callable[[Principal, ServiceContext], Awaitable[Scope]]:

@@ -35,9 +35,10 @@ from gongjian_shared.contract import install_cors, install_docs, servers, with_p
 from gongjian_shared.db import create_engine, create_sessionmaker
 from gongjian_shared.errors import install_problem_handlers, internal_error_problem, problem_response
 from gongjian_shared.guards import RequestGuardMiddleware
+from gongjian_shared.jobs import bounded, cancel_and_wait
 from gongjian_shared.outbox import Outbox, correlation_id_var
 from gongjian_shared.settings import BaseServiceSettings
-from gongjian_shared.tasks import bounded, cancel_and_wait
+from gongjian_shared.uow import UnitOfWork
 
 logger = logging.getLogger("gongjian")
 
@@ -59,6 +60,20 @@ class ServiceContext:
     account_states: AccountStates = field(default_factory=AccountStates)
     bus: BusRuntime | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    unit_of_work_factory: UnitOfWorkFactory = field(
+        default=lambda context, session: plain_unit_of_work(context, session)
+    )
+
+    def unit_of_work(self, session: AsyncSession) -> UnitOfWork:
+        """The service's unit of work around `session` (a request's, an event's or a job run's)."""
+        return self.unit_of_work_factory(self, session)
+
+
+UnitOfWorkFactory = Callable[[ServiceContext, AsyncSession], UnitOfWork]
+
+
+def plain_unit_of_work(context: ServiceContext, session: AsyncSession) -> UnitOfWork:
+    return UnitOfWork(session, context.outbox, context.clock)
 
 
 SubscriptionFactory = Callable[[ServiceContext], Sequence[Subscription]]
@@ -77,6 +92,8 @@ class ServiceSpec:
     public_prefixes: tuple[str, ...]
     subscriptions: SubscriptionFactory = lambda _: ()
     background: BackgroundFactory = lambda _: ()
+    # what a service's unit of work holds beyond session, outbox and clock (the notifier's channels)
+    unit_of_work: UnitOfWorkFactory = plain_unit_of_work
 
 
 class CorrelationMiddleware:
@@ -222,13 +239,16 @@ def build_service_app(
             tokens=verifier,
             issuer=issuer,
             account_states=account_states,
+            unit_of_work_factory=spec.unit_of_work,
         )
         subscriptions = [
             *spec.subscriptions(context),
             # every service (projects-api too, for its other replicas) learns revocations from the events
             account_states_subscription(account_states, states_group),
         ]
-        context.bus = BusRuntime(settings, engine, sessionmaker, spec.tables, subscriptions)
+        context.bus = BusRuntime(
+            settings, engine, sessionmaker, spec.tables, subscriptions, context.unit_of_work
+        )
         app.state.context = context
         app.state.sessionmaker = sessionmaker
         app.state.outbox = context.outbox

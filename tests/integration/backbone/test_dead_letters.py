@@ -9,16 +9,16 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaConsumer
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian.infra.kafka import KafkaBroker
 from gongjian_scoring.models import BUS as SCORING_BUS
-from gongjian_shared.bus.consumer import ConsumerRunner, Subscription
+from gongjian_shared.bus.consumer import ConsumerRunner, Event, Subscription
 from gongjian_shared.bus.embedded import EmbeddedConsumerRunner
 from gongjian_shared.bus.kafka import KafkaConsumerRunner, dead_letter_topic
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.events.registry import topic_name
+from gongjian_shared.uow import UnitOfWork
 from support.platform import Platform, eventually
 
 pytestmark = pytest.mark.asyncio
@@ -27,15 +27,13 @@ POISON = "毒丸单位"
 
 
 def poisoned_subscription(applied: list[str]) -> Subscription:
-    async def handler(session: AsyncSession, envelope: EventEnvelope) -> None:
-        name = envelope.payload["name"]
+    async def handler(uow: UnitOfWork, event: Event[UnitUpdated]) -> None:
+        name = event.payload.name
         if name == POISON:
             raise ValueError(f"cannot apply {name}")
         applied.append(name)
 
-    return Subscription(
-        group_id=f"test-dlq-{uuid.uuid4().hex[:6]}", handlers={UnitUpdated.event_type: handler}
-    )
+    return Subscription(group_id=f"test-dlq-{uuid.uuid4().hex[:6]}", handlers={UnitUpdated: handler})
 
 
 async def publish_units(platform: Platform, names: list[str]) -> None:
@@ -65,7 +63,9 @@ async def test_embedded_bus_dead_letters_after_its_attempts(platform: Platform) 
     applied: list[str] = []
     subscription = poisoned_subscription(applied)
     bus = scoring.settings.bus.model_copy(update={"max_attempts": 3, "retry_backoff_seconds": 0.01})
-    runner = EmbeddedConsumerRunner(scoring.sessionmaker, SCORING_BUS, subscription, bus, asyncio.Event())
+    runner = EmbeddedConsumerRunner(
+        scoring.sessionmaker, SCORING_BUS, subscription, bus, asyncio.Event(), scoring.unit_of_work
+    )
     await run_until(runner, applied, ["好单位一", "好单位二"])
     async with scoring.sessionmaker() as session:
         letters = (await session.execute(select(SCORING_BUS.dead_letters))).all()
@@ -84,7 +84,14 @@ async def test_kafka_consumer_sends_to_the_dead_letter_topic(
     applied: list[str] = []
     subscription = poisoned_subscription(applied)
     bus = scoring.settings.bus.model_copy(update={"max_attempts": 2, "retry_backoff_seconds": 0.01})
-    runner = KafkaConsumerRunner(scoring.sessionmaker, SCORING_BUS, subscription, scoring.settings.kafka, bus)
+    runner = KafkaConsumerRunner(
+        scoring.sessionmaker,
+        SCORING_BUS,
+        subscription,
+        scoring.settings.kafka,
+        bus,
+        scoring.unit_of_work,
+    )
     await run_until(runner, applied, ["好单位一", "好单位二"])
     dlq = dead_letter_topic(topic_name(scoring.settings.kafka.topic_prefix, "projects"))
     reader = AIOKafkaConsumer(dlq, bootstrap_servers=kafka.bootstrap_servers, auto_offset_reset="earliest")

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from gongjian_notifier.channels.base import Message
 from gongjian_notifier.channels.sms import sms_text
 from gongjian_notifier.notifications.catalogue import PLANNERS, event_types
-from gongjian_notifier.notifications.handlers import handlers  # noqa: F401  (registers the planners)
+from gongjian_notifier.notifications.handlers import notifiable  # noqa: F401  (registers the planners)
 from gongjian_notifier.notifications.rendering import Renderer, TemplateFailure
 from gongjian_shared.events.registry import contracts
 

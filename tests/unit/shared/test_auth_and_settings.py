@@ -9,14 +9,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_shared.auth import (
     ACCOUNT_EVENTS,
@@ -29,7 +28,6 @@ from gongjian_shared.auth import (
     TokenIssuer,
     TokenRevoked,
     TokenVerifier,
-    account_states_handler,
     account_states_subscription,
     generate_private_key_pem,
     hash_password,
@@ -42,7 +40,6 @@ from gongjian_shared.auth import (
 from gongjian_shared.clock import FrozenClock
 from gongjian_shared.errors import NotAuthenticated, install_problem_handlers
 from gongjian_shared.events.accounts import AccountDisabled, AccountUpdated
-from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.settings import AuthSettings
 
 KEY_A = generate_private_key_pem()
@@ -218,16 +215,11 @@ async def test_a_token_below_the_known_version_or_of_a_disabled_account_is_revok
 
 async def test_account_events_feed_the_states_idempotently() -> None:
     states = AccountStates()
-    handler = account_states_handler(states)
+    subscription = account_states_subscription(states, "meetings-api.account-states.x")
     account_id = uuid.uuid4()
 
-    def envelope(payload: AccountUpdated | AccountDisabled) -> EventEnvelope:
-        return EventEnvelope.wrap(
-            payload,
-            producer="projects-api",
-            key=str(account_id),
-            occurred_at=datetime(2019, 6, 1, tzinfo=UTC),
-        )
+    def remember(payload: AccountUpdated | AccountDisabled) -> None:
+        subscription.after_commit[type(payload)](payload)
 
     state = {
         "account_id": account_id,
@@ -237,18 +229,17 @@ async def test_account_events_feed_the_states_idempotently() -> None:
         "roles": ("reporter",),
         "token_version": 4,
     }
-    updated = envelope(AccountUpdated(active=True, **state))
-    disabled = envelope(AccountDisabled(active=False, **state))
-    session = cast(AsyncSession, None)
+    updated = AccountUpdated(active=True, **state)
+    disabled = AccountDisabled(active=False, **state)
     for _ in range(2):
-        await handler(session, updated)
+        remember(updated)
     assert states.get(account_id) is not None and states.get(account_id).active  # type: ignore[union-attr]
-    await handler(session, disabled)
-    await handler(session, disabled)
+    remember(disabled)
+    remember(disabled)
     status = states.get(account_id)
     assert status is not None and (status.token_version, status.active) == (4, False)
-    subscription = account_states_subscription(states, "meetings-api.account-states.x")
-    assert set(subscription.handlers) == set(ACCOUNT_EVENTS) and subscription.streams == {"projects"}
+    assert set(subscription.handlers) == set(subscription.after_commit) == set(ACCOUNT_EVENTS)
+    assert subscription.streams == {"projects"}
 
 
 async def test_a_verifier_fetches_the_jwks_on_an_unknown_kid_at_most_once_per_interval(

@@ -8,24 +8,31 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from gongjian_meetings.agendas.router import router as agendas_router
-from gongjian_meetings.bodies.handlers import HANDLERS as BODY_HANDLERS
+from gongjian_meetings.bodies import handlers as bodies_handlers
 from gongjian_meetings.bodies.router import router as bodies_router
 from gongjian_meetings.deadlines.scheduled import background
 from gongjian_meetings.meetings.router import router as meetings_router
 from gongjian_meetings.meetings.router import series_router
 from gongjian_meetings.members.router import router as members_router
 from gongjian_meetings.models import BUS, SCHEMA, UNIT_REPLICA, Base
-from gongjian_meetings.projects.handlers import HANDLERS as PROJECT_HANDLERS
+from gongjian_meetings.projects import handlers as projects_handlers
 from gongjian_meetings.records.router import router as records_router
 from gongjian_meetings.resolutions.router import meeting_resolutions
 from gongjian_meetings.resolutions.router import router as resolutions_router
 from gongjian_meetings.settings import MeetingsSettings
-from gongjian_meetings.topics.handlers import HANDLERS as TOPIC_HANDLERS
+from gongjian_meetings.topics import handlers as topics_handlers
 from gongjian_meetings.topics.router import meeting_topics
 from gongjian_meetings.topics.router import router as topics_router
-from gongjian_shared.bus.consumer import Subscription
+from gongjian_shared.bus.consumer import Handlers, Subscription
 from gongjian_shared.clock import Clock
-from gongjian_shared.replica import invalidating, replica_unit_tree
+from gongjian_shared.events.projects import (
+    ObstacleEscalated,
+    ProjectBehindSchedule,
+    ProjectRegistered,
+    ProjectUpdated,
+    UnitUpdated,
+)
+from gongjian_shared.replica import forgetting_unit_tree
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
 SERVICE_NAME = "meetings-api"
@@ -33,16 +40,26 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 PUBLIC_PREFIXES = ("/api/v1/meetings", "/api/v1/meeting-bodies", "/api/v1/topics", "/api/v1/resolutions")
 
 
+# The service's event handlers, by consumer group (`meetings-api.<group>`) and payload class.
+EVENT_HANDLERS: dict[str, Handlers] = {
+    # the group of the unit replica keeps its old name, so its position in the log is kept
+    "members": {UnitUpdated: bodies_handlers.on_unit_updated},
+    "topics": {
+        ObstacleEscalated: topics_handlers.on_obstacle_escalated,
+        ProjectBehindSchedule: topics_handlers.on_project_behind_schedule,
+    },
+    "projects": {
+        ProjectRegistered: projects_handlers.on_project_changed,
+        ProjectUpdated: projects_handlers.on_project_changed,
+    },
+}
+
+
 def subscriptions(context: ServiceContext) -> Sequence[Subscription]:
-    tree = replica_unit_tree(context, UNIT_REPLICA)
+    remember = {"members": forgetting_unit_tree(context, UNIT_REPLICA)}
     return [
-        # the group id of the replica stays what it was, so its position in the log is kept
-        Subscription(
-            group_id=f"{SERVICE_NAME}.members",
-            handlers={kind: invalidating(handler, tree) for kind, handler in BODY_HANDLERS.items()},
-        ),
-        Subscription(group_id=f"{SERVICE_NAME}.topics", handlers=TOPIC_HANDLERS),
-        Subscription(group_id=f"{SERVICE_NAME}.projects", handlers=PROJECT_HANDLERS),
+        Subscription(f"{SERVICE_NAME}.{group}", handlers, after_commit=remember.get(group, {}))
+        for group, handlers in EVENT_HANDLERS.items()
     ]
 
 

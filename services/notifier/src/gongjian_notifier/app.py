@@ -8,18 +8,19 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from gongjian_notifier.directory.handlers import HANDLERS as DIRECTORY_HANDLERS
+from gongjian_notifier.directory import handlers as directory_handlers
 from gongjian_notifier.directory.router import router as directory_router
 from gongjian_notifier.inbox.router import router as inbox_router
 from gongjian_notifier.models import BUS, SCHEMA, UNIT_REPLICA, Base
-from gongjian_notifier.notifications.handlers import handlers as notification_handlers
+from gongjian_notifier.notifications.handlers import notifiable
 from gongjian_notifier.notifications.router import router as notifications_router
-from gongjian_notifier.runtime import notifier_runtime
+from gongjian_notifier.runtime import notifier_runtime, notifier_unit_of_work
 from gongjian_notifier.settings import NotifierSettings
-from gongjian_shared.bus.consumer import Subscription
+from gongjian_shared.bus.consumer import Handlers, Subscription
 from gongjian_shared.clock import Clock
+from gongjian_shared.events.accounts import AccountCreated, AccountDisabled, AccountUpdated
 from gongjian_shared.events.projects import UnitUpdated
-from gongjian_shared.replica import invalidating, replica_unit_tree
+from gongjian_shared.replica import forgetting_unit_tree
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
 SERVICE_NAME = "notifier"
@@ -27,15 +28,23 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 PUBLIC_PREFIXES = ("/api/v1/notifications", "/api/v1/inbox", "/api/v1/notification-preferences")
 
 
+# The service's event handlers, by consumer group (`notifier.<group>`) and payload class.
+EVENT_HANDLERS: dict[str, Handlers] = {
+    "directory": {
+        UnitUpdated: directory_handlers.on_unit_updated,
+        AccountCreated: directory_handlers.on_account_event,
+        AccountUpdated: directory_handlers.on_account_event,
+        AccountDisabled: directory_handlers.on_account_event,
+    },
+    "notifications": notifiable(),
+}
+
+
 def subscriptions(context: ServiceContext) -> Sequence[Subscription]:
-    tree = replica_unit_tree(context, UNIT_REPLICA)
-    directory = {
-        event_type: invalidating(handler, tree) if event_type == UnitUpdated.event_type else handler
-        for event_type, handler in DIRECTORY_HANDLERS.items()
-    }
+    remember = {"directory": forgetting_unit_tree(context, UNIT_REPLICA)}
     return [
-        Subscription(group_id=f"{SERVICE_NAME}.directory", handlers=directory),
-        Subscription(group_id=f"{SERVICE_NAME}.notifications", handlers=notification_handlers(context)),
+        Subscription(f"{SERVICE_NAME}.{group}", handlers, after_commit=remember.get(group, {}))
+        for group, handlers in EVENT_HANDLERS.items()
     ]
 
 
@@ -56,6 +65,7 @@ SPEC = ServiceSpec(
     routers=(directory_router, inbox_router, notifications_router),
     subscriptions=subscriptions,
     background=background,
+    unit_of_work=notifier_unit_of_work,
 )
 
 

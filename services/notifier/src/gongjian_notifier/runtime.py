@@ -13,8 +13,8 @@ from gongjian_notifier.delivery.worker import DeliveryWorker
 from gongjian_notifier.notifications.rendering import Renderer
 from gongjian_notifier.notifications.service import NotificationService
 from gongjian_notifier.settings import NotifierSettings
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.service import ServiceContext
+from gongjian_shared.uow import UnitOfWork
 
 RUNTIME_KEY = "notifier"
 
@@ -50,6 +50,17 @@ class NotifierRuntime:
             await asyncio.Event().wait()
         finally:
             await self.channels.close()
+
+
+@dataclass(frozen=True)
+class NotifierUnitOfWork(UnitOfWork):
+    """The notifier's unit of work: the shared one, plus the running notifier's templates and channels."""
+
+    notifier: NotifierRuntime
+
+
+def notifier_unit_of_work(context: ServiceContext, session: AsyncSession) -> NotifierUnitOfWork:
+    return NotifierUnitOfWork(session, context.outbox, context.clock, notifier_runtime(context))
 
 
 def notifier_settings(context: ServiceContext) -> NotifierSettings:

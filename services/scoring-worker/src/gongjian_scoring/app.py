@@ -10,19 +10,17 @@ from fastapi import FastAPI
 from gongjian_scoring.assessment.facts import FactsDocument
 from gongjian_scoring.assessment.rules import RuleSet
 from gongjian_scoring.assessments.router import router as assessments_router
-from gongjian_scoring.facts.handlers import handlers as fact_handlers
+from gongjian_scoring.facts.handlers import HANDLERS as FACT_HANDLERS
 from gongjian_scoring.facts.router import router as facts_router
 from gongjian_scoring.judgements.router import router as judgements_router
 from gongjian_scoring.models import BUS, SCHEMA, UNIT_REPLICA, Base
 from gongjian_scoring.rule_sets.router import router as rule_sets_router
 from gongjian_scoring.scores.router import router as scores_router
-from gongjian_scoring.scores.service import Scorer
 from gongjian_scoring.settings import ScoringSettings
-from gongjian_shared.bus.consumer import Subscription
+from gongjian_shared.bus.consumer import Handlers, Subscription
 from gongjian_shared.clock import Clock
 from gongjian_shared.contract import request_body_schemas
-from gongjian_shared.events.projects import UnitUpdated
-from gongjian_shared.replica import invalidating, replica_unit_tree
+from gongjian_shared.replica import forgetting_unit_tree
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
 SERVICE_NAME = "scoring-worker"
@@ -30,14 +28,17 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 PUBLIC_PREFIXES = ("/api/v1/scoring",)
 
 
+# The service's event handlers, by consumer group (`scoring-worker.<group>`) and payload class.
+EVENT_HANDLERS: dict[str, Handlers] = {"facts": FACT_HANDLERS}
+
+
 def subscriptions(context: ServiceContext) -> Sequence[Subscription]:
-    scorer = Scorer(context.outbox, context.clock)
-    handlers = dict(fact_handlers(scorer.on_facts_changed, scorer.on_unit_changed))
-    # units change the tree the access policy reads: drop the cached one once the change commits
-    handlers[UnitUpdated.event_type] = invalidating(
-        handlers[UnitUpdated.event_type], replica_unit_tree(context, UNIT_REPLICA)
-    )
-    return [Subscription(group_id=f"{SERVICE_NAME}.facts", handlers=handlers)]
+    # units change the tree the access policy reads: the cached one is dropped once the change commits
+    remember = {"facts": forgetting_unit_tree(context, UNIT_REPLICA)}
+    return [
+        Subscription(f"{SERVICE_NAME}.{group}", handlers, after_commit=remember.get(group, {}))
+        for group, handlers in EVENT_HANDLERS.items()
+    ]
 
 
 SPEC = ServiceSpec(

@@ -1,35 +1,76 @@
-"""What every consumer shares, whichever bus carries the events: subscriptions, the inbox, dead letters."""
+"""What every consumer shares, whichever bus carries the events: subscriptions, the inbox, dead letters.
+
+A service's handlers are one table keyed by payload class (`EVENT_HANDLERS` in its `handlers.py`, the way
+cosmicpython's message bus keys them). The consumer parses each payload once, from the event registry, and
+calls the handler with a unit of work (the event's transaction) and the typed `Event`.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_shared.bus.tables import BusTables
-from gongjian_shared.events.envelope import EventEnvelope
-from gongjian_shared.events.registry import streams_of
+from gongjian_shared.events.envelope import EventEnvelope, EventPayload
+from gongjian_shared.events.registry import parse_payload, streams_of
 from gongjian_shared.outbox import correlation_id_var
+from gongjian_shared.uow import UnitOfWork
 
 logger = logging.getLogger("gongjian.bus")
 
-Handler = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
+P = TypeVar("P", bound=EventPayload, covariant=True)
+
+
+@dataclass(frozen=True)
+class Event(Generic[P]):
+    """One consumed event: its payload, parsed once from the registry, and the envelope it came in."""
+
+    payload: P
+    envelope: EventEnvelope
+
+    @property
+    def event_id(self) -> uuid.UUID:
+        return self.envelope.event_id
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.envelope.occurred_at
+
+
+# The unit of work of one event's transaction: the service's own kind (`ServiceSpec.unit_of_work`).
+UnitOfWorkFactory = Callable[[AsyncSession], UnitOfWork]
+# A handler applies one event in the service's unit of work (a `UnitOfWork`, or the service's subclass of
+# it, hence `Any`); it never commits.
+Handler = Callable[[Any, Event[Any]], Awaitable[None]]
+Handlers = Mapping[type[EventPayload], Handler]
+# What a process keeps in memory beside the rows a handler wrote (a cached tree, token versions): updated from
+# the payload once the event's transaction has committed.
+Remember = Callable[[Any], None]
 
 
 @dataclass(frozen=True)
 class Subscription:
-    """A consumer group of one service and the handler for each event type it applies."""
+    """A consumer group of one service: the handler for each payload class it applies, and what it remembers."""
 
     group_id: str
-    handlers: Mapping[str, Handler]
+    handlers: Handlers
+    after_commit: Mapping[type[EventPayload], Remember] = field(default_factory=dict)
+
+    @property
+    def event_types(self) -> set[str]:
+        return {payload_type.event_type for payload_type in self.handlers}
 
     @property
     def streams(self) -> set[str]:
-        return streams_of(self.handlers)
+        return streams_of(self.event_types)
 
 
 @dataclass
@@ -55,12 +96,16 @@ class ConsumerRunner(Protocol):
 class EventApplier:
     """Applies one event inside the caller's transaction, at most once per consumer group."""
 
-    def __init__(self, tables: BusTables, subscription: Subscription) -> None:
+    def __init__(
+        self, tables: BusTables, subscription: Subscription, unit_of_work: UnitOfWorkFactory
+    ) -> None:
         self._tables = tables
+        self._unit_of_work = unit_of_work
+        self._event_types = subscription.event_types
         self.subscription = subscription
 
     def wants(self, event_type: str) -> bool:
-        return event_type in self.subscription.handlers
+        return event_type in self._event_types
 
     async def apply(self, session: AsyncSession, envelope: EventEnvelope) -> bool:
         """True if applied now; False if this group had already applied the event."""
@@ -73,11 +118,21 @@ class EventApplier:
         )
         if inserted.first() is None:
             return False
+        payload = parse_payload(envelope)
+        handler = self.subscription.handlers.get(type(payload))
+        if handler is None:
+            raise LookupError(
+                f"{self.subscription.group_id} has no handler for {envelope.type} v{envelope.version}"
+            )
+        uow = self._unit_of_work(session)
         token = correlation_id_var.set(envelope.correlation_id or envelope.event_id)
         try:
-            await self.subscription.handlers[envelope.type](session, envelope)
+            await handler(uow, Event(payload, envelope))
         finally:
             correlation_id_var.reset(token)
+        remember = self.subscription.after_commit.get(type(payload))
+        if remember is not None:
+            uow.after_commit(functools.partial(remember, payload))
         return True
 
     async def dead_letter(

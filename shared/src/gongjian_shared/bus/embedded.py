@@ -20,6 +20,7 @@ from gongjian_shared.bus.consumer import (
     ConsumerStats,
     EventApplier,
     Subscription,
+    UnitOfWorkFactory,
     describe_error,
     is_infrastructure_error,
 )
@@ -27,6 +28,7 @@ from gongjian_shared.bus.listener import wait_for_wake
 from gongjian_shared.bus.tables import SNAPSHOT_XMIN, BusTables
 from gongjian_shared.db import unit_of_work
 from gongjian_shared.events.envelope import EventEnvelope
+from gongjian_shared.jobs import PeriodicJob
 from gongjian_shared.settings import BusSettings
 
 logger = logging.getLogger("gongjian.bus")
@@ -40,46 +42,46 @@ class EmbeddedConsumerRunner:
         subscription: Subscription,
         settings: BusSettings,
         wake: asyncio.Event,
+        unit_of_work: UnitOfWorkFactory,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._tables = tables
-        self._applier = EventApplier(tables, subscription)
+        self._applier = EventApplier(tables, subscription, unit_of_work)
         self._settings = settings
         self._wake = wake
         self._attempts: dict[Any, int] = {}
         self.subscription = subscription
         self.stats = ConsumerStats()
+        self._job = PeriodicJob(
+            name=f"embedded consumer {subscription.group_id}",
+            step=self._read_all,
+            interval_seconds=settings.poll_interval_seconds,
+            jitter=0.0,  # woken by NOTIFY; the interval is only the fallback
+            backoff_seconds=max(settings.retry_backoff_seconds, 0.1),
+            max_backoff_seconds=10.0,
+            wait=lambda seconds: wait_for_wake(self._wake, seconds),
+            on_failure=self._lost,
+        )
 
     async def run(self) -> None:
-        backoff = self._settings.retry_backoff_seconds
-        while True:
-            try:
-                more = False
-                for source in sorted(self.subscription.streams):
-                    more = await self._read_batch(source) or more
-                self.stats.connected = True
-                backoff = self._settings.retry_backoff_seconds
-                if not more:
-                    await wait_for_wake(self._wake, self._settings.poll_interval_seconds)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.stats.connected = False
-                self.stats.last_error = describe_error(exc)
-                logger.warning(
-                    "embedded consumer %s cannot read (%s); retrying in %.1fs",
-                    self.subscription.group_id,
-                    self.stats.last_error,
-                    backoff,
-                )
-                await asyncio.sleep(backoff)
-                backoff = min(max(backoff, 0.1) * 2, 10.0)
+        await self._job()
+
+    async def _read_all(self) -> bool:
+        more = False
+        for source in sorted(self.subscription.streams):
+            more = await self._read_batch(source) or more
+        self.stats.connected = True
+        return more
+
+    def _lost(self, exc: Exception) -> None:
+        self.stats.connected = False
+        self.stats.last_error = describe_error(exc)
 
     async def _read_batch(self, source: str) -> bool:
         """Apply one batch from one producer log; True when more rows may be waiting."""
         positions = self._tables.positions
         group = self.subscription.group_id
-        types = list(self.subscription.handlers)
+        types = sorted(self.subscription.event_types)
         retry_after: float | None = None
         async with unit_of_work(self._sessionmaker) as session:
             claimed = await self._claim_position(session, source)
@@ -183,7 +185,7 @@ class EmbeddedConsumerRunner:
                         f'SELECT count(*) FROM "{source}".outbox '
                         "WHERE (txid, id) > (:txid, :id) AND type = ANY(:types)"
                     ),
-                    {"txid": txid, "id": outbox_id, "types": list(self.subscription.handlers)},
+                    {"txid": txid, "id": outbox_id, "types": sorted(self.subscription.event_types)},
                 )
                 total += int(count or 0)
         self.stats.lag = total

@@ -21,6 +21,7 @@ from gongjian_shared.bus.consumer import (
     ConsumerStats,
     EventApplier,
     Subscription,
+    UnitOfWorkFactory,
     describe_error,
     is_infrastructure_error,
 )
@@ -29,6 +30,7 @@ from gongjian_shared.bus.tables import SNAPSHOT_XMIN, BusTables
 from gongjian_shared.db import unit_of_work
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.registry import topic_name
+from gongjian_shared.jobs import PeriodicJob
 from gongjian_shared.settings import BusSettings, KafkaSettings
 
 logger = logging.getLogger("gongjian.bus")
@@ -94,34 +96,45 @@ class OutboxRelay:
         self.published = 0
         self.connected = False
         self.last_error: str | None = None
+        self._producer: AIOKafkaProducer | None = None
+        self._job = PeriodicJob(
+            name=f"outbox relay {tables.schema}",
+            step=self._step,
+            interval_seconds=bus.poll_interval_seconds,
+            jitter=0.0,  # woken by NOTIFY; the interval is only the fallback
+            backoff_seconds=0.2,
+            max_backoff_seconds=MAX_BACKOFF_SECONDS,
+            wait=lambda seconds: wait_for_wake(self._wake, seconds),
+            on_failure=self._lost,
+        )
 
     async def run(self) -> None:
-        backoff = 0.2
-        while True:
-            producer = new_producer(self._kafka, f"relay-{self._tables.schema}")
-            try:
-                await producer.start()
+        try:
+            await self._job()
+        finally:
+            await self._disconnect()
+
+    async def _step(self) -> bool:
+        """Connect when not connected, then send one batch; True when more rows may be waiting."""
+        try:
+            if self._producer is None:
+                self._producer = new_producer(self._kafka, f"relay-{self._tables.schema}")
+                await self._producer.start()
                 self.connected = True
-                backoff = 0.2
-                while True:
-                    if not await self._publish_batch(producer):
-                        await wait_for_wake(self._wake, self._bus.poll_interval_seconds)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.connected = False
-                self.last_error = describe_error(exc)
-                logger.warning(
-                    "outbox relay for %s: %s; retrying in %.1fs",
-                    self._tables.schema,
-                    self.last_error,
-                    backoff,
-                )
-            finally:
-                with contextlib.suppress(Exception):
-                    await producer.stop()
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+            return await self._publish_batch(self._producer)
+        except Exception:
+            await self._disconnect()
+            raise
+
+    def _lost(self, exc: Exception) -> None:
+        self.connected = False
+        self.last_error = describe_error(exc)
+
+    async def _disconnect(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            with contextlib.suppress(Exception):
+                await producer.stop()
 
     async def _publish_batch(self, producer: AIOKafkaProducer) -> bool:
         """Send one batch; True when more rows may be waiting."""
@@ -171,64 +184,85 @@ class KafkaConsumerRunner:
         subscription: Subscription,
         kafka: KafkaSettings,
         bus: BusSettings,
+        unit_of_work: UnitOfWorkFactory,
     ) -> None:
         self._sessionmaker = sessionmaker
-        self._applier = EventApplier(tables, subscription)
+        self._applier = EventApplier(tables, subscription, unit_of_work)
         self._kafka = kafka
         self._bus = bus
         self._consumer: AIOKafkaConsumer | None = None
+        self._dlq: AIOKafkaProducer | None = None
+        self._pending: tuple[AIOKafkaConsumer, AIOKafkaProducer] | None = None
         self.subscription = subscription
         self.stats = ConsumerStats()
         self.topics = sorted(topic_name(kafka.topic_prefix, stream) for stream in subscription.streams)
+        self._job = PeriodicJob(
+            name=f"kafka consumer {subscription.group_id}",
+            step=self._step,
+            interval_seconds=0.0,  # the step polls the broker, which waits
+            jitter=0.0,
+            backoff_seconds=0.2,
+            max_backoff_seconds=MAX_BACKOFF_SECONDS,
+            on_failure=self._lost,
+        )
 
     async def run(self) -> None:
-        backoff = 0.2
-        while True:
-            consumer = AIOKafkaConsumer(
-                *self.topics,
-                bootstrap_servers=self._kafka.bootstrap,
-                client_id=f"{self._kafka.client_id}-{self.subscription.group_id}",
-                group_id=self._kafka.group_prefix + self.subscription.group_id,
-                enable_auto_commit=False,
-                auto_offset_reset="earliest",
-                request_timeout_ms=max(self._kafka.request_timeout_ms, 40_000),
+        try:
+            await self._job()
+        finally:
+            await self._disconnect()
+
+    async def _step(self) -> bool:
+        """Connect when not connected, then apply what one poll brings, committing each offset after its
+        transaction. Always True: the poll itself waits up to the poll interval."""
+        try:
+            consumer, dlq = self._consumer, self._dlq
+            if consumer is None or dlq is None:
+                consumer, dlq = await self._connect()
+            batches = await consumer.getmany(
+                timeout_ms=int(self._bus.poll_interval_seconds * 1000), max_records=self._bus.batch_size
             )
-            dlq = new_producer(self._kafka, f"dlq-{self.subscription.group_id}")
-            try:
-                await ensure_topics(self._kafka, self.topics)
-                await consumer.start()
-                await dlq.start()
-                self._consumer = consumer
-                self.stats.connected = True
-                backoff = 0.2
-                while True:
-                    batches = await consumer.getmany(
-                        timeout_ms=int(self._bus.poll_interval_seconds * 1000),
-                        max_records=self._bus.batch_size,
-                    )
-                    for partition, messages in batches.items():
-                        for message in messages:
-                            await self._handle(message.value, message.topic, dlq)
-                            await consumer.commit({partition: OffsetAndMetadata(message.offset + 1, "")})
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.stats.connected = False
-                self.stats.last_error = describe_error(exc)
-                logger.warning(
-                    "kafka consumer %s: %s; retrying in %.1fs",
-                    self.subscription.group_id,
-                    self.stats.last_error,
-                    backoff,
-                )
-            finally:
-                self._consumer = None
-                with contextlib.suppress(Exception):
-                    await consumer.stop()
-                with contextlib.suppress(Exception):
-                    await dlq.stop()
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+            for partition, messages in batches.items():
+                for message in messages:
+                    await self._handle(message.value, message.topic, dlq)
+                    await consumer.commit({partition: OffsetAndMetadata(message.offset + 1, "")})
+            return True
+        except Exception:
+            await self._disconnect()
+            raise
+
+    async def _connect(self) -> tuple[AIOKafkaConsumer, AIOKafkaProducer]:
+        consumer = AIOKafkaConsumer(
+            *self.topics,
+            bootstrap_servers=self._kafka.bootstrap,
+            client_id=f"{self._kafka.client_id}-{self.subscription.group_id}",
+            group_id=self._kafka.group_prefix + self.subscription.group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            request_timeout_ms=max(self._kafka.request_timeout_ms, 40_000),
+        )
+        dlq = new_producer(self._kafka, f"dlq-{self.subscription.group_id}")
+        self._pending = (consumer, dlq)  # stopped by _disconnect if starting fails half-way
+        await ensure_topics(self._kafka, self.topics)
+        await consumer.start()
+        await dlq.start()
+        self._consumer, self._dlq = consumer, dlq
+        self.stats.connected = True
+        return consumer, dlq
+
+    def _lost(self, exc: Exception) -> None:
+        self.stats.connected = False
+        self.stats.last_error = describe_error(exc)
+
+    async def _disconnect(self) -> None:
+        pending, self._pending = self._pending, None
+        self._consumer, self._dlq = None, None
+        if pending is not None:
+            consumer, dlq = pending
+            with contextlib.suppress(Exception):
+                await consumer.stop()
+            with contextlib.suppress(Exception):
+                await dlq.stop()
 
     async def _handle(self, value: bytes | None, topic: str, dlq: AIOKafkaProducer) -> None:
         try:

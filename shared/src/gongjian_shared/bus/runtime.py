@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from gongjian_shared.bus.consumer import ConsumerRunner, Subscription
+from gongjian_shared.bus.consumer import ConsumerRunner, Subscription, UnitOfWorkFactory
 from gongjian_shared.bus.embedded import EmbeddedConsumerRunner
 from gongjian_shared.bus.kafka import KafkaConsumerRunner, OutboxRelay
 from gongjian_shared.bus.listener import OutboxListener
 from gongjian_shared.bus.tables import BusTables
+from gongjian_shared.jobs import bounded, cancel_and_wait
 from gongjian_shared.settings import BaseServiceSettings
-from gongjian_shared.tasks import bounded, cancel_and_wait
 
 logger = logging.getLogger("gongjian.bus")
 
@@ -33,6 +33,7 @@ class BusRuntime:
         sessionmaker: async_sessionmaker[AsyncSession],
         tables: BusTables,
         subscriptions: list[Subscription],
+        unit_of_work: UnitOfWorkFactory,
     ) -> None:
         self._settings = settings
         self._listener = OutboxListener(asyncpg_dsn(engine))
@@ -46,10 +47,12 @@ class BusRuntime:
             for subscription in subscriptions:
                 runner: ConsumerRunner
                 if bus.kind == "kafka":
-                    runner = KafkaConsumerRunner(sessionmaker, tables, subscription, settings.kafka, bus)
+                    runner = KafkaConsumerRunner(
+                        sessionmaker, tables, subscription, settings.kafka, bus, unit_of_work
+                    )
                 else:
                     runner = EmbeddedConsumerRunner(
-                        sessionmaker, tables, subscription, bus, self._listener.wake_event()
+                        sessionmaker, tables, subscription, bus, self._listener.wake_event(), unit_of_work
                     )
                 self.consumers.append(runner)
 

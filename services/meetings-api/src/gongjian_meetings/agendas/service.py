@@ -22,8 +22,8 @@ from gongjian_meetings.topics.repository import SuggestionRepository, TopicRepos
 from gongjian_meetings.topics.schemas import CATEGORY_ZH
 from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal, Role
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.events.meetings import AgendaApproved, AgendaCirculated, AgendaReturned
+from gongjian_shared.uow import UnitOfWork
 
 CIRCULATED_STATES = ("circulated", "held", "minutes_published", "closed")
 

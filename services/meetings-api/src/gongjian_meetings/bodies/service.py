@@ -17,9 +17,9 @@ from gongjian_meetings.members.service import owing
 from gongjian_meetings.models import MeetingBody
 from gongjian_shared.access import Scope
 from gongjian_shared.concurrency import require_if_match
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.events.projects import UnitContact, UnitOwing
+from gongjian_shared.uow import UnitOfWork
 
 CITY_BODY_NAME = "安康市重点项目建设双月协调联席会议"
 

@@ -25,9 +25,9 @@ from gongjian_meetings.settings import MeetingsSettings, SchedulerSettings
 from gongjian_shared.bus.consumer import describe_error
 from gongjian_shared.clock import Clock
 from gongjian_shared.db import unit_of_work
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.outbox import BatchOutbox, Outbox
 from gongjian_shared.service import ServiceContext
+from gongjian_shared.uow import UnitOfWork
 
 logger = logging.getLogger("gongjian.meetings.scheduler")
 

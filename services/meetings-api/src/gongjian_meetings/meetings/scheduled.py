@@ -27,13 +27,13 @@ from gongjian_meetings.members.service import owing, owing_all
 from gongjian_meetings.models import Meeting
 from gongjian_meetings.topics.repository import TopicRepository
 from gongjian_shared.clock import SHANGHAI
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.events.meetings import (
     AgendaReviewDue,
     MeetingUpcoming,
     TopicSubmissionClosed,
     TopicSubmissionClosing,
 )
+from gongjian_shared.uow import UnitOfWork
 
 
 def _current(fire: Callable[[FireContext, DueDeadline, Meeting], Awaitable[str]]) -> Firer:

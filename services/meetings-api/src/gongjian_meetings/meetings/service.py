@@ -28,7 +28,6 @@ from gongjian_meetings.models import Meeting, MeetingBody
 from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal
 from gongjian_shared.clock import SHANGHAI, business_today
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Conflict, field_error
 from gongjian_shared.events.meetings import (
     MeetingCancelled,
@@ -37,6 +36,7 @@ from gongjian_shared.events.meetings import (
     MeetingRescheduled,
     MeetingScheduled,
 )
+from gongjian_shared.uow import UnitOfWork
 
 
 def meeting_ref(meeting: Meeting, body: MeetingBody) -> MeetingRef:

@@ -19,8 +19,8 @@ from gongjian_meetings.resolutions.schemas import AttendanceEntry
 from gongjian_shared.access import Scope
 from gongjian_shared.clock import business_today
 from gongjian_shared.concurrency import require_if_match
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Conflict, RuleViolation, field_error
+from gongjian_shared.uow import UnitOfWork
 
 
 async def _attendance(session: AsyncSession, meeting: Meeting, entries: Sequence[AttendanceEntry]) -> None:

@@ -29,10 +29,10 @@ from gongjian_meetings.topics.repository import TopicRepository
 from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal, Role
 from gongjian_shared.clock import SHANGHAI, Clock, business_today
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Conflict, RuleViolation, field_error
 from gongjian_shared.events.meetings import FeedbackSubmitted, ResolutionClosed, ResolutionRecorded
 from gongjian_shared.events.projects import UnitOwing
+from gongjian_shared.uow import UnitOfWork
 
 
 def responsible(resolution: Resolution) -> list[uuid.UUID]:

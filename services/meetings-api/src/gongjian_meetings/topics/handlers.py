@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from gongjian_meetings.bodies.repository import BodyRepository
 from gongjian_meetings.meetings.repository import MeetingRepository
 from gongjian_meetings.meetings.rules import TOPIC_STATES
 from gongjian_meetings.members.repository import ReplicaRepository
 from gongjian_meetings.topics.repository import SuggestionRepository, TopicRepository
 from gongjian_meetings.topics.schemas import CATEGORY_ZH
-from gongjian_shared.bus.consumer import Handler
-from gongjian_shared.events.envelope import EventEnvelope
+from gongjian_shared.bus.consumer import Event
 from gongjian_shared.events.projects import ObstacleEscalated, ProjectBehindSchedule
+from gongjian_shared.uow import UnitOfWork
 
 
-async def on_obstacle_escalated(session: AsyncSession, envelope: EventEnvelope) -> None:
+async def on_obstacle_escalated(uow: UnitOfWork, escalated: Event[ObstacleEscalated]) -> None:
     """A draft for the office, on the city body's next meeting still taking topics (if any)."""
-    event = ObstacleEscalated.model_validate(envelope.payload)
+    session, event = uow.session, escalated.payload
     city = await BodyRepository(session).city()
     meeting = await MeetingRepository(session).next_open(city.id, TOPIC_STATES) if city else None
     unit = await ReplicaRepository(session).get(event.unit_id)
@@ -39,14 +37,14 @@ async def on_obstacle_escalated(session: AsyncSession, envelope: EventEnvelope) 
             "origin": "obstacle",
             "late": False,
             "obstacle_id": event.obstacle_id,
-            "updated_at": envelope.occurred_at,
+            "updated_at": escalated.occurred_at,
         }
     )
 
 
-async def on_project_behind_schedule(session: AsyncSession, envelope: EventEnvelope) -> None:
-    event = ProjectBehindSchedule.model_validate(envelope.payload)
-    await SuggestionRepository(session).upsert(
+async def on_project_behind_schedule(uow: UnitOfWork, behind: Event[ProjectBehindSchedule]) -> None:
+    event = behind.payload
+    await SuggestionRepository(uow.session).upsert(
         {
             "project_id": event.project_id,
             "project_name": event.project_name,
@@ -59,9 +57,3 @@ async def on_project_behind_schedule(session: AsyncSession, envelope: EventEnvel
             "reason": event.reason,
         }
     )
-
-
-HANDLERS: dict[str, Handler] = {
-    ObstacleEscalated.event_type: on_obstacle_escalated,
-    ProjectBehindSchedule.event_type: on_project_behind_schedule,
-}

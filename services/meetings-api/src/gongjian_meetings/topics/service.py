@@ -29,9 +29,9 @@ from gongjian_meetings.topics.schemas import TopicCreate, TopicOut, TopicUpdate
 from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal
 from gongjian_shared.concurrency import require_if_match
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Conflict, Forbidden, RuleViolation, field_error
 from gongjian_shared.events.meetings import TopicSubmitted
+from gongjian_shared.uow import UnitOfWork
 
 
 def to_out(topic: Topic) -> TopicOut:

@@ -19,8 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Uuid
 
 from gongjian_notifier.models import ACCOUNTS, Account
-from gongjian_shared.bus.consumer import Handler
-from gongjian_shared.events.accounts import AccountCreated, AccountDisabled, AccountState, AccountUpdated
+from gongjian_shared.events.accounts import AccountState
 from gongjian_shared.events.envelope import EventEnvelope
 
 
@@ -103,13 +102,3 @@ class AccountRepository:
             select(Account).where(Account.active, Account.roles.any_() == role).order_by(Account.username)
         )
         return list(rows.scalars())
-
-
-async def on_account_event(session: AsyncSession, envelope: EventEnvelope) -> None:
-    state = AccountState.model_validate(envelope.payload)
-    await AccountRepository(session).apply(state, envelope)
-
-
-HANDLERS: dict[str, Handler] = {
-    event.event_type: on_account_event for event in (AccountCreated, AccountUpdated, AccountDisabled)
-}

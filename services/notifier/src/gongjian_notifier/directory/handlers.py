@@ -1,11 +1,19 @@
-from gongjian_notifier.directory.accounts import HANDLERS as ACCOUNT_HANDLERS
-from gongjian_notifier.models import UNIT_REPLICA
-from gongjian_shared.bus.consumer import Handler
-from gongjian_shared.events.projects import UnitUpdated
-from gongjian_shared.replica import unit_updated_handler
+"""Units and their contacts (`unit-updated`), and the accounts with their links (`account-*`)."""
 
-# units and their contacts (`unit-updated`), and the accounts with their links (`account-*`)
-HANDLERS: dict[str, Handler] = {
-    UnitUpdated.event_type: unit_updated_handler(UNIT_REPLICA),
-    **ACCOUNT_HANDLERS,
-}
+from __future__ import annotations
+
+from gongjian_notifier.directory.accounts import AccountRepository
+from gongjian_notifier.models import UNIT_REPLICA
+from gongjian_shared.bus.consumer import Event
+from gongjian_shared.events.accounts import AccountState
+from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.replica import replicate_unit
+from gongjian_shared.uow import UnitOfWork
+
+
+async def on_unit_updated(uow: UnitOfWork, event: Event[UnitUpdated]) -> None:
+    await replicate_unit(uow.session, UNIT_REPLICA, event)
+
+
+async def on_account_event(uow: UnitOfWork, event: Event[AccountState]) -> None:
+    await AccountRepository(uow.session).apply(event.payload, event.envelope)

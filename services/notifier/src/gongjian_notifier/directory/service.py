@@ -36,8 +36,8 @@ from gongjian_notifier.settings import ChannelName
 from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal
 from gongjian_shared.concurrency import require_if_match
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import FieldError, Forbidden, field_error
+from gongjian_shared.uow import UnitOfWork
 
 ROBOT_CHANNELS = {"wecom": "wecom_webhook_url", "dingtalk": "dingtalk_webhook_url"}
 

@@ -20,7 +20,7 @@ from gongjian_notifier.inbox.repository import InboxRepository, visible_to
 from gongjian_notifier.inbox.schemas import AckKind, InboxItem
 from gongjian_notifier.notifications.repository import NotificationRepository
 from gongjian_shared.auth import Principal
-from gongjian_shared.deps import UnitOfWork
+from gongjian_shared.uow import UnitOfWork
 
 
 async def visibility(session: AsyncSession, principal: Principal) -> ColumnElement[bool]:

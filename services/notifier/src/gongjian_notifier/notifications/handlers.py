@@ -5,21 +5,19 @@ A template error holds the notification and tells the office; it never raises, s
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 import gongjian_notifier.notifications.plans_meetings
 import gongjian_notifier.notifications.plans_projects  # noqa: F401  (planners register on import)
 from gongjian_notifier.notifications.catalogue import event_types
-from gongjian_notifier.runtime import notifier_runtime
-from gongjian_shared.bus.consumer import Handler
-from gongjian_shared.events.envelope import EventEnvelope
-from gongjian_shared.service import ServiceContext
+from gongjian_notifier.runtime import NotifierUnitOfWork
+from gongjian_shared.bus.consumer import Event, Handlers
+from gongjian_shared.events.envelope import EventPayload
+from gongjian_shared.events.registry import contracts
 
 
-def handlers(context: ServiceContext) -> dict[str, Handler]:
-    runtime = notifier_runtime(context)
+async def on_notifiable_event(uow: NotifierUnitOfWork, event: Event[EventPayload]) -> None:
+    await uow.notifier.notifications_in(uow).notify_event(event.envelope)
 
-    async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await runtime.notifications(session).notify_event(envelope)
 
-    return dict.fromkeys(event_types(), on_event)
+def notifiable() -> Handlers:
+    wanted = set(event_types())
+    return {payload: on_notifiable_event for (name, _), payload in contracts().items() if name in wanted}

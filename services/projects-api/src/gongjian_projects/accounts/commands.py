@@ -21,10 +21,10 @@ from gongjian_shared.access import UnitTree
 from gongjian_shared.auth import Role
 from gongjian_shared.clock import Clock, SystemClock
 from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.outbox import Outbox
 from gongjian_shared.settings import BaseServiceSettings
+from gongjian_shared.uow import UnitOfWork
 
 PRODUCER = "projects-api"
 

@@ -24,8 +24,8 @@ from gongjian_projects.models import AccountAudit, Unit, User
 from gongjian_projects.xlsx import CellErrors, open_sheet
 from gongjian_shared.auth import Role
 from gongjian_shared.clock import SHANGHAI
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.office_text import put, xlsx_row
+from gongjian_shared.uow import UnitOfWork
 
 SHEET = "账号"
 HEADERS = ("用户名", "姓名", "单位", "角色", "邮箱", "手机")

@@ -37,8 +37,8 @@ from gongjian_projects.identity.states import publish_account
 from gongjian_projects.models import User
 from gongjian_shared.access import UnitTree
 from gongjian_shared.auth import Principal, Role, hash_password
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Conflict, Forbidden, NotFound, RuleViolation, field_error
+from gongjian_shared.uow import UnitOfWork
 
 _PEOPLE = frozenset(role for role in Role if role is not Role.SERVICE)
 

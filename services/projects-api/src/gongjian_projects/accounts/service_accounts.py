@@ -18,8 +18,8 @@ from gongjian_projects.identity.service import UNUSABLE_PASSWORD
 from gongjian_projects.identity.states import publish_account
 from gongjian_projects.models import User
 from gongjian_shared.auth import SCOPE_GRANTS, Role, hash_password
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Conflict, Forbidden, RuleViolation, field_error
+from gongjian_shared.uow import UnitOfWork
 
 
 def _office_only(scope: AccountScope) -> None:

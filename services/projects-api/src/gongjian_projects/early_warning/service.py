@@ -17,8 +17,8 @@ from gongjian_projects.early_warning.schemas import ColourCounts, Evaluation, Th
 from gongjian_projects.http import require_if_match
 from gongjian_projects.models import Project, WarningThresholds
 from gongjian_projects.progress.repository import ProgressReportRepository
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.events.projects import ProjectBehindSchedule
+from gongjian_shared.uow import UnitOfWork
 
 
 async def thresholds_of(session: AsyncSession, year: int) -> ThresholdsOut:

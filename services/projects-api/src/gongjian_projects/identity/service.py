@@ -35,8 +35,8 @@ from gongjian_projects.identity.states import publish_account
 from gongjian_projects.models import User
 from gongjian_shared.auth import Principal, Role, hash_password, verify_password
 from gongjian_shared.db import unit_of_work
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import NotAuthenticated, field_error
+from gongjian_shared.uow import UnitOfWork
 
 ADMIN_USERNAME = "admin"
 WINDOW = timedelta(minutes=15)

@@ -20,7 +20,7 @@ from gongjian_projects.identity.repository import AuditRepository, RefreshTokenR
 from gongjian_projects.models import RefreshToken, User
 from gongjian_shared.auth import Principal
 from gongjian_shared.db import unit_of_work
-from gongjian_shared.deps import UnitOfWork
+from gongjian_shared.uow import UnitOfWork
 
 DEFAULT_REFRESH_TTL = timedelta(days=14)  # AUTH__REFRESH_TOKEN_TTL_DAYS
 

@@ -20,9 +20,9 @@ from gongjian_projects.projects.service import register_project
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.xlsx import CellErrors, open_sheet
 from gongjian_shared.access import Facts
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, field_error
 from gongjian_shared.office_text import put
+from gongjian_shared.uow import UnitOfWork
 
 SHEET = "项目导入"
 HEADERS = (

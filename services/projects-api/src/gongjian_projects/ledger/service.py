@@ -27,9 +27,9 @@ from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_shared.access import Facts
 from gongjian_shared.clock import business_today
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import field_error
 from gongjian_shared.events.projects import ObstacleEscalated
+from gongjian_shared.uow import UnitOfWork
 
 OPEN = ("open", "in-progress")
 

@@ -16,9 +16,9 @@ from gongjian_projects.plans.schemas import PlanProject, PlanView, PlanViewName,
 from gongjian_projects.projects.errors import ProjectNotFound
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.service import project_updated, record_status, visible_project
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, RuleViolation, field_error
 from gongjian_shared.events.projects import ProjectRemovedFromPlan
+from gongjian_shared.uow import UnitOfWork
 
 
 async def publish(uow: UnitOfWork, year: int, by: uuid.UUID) -> Plan:

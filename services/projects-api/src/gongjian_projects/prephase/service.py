@@ -13,9 +13,9 @@ from gongjian_projects.prephase.repository import PrephaseRepository
 from gongjian_projects.prephase.schemas import PrephaseOut, ProcedureOut, ProcedureUpdate
 from gongjian_projects.projects.service import visible_project
 from gongjian_shared.clock import business_today
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Conflict, RuleViolation, field_error
 from gongjian_shared.events.projects import PrephaseProcedureUpdated
+from gongjian_shared.uow import UnitOfWork
 
 
 def prephase_done(procedures: Sequence[PrephaseProcedure]) -> bool:

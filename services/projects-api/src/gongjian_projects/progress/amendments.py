@@ -24,8 +24,8 @@ from gongjian_projects.progress.service import (
 )
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.reporting import service as months
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, RuleViolation, field_error
+from gongjian_shared.uow import UnitOfWork
 
 _TEXT_FIELDS = ("physical_progress", "image_progress_percent", "problems", "over_total_reason")
 

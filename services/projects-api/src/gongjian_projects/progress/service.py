@@ -25,9 +25,9 @@ from gongjian_projects.reporting.errors import MonthFrozen
 from gongjian_shared.access import Facts
 from gongjian_shared.auth import Principal, Role
 from gongjian_shared.clock import SHANGHAI, Clock
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Conflict, Forbidden, field_error
 from gongjian_shared.events.projects import ProgressReported, ProgressReportLate, ProgressReportReturned
+from gongjian_shared.uow import UnitOfWork
 
 
 def to_out(report: ProgressReport) -> ProgressReportOut:

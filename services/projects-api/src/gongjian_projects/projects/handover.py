@@ -11,8 +11,8 @@ from gongjian_projects.projects.errors import HandoverConflict
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import HandoverRequest, Location, ProjectCreate
 from gongjian_projects.projects.service import project_updated, register_project, visible_project
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.uow import UnitOfWork
 
 
 async def hand_over(

@@ -22,9 +22,9 @@ from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import Location, ProjectCreate, ProjectOut, ProjectUpdate
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.events.projects import ProjectRegistered, ProjectUpdated
+from gongjian_shared.uow import UnitOfWork
 
 _PLAIN_FIELDS = (
     "name",

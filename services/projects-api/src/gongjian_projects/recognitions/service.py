@@ -18,9 +18,9 @@ from gongjian_projects.recognitions.errors import RecognitionConflict, Recogniti
 from gongjian_projects.recognitions.repository import RecognitionRepository
 from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut
 from gongjian_shared.clock import business_today
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Conflict, Forbidden, field_error
 from gongjian_shared.events.projects import ProjectCompleted, ProjectStarted
+from gongjian_shared.uow import UnitOfWork
 
 NEEDED_STATUS = {"start": "planned", "completion": "started"}
 NEW_STATUS = {"start": "started", "completion": "completed"}

@@ -18,9 +18,9 @@ from gongjian_projects.reporting import service
 from gongjian_projects.reporting.repository import ReportingRepository
 from gongjian_shared.clock import SHANGHAI, Clock
 from gongjian_shared.db import unit_of_work
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.outbox import Outbox
 from gongjian_shared.service import ServiceContext
+from gongjian_shared.uow import UnitOfWork
 
 logger = logging.getLogger("gongjian.projects.scheduled")
 

@@ -28,9 +28,9 @@ from gongjian_projects.reporting.schemas import (
     ReportingMonthUpdate,
 )
 from gongjian_shared.clock import SHANGHAI
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.events.projects import ProgressReportDue, UnitOwing
 from gongjian_shared.events.projects import UnitContact as ContactEvent
+from gongjian_shared.uow import UnitOfWork
 
 OPENS_ON_DAY = 25
 CLOSES_AFTER_DAY = 5  # of the next month, inclusive

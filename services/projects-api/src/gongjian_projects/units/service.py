@@ -12,10 +12,10 @@ from gongjian_projects.units.errors import UnitExists, UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.units.schemas import ContactIn, ContactOut, UnitCreate, UnitOut, UnitUpdate
 from gongjian_shared.auth import Principal
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import Forbidden, field_error
 from gongjian_shared.events.projects import UnitContact as ContactEvent
 from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.uow import UnitOfWork
 
 
 def may_see_contacts(principal: Principal, unit_id: uuid.UUID) -> bool:

@@ -19,8 +19,8 @@ from gongjian_scoring.scores.repository import SnapshotRepository
 from gongjian_scoring.scores.service import scorer_in
 from gongjian_shared.auth import Principal
 from gongjian_shared.clock import business_today
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import InvalidInput, field_error
+from gongjian_shared.uow import UnitOfWork
 
 
 async def publish(

@@ -26,8 +26,8 @@ from gongjian_scoring.rule_sets.service import active_rule_set, get_stored, load
 from gongjian_scoring.scores.repository import SnapshotRepository, SnapshotRow
 from gongjian_shared.auth import Principal
 from gongjian_shared.clock import business_today
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import NotFound, field_error
+from gongjian_shared.uow import UnitOfWork
 
 
 async def export_unit(uow: UnitOfWork, unit_id: uuid.UUID, year: int, as_of: date | None) -> FactsDocument:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gongjian_scoring.facts import service
 from gongjian_scoring.facts.service import UnitYear
 from gongjian_scoring.models import UNIT_REPLICA
-from gongjian_shared.bus.consumer import Handler
-from gongjian_shared.events.envelope import EventEnvelope, EventPayload
+from gongjian_scoring.scores.service import scorer_in
+from gongjian_shared.bus.consumer import Event, Handlers
+from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.events.projects import (
     PlannedProjectUpdated,
     PrephaseProcedureUpdated,
@@ -24,12 +25,8 @@ from gongjian_shared.events.projects import (
     ProjectUpdated,
     UnitUpdated,
 )
-from gongjian_shared.replica import unit_updated_handler
-
-# What to do once facts changed: rescore these units for these years.
-OnFactsChanged = Callable[[AsyncSession, set[UnitYear]], Awaitable[None]]
-# What to do once a unit's name or kind changed: rescore it wherever a rule set scores it.
-OnUnitChanged = Callable[[AsyncSession, UnitUpdated], Awaitable[None]]
+from gongjian_shared.replica import replicate_unit
+from gongjian_shared.uow import UnitOfWork
 
 Fold = Callable[[AsyncSession, Any, datetime], Awaitable[set[UnitYear]]]
 
@@ -45,28 +42,16 @@ FOLDS: dict[type[EventPayload], Fold] = {
 }
 
 
-async def _nothing(*_: object) -> None:
-    return None
+async def on_fact_event(uow: UnitOfWork, event: Event[EventPayload]) -> None:
+    """Fold the event into the facts, then rescore the (unit, year) pairs it changed."""
+    touched = await FOLDS[type(event.payload)](uow.session, event.payload, event.occurred_at)
+    await scorer_in(uow).on_facts_changed(uow.session, touched)
 
 
-def handlers(
-    on_facts_changed: OnFactsChanged = _nothing, on_unit_changed: OnUnitChanged = _nothing
-) -> Mapping[str, Handler]:
-    def fold_handler(payload_type: type[EventPayload], fold: Fold) -> Handler:
-        async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
-            event = payload_type.model_validate(envelope.payload)
-            touched = await fold(session, event, envelope.occurred_at)
-            await on_facts_changed(session, touched)
+async def on_unit_updated(uow: UnitOfWork, event: Event[UnitUpdated]) -> None:
+    """Keep the unit replica, then rescore the unit wherever a rule set of its kind scores it."""
+    await replicate_unit(uow.session, UNIT_REPLICA, event)
+    await scorer_in(uow).on_unit_changed(uow.session, event.payload)
 
-        return handle
 
-    replicate = unit_updated_handler(UNIT_REPLICA)
-
-    async def on_unit_updated(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await replicate(session, envelope)
-        event = UnitUpdated.model_validate(envelope.payload)
-        await on_unit_changed(session, event)
-
-    table: dict[str, Handler] = {t.event_type: fold_handler(t, fold) for t, fold in FOLDS.items()}
-    table[UnitUpdated.event_type] = on_unit_updated
-    return table
+HANDLERS: Handlers = {**dict.fromkeys(FOLDS, on_fact_event), UnitUpdated: on_unit_updated}

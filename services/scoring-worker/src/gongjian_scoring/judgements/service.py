@@ -14,8 +14,8 @@ from gongjian_scoring.models import Judgement
 from gongjian_scoring.rule_sets.service import rule_set_kind
 from gongjian_scoring.scores.service import scorer_in
 from gongjian_shared.auth import Principal
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import field_error
+from gongjian_shared.uow import UnitOfWork
 
 
 async def record(

@@ -16,8 +16,8 @@ from gongjian_scoring.rule_sets.repository import RuleSetRef, RuleSetRepository
 from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummary
 from gongjian_shared.auth import Principal
 from gongjian_shared.concurrency import require_if_match
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.errors import FieldError, InvalidInput, field_error, pydantic_field_errors
+from gongjian_shared.uow import UnitOfWork
 
 # The registry's unit kinds each rule set scores (A9: the zones are ranked with the counties). The two power
 # companies (`enterprise`) are not city departments (市直部门), so neither sheet scores them.

@@ -32,11 +32,11 @@ from gongjian_scoring.scores.repository import SnapshotRepository, SnapshotRow
 from gongjian_scoring.settings import ScoringSettings
 from gongjian_shared.clock import Clock, SystemClock
 from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
-from gongjian_shared.deps import UnitOfWork
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.events.scoring import ItemPoints, ScoreUpdated
 from gongjian_shared.outbox import Outbox, correlation_id_var
+from gongjian_shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

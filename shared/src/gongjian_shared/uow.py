@@ -1,0 +1,35 @@
+"""The unit of work: one transaction, what it writes its events to, and the time it runs at.
+
+Built by the request's dependency (`deps.UnitOfWorkDep`), by a consumer for each event it applies, and by a
+job for each run. Services take it as their first argument; they never commit, the entry point does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gongjian_shared.clock import Clock
+from gongjian_shared.outbox import Outbox
+
+
+@dataclass(frozen=True)
+class UnitOfWork:
+    """One transaction: what it reads and writes (`session`), the events it records (`outbox`), and `clock`."""
+
+    session: AsyncSession
+    outbox: Outbox
+    clock: Clock
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once this transaction has committed (never if it rolls back): for memory that
+        mirrors the rows just written, such as a cached unit tree."""
+
+        def run(_: Any) -> None:
+            callback()
+
+        event.listen(self.session.sync_session, "after_commit", run, once=True)
