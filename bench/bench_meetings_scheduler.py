@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bench.context import Context
 from bench.core import Goal, Result, Stats
-from gongjian_meetings.deadlines.scheduled import run_due
+from gongjian_meetings.deadlines.jobs import run_due
 from gongjian_meetings.deadlines.service import RESOLUTION_DUE_TODAY
 from gongjian_meetings.models import BUS, UNIT_REPLICA, Deadline, Meeting, MeetingBody, Resolution
 from gongjian_meetings.settings import SchedulerSettings

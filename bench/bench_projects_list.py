@@ -30,7 +30,8 @@ from bench.generate import Scale
 from bench.load import ClientPool, LoadRun, new_client, paced
 from bench.serve import serve
 from gongjian_projects.models import Project
-from gongjian_projects.projects.repository import ProjectFilter, filtered
+from gongjian_projects.projects.repository import filtered
+from gongjian_projects.projects.schemas import ProjectFilter
 
 TITLE = "list projects with filters over 100k projects (projects-api), with the query plans"
 TIMEOUT_SECONDS = 900

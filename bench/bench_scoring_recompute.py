@@ -9,7 +9,7 @@ its completed investment), plus one media judgement per scored unit. Counties an
 
 - **aggregate** (baseline): one SQL statement summing, per scored unit, planned and completed investment,
   counting projects by kind, pre-phase projects done and planned projects by depth, over the same rows.
-- **recompute, writing**: `Scorer.recompute` over both rule sets with no snapshots yet: reads the facts,
+- **recompute, writing**: `scores.service.recompute` over both rule sets with no snapshots yet: reads the facts,
   scores every unit (`compute_unit`: exact decimals, every explanation), writes every snapshot and
   `score-updated` event, commits. Snapshots and events are deleted between samples.
 - **recompute, unchanged**: the same with the snapshots in place: every unit is scored again, none differs,
@@ -35,9 +35,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bench.context import Context, plain_dsn
 from bench.core import Goal, Result, Stats
 from bench.generate import Scale, load
-from gongjian_scoring.facts.handlers import HANDLERS
+from gongjian_scoring.app import EVENT_HANDLERS
 from gongjian_scoring.models import BUS
-from gongjian_scoring.scores.service import Scorer
+from gongjian_scoring.scores.service import recompute
 from gongjian_shared.bus.consumer import EventApplier, Subscription
 from gongjian_shared.clock import SystemClock
 from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
@@ -111,7 +111,7 @@ async def timed_aggregate(sessionmaker: async_sessionmaker[AsyncSession]) -> tup
 
 
 async def timed_recompute(
-    sessionmaker: async_sessionmaker[AsyncSession], scorer: Scorer, *, fresh: bool
+    sessionmaker: async_sessionmaker[AsyncSession], outbox: Outbox, *, fresh: bool
 ) -> tuple[float, int, int, float]:
     if fresh:
         async with unit_of_work(sessionmaker) as session:
@@ -119,7 +119,7 @@ async def timed_recompute(
             await session.execute(text("DELETE FROM scoring.outbox"))
     started, cpu = time.perf_counter(), time.process_time()
     async with unit_of_work(sessionmaker) as session:
-        reports = await scorer.recompute(session)
+        reports = await recompute(UnitOfWork(session, outbox, SystemClock()))
     elapsed = (time.perf_counter() - started) * 1000
     cpu_ms = (time.process_time() - cpu) * 1000
     return elapsed, sum(r.units for r in reports), sum(r.snapshots_written for r in reports), cpu_ms
@@ -140,12 +140,14 @@ async def scored_key_projects(
 
 
 async def incremental(
-    sessionmaker: async_sessionmaker[AsyncSession], scorer: Scorer, samples: int
+    sessionmaker: async_sessionmaker[AsyncSession], samples: int
 ) -> tuple[list[float], int, float]:
     """Latencies (ms), errors, and this process's CPU time per event (ms): the machine may be shared."""
     outbox, clock = Outbox(BUS, "scoring-worker", SystemClock()), SystemClock()
     applier = EventApplier(
-        BUS, Subscription("bench.scoring", HANDLERS), lambda session: UnitOfWork(session, outbox, clock)
+        BUS,
+        Subscription("bench.scoring", EVENT_HANDLERS["facts"]),
+        lambda session: UnitOfWork(session, outbox, clock),
     )
     projects = await scored_key_projects(sessionmaker)
     rng = random.Random(5)
@@ -196,17 +198,16 @@ async def run(ctx: Context) -> list[Result]:
     dataset = await load(plain_dsn(url), scale)
     engine = create_engine(DatabaseSettings(url=SecretStr(url), pool_size=2, max_overflow=0))
     sessionmaker = create_sessionmaker(engine)
-    clock = SystemClock()
-    scorer = Scorer(Outbox(BUS, "scoring-worker", clock), clock)
+    outbox = Outbox(BUS, "scoring-worker", SystemClock())
     try:
         async with unit_of_work(sessionmaker) as session:
             for statement in READ_MODEL:
                 await session.execute(text(statement))
         await timed_aggregate(sessionmaker)  # warm-up
         aggregate = [await timed_aggregate(sessionmaker) for _ in range(samples * 3)]
-        writing = [await timed_recompute(sessionmaker, scorer, fresh=True) for _ in range(samples)]
-        unchanged = [await timed_recompute(sessionmaker, scorer, fresh=False) for _ in range(samples)]
-        latencies, errors, cpu_per_event = await incremental(sessionmaker, scorer, incremental_samples)
+        writing = [await timed_recompute(sessionmaker, outbox, fresh=True) for _ in range(samples)]
+        unchanged = [await timed_recompute(sessionmaker, outbox, fresh=False) for _ in range(samples)]
+        latencies, errors, cpu_per_event = await incremental(sessionmaker, incremental_samples)
     finally:
         await engine.dispose()
     units, written = writing[0][1], writing[0][2]

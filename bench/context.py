@@ -15,9 +15,9 @@ import asyncpg
 from pydantic import SecretStr
 
 from bench.generate import Dataset, Scale, load
+from gongjian.assembly import PlatformSettings, migrate, service_settings
 from gongjian.infra.kafka import KafkaBroker
 from gongjian.infra.postgres import EmbeddedPostgres
-from gongjian.platform import PlatformSettings, migrate, service_settings
 from gongjian.services import SERVICES
 from gongjian_shared.auth import generate_private_key_pem
 from gongjian_shared.settings import AuthSettings, BaseServiceSettings

@@ -38,8 +38,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bench.context import plain_dsn, random_auth
+from gongjian.assembly import PlatformSettings, service_settings
 from gongjian.gateway import Gateway
-from gongjian.platform import PlatformSettings, service_settings
 from gongjian.services import SERVICES, service
 from gongjian_projects.models import Project
 

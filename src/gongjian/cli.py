@@ -10,7 +10,7 @@ import os
 import sys
 from datetime import date
 
-from gongjian.platform import DATABASE_NAME, PlatformSettings, migrate, seed_and_admin, service_settings
+from gongjian.assembly import DATABASE_NAME, PlatformSettings, migrate, seed_and_admin, service_settings
 from gongjian.serve import (
     SettingsError,
     load_settings,
@@ -228,7 +228,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(rest: list[str]) -> int:
-    from gongjian_scoring.assessment.cli import main as score_main
+    from gongjian_scoring.engine.cli import main as score_main
 
     return score_main(rest)
 

@@ -10,10 +10,7 @@ from types import FrameType
 
 import uvicorn
 
-from gongjian.gateway import Gateway
-from gongjian.infra.kafka import KafkaBroker
-from gongjian.infra.postgres import EmbeddedPostgres
-from gongjian.platform import (
+from gongjian.assembly import (
     DATABASE_NAME,
     PlatformSettings,
     migrate,
@@ -21,6 +18,9 @@ from gongjian.platform import (
     service_settings,
     with_development_key,
 )
+from gongjian.gateway import Gateway
+from gongjian.infra.kafka import KafkaBroker
+from gongjian.infra.postgres import EmbeddedPostgres
 from gongjian.services import SERVICES
 
 logger = logging.getLogger("gongjian")

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from gongjian.services import SERVICES
 from gongjian_projects.identity.passwords import policy_errors
-from gongjian_scoring.assessment.facts import FactsDocument, consistency_problems
+from gongjian_scoring.engine.facts import FactsDocument, consistency_problems
 from gongjian_shared.contract import INPUT_SUFFIX
 from gongjian_shared.errors import _flat_routes
 from gongjian_shared.types import CROSS_FIELD

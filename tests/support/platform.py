@@ -8,25 +8,42 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import httpx
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from gongjian.assembly import PlatformSettings, seed_and_admin, service_settings
 from gongjian.gateway import Gateway
-from gongjian.platform import PlatformSettings, seed_and_admin, service_settings
 from gongjian.services import SERVICES
 from gongjian_shared.auth import Principal, generate_private_key_pem, load_private_key, public_key_pem
-from gongjian_shared.clock import Clock
+from gongjian_shared.clock import SHANGHAI, Clock
 from gongjian_shared.service import ServiceContext
 from gongjian_shared.settings import AuthSettings, BaseServiceSettings
 
 ADMIN_PASSWORD = "admin-test-password"
+# Where the platforms' clock starts: a Monday at 10:00 in Asia/Shanghai, after the 2019 assessment year and its
+# recognition windows closed, in office hours (no quiet hours hold a reminder).
+TEST_START = datetime(2025, 6, 16, 10, tzinfo=SHANGHAI)
 # One Ed25519 key pair per test session: projects-api signs with the private key, the others get the public half.
 TEST_SIGNING_KEY = generate_private_key_pem()
 TEST_PUBLIC_KEY = public_key_pem(load_private_key(TEST_SIGNING_KEY))
 TEST_AUTH = AuthSettings(signing_keys=[SecretStr(TEST_SIGNING_KEY)])
+
+
+class RunningClock:
+    """Time from a fixed start, moving as the wall clock moves: every platform runs on one, so no test depends
+    on the day it runs (or crosses midnight in Asia/Shanghai), and events keep the order they were made in.
+    A test that moves time by hand runs its platform on a `FrozenClock` instead."""
+
+    def __init__(self, start: datetime = TEST_START) -> None:
+        self._start = start.astimezone(UTC)
+        self._started = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._started)
 
 
 @dataclass
@@ -34,6 +51,7 @@ class Platform:
     client: httpx.AsyncClient
     gateway: Gateway
     settings: dict[str, BaseServiceSettings]
+    clock: Clock
 
     def app(self, name: str) -> FastAPI:
         return self.gateway.apps[name]
@@ -92,6 +110,7 @@ def platform_settings(
 async def running_platform(
     settings: dict[str, BaseServiceSettings], *, clock: Clock | None = None, seed: bool = True
 ) -> AsyncIterator[Platform]:
+    clock = clock or RunningClock()
     if seed:
         await seed_and_admin(settings["projects-api"], SecretStr(ADMIN_PASSWORD), force_seed=False)
     gateway = Gateway({entry.name: entry.create_app(settings[entry.name], clock) for entry in SERVICES})
@@ -99,7 +118,7 @@ async def running_platform(
     async with own.router.lifespan_context(own):
         transport = httpx.ASGITransport(app=gateway)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
-            yield Platform(client=client, gateway=gateway, settings=settings)
+            yield Platform(client=client, gateway=gateway, settings=settings, clock=clock)
 
 
 async def eventually(

@@ -8,9 +8,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gongjian.assembly import PlatformSettings, migrate, service_settings
 from gongjian.infra.kafka import KafkaBroker
 from gongjian.infra.postgres import EmbeddedPostgres
-from gongjian.platform import PlatformSettings, migrate, service_settings
 from gongjian.services import SERVICES
 
 STARTED: dict[str, str] = {}

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,13 +27,14 @@ from gongjian_shared.auth import (
     TokenVerifier,
     account_states_subscription,
 )
-from gongjian_shared.bus.consumer import Subscription
+from gongjian_shared.bus.consumer import Handlers, Remember, Subscription
 from gongjian_shared.bus.runtime import BusRuntime
 from gongjian_shared.bus.tables import BusTables
 from gongjian_shared.clock import Clock, SystemClock
 from gongjian_shared.contract import install_cors, install_docs, servers, with_problem_schemas
 from gongjian_shared.db import create_engine, create_sessionmaker
 from gongjian_shared.errors import install_problem_handlers, internal_error_problem, problem_response
+from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.guards import RequestGuardMiddleware
 from gongjian_shared.jobs import bounded, cancel_and_wait
 from gongjian_shared.outbox import Outbox, correlation_id_var
@@ -76,7 +77,8 @@ def plain_unit_of_work(context: ServiceContext, session: AsyncSession) -> UnitOf
     return UnitOfWork(session, context.outbox, context.clock)
 
 
-SubscriptionFactory = Callable[[ServiceContext], Sequence[Subscription]]
+# What each consumer group keeps in memory beside its rows (`Subscription.after_commit`), by group.
+MemoryFactory = Callable[[ServiceContext], Mapping[str, Mapping[type[EventPayload], Remember]]]
 BackgroundFactory = Callable[[ServiceContext], Sequence[Callable[[], Coroutine[Any, Any, None]]]]
 
 
@@ -90,7 +92,9 @@ class ServiceSpec:
     tables: BusTables
     routers: Sequence[APIRouter]
     public_prefixes: tuple[str, ...]
-    subscriptions: SubscriptionFactory = lambda _: ()
+    # the service's one table of event handlers: consumer group (`<name>.<group>`) -> payload class -> handler
+    event_handlers: Mapping[str, Handlers] = field(default_factory=dict)
+    remembers: MemoryFactory = lambda _: {}
     background: BackgroundFactory = lambda _: ()
     # what a service's unit of work holds beyond session, outbox and clock (the notifier's channels)
     unit_of_work: UnitOfWorkFactory = plain_unit_of_work
@@ -241,8 +245,12 @@ def build_service_app(
             account_states=account_states,
             unit_of_work_factory=spec.unit_of_work,
         )
+        remembered = spec.remembers(context)
         subscriptions = [
-            *spec.subscriptions(context),
+            *(
+                Subscription(f"{spec.name}.{group}", handlers, after_commit=remembered.get(group, {}))
+                for group, handlers in spec.event_handlers.items()
+            ),
             # every service (projects-api too, for its other replicas) learns revocations from the events
             account_states_subscription(account_states, states_group),
         ]

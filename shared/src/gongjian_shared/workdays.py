@@ -14,11 +14,6 @@ import chinese_calendar
 logger = logging.getLogger("gongjian.workdays")
 
 
-def covered_years() -> tuple[int, int]:
-    years = sorted({day.year for day in chinese_calendar.holidays})
-    return years[0], years[-1]
-
-
 def is_working_day(day: date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))

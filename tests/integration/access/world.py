@@ -302,7 +302,7 @@ async def build_resolutions(world: World) -> None:
     """A resolution (and a unit's feedback on it) for each owner: a second meeting of the owner's body, taken
     through agenda, approval, circulation and holding on a short timetable (3 June 2019, before any deadline
     of the matrix's own meetings), with the clock moved and put back to the matrix's instant afterwards."""
-    from gongjian_meetings.deadlines.scheduled import run_due
+    from gongjian_meetings.deadlines.jobs import run_due
 
     platform, clock = world.platform, world.clock
     now = clock.now()

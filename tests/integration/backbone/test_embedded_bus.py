@@ -33,7 +33,7 @@ async def test_the_same_event_delivered_twice_is_applied_once(platform: Platform
         raw = await session.scalar(text("SELECT envelope FROM projects.outbox ORDER BY id LIMIT 1"))
     envelope = EventEnvelope.model_validate(raw)
     assert context.bus is not None
-    applier = EventApplier(MEETINGS_BUS, context.bus.consumers[0].subscription)
+    applier = EventApplier(MEETINGS_BUS, context.bus.consumers[0].subscription, context.unit_of_work)
     before = await replica_rows(platform)
     for _ in range(2):
         async with unit_of_work(context.sessionmaker) as session:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel
 
-from gongjian.platform import PlatformSettings
+from gongjian.assembly import PlatformSettings
 from gongjian.serve import nginx_upstream, render_gateway_routes
 from gongjian.services import SERVICES, ServiceEntry, service
 from gongjian_shared.auth import JWKS_PATH, generate_private_key_pem

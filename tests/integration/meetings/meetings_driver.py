@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import func, select
 
 from gongjian_meetings.bodies.repository import BodyRepository
-from gongjian_meetings.deadlines.scheduled import run_due
+from gongjian_meetings.deadlines.jobs import run_due
 from gongjian_meetings.models import BUS, UNIT_REPLICA, Deadline, ProjectReplica
 from gongjian_shared.auth import Principal
 from gongjian_shared.clock import SHANGHAI, FrozenClock

@@ -12,7 +12,7 @@ from integration.meetings.meetings_driver import Meetings
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gongjian_meetings.deadlines.scheduled import scheduler_loop
+from gongjian_meetings.deadlines.jobs import due_deadlines_job
 from gongjian_meetings.models import Deadline
 from gongjian_meetings.settings import SchedulerSettings
 from gongjian_shared.db import create_engine, create_sessionmaker
@@ -33,7 +33,8 @@ async def fired(meetings: Meetings) -> int:
 def start_replica(meetings: Meetings) -> tuple[asyncio.Task[None], AsyncEngine]:
     """A scheduler replica of its own: its own engine and connections, the shared clock."""
     engine = create_engine(meetings.platform.settings["meetings-api"].database)
-    task = asyncio.create_task(scheduler_loop(create_sessionmaker(engine), meetings.clock, FAST))
+    job = due_deadlines_job(create_sessionmaker(engine), meetings.clock, FAST)
+    task = asyncio.create_task(job())
     return task, engine
 
 

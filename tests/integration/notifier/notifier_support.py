@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from gongjian_notifier.delivery.jobs import delivery_worker
 from gongjian_notifier.delivery.worker import DeliveryWorker
 from gongjian_notifier.models import UNIT_REPLICA, Account, Delivery, Notification
-from gongjian_notifier.runtime import notifier_runtime
 from gongjian_notifier.settings import DeliverySettings, EmailSettings, OfficeSettings
 from gongjian_shared.auth import Principal, Role
 from gongjian_shared.clock import SHANGHAI
@@ -101,7 +101,7 @@ async def publish(
 
 
 def notifier_worker(platform: Platform) -> DeliveryWorker:
-    return notifier_runtime(platform.context("notifier")).worker
+    return delivery_worker(platform.context("notifier"))
 
 
 async def delivery_rows(platform: Platform, *conditions: Any) -> list[Any]:

@@ -24,9 +24,9 @@ from integration.notifier.notifier_support import (
 
 from gongjian.infra.kafka import KafkaBroker
 from gongjian_notifier.app import create_app
+from gongjian_notifier.delivery.jobs import delivery_worker
 from gongjian_notifier.delivery.worker import DeliveryWorker
 from gongjian_notifier.models import Delivery
-from gongjian_notifier.runtime import notifier_runtime
 from gongjian_notifier.settings import NotifierSettings
 from gongjian_shared.clock import FrozenClock
 from gongjian_shared.events.projects import ProgressReportDue, UnitOwing
@@ -66,7 +66,7 @@ async def start_replica(stack: AsyncExitStack, platform: Platform, clock: Frozen
 
 
 def worker_of(app: FastAPI) -> str:
-    return notifier_runtime(app.state.context).worker.worker_id
+    return delivery_worker(app.state.context).worker_id
 
 
 async def email_rows(platform: Platform) -> list[Any]:
@@ -92,7 +92,7 @@ async def test_two_replicas_and_a_restart_mid_batch_send_every_email_exactly_onc
 
         expected = EVENTS * LIAISONS
         await eventually(lambda: _received(smtp_sink, expected // 4), what="a quarter of the emails")
-        second_worker = notifier_runtime(second.state.context).worker
+        second_worker = delivery_worker(second.state.context)
         await eventually(lambda: _busy(second_worker), interval=0.002, what="the second replica mid-batch")
         await stopping.aclose()  # the restart: the batch in flight is finished, then the replica is gone
         assert second_worker.in_flight == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -355,12 +356,7 @@ async def test_a_channels_rate_limit_holds_rows_in_the_table_until_the_bucket_re
     )
     now = [0.0]
     worker = DeliveryWorker(
-        platform.context("notifier").sessionmaker,
-        limited,
-        clock,
-        runtime.channels,
-        runtime.renderer,
-        monotonic=lambda: now[0],
+        platform.context("notifier"), replace(runtime, settings=limited), monotonic=lambda: now[0]
     )
     await worker.deliver_due()
     assert len(smtp_sink.received) == 1

@@ -11,7 +11,7 @@ import pytest
 from integration.projects.conftest import Clocked
 from integration.projects.registry_support import Actor, account, assert_problem, events, register
 
-from gongjian_projects.reporting.scheduled import run_due_deadlines
+from gongjian_projects.reporting.jobs import run_due_deadlines
 from gongjian_shared.auth import Role
 from support.platform import Platform
 

@@ -4,14 +4,16 @@ the reporting window is settable; deadlines fire once even with two schedulers."
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 import pytest
 from integration.projects.conftest import Clocked
 from integration.projects.registry_support import account, assert_problem, count, events, register, unit_ids
 
-from gongjian_projects.reporting.scheduled import run_due_deadlines
+from gongjian_projects.reporting.jobs import run_due_deadlines
 from gongjian_shared.auth import Role
+from gongjian_shared.clock import SHANGHAI
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio
@@ -33,6 +35,32 @@ async def written(platform: Platform) -> tuple[int, int]:
         await count(platform, "SELECT count(*) FROM projects.progress_reports"),
         await count(platform, "SELECT count(*) FROM projects.outbox"),
     )
+
+
+async def test_a_submission_reads_its_month_and_never_opens_it(clocked: Clocked) -> None:
+    """A month nobody opened yet: the report is judged by the default window (late after its close), and
+    neither the month's row nor its deadlines appear; the month's job or the office opens months."""
+    platform = clocked.platform
+    await clocked.at(2019, 8, 2, 9)
+    units = await unit_ids(platform)
+    project = await register(platform, units["汉滨区"])
+    months = "SELECT count(*) FROM projects.reporting_months"
+    deadlines = "SELECT count(*) FROM projects.deadlines"
+    opened = (await count(platform, months), await count(platform, deadlines))
+    url = f"/api/v1/projects/{project['id']}/progress-reports"
+    assert_problem(
+        await platform.client.post(url, json=report(8, "10", "10")), 409, "month", "window-not-open"
+    )
+    on_time = await platform.client.post(url, json=report(7, "10", "10"))  # July's window closes 6 August
+    late = await platform.client.post(url, json=report(5, "5", "5"))  # May's closed on 6 June
+    assert (on_time.status_code, on_time.json()["late"]) == (201, False), on_time.text
+    assert (late.status_code, late.json()["late"]) == (201, True), late.text
+    [late_event] = [
+        e for e in await events(platform, "progress-report-late") if e["project_id"] == project["id"]
+    ]
+    closed = datetime.fromisoformat(late_event["window_closed_at"].replace("Z", "+00:00"))
+    assert closed == datetime(2019, 6, 6, tzinfo=SHANGHAI)
+    assert (await count(platform, months), await count(platform, deadlines)) == opened
 
 
 async def test_bad_reports_are_refused_and_nothing_changes(clocked: Clocked) -> None:

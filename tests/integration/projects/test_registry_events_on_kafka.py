@@ -12,7 +12,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from integration.projects.registry_support import register, unit_ids
 
-from gongjian_projects.reporting.scheduled import run_due_deadlines
+from gongjian_projects.reporting.jobs import run_due_deadlines
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.events.registry import topic_name
 from support.platform import Platform

@@ -10,7 +10,7 @@ import pytest
 from integration.projects.accounts_support import NEW_PASSWORD, bearer, create, person, sign_in, unit_id
 from integration.projects.conftest import Clocked
 
-from gongjian_projects.identity import scheduled as identity_scheduled
+from gongjian_projects.identity import jobs as identity_jobs
 from gongjian_projects.identity import service as identity_service
 from support.platform import Platform
 
@@ -288,5 +288,5 @@ async def test_a_refresh_token_expires_and_stale_sign_in_records_are_purged(cloc
     )
     assert expired.status_code == 401
     clocked.clock.advance(timedelta(days=1))
-    counters, tokens = await identity_scheduled.purge(platform.context("projects-api"))
+    counters, tokens = await identity_jobs.purge(platform.context("projects-api"))
     assert counters >= 2 and tokens >= 1

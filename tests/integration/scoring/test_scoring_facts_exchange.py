@@ -22,7 +22,7 @@ from integration.scoring.scoring_support import (
 )
 from sqlalchemy import text
 
-from gongjian_scoring.assessment import compute, load_builtin_rule_set, parse_facts
+from gongjian_scoring.engine import compute, load_builtin_rule_set, parse_facts
 from gongjian_shared.events.projects import ProjectStarted
 from support.platform import Platform, eventually
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,9 +17,9 @@ from integration.scoring.scoring_support import (
     unit_ids,
 )
 
-from gongjian_scoring.assessment import UnitFacts, load_builtin_rule_set
+from gongjian_scoring.engine import UnitFacts, load_builtin_rule_set
 from gongjian_scoring.facts.documents import collect
-from gongjian_shared.clock import SHANGHAI
+from gongjian_shared.clock import Clock, business_today
 from gongjian_shared.events.projects import (
     PlannedProjectUpdated,
     PrephaseProcedureUpdated,
@@ -290,13 +290,15 @@ BAD_JUDGEMENTS = [
 ]
 
 
-async def test_bad_judgements_are_refused_naming_the_field_and_nothing_is_stored(platform: Platform) -> None:
+async def test_bad_judgements_are_refused_naming_the_field_and_nothing_is_stored(
+    platform: Platform, clock: Clock
+) -> None:
     unit = (await unit_ids(platform, "county"))["石泉县"]
     for body, field, rule in BAD_JUDGEMENTS:
         assert_problem(
             await record(platform, unit, {"year": 2019, "evidence": "e", **body}), 422, (field, rule)
         )
-    tomorrow = datetime.now(SHANGHAI).date() + timedelta(days=1)
+    tomorrow = business_today(clock) + timedelta(days=1)
     future = {"kind": "support_failure", "year": tomorrow.year, "evidence": "e", "severe": False}
     response = await record(platform, unit, future | {"found_on": tomorrow.isoformat(), "description": "x"})
     assert_problem(response, 422, ("body.found_on", "not-in-future"))

@@ -18,7 +18,7 @@ from integration.scoring.scoring_support import (
 )
 from openpyxl import load_workbook
 
-from gongjian_scoring.assessment import compute, load_builtin_rule_set, parse_facts
+from gongjian_scoring.engine import compute, load_builtin_rule_set, parse_facts
 from gongjian_shared.events.projects import ProjectStarted
 from support.platform import Platform
 

@@ -20,9 +20,9 @@ from integration.scoring.scoring_support import (
     unit_ids,
 )
 
-from gongjian_scoring.assessment import compute, load_builtin_rule_set, parse_facts, rank_units
+from gongjian_scoring.engine import compute, load_builtin_rule_set, parse_facts, rank_units
 from gongjian_scoring.scores.repository import SnapshotRepository
-from gongjian_scoring.scores.service import Scorer, unpack
+from gongjian_scoring.scores.service import recompute, unpack
 from gongjian_shared.clock import FrozenClock
 from gongjian_shared.events.projects import ProjectStarted
 from support.platform import Platform, eventually, platform_settings, running_platform
@@ -102,7 +102,7 @@ async def test_incremental_rescoring_equals_a_recompute_from_scratch(platform: P
     live = await live_scores(platform)
     context = platform.context("scoring-worker")
     async with context.sessionmaker() as session:
-        reports = await Scorer(context.outbox, context.clock).recompute(session)
+        reports = await recompute(context.unit_of_work(session))
         await session.commit()
     assert [(r.rule_set_id, r.units, r.snapshots_written, r.events_emitted) for r in reports] == [
         ("2019-county", 13, 0, 0),

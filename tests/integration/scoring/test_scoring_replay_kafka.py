@@ -20,7 +20,7 @@ from integration.scoring.scoring_support import (
 from sqlalchemy import text
 
 from gongjian.infra.kafka import KafkaBroker
-from gongjian_scoring.scores.service import Scorer
+from gongjian_scoring.scores.service import recompute
 from gongjian_shared.bus.kafka import KafkaConsumerRunner
 from gongjian_shared.events.projects import ProjectRemovedFromPlan, ProjectStarted
 from support.platform import Platform, eventually
@@ -115,7 +115,7 @@ async def test_incremental_from_scratch_and_replay_from_offset_zero_agree_on_kaf
     assert before["2019-county"]["汉滨区"]["total"] != before["2019-county"]["汉阴县"]["total"]
     context = kafka_platform.context("scoring-worker")
     async with context.sessionmaker() as session:
-        reports = await Scorer(context.outbox, context.clock).recompute(session)
+        reports = await recompute(context.unit_of_work(session))
         await session.commit()
     assert sum(r.snapshots_written for r in reports) == 0, reports
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 from integration.scoring.scoring_support import assert_problem, unit_headers, unit_ids
 
-from gongjian_scoring.assessment import load_builtin_rule_set
+from gongjian_scoring.engine import load_builtin_rule_set
 from gongjian_scoring.models import PublishedAssessment
+from gongjian_shared.clock import Clock
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio
@@ -130,7 +131,7 @@ async def test_an_unpublished_version_is_revised_in_place(platform: Platform) ->
 
 
 async def test_a_published_version_is_immutable_and_a_change_makes_the_next_version(
-    platform: Platform,
+    platform: Platform, clock: Clock
 ) -> None:
     context = platform.context("scoring-worker")
     async with context.sessionmaker() as session:
@@ -145,7 +146,7 @@ async def test_a_published_version_is_immutable_and_a_change_makes_the_next_vers
                 provisional=False,
                 sheet={},
                 published_by="admin",
-                published_at=datetime.now(UTC),
+                published_at=clock.now(),
             )
         )
         await session.commit()

@@ -14,10 +14,10 @@ from pydantic import BaseModel
 
 from gongjian_notifier.channels.base import Message
 from gongjian_notifier.channels.sms import sms_text
-from gongjian_notifier.notifications.catalogue import PLANNERS, event_types
-from gongjian_notifier.notifications.handlers import notifiable  # noqa: F401  (registers the planners)
+from gongjian_notifier.notifications.catalogue import PLANNERS
+from gongjian_notifier.notifications.handlers import NOTIFICATION_HANDLERS
 from gongjian_notifier.notifications.rendering import Renderer, TemplateFailure
-from gongjian_shared.events.registry import contracts
+from gongjian_shared.events.envelope import EventPayload
 
 RENDERER = Renderer(None, "http://front.test/")
 
@@ -44,24 +44,23 @@ def sample(annotation: Any) -> Any:
     }[annotation]
 
 
-def contract(event_type: str) -> type[BaseModel]:
-    return next(model for (name, _), model in contracts().items() if name == event_type)
-
-
 def test_the_notifier_plans_for_the_deadline_and_workflow_events_of_the_issue() -> None:
     wanted = {
         "progress-report-due", "progress-report-late", "progress-report-returned", "project-behind-schedule",
         "topic-submission-closing", "agenda-review-due", "agenda-circulated", "meeting-upcoming",
         "resolution-due", "resolution-overdue", "resolution-escalated", "feedback-submitted",
     }  # fmt: skip
-    assert wanted <= set(event_types())
+    assert wanted <= {payload.event_type for payload in PLANNERS}
 
 
-@pytest.mark.parametrize("event_type", event_types())
-def test_every_planned_event_renders_for_every_audience(event_type: str) -> None:
-    model = contract(event_type)
+def test_the_notifications_group_consumes_exactly_the_planned_events() -> None:
+    assert set(NOTIFICATION_HANDLERS) == set(PLANNERS)
+
+
+@pytest.mark.parametrize("model", list(PLANNERS), ids=lambda model: model.event_type)
+def test_every_planned_event_renders_for_every_audience(model: type[EventPayload]) -> None:
     payload = model(**{name: sample(f.annotation) for name, f in model.model_fields.items()})
-    plan = PLANNERS[event_type](payload)
+    plan = PLANNERS[model](payload)
     assert plan.audiences, "somebody must hear of it"
     assert plan.link_path.startswith("/")
     for audience in plan.audiences:

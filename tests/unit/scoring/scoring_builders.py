@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from gongjian_scoring.assessment import (
+from gongjian_scoring.engine import (
     FactsDocument,
     RuleSet,
     UnitResult,

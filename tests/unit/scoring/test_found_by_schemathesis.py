@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gongjian_scoring.assessment import rules
-from gongjian_scoring.assessment.errors import FactsError
-from gongjian_scoring.assessment.facts import parse_facts
-from gongjian_scoring.assessment.rules import RuleSet, parse_rule_set
+from gongjian_scoring.engine import rules
+from gongjian_scoring.engine.errors import FactsError
+from gongjian_scoring.engine.facts import parse_facts
+from gongjian_scoring.engine.rules import RuleSet, parse_rule_set
 
 
 def _county_rule_set() -> dict[str, Any]:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from unit.scoring.scoring_builders import county_unit, department_unit, facts_dict
 
-from gongjian_scoring.assessment import load_builtin_rule_set
-from gongjian_scoring.assessment.cli import main
+from gongjian_scoring.engine import load_builtin_rule_set
+from gongjian_scoring.engine.cli import main
 
 
 def write(path: Path, document: dict[str, Any]) -> Path:

@@ -19,7 +19,7 @@ from unit.scoring.scoring_builders import (
     planned_project,
 )
 
-from gongjian_scoring.assessment import FactsError, compute, parse_facts
+from gongjian_scoring.engine import FactsError, compute, parse_facts
 
 
 def parse_error(document: dict[str, Any]) -> FactsError:
@@ -68,7 +68,11 @@ def test_date_after_as_of_is_an_error(field: str) -> None:
 def test_date_on_as_of_is_fine() -> None:
     projects = neutral_key_projects()
     projects[1].update(new_start=True, started_on="2019-06-30")
-    parse_facts(json.dumps(facts_dict([county_unit(key_projects=projects)], as_of="2019-06-30")))
+    document = parse_facts(json.dumps(facts_dict([county_unit(key_projects=projects)], as_of="2019-06-30")))
+    assert document.units[0].key_projects is not None
+    assert document.units[0].key_projects[1].started_on == date(2019, 6, 30) == document.as_of
+    sheet = compute(county(), document)
+    assert (sheet.as_of, [unit.unit for unit in sheet.units]) == (date(2019, 6, 30), ["汉滨区"])
 
 
 def test_malformed_project_code_is_an_error() -> None:

@@ -10,8 +10,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongjian_scoring.assessment import RuleSet, UnitResult, compute_unit, load_builtin_rule_set, parse_facts
-from gongjian_scoring.assessment.rule_types import (
+from gongjian_scoring.engine import RuleSet, UnitResult, compute_unit, load_builtin_rule_set, parse_facts
+from gongjian_scoring.engine.rule_types import (
     CompletionRatioRule,
     FundsPerUnitRule,
     MechanismJudgementRule,

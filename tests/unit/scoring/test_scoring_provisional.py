@@ -16,7 +16,7 @@ from unit.scoring.scoring_builders import (
     with_settings,
 )
 
-from gongjian_scoring.assessment import compute, is_provisional
+from gongjian_scoring.engine import compute, is_provisional
 
 
 @pytest.mark.parametrize(

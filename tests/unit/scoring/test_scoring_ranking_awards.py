@@ -18,7 +18,7 @@ from unit.scoring.scoring_builders import (
     with_settings,
 )
 
-from gongjian_scoring.assessment import award_count, compute, compute_unit, rank_units
+from gongjian_scoring.engine import award_count, compute, compute_unit, rank_units
 
 COUNTIES = [
     "汉滨区", "汉阴县", "石泉县", "宁陕县", "紫阳县", "岚皋县", "平利县",

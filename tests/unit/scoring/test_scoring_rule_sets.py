@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gongjian_scoring.assessment import (
+from gongjian_scoring.engine import (
     RuleSet,
     UnknownRuleSetError,
     builtin_rule_set_ids,

@@ -493,7 +493,7 @@ def test_nested_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPat
 
 
 def test_gongjian_dev_makes_one_key_in_the_state_dir_and_keeps_it(tmp_path: Path) -> None:
-    from gongjian.platform import DEVELOPMENT_KEY_FILE, PlatformSettings, with_development_key
+    from gongjian.assembly import DEVELOPMENT_KEY_FILE, PlatformSettings, with_development_key
 
     first = with_development_key(PlatformSettings(state_dir=tmp_path))
     path = tmp_path / DEVELOPMENT_KEY_FILE
@@ -512,7 +512,7 @@ def test_only_projects_api_gets_the_private_key_the_others_its_public_half(
 ) -> None:
     import os
 
-    from gongjian.platform import PlatformSettings, service_settings, with_development_key
+    from gongjian.assembly import PlatformSettings, service_settings, with_development_key
     from gongjian.services import SERVICES
 
     for name in list(os.environ):

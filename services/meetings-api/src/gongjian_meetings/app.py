@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from gongjian_meetings.agendas.router import router as agendas_router
 from gongjian_meetings.bodies import handlers as bodies_handlers
 from gongjian_meetings.bodies.router import router as bodies_router
-from gongjian_meetings.deadlines.scheduled import background
+from gongjian_meetings.deadlines.jobs import scheduler_jobs
 from gongjian_meetings.meetings.router import router as meetings_router
 from gongjian_meetings.meetings.router import series_router
 from gongjian_meetings.members.router import router as members_router
@@ -23,8 +23,9 @@ from gongjian_meetings.settings import MeetingsSettings
 from gongjian_meetings.topics import handlers as topics_handlers
 from gongjian_meetings.topics.router import meeting_topics
 from gongjian_meetings.topics.router import router as topics_router
-from gongjian_shared.bus.consumer import Handlers, Subscription
+from gongjian_shared.bus.consumer import Handlers, Remember
 from gongjian_shared.clock import Clock
+from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.events.projects import (
     ObstacleEscalated,
     ProjectBehindSchedule,
@@ -55,14 +56,12 @@ EVENT_HANDLERS: dict[str, Handlers] = {
 }
 
 
-def subscriptions(context: ServiceContext) -> Sequence[Subscription]:
-    remember = {"members": forgetting_unit_tree(context, UNIT_REPLICA)}
-    return [
-        Subscription(f"{SERVICE_NAME}.{group}", handlers, after_commit=remember.get(group, {}))
-        for group, handlers in EVENT_HANDLERS.items()
-    ]
+def remembers(context: ServiceContext) -> dict[str, dict[type[EventPayload], Remember]]:
+    """Units change the tree the access policy reads: the cached one is dropped once the change commits."""
+    return {"members": forgetting_unit_tree(context, UNIT_REPLICA)}
 
 
+# The jobs come from the typed settings, so `create_app` adds them (`scheduler_jobs(settings.scheduler)`).
 SPEC = ServiceSpec(
     name=SERVICE_NAME,
     schema=SCHEMA,
@@ -83,10 +82,12 @@ SPEC = ServiceSpec(
         meeting_resolutions,
         resolutions_router,
     ),
-    subscriptions=subscriptions,
-    background=background,
+    event_handlers=EVENT_HANDLERS,
+    remembers=remembers,
 )
 
 
 def create_app(settings: MeetingsSettings | None = None, clock: Clock | None = None) -> FastAPI:
-    return build_service_app(SPEC, settings or MeetingsSettings(), clock)
+    settings = settings or MeetingsSettings()
+    spec = replace(SPEC, background=scheduler_jobs(settings.scheduler))
+    return build_service_app(spec, settings, clock)

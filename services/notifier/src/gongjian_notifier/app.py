@@ -8,17 +8,19 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from gongjian_notifier.delivery.jobs import delivery_background
 from gongjian_notifier.directory import handlers as directory_handlers
 from gongjian_notifier.directory.router import router as directory_router
 from gongjian_notifier.inbox.router import router as inbox_router
 from gongjian_notifier.models import BUS, SCHEMA, UNIT_REPLICA, Base
-from gongjian_notifier.notifications.handlers import notifiable
+from gongjian_notifier.notifications.handlers import NOTIFICATION_HANDLERS
 from gongjian_notifier.notifications.router import router as notifications_router
-from gongjian_notifier.runtime import notifier_runtime, notifier_unit_of_work
+from gongjian_notifier.runtime import notifier_unit_of_work
 from gongjian_notifier.settings import NotifierSettings
-from gongjian_shared.bus.consumer import Handlers, Subscription
+from gongjian_shared.bus.consumer import Handlers, Remember
 from gongjian_shared.clock import Clock
 from gongjian_shared.events.accounts import AccountCreated, AccountDisabled, AccountUpdated
+from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.replica import forgetting_unit_tree
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
@@ -36,22 +38,18 @@ EVENT_HANDLERS: dict[str, Handlers] = {
         AccountUpdated: directory_handlers.on_account_event,
         AccountDisabled: directory_handlers.on_account_event,
     },
-    "notifications": notifiable(),
+    "notifications": NOTIFICATION_HANDLERS,
 }
 
 
-def subscriptions(context: ServiceContext) -> Sequence[Subscription]:
-    remember = {"directory": forgetting_unit_tree(context, UNIT_REPLICA)}
-    return [
-        Subscription(f"{SERVICE_NAME}.{group}", handlers, after_commit=remember.get(group, {}))
-        for group, handlers in EVENT_HANDLERS.items()
-    ]
+def remembers(context: ServiceContext) -> dict[str, dict[type[EventPayload], Remember]]:
+    """Units change the tree the access policy reads: the cached one is dropped once the change commits."""
+    return {"directory": forgetting_unit_tree(context, UNIT_REPLICA)}
 
 
 def background(context: ServiceContext) -> Sequence[Callable[[], Coroutine[Any, Any, None]]]:
-    """The delivery worker, unless the settings leave it to other replicas (or to a test)."""
-    runtime = notifier_runtime(context)
-    return [runtime.run_worker if runtime.settings.delivery.run_worker else runtime.hold_channels]
+    """The delivery job (`delivery/jobs.py`)."""
+    return [delivery_background(context)]
 
 
 SPEC = ServiceSpec(
@@ -63,7 +61,8 @@ SPEC = ServiceSpec(
     tables=BUS,
     public_prefixes=PUBLIC_PREFIXES,
     routers=(directory_router, inbox_router, notifications_router),
-    subscriptions=subscriptions,
+    event_handlers=EVENT_HANDLERS,
+    remembers=remembers,
     background=background,
     unit_of_work=notifier_unit_of_work,
 )

@@ -1,17 +1,15 @@
-"""What one running notifier holds beside the shared context: templates, channels, the delivery worker."""
+"""What one running notifier holds beside the shared context (settings, templates, channels), and the
+notifier's unit of work, which carries them into every service function."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_notifier.channels.base import ChannelRegistry
 from gongjian_notifier.channels.registry import build_channels
-from gongjian_notifier.delivery.worker import DeliveryWorker
 from gongjian_notifier.notifications.rendering import Renderer
-from gongjian_notifier.notifications.service import NotificationService
 from gongjian_notifier.settings import NotifierSettings
 from gongjian_shared.service import ServiceContext
 from gongjian_shared.uow import UnitOfWork
@@ -19,37 +17,13 @@ from gongjian_shared.uow import UnitOfWork
 RUNTIME_KEY = "notifier"
 
 
-@dataclass
+@dataclass(frozen=True)
 class NotifierRuntime:
-    context: ServiceContext
+    """Built once per running notifier: its settings, its templates and the channels it sends on."""
+
     settings: NotifierSettings
     renderer: Renderer
     channels: ChannelRegistry
-    worker: DeliveryWorker
-
-    def notifications(self, session: AsyncSession) -> NotificationService:
-        return NotificationService(
-            session, self.settings, self.context.clock, self.renderer, self.channels.enabled
-        )
-
-    def notifications_in(self, uow: UnitOfWork) -> NotificationService:
-        """The notification service working in a request's unit of work."""
-        return NotificationService(
-            uow.session, self.settings, uow.clock, self.renderer, self.channels.enabled
-        )
-
-    async def run_worker(self) -> None:
-        try:
-            await self.worker.run()
-        finally:
-            await self.channels.close()
-
-    async def hold_channels(self) -> None:
-        """Without a worker here the channels still need closing when the service stops."""
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await self.channels.close()
 
 
 @dataclass(frozen=True)
@@ -63,7 +37,7 @@ def notifier_unit_of_work(context: ServiceContext, session: AsyncSession) -> Not
     return NotifierUnitOfWork(session, context.outbox, context.clock, notifier_runtime(context))
 
 
-def notifier_settings(context: ServiceContext) -> NotifierSettings:
+def _notifier_settings(context: ServiceContext) -> NotifierSettings:
     settings = context.settings
     if not isinstance(settings, NotifierSettings):
         raise TypeError(f"the notifier runs with NotifierSettings, not {type(settings).__name__}")
@@ -75,10 +49,8 @@ def notifier_runtime(context: ServiceContext) -> NotifierRuntime:
     existing = context.extras.get(RUNTIME_KEY)
     if isinstance(existing, NotifierRuntime):
         return existing
-    settings = notifier_settings(context)
+    settings = _notifier_settings(context)
     renderer = Renderer(settings.templates_dir, settings.frontend_base_url)
-    channels = build_channels(settings, context.clock)
-    worker = DeliveryWorker(context.sessionmaker, settings, context.clock, channels, renderer)
-    runtime = NotifierRuntime(context, settings, renderer, channels, worker)
+    runtime = NotifierRuntime(settings, renderer, build_channels(settings, context.clock))
     context.extras[RUNTIME_KEY] = runtime
     return runtime

@@ -8,8 +8,8 @@ from fastapi import FastAPI
 
 from gongjian_projects.accounts.router import router as accounts_router
 from gongjian_projects.early_warning.router import router as early_warning_router
-from gongjian_projects.idempotency import scheduled as idempotency_scheduled
-from gongjian_projects.identity import scheduled as identity_scheduled
+from gongjian_projects.idempotency import jobs as idempotency_jobs
+from gongjian_projects.identity import jobs as identity_jobs
 from gongjian_projects.identity.router import router as identity_router
 from gongjian_projects.imports.router import router as imports_router
 from gongjian_projects.leaders.router import router as leaders_router
@@ -20,7 +20,7 @@ from gongjian_projects.prephase.router import router as prephase_router
 from gongjian_projects.progress.router import router as progress_router
 from gongjian_projects.projects.router import router as projects_router
 from gongjian_projects.recognitions.router import router as recognitions_router
-from gongjian_projects.reporting import scheduled
+from gongjian_projects.reporting import jobs as reporting_jobs
 from gongjian_projects.reporting.router import router as reporting_router
 from gongjian_projects.settings import ProjectsSettings
 from gongjian_projects.statistics.router import router as statistics_router
@@ -70,9 +70,9 @@ SPEC = ServiceSpec(
         statistics_router,
     ),
     background=lambda context: (
-        *identity_scheduled.background(context),
-        *scheduled.background(context),
-        *idempotency_scheduled.background(context),
+        *identity_jobs.jobs(context),
+        *reporting_jobs.jobs(context),
+        *idempotency_jobs.jobs(context),
     ),
 )
 

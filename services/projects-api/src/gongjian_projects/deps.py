@@ -11,16 +11,15 @@ replica to its own `unit-updated` (and `account-updated`, for leader links) even
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy import event, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_projects.models import Leader, Unit
-from gongjian_shared.access import Cached, Scope, UnitNode, UnitTree, UnitTreeCache, scope_of
+from gongjian_projects.leaders.repository import LeaderRepository
+from gongjian_projects.units.repository import UnitRepository
+from gongjian_shared.access import Cached, Scope, UnitTree, UnitTreeCache, scope_of
 from gongjian_shared.auth import CurrentPrincipal, Principal, Role
 from gongjian_shared.deps import ClockDep, ContextDep, UnitOfWork, UnitOfWorkDep
 from gongjian_shared.errors import Forbidden
@@ -50,10 +49,8 @@ class AccessCaches:
     units: UnitTreeCache
     leaders: Cached[LeaderLinks]
 
-    def invalidate_after_commit(
-        self, session: AsyncSession, *, units: bool = False, leaders: bool = False
-    ) -> None:
-        """Forget the copies now and again once `session` commits (a request that loads in between read
+    def invalidate_after_commit(self, uow: UnitOfWork, *, units: bool = False, leaders: bool = False) -> None:
+        """Forget the copies now and again once `uow` commits (a request that loads in between read
         the old rows; the second invalidation drops what it kept)."""
         caches: list[Cached[UnitTree] | Cached[LeaderLinks]] = []
         if units:
@@ -66,11 +63,7 @@ class AccessCaches:
                 cache.invalidate()
 
         invalidate()
-        _after_commit(session, invalidate)
-
-
-def _after_commit(session: AsyncSession, action: Callable[[], None]) -> None:
-    event.listen(session.sync_session, "after_commit", lambda _session: action(), once=True)
+        uow.after_commit(invalidate)
 
 
 def access_caches(context: ServiceContext) -> AccessCaches:
@@ -82,19 +75,11 @@ def access_caches(context: ServiceContext) -> AccessCaches:
 
     async def load_units() -> UnitTree:
         async with sessionmaker() as session:
-            rows = await session.execute(select(Unit.id, Unit.parent_unit_id, Unit.kind, Unit.name))
-            return UnitTree(
-                UnitNode(unit_id, parent, kind, name) for unit_id, parent, kind, name in rows.all()
-            )
+            return UnitTree(await UnitRepository(session).tree_nodes())
 
     async def load_leaders() -> LeaderLinks:
         async with sessionmaker() as session:
-            rows = await session.execute(select(Leader.user_id, Leader.id).where(Leader.user_id.is_not(None)))
-            links: dict[uuid.UUID, set[uuid.UUID]] = {}
-            for user_id, leader_id in rows.all():
-                if user_id is not None:
-                    links.setdefault(user_id, set()).add(leader_id)
-            return {user_id: frozenset(ids) for user_id, ids in links.items()}
+            return await LeaderRepository(session).ids_by_account()
 
     caches = AccessCaches(units=UnitTreeCache(load_units), leaders=Cached(load_leaders))
     context.extras[_EXTRAS_KEY] = caches

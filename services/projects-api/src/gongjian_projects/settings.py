@@ -19,7 +19,16 @@ class ProjectsSettings(BaseServiceSettings):
 
     service_name: str = "projects-api"
     auth: ProjectsAuthSettings = ProjectsAuthSettings()
-    scheduler_enabled: bool = Field(default=True, description="Run the reporting deadlines in this process.")
+    scheduler_enabled: bool = Field(
+        default=True, description="Run the periodic jobs (reporting deadlines, purges) in this process."
+    )
     scheduler_interval_seconds: float = Field(
         default=30.0, gt=0, description="How often reporting deadlines are checked (seconds)."
     )
+
+
+def projects_settings(settings: BaseServiceSettings) -> ProjectsSettings:
+    """The running service's settings, typed (the service context holds them as the shared base class)."""
+    if not isinstance(settings, ProjectsSettings):
+        raise TypeError(f"projects-api runs with ProjectsSettings, not {type(settings).__name__}")
+    return settings

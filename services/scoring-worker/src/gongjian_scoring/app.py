@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
+from typing import get_args
 
 from fastapi import FastAPI
 
-from gongjian_scoring.assessment.facts import FactsDocument
-from gongjian_scoring.assessment.rules import RuleSet
 from gongjian_scoring.assessments.router import router as assessments_router
-from gongjian_scoring.facts.handlers import HANDLERS as FACT_HANDLERS
+from gongjian_scoring.engine.facts import FactsDocument
+from gongjian_scoring.engine.rules import RuleSet
+from gongjian_scoring.facts import handlers as facts_handlers
 from gongjian_scoring.facts.router import router as facts_router
+from gongjian_scoring.facts.service import FactEvent
 from gongjian_scoring.judgements.router import router as judgements_router
 from gongjian_scoring.models import BUS, SCHEMA, UNIT_REPLICA, Base
 from gongjian_scoring.rule_sets.router import router as rule_sets_router
 from gongjian_scoring.scores.router import router as scores_router
 from gongjian_scoring.settings import ScoringSettings
-from gongjian_shared.bus.consumer import Handlers, Subscription
+from gongjian_shared.bus.consumer import Handlers, Remember
 from gongjian_shared.clock import Clock
 from gongjian_shared.contract import request_body_schemas
+from gongjian_shared.events.envelope import EventPayload
+from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.replica import forgetting_unit_tree
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
@@ -29,16 +32,18 @@ PUBLIC_PREFIXES = ("/api/v1/scoring",)
 
 
 # The service's event handlers, by consumer group (`scoring-worker.<group>`) and payload class.
-EVENT_HANDLERS: dict[str, Handlers] = {"facts": FACT_HANDLERS}
+EVENT_HANDLERS: dict[str, Handlers] = {
+    "facts": {
+        # every registry event that changes a project's facts (`facts.service.FactEvent`)
+        **dict.fromkeys(get_args(FactEvent), facts_handlers.on_fact_event),
+        UnitUpdated: facts_handlers.on_unit_updated,
+    }
+}
 
 
-def subscriptions(context: ServiceContext) -> Sequence[Subscription]:
-    # units change the tree the access policy reads: the cached one is dropped once the change commits
-    remember = {"facts": forgetting_unit_tree(context, UNIT_REPLICA)}
-    return [
-        Subscription(f"{SERVICE_NAME}.{group}", handlers, after_commit=remember.get(group, {}))
-        for group, handlers in EVENT_HANDLERS.items()
-    ]
+def remembers(context: ServiceContext) -> dict[str, dict[type[EventPayload], Remember]]:
+    """Units change the tree the access policy reads: the cached one is dropped once the change commits."""
+    return {"facts": forgetting_unit_tree(context, UNIT_REPLICA)}
 
 
 SPEC = ServiceSpec(
@@ -50,7 +55,8 @@ SPEC = ServiceSpec(
     tables=BUS,
     public_prefixes=PUBLIC_PREFIXES,
     routers=(facts_router, rule_sets_router, judgements_router, scores_router, assessments_router),
-    subscriptions=subscriptions,
+    event_handlers=EVENT_HANDLERS,
+    remembers=remembers,
 )
 
 

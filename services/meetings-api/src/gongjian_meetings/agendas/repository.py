@@ -3,14 +3,13 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.models import Agenda
+from gongjian_shared.repository import Repository
 
 
-class AgendaRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class AgendaRepository(Repository):
+    """Agendas by their meeting (one agenda a meeting, keyed by `meeting_id`)."""
 
     async def get(self, meeting_id: uuid.UUID, *, for_update: bool = False) -> Agenda | None:
         query = select(Agenda).where(Agenda.meeting_id == meeting_id)
@@ -22,6 +21,6 @@ class AgendaRepository:
         agenda = await self.get(meeting_id, for_update=True)
         if agenda is None:
             agenda = Agenda(meeting_id=meeting_id, version=0, status="draft", topic_ids=[])
-            self._session.add(agenda)
-            await self._session.flush()
+            self.add(agenda)
+            await self.flush()
         return agenda

@@ -5,13 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from gongjian_meetings.access import reads_all, runs
 from gongjian_meetings.agendas.errors import AgendaNotCirculated, NotTheConvener
 from gongjian_meetings.agendas.repository import AgendaRepository
 from gongjian_meetings.agendas.schemas import AgendaItem, AgendaOut, ProjectFigures
-from gongjian_meetings.audit.service import record
+from gongjian_meetings.audit.service import Subject, publish_and_record, record
 from gongjian_meetings.bodies.service import members, office_of
 from gongjian_meetings.meetings.errors import InvalidTransition
 from gongjian_meetings.meetings.service import load, meeting_ref, move
@@ -42,25 +40,19 @@ def ensure_convener(principal: Principal, body: MeetingBody) -> None:
         raise NotTheConvener(f"{principal.username} is not the convener of {body.name}.")
 
 
-async def _agenda_topics(session: AsyncSession, meeting: Meeting, agenda: Agenda | None) -> Sequence[Topic]:
+async def _agenda_topics(uow: UnitOfWork, meeting: Meeting, agenda: Agenda | None) -> Sequence[Topic]:
     """A submitted agenda is a snapshot; while drafting it is the meeting's live list of topics."""
     if agenda is not None and agenda.status in ("submitted", "approved", "circulated"):
-        return await TopicRepository(session).many(agenda.topic_ids)
-    return await TopicRepository(session).for_meeting(meeting.id, statuses=("submitted",))
+        return await TopicRepository(uow.session).many(agenda.topic_ids)
+    return await TopicRepository(uow.session).for_meeting(meeting.id, statuses=("submitted",))
 
 
-async def view(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> AgendaOut:
-    """The office running the meeting and conveners always; the units that see the meeting once circulated."""
-    session = uow.session
-    meeting, body = await load(uow, scope, meeting_id)
-    if not (runs(scope, body) or reads_all(scope)) and meeting.state not in CIRCULATED_STATES:
-        raise AgendaNotCirculated(f"The meeting is {meeting.state}.")
-    agenda = await AgendaRepository(session).get(meeting.id)
-    topics = await _agenda_topics(session, meeting, agenda)
-    figures = await SuggestionRepository(session).latest_for_projects(
+async def _items(uow: UnitOfWork, topics: Sequence[Topic]) -> list[AgendaItem]:
+    """The agenda's items in order, each topic with the latest figures known of its projects."""
+    figures = await SuggestionRepository(uow.session).latest_for_projects(
         {p for t in topics for p in t.project_ids}
     )
-    items = [
+    return [
         AgendaItem(
             position=index,
             topic_id=topic.id,
@@ -81,6 +73,15 @@ async def view(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> AgendaOu
         )
         for index, topic in enumerate(topics, start=1)
     ]
+
+
+async def view(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> AgendaOut:
+    """The office running the meeting and conveners always; the units that see the meeting once circulated."""
+    meeting, body = await load(uow, scope, meeting_id)
+    if not (runs(scope, body) or reads_all(scope)) and meeting.state not in CIRCULATED_STATES:
+        raise AgendaNotCirculated(f"The meeting is {meeting.state}.")
+    agenda = await AgendaRepository(uow.session).get(meeting.id)
+    items = await _items(uow, await _agenda_topics(uow, meeting, agenda))
     return AgendaOut(
         meeting_id=meeting.id,
         body_name=body.name,
@@ -113,14 +114,11 @@ async def submit(
     agenda.status, agenda.office_notes, agenda.comments = "submitted", office_notes, None
     agenda.submitted_by, agenda.submitted_at = principal.user_id, now
     record(
-        session,
-        clock,
+        uow,
         principal,
         "agenda-submitted",
-        subject_kind="agenda",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"version": agenda.version, "topics": len(topics)},
+        Subject.agenda(meeting),
+        {"version": agenda.version, "topics": len(topics)},
     )
     return meeting, body
 
@@ -133,26 +131,19 @@ async def approve(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> tuple
     move(meeting, "approved", "approve the agenda", now)
     agenda = await AgendaRepository(session).get_or_add(meeting.id)
     agenda.status, agenda.decided_by, agenda.decided_at = "approved", principal.user_id, now
-    await uow.outbox.publish(
-        session,
+    await publish_and_record(
+        uow,
         AgendaApproved(
             meeting=meeting_ref(meeting, body),
             agenda_version=agenda.version,
             topic_ids=tuple(agenda.topic_ids),
             approved_by=principal.user_id,
-            office=await office_of(session, body),
+            office=await office_of(uow, body),
         ),
-        key=str(meeting.id),
-    )
-    record(
-        session,
-        clock,
         principal,
         "agenda-approved",
-        subject_kind="agenda",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"version": agenda.version},
+        Subject.agenda(meeting),
+        {"version": agenda.version},
     )
     return meeting, body
 
@@ -174,26 +165,19 @@ async def return_agenda(
         principal.user_id,
         now,
     )
-    await uow.outbox.publish(
-        session,
+    await publish_and_record(
+        uow,
         AgendaReturned(
             meeting=meeting_ref(meeting, body),
             agenda_version=agenda.version,
             comments=comments,
             returned_by=principal.user_id,
-            office=await office_of(session, body),
+            office=await office_of(uow, body),
         ),
-        key=str(meeting.id),
-    )
-    record(
-        session,
-        clock,
         principal,
         "agenda-returned",
-        subject_kind="agenda",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"version": agenda.version, "comments": comments},
+        Subject.agenda(meeting),
+        {"version": agenda.version, "comments": comments},
     )
     return meeting, body
 
@@ -206,11 +190,11 @@ async def circulate(uow: UnitOfWork, actor: Principal | None, meeting: Meeting, 
     agenda = await AgendaRepository(session).get_or_add(meeting.id)
     agenda.status, agenda.circulated_at = "circulated", now
     topics = await TopicRepository(session).many(agenda.topic_ids)
-    recipients = list(await members(session, body))
+    recipients = list(await members(uow, body))
     known = {row["unit_id"] for row in recipients}
     recipients += await ReplicaRepository(session).many(t.unit_id for t in topics if t.unit_id not in known)
-    await uow.outbox.publish(
-        session,
+    await publish_and_record(
+        uow,
         AgendaCirculated(
             meeting=meeting_ref(meeting, body),
             agenda_version=agenda.version,
@@ -219,17 +203,10 @@ async def circulate(uow: UnitOfWork, actor: Principal | None, meeting: Meeting, 
             document_path=document_path(meeting.id),
             units=tuple(owing(row) for row in recipients),
         ),
-        key=str(meeting.id),
-    )
-    record(
-        session,
-        clock,
         actor,
         "agenda-circulated",
-        subject_kind="agenda",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"version": agenda.version, "units": len(recipients)},
+        Subject.agenda(meeting),
+        {"version": agenda.version, "units": len(recipients)},
     )
 
 

@@ -4,18 +4,12 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.models import Action
+from gongjian_shared.repository import Repository
 
 
-class ActionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    def add(self, action: Action) -> None:
-        self._session.add(action)
-
+class ActionRepository(Repository):
     async def for_meeting(self, meeting_id: uuid.UUID) -> Sequence[Action]:
         query = select(Action).where(Action.meeting_id == meeting_id).order_by(Action.id)
         return (await self._session.execute(query)).scalars().all()

@@ -13,4 +13,4 @@ from gongjian_shared.uow import UnitOfWork
 async def on_unit_updated(uow: UnitOfWork, event: Event[UnitUpdated]) -> None:
     await replicate_unit(uow.session, UNIT_REPLICA, event)
     unit = event.payload
-    await ensure_bodies_for(uow.session, unit.unit_id, unit.kind, unit.name)
+    await ensure_bodies_for(uow, unit.unit_id, unit.kind, unit.name)

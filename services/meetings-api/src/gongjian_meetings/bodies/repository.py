@@ -5,10 +5,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.access import BodyFilter
 from gongjian_meetings.models import MeetingBody
+from gongjian_shared.repository import ModelRepository
 
 
 def visible_bodies(bodies: BodyFilter) -> ColumnElement[bool]:
@@ -21,15 +21,8 @@ def visible_bodies(bodies: BodyFilter) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
-class BodyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, body_id: uuid.UUID, *, for_update: bool = False) -> MeetingBody | None:
-        query = select(MeetingBody).where(MeetingBody.id == body_id)
-        if for_update:
-            query = query.with_for_update()
-        return (await self._session.execute(query)).scalar_one_or_none()
+class BodyRepository(ModelRepository[MeetingBody]):
+    model = MeetingBody
 
     async def many(self, body_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, MeetingBody]:
         rows = await self._session.execute(select(MeetingBody).where(MeetingBody.id.in_(body_ids)))
@@ -68,6 +61,3 @@ class BodyRepository:
             revision=1,
         )
         await self._session.execute(statement.on_conflict_do_nothing())
-
-    async def flush(self) -> None:
-        await self._session.flush()

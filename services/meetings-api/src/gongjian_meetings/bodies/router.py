@@ -4,12 +4,10 @@ import uuid
 
 from fastapi import APIRouter, Response
 
-from gongjian_meetings.access import runs
 from gongjian_meetings.bodies import service
-from gongjian_meetings.bodies.schemas import BodyMemberOut, BodyMemberPage, BodyOut, BodyPage, BodyUpdate
+from gongjian_meetings.bodies.schemas import BodyMemberPage, BodyOut, BodyPage, BodyUpdate
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
 from gongjian_meetings.meetings.service import generate_series
-from gongjian_meetings.members.service import liaisons
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, etag_header, set_etag
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
@@ -31,7 +29,7 @@ async def get_body(
     body_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, response: Response
 ) -> BodyOut:
     """One meeting body with its series and windows (会议设置)."""
-    body = await service.get_body(uow.session, body_id, scope=scope)
+    body = await service.get_body(uow, body_id, scope=scope)
     set_etag(response, body.revision)
     return service.to_out(body)
 
@@ -70,15 +68,4 @@ async def list_body_members(
     body_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep
 ) -> BodyMemberPage:
     """Member units of a body (成员单位); liaison names for the office running it only."""
-    body = await service.get_body(uow.session, body_id, scope=scope)
-    show_liaisons = runs(scope, body)
-    members = [
-        BodyMemberOut(
-            unit_id=row["unit_id"],
-            name=str(row["name"]),
-            kind=str(row["kind"]),
-            liaisons=[contact.name for contact in liaisons(row)] if show_liaisons else None,
-        )
-        for row in await service.members(uow.session, body)
-    ]
-    return BodyMemberPage.cut(members, paging)
+    return BodyMemberPage.cut(await service.body_members(uow, scope, body_id), paging)

@@ -63,7 +63,7 @@ class BodyUpdate(NotNullPatch):
     overdue_every_days: int | None = Field(default=None, ge=1, le=30)
 
     @model_validator(mode="after")
-    def _something(self) -> BodyUpdate:
+    def _changes_something(self) -> BodyUpdate:
         if not self.model_fields_set:
             raise cross_field("give at least one setting to change")
         return self

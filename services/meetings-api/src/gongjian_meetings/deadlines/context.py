@@ -7,8 +7,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from gongjian_meetings.bodies.repository import BodyRepository
 from gongjian_meetings.bodies.service import members, office_of
 from gongjian_meetings.deadlines.repository import DueDeadline
@@ -17,10 +15,10 @@ from gongjian_meetings.meetings.service import meeting_ref
 from gongjian_meetings.members.repository import ReplicaRepository, ReplicaRow
 from gongjian_meetings.models import Feedback, Meeting, MeetingBody, Resolution
 from gongjian_meetings.resolutions.repository import ResolutionRepository
-from gongjian_shared.clock import SHANGHAI, Clock
+from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.events.meetings import MeetingRef
 from gongjian_shared.events.projects import UnitOwing
-from gongjian_shared.outbox import Outbox
+from gongjian_shared.uow import UnitOfWork
 
 EMITTED = "emitted"
 
@@ -31,9 +29,9 @@ class Defer(Exception):
 
 @dataclass
 class FireContext:
-    session: AsyncSession
-    outbox: Outbox
-    clock: Clock
+    """One batch's transaction (`uow`, writing to a batch outbox), the time it fires at, and what it loaded."""
+
+    uow: UnitOfWork
     now: datetime
     meetings: dict[uuid.UUID, Meeting] = field(default_factory=dict)
     resolutions: dict[uuid.UUID, Resolution] = field(default_factory=dict)
@@ -51,25 +49,22 @@ class FireContext:
         """Lock the batch's meetings and resolutions, skipping (never waiting for) those already held."""
         resolution_ids = {row.subject_id for row in rows if row.kind in resolution_kinds}
         meeting_ids = {row.meeting_id for row in rows if row.kind not in resolution_kinds}
-        meetings = MeetingRepository(self.session)
+        session = self.uow.session
+        meetings = MeetingRepository(session)
         if meeting_ids:
             self.meetings = await meetings.many(meeting_ids, lock_skipping=True)
         if resolution_ids:
-            repository = ResolutionRepository(self.session)
+            repository = ResolutionRepository(session)
             self.resolutions = await repository.many(resolution_ids, lock_skipping=True)
             self.feedback = await repository.feedback(self.resolutions)
             responsible = {
                 u for r in self.resolutions.values() for u in (r.lead_unit_id, *r.supporting_unit_ids)
             }
-            self.units = {
-                row["unit_id"]: row for row in await ReplicaRepository(self.session).many(responsible)
-            }
+            self.units = {row["unit_id"]: row for row in await ReplicaRepository(session).many(responsible)}
             read_only = {r.meeting_id for r in self.resolutions.values()} - set(self.meetings)
             if read_only:
                 self.meetings |= await meetings.many(read_only)
-        self.bodies = await BodyRepository(self.session).many(
-            list({m.body_id for m in self.meetings.values()})
-        )
+        self.bodies = await BodyRepository(session).many(list({m.body_id for m in self.meetings.values()}))
 
     def meeting(self, meeting_id: uuid.UUID) -> Meeting:
         try:
@@ -91,12 +86,12 @@ class FireContext:
 
     async def members(self, body: MeetingBody) -> Sequence[ReplicaRow]:
         if body.id not in self._members:
-            self._members[body.id] = await members(self.session, body)
+            self._members[body.id] = await members(self.uow, body)
         return self._members[body.id]
 
     async def office(self, body: MeetingBody) -> UnitOwing | None:
         if body.id not in self._office:
-            self._office[body.id] = await office_of(self.session, body)
+            self._office[body.id] = await office_of(self.uow, body)
         return self._office[body.id]
 
 

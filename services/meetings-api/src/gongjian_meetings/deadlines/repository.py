@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.models import Deadline
+from gongjian_shared.repository import Repository
 
 DEADLINES: Table = Deadline.__table__  # type: ignore[assignment]
 
@@ -29,11 +29,8 @@ class DueDeadline:
     attempts: int
 
 
-class DeadlineRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def add(self, rows: Sequence[dict[str, Any]]) -> None:
+class DeadlineRepository(Repository):
+    async def insert_planned(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert planned rows; a row planned twice (same kind, subject, generation, sequence) is kept once."""
         if rows:
             await self._session.execute(insert(DEADLINES).values(list(rows)).on_conflict_do_nothing())

@@ -8,14 +8,14 @@ not planned at all: an ad hoc meeting called with short windows gets no stale "c
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from gongjian_meetings.deadlines.repository import DeadlineRepository
 from gongjian_meetings.meetings.rules import Windows, after_days, at_hour, reminder_day, schedule
-from gongjian_meetings.models import Meeting, MeetingBody
+from gongjian_meetings.models import Deadline, Meeting, MeetingBody
+from gongjian_shared.uow import UnitOfWork
 
 TOPICS_CLOSING_3D = "topics-closing-3d"
 TOPICS_CLOSING_1D = "topics-closing-1d"
@@ -73,19 +73,24 @@ def meeting_rows(meeting: Meeting, body: MeetingBody, now: datetime) -> list[dic
     return rows
 
 
-async def plan_meeting(session: AsyncSession, meeting: Meeting, body: MeetingBody, now: datetime) -> None:
-    await DeadlineRepository(session).add(meeting_rows(meeting, body, now))
+async def plan_meeting(uow: UnitOfWork, meeting: Meeting, body: MeetingBody, now: datetime) -> None:
+    await DeadlineRepository(uow.session).insert_planned(meeting_rows(meeting, body, now))
 
 
-async def replan_meeting(session: AsyncSession, meeting: Meeting, body: MeetingBody, now: datetime) -> None:
+async def replan_meeting(uow: UnitOfWork, meeting: Meeting, body: MeetingBody, now: datetime) -> None:
     """Rescheduled: the old generation's pending rows are cancelled and every deadline is planned anew."""
-    deadlines = DeadlineRepository(session)
+    deadlines = DeadlineRepository(uow.session)
     await deadlines.cancel_pending(meeting.id, now)
-    await deadlines.add(meeting_rows(meeting, body, now))
+    await deadlines.insert_planned(meeting_rows(meeting, body, now))
 
 
-async def cancel_for(session: AsyncSession, subject_id: uuid.UUID, now: datetime) -> None:
-    await DeadlineRepository(session).cancel_pending(subject_id, now)
+async def cancel_for(uow: UnitOfWork, subject_id: uuid.UUID, now: datetime) -> None:
+    await DeadlineRepository(uow.session).cancel_pending(subject_id, now)
+
+
+async def deadlines_of(uow: UnitOfWork, meeting_id: uuid.UUID) -> Sequence[Deadline]:
+    """Every deadline row of the meeting and of its resolutions, fired, cancelled or pending."""
+    return await DeadlineRepository(uow.session).for_meeting(meeting_id)
 
 
 def first_overdue_day(due_on: date, body: MeetingBody) -> date:
@@ -93,7 +98,7 @@ def first_overdue_day(due_on: date, body: MeetingBody) -> date:
 
 
 async def plan_resolution(
-    session: AsyncSession,
+    uow: UnitOfWork,
     meeting_id: uuid.UUID,
     resolution_id: uuid.UUID,
     due_on: date,
@@ -111,11 +116,11 @@ async def plan_resolution(
     rows.append(
         _row(RESOLUTION_OVERDUE, meeting_id, resolution_id, at_hour(first_overdue_day(due_on, body), hour))
     )
-    await DeadlineRepository(session).add(rows)
+    await DeadlineRepository(uow.session).insert_planned(rows)
 
 
 async def plan_next_overdue(
-    session: AsyncSession,
+    uow: UnitOfWork,
     meeting_id: uuid.UUID,
     resolution_id: uuid.UUID,
     sequence: int,
@@ -131,4 +136,4 @@ async def plan_next_overdue(
         at_hour(next_day, body.reminder_hour),
         sequence=sequence + 1,
     )
-    await DeadlineRepository(session).add([row])
+    await DeadlineRepository(uow.session).insert_planned([row])

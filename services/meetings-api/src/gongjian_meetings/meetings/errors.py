@@ -55,9 +55,3 @@ class InvalidTransition(Conflict):
             f"{ACTION_ZH.get(action, '执行此操作')}；可转入的状态：{allowed_zh}).",
             extra={"allowed": allowed},
         )
-
-
-class SeriesExists(Conflict):
-    slug = "series-meeting-exists"
-    title = "The series already has a meeting in this month"
-    title_zh = "该月定期会议已存在"

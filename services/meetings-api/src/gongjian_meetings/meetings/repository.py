@@ -4,24 +4,17 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 
 from gongjian_meetings.access import BodyFilter
 from gongjian_meetings.bodies.repository import visible_bodies
 from gongjian_meetings.models import Meeting, MeetingBody
 from gongjian_shared.pagination import Paging, fetch_page
+from gongjian_shared.repository import ModelRepository
 
 
-class MeetingRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, meeting_id: uuid.UUID, *, for_update: bool = False) -> Meeting | None:
-        query = select(Meeting).where(Meeting.id == meeting_id)
-        if for_update:
-            query = query.with_for_update()
-        return (await self._session.execute(query)).scalar_one_or_none()
+class MeetingRepository(ModelRepository[Meeting]):
+    model = Meeting
 
     async def get_with_body(
         self, meeting_id: uuid.UUID, *, for_update: bool = False
@@ -84,17 +77,3 @@ class MeetingRepository:
             .limit(1)
         )
         return (await self._session.execute(query)).scalar_one_or_none()
-
-    async def count_in_year(self, body_id: uuid.UUID, year: int) -> int:
-        query = select(func.count()).where(
-            Meeting.body_id == body_id,
-            Meeting.held_on >= date(year, 1, 1),
-            Meeting.held_on <= date(year, 12, 31),
-        )
-        return int(await self._session.scalar(query) or 0)
-
-    def add(self, meeting: Meeting) -> None:
-        self._session.add(meeting)
-
-    async def flush(self) -> None:
-        await self._session.flush()

@@ -5,14 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from gongjian_meetings.access import NotTheMeetingOffice, body_filter, ensure_runs, runs
-from gongjian_meetings.audit.repository import ActionRepository
 from gongjian_meetings.audit.schemas import ActionPage, MeetingActionOut
-from gongjian_meetings.bodies.service import get_body
-from gongjian_meetings.deadlines.repository import DeadlineRepository
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
 from gongjian_meetings.meetings import service
-from gongjian_meetings.meetings.repository import MeetingRepository
 from gongjian_meetings.meetings.schemas import (
     AdHocMeetingCreate,
     Cancel,
@@ -24,9 +19,8 @@ from gongjian_meetings.meetings.schemas import (
     SeriesGenerate,
 )
 from gongjian_meetings.models import MEETING_STATES
-from gongjian_shared.auth import Role
 from gongjian_shared.concurrency import etag_header, set_etag
-from gongjian_shared.errors import InvalidInput, field_error, problem_responses
+from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
 from gongjian_shared.types import Day
 
@@ -48,12 +42,9 @@ async def list_meetings(
 ) -> MeetingPage:
     """Meetings (会议列表), by body, state and day: the city's, and those of the caller's own county or zone
     (every body's for the office and conveners)."""
-    if state is not None and state not in MEETING_STATES:
-        raise InvalidInput(
-            errors=[field_error("state", "enum", f"One of {', '.join(MEETING_STATES)}", "会议状态取值无效")]
-        )
-    rows, total = await MeetingRepository(uow.session).list(
-        bodies=body_filter(scope),
+    rows, total = await service.list_meetings(
+        uow,
+        scope,
         body_id=body_id,
         state=state,
         held_from=held_from,
@@ -107,9 +98,7 @@ async def cancel_meeting(
 @router.post("/{meeting_id}/open-topics", response_model=MeetingOut, responses=ERRORS)
 async def open_topic_collection(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> MeetingOut:
     """Open topic collection (开始征集议题)."""
-    meeting, body = await service.load(uow, scope, meeting_id, for_update=True, run=True)
-    await service.open_topics(uow, scope.principal, meeting)
-    return service.to_out(meeting, body)
+    return service.to_out(*await service.open_topic_collection(uow, scope, meeting_id))
 
 
 @router.get(
@@ -121,8 +110,7 @@ async def list_deadlines(
     meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep
 ) -> DeadlinePage:
     """The meeting's deadline rows and their resolutions' (到期事项), fired or pending."""
-    await service.load(uow, scope, meeting_id, run=True)
-    rows = await DeadlineRepository(uow.session).for_meeting(meeting_id)
+    rows = await service.meeting_deadlines(uow, scope, meeting_id)
     return DeadlinePage.cut([DeadlineOut.model_validate(row) for row in rows], paging)
 
 
@@ -133,10 +121,7 @@ async def list_actions(
     meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep
 ) -> ActionPage:
     """Every recorded step of the meeting with actor and time (操作记录): the office running it, conveners."""
-    _, body = await service.load(uow, scope, meeting_id)
-    if not (runs(scope, body) or scope.principal.has(Role.CONVENER)):
-        raise NotTheMeetingOffice("Only the office running the meeting or a convener reads its record.")
-    actions = await ActionRepository(uow.session).for_meeting(meeting_id)
+    actions = await service.meeting_actions(uow, scope, meeting_id)
     return ActionPage.cut([MeetingActionOut.model_validate(a) for a in actions], paging)
 
 
@@ -150,7 +135,5 @@ async def generate_series(
     body_id: uuid.UUID, body: SeriesGenerate, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> list[MeetingOut]:
     """Generate the regular series ahead (生成定期会议); returns the meetings created now."""
-    meeting_body = await get_body(uow.session, body_id, for_update=True, scope=scope)
-    ensure_runs(scope, meeting_body)
-    created = await service.generate_series(uow, scope.principal, meeting_body, body.months_ahead)
+    created, meeting_body = await service.generate_series_of(uow, scope, body_id, body.months_ahead)
     return [service.to_out(meeting, meeting_body) for meeting in created]

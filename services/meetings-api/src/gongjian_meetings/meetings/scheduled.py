@@ -4,10 +4,10 @@ circulation at D-3; the meeting tomorrow. A row of an older schedule (before a r
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from gongjian_meetings.agendas.service import circulate
-from gongjian_meetings.audit.service import record
+from gongjian_meetings.audit.service import Subject, publish_and_record
 from gongjian_meetings.bodies.service import convener_of
 from gongjian_meetings.deadlines.context import EMITTED, FireContext, Firer
 from gongjian_meetings.deadlines.repository import DueDeadline
@@ -29,11 +29,12 @@ from gongjian_meetings.topics.repository import TopicRepository
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.events.meetings import (
     AgendaReviewDue,
+    AgendaReviewStage,
     MeetingUpcoming,
     TopicSubmissionClosed,
     TopicSubmissionClosing,
 )
-from gongjian_shared.uow import UnitOfWork
+from gongjian_shared.events.projects import UnitContact
 
 
 def _current(fire: Callable[[FireContext, DueDeadline, Meeting], Awaitable[str]]) -> Firer:
@@ -56,10 +57,10 @@ async def fire_closing(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> 
     closes_at = schedule(meeting.held_on, windows_of(meeting), body.reminder_hour).topics_close_at
     if ctx.now >= closes_at:
         return "skipped:past-cut-off"  # the scheduler was down past the cut-off: no "closing soon" now
-    submitted = await TopicRepository(ctx.session).units_with_topics(meeting.id)
+    submitted = await TopicRepository(ctx.uow.session).units_with_topics(meeting.id)
     last_day = meeting.held_on - timedelta(days=meeting.topic_days)
-    await ctx.outbox.publish(
-        ctx.session,
+    await ctx.uow.outbox.publish(
+        ctx.uow.session,
         TopicSubmissionClosing(
             meeting=ctx.ref(meeting),
             closes_at=closes_at,
@@ -77,12 +78,12 @@ async def fire_closed(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> s
         return "skipped:closed"
     body = ctx.body(meeting)
     move(meeting, "drafting_agenda", "close topic submission", ctx.now)
-    topics = TopicRepository(ctx.session)
+    topics = TopicRepository(ctx.uow.session)
     submitted = await topics.units_with_topics(meeting.id)
     count = len(await topics.for_meeting(meeting.id, statuses=("submitted",)))
     office = await ctx.office(body)
-    await ctx.outbox.publish(
-        ctx.session,
+    await publish_and_record(
+        ctx.uow,
         TopicSubmissionClosed(
             meeting=ctx.ref(meeting),
             closed_at=row.due_at,
@@ -92,17 +93,33 @@ async def fire_closed(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> s
             ),
             units=(office,) if office else (),
         ),
-        key=str(meeting.id),
-    )
-    record(
-        ctx.session,
-        ctx.clock,
         None,
         "topic-submission-closed",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"topics": count},
+        Subject.meeting(meeting),
+        {"topics": count},
+    )
+    return EMITTED
+
+
+async def _agenda_review_due(
+    ctx: FireContext,
+    meeting: Meeting,
+    stage: AgendaReviewStage,
+    due_at: datetime,
+    convener: UnitContact | None = None,
+) -> str:
+    """`agenda-review-due` to the office running the meeting (and, for the approval, to the convener)."""
+    office = await ctx.office(ctx.body(meeting))
+    await ctx.uow.outbox.publish(
+        ctx.uow.session,
+        AgendaReviewDue(
+            meeting=ctx.ref(meeting),
+            stage=stage,
+            due_at=due_at,
+            units=(office,) if office else (),
+            convener=convener,
+        ),
+        key=str(meeting.id),
     )
     return EMITTED
 
@@ -111,19 +128,8 @@ async def fire_closed(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> s
 async def fire_review_due(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> str:
     if meeting.state not in (*TOPIC_STATES, "drafting_agenda"):
         return "skipped:submitted"
-    body = ctx.body(meeting)
-    office = await ctx.office(body)
-    await ctx.outbox.publish(
-        ctx.session,
-        AgendaReviewDue(
-            meeting=ctx.ref(meeting),
-            stage="submission",
-            due_at=schedule(meeting.held_on, windows_of(meeting), body.reminder_hour).agenda_due_at,
-            units=(office,) if office else (),
-        ),
-        key=str(meeting.id),
-    )
-    return EMITTED
+    times = schedule(meeting.held_on, windows_of(meeting), ctx.body(meeting).reminder_hour)
+    return await _agenda_review_due(ctx, meeting, "submission", times.agenda_due_at)
 
 
 @_current
@@ -131,26 +137,15 @@ async def fire_approval_due(ctx: FireContext, row: DueDeadline, meeting: Meeting
     if meeting.state != "awaiting_approval":
         return "skipped:not-awaiting-approval"
     body = ctx.body(meeting)
-    office = await ctx.office(body)
-    await ctx.outbox.publish(
-        ctx.session,
-        AgendaReviewDue(
-            meeting=ctx.ref(meeting),
-            stage="approval",
-            due_at=schedule(meeting.held_on, windows_of(meeting), body.reminder_hour).approval_due_at,
-            units=(office,) if office else (),
-            convener=convener_of(body),
-        ),
-        key=str(meeting.id),
-    )
-    return EMITTED
+    times = schedule(meeting.held_on, windows_of(meeting), body.reminder_hour)
+    return await _agenda_review_due(ctx, meeting, "approval", times.approval_due_at, convener_of(body))
 
 
 @_current
 async def fire_circulation(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> str:
     if meeting.state != "approved":
         return "skipped:not-approved" if meeting.state != "circulated" else "skipped:circulated"
-    await circulate(UnitOfWork(ctx.session, ctx.outbox, ctx.clock), None, meeting, ctx.body(meeting))
+    await circulate(ctx.uow, None, meeting, ctx.body(meeting))
     return EMITTED
 
 
@@ -159,8 +154,8 @@ async def fire_upcoming(ctx: FireContext, row: DueDeadline, meeting: Meeting) ->
     if meeting.state not in MOVABLE_STATES:
         return "skipped:held"
     body = ctx.body(meeting)
-    await ctx.outbox.publish(
-        ctx.session,
+    await ctx.uow.outbox.publish(
+        ctx.uow.session,
         MeetingUpcoming(
             meeting=ctx.ref(meeting), units=owing_all(await ctx.members(body)), convener=convener_of(body)
         ),

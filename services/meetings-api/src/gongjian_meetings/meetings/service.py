@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gongjian_meetings.access import ensure_runs, sees
-from gongjian_meetings.audit.service import record
+from gongjian_meetings.access import NotTheMeetingOffice, body_filter, ensure_runs, runs, sees
+from gongjian_meetings.audit.service import Subject, actions_of, publish_and_record, record
 from gongjian_meetings.bodies.service import get_body, members, office_of
-from gongjian_meetings.deadlines.service import cancel_for, plan_meeting, replan_meeting, windows_of
+from gongjian_meetings.deadlines.service import (
+    cancel_for,
+    deadlines_of,
+    plan_meeting,
+    replan_meeting,
+    windows_of,
+)
 from gongjian_meetings.meetings.errors import InvalidTransition, MeetingNotFound
 from gongjian_meetings.meetings.repository import MeetingRepository
 from gongjian_meetings.meetings.rules import (
@@ -24,11 +30,11 @@ from gongjian_meetings.meetings.rules import (
 )
 from gongjian_meetings.meetings.schemas import AdHocMeetingCreate, DeadlinesOut, MeetingOut
 from gongjian_meetings.members.service import owing_all
-from gongjian_meetings.models import Meeting, MeetingBody
+from gongjian_meetings.models import MEETING_STATES, Action, Deadline, Meeting, MeetingBody
 from gongjian_shared.access import Scope
-from gongjian_shared.auth import Principal
+from gongjian_shared.auth import Principal, Role
 from gongjian_shared.clock import SHANGHAI, business_today
-from gongjian_shared.errors import Conflict, field_error
+from gongjian_shared.errors import Conflict, InvalidInput, field_error
 from gongjian_shared.events.meetings import (
     MeetingCancelled,
     MeetingDeadlines,
@@ -36,6 +42,7 @@ from gongjian_shared.events.meetings import (
     MeetingRescheduled,
     MeetingScheduled,
 )
+from gongjian_shared.pagination import Paging
 from gongjian_shared.uow import UnitOfWork
 
 
@@ -82,9 +89,9 @@ def to_out(meeting: Meeting, body: MeetingBody) -> MeetingOut:
     )
 
 
-async def get_meeting(session: AsyncSession, meeting_id: uuid.UUID, *, for_update: bool = False) -> Meeting:
+async def get_meeting(uow: UnitOfWork, meeting_id: uuid.UUID, *, for_update: bool = False) -> Meeting:
     """For the scheduler and checks already made: no access decision here (see `load`)."""
-    meeting = await MeetingRepository(session).get(meeting_id, for_update=for_update)
+    meeting = await MeetingRepository(uow.session).get(meeting_id, for_update=for_update)
     if meeting is None:
         raise MeetingNotFound(f"No meeting {meeting_id}.")
     return meeting
@@ -103,6 +110,49 @@ async def load(
     return found
 
 
+def check_state_known(state: str | None) -> None:
+    if state is not None and state not in MEETING_STATES:
+        raise InvalidInput(
+            errors=[field_error("state", "enum", f"One of {', '.join(MEETING_STATES)}", "会议状态取值无效")]
+        )
+
+
+async def list_meetings(
+    uow: UnitOfWork,
+    scope: Scope,
+    *,
+    body_id: uuid.UUID | None,
+    state: str | None,
+    held_from: date | None,
+    held_to: date | None,
+    paging: Paging,
+) -> tuple[Sequence[tuple[Meeting, MeetingBody]], int]:
+    """One page of the meetings the caller sees, with their bodies, and how many match."""
+    check_state_known(state)
+    return await MeetingRepository(uow.session).list(
+        bodies=body_filter(scope),
+        body_id=body_id,
+        state=state,
+        held_from=held_from,
+        held_to=held_to,
+        paging=paging,
+    )
+
+
+async def meeting_deadlines(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> Sequence[Deadline]:
+    """The meeting's deadline rows and its resolutions', for the office running it."""
+    await load(uow, scope, meeting_id, run=True)
+    return await deadlines_of(uow, meeting_id)
+
+
+async def meeting_actions(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> Sequence[Action]:
+    """The meeting's recorded steps, for the office running it and conveners."""
+    _, body = await load(uow, scope, meeting_id)
+    if not (runs(scope, body) or scope.principal.has(Role.CONVENER)):
+        raise NotTheMeetingOffice("Only the office running the meeting or a convener reads its record.")
+    return await actions_of(uow, meeting_id)
+
+
 def move(meeting: Meeting, target: str, action: str, now: datetime) -> None:
     """Take one step of the state machine, or refuse with 409 naming the allowed next states."""
     if not may_move(meeting.state, target):
@@ -111,7 +161,7 @@ def move(meeting: Meeting, target: str, action: str, now: datetime) -> None:
     meeting.updated_at = now
 
 
-def _ensure_future(held_on: date, today: date) -> None:
+def check_in_future(held_on: date, today: date) -> None:
     if held_on <= today:
         raise Conflict(
             f"The meeting day {held_on} is not after today ({today}, Asia/Shanghai).",
@@ -123,73 +173,9 @@ def _ensure_future(held_on: date, today: date) -> None:
         )
 
 
-async def schedule_meeting(
-    uow: UnitOfWork,
-    actor: Principal | None,
-    body: MeetingBody,
-    *,
-    title: str,
-    held_on: date,
-    location: str | None,
-    windows: Windows,
-    ad_hoc: bool,
-    series_key: str | None,
-) -> Meeting:
-    session, clock = uow.session, uow.clock
-    now = clock.now()
-    meeting = Meeting(
-        id=uuid.uuid4(),
-        body_id=body.id,
-        title=title,
-        ad_hoc=ad_hoc,
-        series_key=series_key,
-        held_on=held_on,
-        location=location,
-        state="scheduled",
-        topic_days=windows.topic_days,
-        agenda_days=windows.agenda_days,
-        circulation_days=windows.circulation_days,
-        schedule_generation=1,
-        created_by=actor.user_id if actor else None,
-        created_at=now,
-        updated_at=now,
-    )
-    meetings = MeetingRepository(session)
-    meetings.add(meeting)
-    await meetings.flush()
-    await plan_meeting(session, meeting, body, now)
-    await uow.outbox.publish(
-        session,
-        MeetingScheduled(
-            meeting=meeting_ref(meeting, body),
-            deadlines=event_deadlines(meeting, body),
-            units=owing_all(await members(session, body)),
-            office=await office_of(session, body),
-        ),
-        key=str(meeting.id),
-    )
-    record(
-        session,
-        clock,
-        actor,
-        "meeting-scheduled",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"held_on": held_on.isoformat(), "ad_hoc": ad_hoc, "series_key": series_key},
-    )
-    return meeting
-
-
-async def call_ad_hoc(
-    uow: UnitOfWork, scope: Scope, command: AdHocMeetingCreate
-) -> tuple[Meeting, MeetingBody]:
-    clock = uow.clock
-    body = await get_body(uow.session, command.body_id, scope=scope)
-    ensure_runs(scope, body)
-    _ensure_future(command.held_on, business_today(clock))
-    windows = Windows(command.topic_days, command.agenda_days, command.circulation_days)
-    if schedule(command.held_on, windows, body.reminder_hour).topics_close_at <= clock.now():
+def check_topic_window_open(topics_close_at: datetime, now: datetime) -> None:
+    """An ad hoc meeting is called while its topic submission is still open."""
+    if topics_close_at <= now:
         raise Conflict(
             errors=[
                 field_error(
@@ -200,18 +186,84 @@ async def call_ad_hoc(
                 )
             ]
         )
-    meeting = await schedule_meeting(
+
+
+def check_day_changed(meeting: Meeting, held_on: date) -> None:
+    if held_on == meeting.held_on:
+        raise Conflict(
+            errors=[field_error("held_on", "changed", "The meeting is already on that day", "会议已定于该日")]
+        )
+
+
+@dataclass(frozen=True)
+class NewMeeting:
+    """What a meeting is scheduled with: an ad hoc one by the office, a regular one by its body's series."""
+
+    title: str
+    held_on: date
+    location: str | None
+    windows: Windows
+    ad_hoc: bool
+    series_key: str | None
+
+    def row(self, body: MeetingBody, actor: Principal | None, now: datetime) -> Meeting:
+        return Meeting(
+            id=uuid.uuid4(),
+            body_id=body.id,
+            title=self.title,
+            ad_hoc=self.ad_hoc,
+            series_key=self.series_key,
+            held_on=self.held_on,
+            location=self.location,
+            state="scheduled",
+            topic_days=self.windows.topic_days,
+            agenda_days=self.windows.agenda_days,
+            circulation_days=self.windows.circulation_days,
+            schedule_generation=1,
+            created_by=actor.user_id if actor else None,
+            created_at=now,
+            updated_at=now,
+        )
+
+
+async def schedule_meeting(
+    uow: UnitOfWork, actor: Principal | None, body: MeetingBody, new: NewMeeting
+) -> Meeting:
+    now = uow.clock.now()
+    meeting = new.row(body, actor, now)
+    meetings = MeetingRepository(uow.session)
+    meetings.add(meeting)
+    await meetings.flush()
+    await plan_meeting(uow, meeting, body, now)
+    await publish_and_record(
         uow,
-        scope.principal,
-        body,
-        title=command.title,
-        held_on=command.held_on,
-        location=command.location,
-        windows=windows,
-        ad_hoc=True,
-        series_key=None,
+        MeetingScheduled(
+            meeting=meeting_ref(meeting, body),
+            deadlines=event_deadlines(meeting, body),
+            units=owing_all(await members(uow, body)),
+            office=await office_of(uow, body),
+        ),
+        actor,
+        "meeting-scheduled",
+        Subject.meeting(meeting),
+        {"held_on": new.held_on.isoformat(), "ad_hoc": new.ad_hoc, "series_key": new.series_key},
     )
-    return meeting, body
+    return meeting
+
+
+async def call_ad_hoc(
+    uow: UnitOfWork, scope: Scope, command: AdHocMeetingCreate
+) -> tuple[Meeting, MeetingBody]:
+    clock = uow.clock
+    body = await get_body(uow, command.body_id, scope=scope)
+    ensure_runs(scope, body)
+    check_in_future(command.held_on, business_today(clock))
+    windows = Windows(command.topic_days, command.agenda_days, command.circulation_days)
+    check_topic_window_open(
+        schedule(command.held_on, windows, body.reminder_hour).topics_close_at, clock.now()
+    )
+    new = NewMeeting(command.title, command.held_on, command.location, windows, ad_hoc=True, series_key=None)
+    return await schedule_meeting(uow, scope.principal, body, new), body
 
 
 async def generate_series(
@@ -236,62 +288,50 @@ async def generate_series(
     ):
         if key in existing or schedule(day, windows, body.reminder_hour).topics_close_at <= now:
             continue
-        created.append(
-            await schedule_meeting(
-                uow,
-                actor,
-                body,
-                title=f"{body.name}（{day.year}年{day.month}月）",
-                held_on=day,
-                location=None,
-                windows=windows,
-                ad_hoc=False,
-                series_key=key,
-            )
-        )
+        title = f"{body.name}（{day.year}年{day.month}月）"
+        new = NewMeeting(title, day, None, windows, ad_hoc=False, series_key=key)
+        created.append(await schedule_meeting(uow, actor, body, new))
     return created
+
+
+async def generate_series_of(
+    uow: UnitOfWork, scope: Scope, body_id: uuid.UUID, months_ahead: int | None
+) -> tuple[list[Meeting], MeetingBody]:
+    """The office running the body generates its series ahead now."""
+    body = await get_body(uow, body_id, for_update=True, scope=scope)
+    ensure_runs(scope, body)
+    return await generate_series(uow, scope.principal, body, months_ahead), body
 
 
 async def reschedule(
     uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, held_on: date, reason: str
 ) -> tuple[Meeting, MeetingBody]:
-    session, clock = uow.session, uow.clock
     meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if meeting.state not in MOVABLE_STATES:
         raise InvalidTransition(meeting.state, "reschedule")
-    _ensure_future(held_on, business_today(clock))
-    if held_on == meeting.held_on:
-        raise Conflict(
-            errors=[field_error("held_on", "changed", "The meeting is already on that day", "会议已定于该日")]
-        )
+    check_in_future(held_on, business_today(uow.clock))
+    check_day_changed(meeting, held_on)
     previous = meeting.held_on
-    now = clock.now()
+    now = uow.clock.now()
     meeting.held_on = held_on
     meeting.schedule_generation += 1
     meeting.updated_at = now
-    await MeetingRepository(session).flush()
-    await replan_meeting(session, meeting, body, now)
-    await uow.outbox.publish(
-        session,
+    await MeetingRepository(uow.session).flush()
+    await replan_meeting(uow, meeting, body, now)
+    await publish_and_record(
+        uow,
         MeetingRescheduled(
             meeting=meeting_ref(meeting, body),
             previous_held_on=previous,
             deadlines=event_deadlines(meeting, body),
             reason=reason,
-            units=owing_all(await members(session, body)),
-            office=await office_of(session, body),
+            units=owing_all(await members(uow, body)),
+            office=await office_of(uow, body),
         ),
-        key=str(meeting.id),
-    )
-    record(
-        session,
-        clock,
         scope.principal,
         "meeting-rescheduled",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"from": previous.isoformat(), "to": held_on.isoformat(), "reason": reason},
+        Subject.meeting(meeting),
+        {"from": previous.isoformat(), "to": held_on.isoformat(), "reason": reason},
     )
     return meeting, body
 
@@ -299,32 +339,24 @@ async def reschedule(
 async def cancel(
     uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, reason: str
 ) -> tuple[Meeting, MeetingBody]:
-    session, clock = uow.session, uow.clock
     meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
-    now = clock.now()
+    now = uow.clock.now()
     move(meeting, "cancelled", "cancel", now)
     meeting.cancel_reason = reason
-    await MeetingRepository(session).flush()
-    await cancel_for(session, meeting.id, now)
-    await uow.outbox.publish(
-        session,
+    await MeetingRepository(uow.session).flush()
+    await cancel_for(uow, meeting.id, now)
+    await publish_and_record(
+        uow,
         MeetingCancelled(
             meeting=meeting_ref(meeting, body),
             reason=reason,
-            units=owing_all(await members(session, body)),
-            office=await office_of(session, body),
+            units=owing_all(await members(uow, body)),
+            office=await office_of(uow, body),
         ),
-        key=str(meeting.id),
-    )
-    record(
-        session,
-        clock,
         scope.principal,
         "meeting-cancelled",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"reason": reason},
+        Subject.meeting(meeting),
+        {"reason": reason},
     )
     return meeting, body
 
@@ -332,12 +364,13 @@ async def cancel(
 async def open_topics(uow: UnitOfWork, actor: Principal | None, meeting: Meeting) -> None:
     """Topic collection opens with the office's notice or with the first topic that comes in."""
     move(meeting, "collecting_topics", "open topic collection", uow.clock.now())
-    record(
-        uow.session,
-        uow.clock,
-        actor,
-        "topic-collection-opened",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-    )
+    record(uow, actor, "topic-collection-opened", Subject.meeting(meeting))
+
+
+async def open_topic_collection(
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID
+) -> tuple[Meeting, MeetingBody]:
+    """The office opens topic collection with its notice (开始征集议题)."""
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
+    await open_topics(uow, scope.principal, meeting)
+    return meeting, body

@@ -4,19 +4,15 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import RowMapping, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.models import UNIT_REPLICA
-from gongjian_shared.access import UnitNode, UnitTree
+from gongjian_shared.repository import Repository
 
 ReplicaRow = RowMapping
 
 
-class ReplicaRepository:
+class ReplicaRepository(Repository):
     """Reads of this service's own replica of the registry's units (never the registry's tables)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, unit_id: uuid.UUID) -> ReplicaRow | None:
         row = (
@@ -31,12 +27,6 @@ class ReplicaRepository:
         rows = await self._session.execute(select(UNIT_REPLICA).where(UNIT_REPLICA.c.unit_id.in_(wanted)))
         by_id = {row.unit_id: row._mapping for row in rows}
         return [by_id[unit_id] for unit_id in wanted if unit_id in by_id]
-
-    async def tree(self) -> UnitTree:
-        query = select(
-            UNIT_REPLICA.c.unit_id, UNIT_REPLICA.c.parent_unit_id, UNIT_REPLICA.c.kind, UNIT_REPLICA.c.name
-        )
-        return UnitTree(UnitNode(**row._mapping) for row in await self._session.execute(query))
 
     async def joint_meeting_members(self) -> Sequence[ReplicaRow]:
         query = (

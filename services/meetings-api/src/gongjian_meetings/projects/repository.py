@@ -6,16 +6,13 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.models import ProjectReplica
+from gongjian_shared.repository import Repository
 
 
-class ProjectReplicaRepository:
+class ProjectReplicaRepository(Repository):
     """Reads and upserts of this service's replica of the registry's projects."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def upsert(self, project_id: uuid.UUID, values: dict[str, Any]) -> None:
         statement = insert(ProjectReplica).values(project_id=project_id, **values)

@@ -4,20 +4,17 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.models import Attendance
+from gongjian_shared.repository import Repository
 
 
-class AttendanceRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class AttendanceRepository(Repository):
     async def for_meeting(self, meeting_id: uuid.UUID) -> Sequence[Attendance]:
         query = select(Attendance).where(Attendance.meeting_id == meeting_id).order_by(Attendance.unit_id)
         return (await self._session.execute(query)).scalars().all()
 
     async def replace(self, meeting_id: uuid.UUID, entries: Sequence[Attendance]) -> None:
         await self._session.execute(delete(Attendance).where(Attendance.meeting_id == meeting_id))
-        self._session.add_all(entries)
-        await self._session.flush()
+        self.add_all(entries)
+        await self.flush()

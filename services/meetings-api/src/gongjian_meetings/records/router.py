@@ -4,13 +4,10 @@ import uuid
 
 from fastapi import APIRouter, Response
 
-from gongjian_meetings.access import runs
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
-from gongjian_meetings.meetings.errors import MeetingNotFound
 from gongjian_meetings.meetings.schemas import MeetingOut
-from gongjian_meetings.meetings.service import load, to_out
+from gongjian_meetings.meetings.service import to_out
 from gongjian_meetings.records import service
-from gongjian_meetings.records.repository import AttendanceRepository
 from gongjian_meetings.resolutions.schemas import AttendanceOut, AttendancePage, HoldMeeting, Minutes
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, etag_header, set_etag
 from gongjian_shared.errors import problem_responses
@@ -63,8 +60,7 @@ async def list_attendance(
     meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep
 ) -> AttendancePage:
     """Attendance (出席情况)."""
-    await load(uow, scope, meeting_id)
-    rows = await AttendanceRepository(uow.session).for_meeting(meeting_id)
+    rows = await service.attendance(uow, scope, meeting_id)
     return AttendancePage.cut([AttendanceOut.model_validate(a) for a in rows], paging)
 
 
@@ -94,10 +90,7 @@ async def write_minutes(
 )
 async def read_minutes(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> Minutes:
     """The minutes: the office running the meeting while drafting, everyone who sees it once published."""
-    meeting, body = await load(uow, scope, meeting_id)
-    if not meeting.minutes or (meeting.minutes_published_at is None and not runs(scope, body)):
-        raise MeetingNotFound("No published minutes for this meeting yet (纪要尚未印发).")
-    return Minutes(text=meeting.minutes)
+    return Minutes(text=await service.read_minutes(uow, scope, meeting_id))
 
 
 @router.post("/{meeting_id}/minutes/publish", response_model=MeetingOut, responses=ERRORS)

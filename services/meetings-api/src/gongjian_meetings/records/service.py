@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gongjian_meetings.audit.service import record
-from gongjian_meetings.meetings.errors import InvalidTransition
+from gongjian_meetings.access import runs
+from gongjian_meetings.audit.service import Subject, record
+from gongjian_meetings.meetings.errors import InvalidTransition, MeetingNotFound
 from gongjian_meetings.meetings.service import load, move
 from gongjian_meetings.members.repository import ReplicaRepository
 from gongjian_meetings.models import Attendance, Meeting, MeetingBody
@@ -23,8 +22,9 @@ from gongjian_shared.errors import Conflict, RuleViolation, field_error
 from gongjian_shared.uow import UnitOfWork
 
 
-async def _attendance(session: AsyncSession, meeting: Meeting, entries: Sequence[AttendanceEntry]) -> None:
-    known = {row["unit_id"] for row in await ReplicaRepository(session).many(e.unit_id for e in entries)}
+async def check_attendance(uow: UnitOfWork, entries: Sequence[AttendanceEntry]) -> None:
+    """Every unit listed is known, and listed once."""
+    known = {row["unit_id"] for row in await ReplicaRepository(uow.session).many(e.unit_id for e in entries)}
     problems = [
         field_error(f"attendance.{i}.unit_id", "known-unit", f"No unit {e.unit_id}", "单位不存在")
         for i, e in enumerate(entries)
@@ -34,7 +34,11 @@ async def _attendance(session: AsyncSession, meeting: Meeting, entries: Sequence
         problems.append(field_error("attendance", "unique-unit", "Each unit once", "每个单位只能出现一次"))
     if problems:
         raise RuleViolation(errors=problems)
-    await AttendanceRepository(session).replace(
+
+
+async def _replace_attendance(uow: UnitOfWork, meeting: Meeting, entries: Sequence[AttendanceEntry]) -> None:
+    await check_attendance(uow, entries)
+    await AttendanceRepository(uow.session).replace(
         meeting.id,
         [
             Attendance(
@@ -45,12 +49,8 @@ async def _attendance(session: AsyncSession, meeting: Meeting, entries: Sequence
     )
 
 
-async def hold(
-    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, entries: Sequence[AttendanceEntry]
-) -> tuple[Meeting, MeetingBody]:
-    session, clock, principal = uow.session, uow.clock, scope.principal
-    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
-    if business_today(clock) < meeting.held_on:
+def check_meeting_day_reached(uow: UnitOfWork, meeting: Meeting) -> None:
+    if business_today(uow.clock) < meeting.held_on:
         raise Conflict(
             f"The meeting is on {meeting.held_on}.",
             errors=[
@@ -59,18 +59,24 @@ async def hold(
                 )
             ],
         )
-    move(meeting, "held", "record the meeting as held", clock.now())
-    await _attendance(session, meeting, entries)
-    record(
-        session,
-        clock,
-        principal,
-        "meeting-held",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"present": sum(e.present for e in entries), "listed": len(entries)},
-    )
+
+
+def check_minutes_written(meeting: Meeting) -> None:
+    if meeting.state == "held" and not meeting.minutes:
+        raise RuleViolation(
+            errors=[field_error("minutes", "required", "Write the minutes first", "请先填写会议纪要")]
+        )
+
+
+async def hold(
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, entries: Sequence[AttendanceEntry]
+) -> tuple[Meeting, MeetingBody]:
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
+    check_meeting_day_reached(uow, meeting)
+    move(meeting, "held", "record the meeting as held", uow.clock.now())
+    await _replace_attendance(uow, meeting, entries)
+    detail = {"present": sum(e.present for e in entries), "listed": len(entries)}
+    record(uow, scope.principal, "meeting-held", Subject.meeting(meeting), detail)
     return meeting, body
 
 
@@ -81,85 +87,64 @@ async def correct_attendance(
     entries: Sequence[AttendanceEntry],
     if_match: str | None,
 ) -> tuple[Meeting, MeetingBody]:
-    session, clock, principal = uow.session, uow.clock, scope.principal
     meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     require_if_match(if_match, meeting.revision)
     if meeting.state != "held":
         raise InvalidTransition(meeting.state, "correct the attendance")
-    await _attendance(session, meeting, entries)
-    meeting.updated_at = clock.now()  # the meeting's record changed: a new revision
-    record(
-        session,
-        clock,
-        principal,
-        "attendance-corrected",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-    )
+    await _replace_attendance(uow, meeting, entries)
+    meeting.updated_at = uow.clock.now()  # the meeting's record changed: a new revision
+    record(uow, scope.principal, "attendance-corrected", Subject.meeting(meeting))
     return meeting, body
+
+
+async def attendance(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> Sequence[Attendance]:
+    """The attendance of a meeting the caller sees."""
+    await load(uow, scope, meeting_id)
+    return await AttendanceRepository(uow.session).for_meeting(meeting_id)
 
 
 async def write_minutes(
     uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, text: str, if_match: str | None
 ) -> tuple[Meeting, MeetingBody]:
-    session, clock, principal = uow.session, uow.clock, scope.principal
     meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     require_if_match(if_match, meeting.revision)
     if meeting.state != "held":
         raise InvalidTransition(meeting.state, "write the minutes")
-    meeting.minutes, meeting.updated_at = text, clock.now()
-    record(
-        session,
-        clock,
-        principal,
-        "minutes-written",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"length": len(text)},
-    )
+    meeting.minutes, meeting.updated_at = text, uow.clock.now()
+    record(uow, scope.principal, "minutes-written", Subject.meeting(meeting), {"length": len(text)})
     return meeting, body
+
+
+async def read_minutes(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> str:
+    """The office running the meeting while drafting, everyone who sees it once published."""
+    meeting, body = await load(uow, scope, meeting_id)
+    if not meeting.minutes or (meeting.minutes_published_at is None and not runs(scope, body)):
+        raise MeetingNotFound("No published minutes for this meeting yet (纪要尚未印发).")
+    return meeting.minutes
 
 
 async def publish_minutes(
     uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID
 ) -> tuple[Meeting, MeetingBody]:
-    session, clock, principal = uow.session, uow.clock, scope.principal
     meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
-    if meeting.state == "held" and not meeting.minutes:
-        raise RuleViolation(
-            errors=[field_error("minutes", "required", "Write the minutes first", "请先填写会议纪要")]
-        )
-    move(meeting, "minutes_published", "publish the minutes", clock.now())
-    meeting.minutes_published_at = clock.now()
-    record(
-        session,
-        clock,
-        principal,
-        "minutes-published",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-    )
+    check_minutes_written(meeting)
+    move(meeting, "minutes_published", "publish the minutes", uow.clock.now())
+    meeting.minutes_published_at = uow.clock.now()
+    record(uow, scope.principal, "minutes-published", Subject.meeting(meeting))
     return meeting, body
 
 
-async def close(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> tuple[Meeting, MeetingBody]:
-    session, clock, principal = uow.session, uow.clock, scope.principal
-    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
+async def check_resolutions_closed(uow: UnitOfWork, meeting: Meeting) -> None:
+    """A meeting whose minutes are out closes once every resolution is closed."""
     if meeting.state == "minutes_published":
-        open_count = await ResolutionRepository(session).open_count(meeting.id)
+        open_count = await ResolutionRepository(uow.session).open_count(meeting.id)
         if open_count:
             raise ResolutionsOpen(f"{open_count} resolutions are still open (尚有 {open_count} 项未办结).")
-    move(meeting, "closed", "close the meeting", clock.now())
-    record(
-        session,
-        clock,
-        principal,
-        "meeting-closed",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-    )
+
+
+async def close(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> tuple[Meeting, MeetingBody]:
+    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
+    await check_resolutions_closed(uow, meeting)
+    move(meeting, "closed", "close the meeting", uow.clock.now())
+    record(uow, scope.principal, "meeting-closed", Subject.meeting(meeting))
     return meeting, body

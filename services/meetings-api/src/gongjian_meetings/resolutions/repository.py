@@ -4,21 +4,14 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import ColumnElement, Uuid, any_, func, literal, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.models import Escalation, Feedback, Meeting, MeetingBody, Resolution
 from gongjian_shared.pagination import Paging, fetch_page
+from gongjian_shared.repository import ModelRepository
 
 
-class ResolutionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, resolution_id: uuid.UUID, *, for_update: bool = False) -> Resolution | None:
-        query = select(Resolution).where(Resolution.id == resolution_id)
-        if for_update:
-            query = query.with_for_update()
-        return (await self._session.execute(query)).scalar_one_or_none()
+class ResolutionRepository(ModelRepository[Resolution]):
+    model = Resolution
 
     async def get_with_body(
         self, resolution_id: uuid.UUID, *, for_update: bool = False
@@ -97,12 +90,6 @@ class ResolutionRepository:
     async def open_count(self, meeting_id: uuid.UUID) -> int:
         query = select(func.count()).where(Resolution.meeting_id == meeting_id, Resolution.status == "open")
         return int(await self._session.scalar(query) or 0)
-
-    def add(self, item: Resolution | Feedback | Escalation) -> None:
-        self._session.add(item)
-
-    async def flush(self) -> None:
-        await self._session.flush()
 
     async def feedback(self, resolution_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Feedback]]:
         ids = list(resolution_ids)

@@ -4,16 +4,11 @@ import uuid
 from typing import Literal
 
 from fastapi import APIRouter, status
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_meetings.access import body_filter, reads_all
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
-from gongjian_meetings.meetings.service import load
 from gongjian_meetings.models import Resolution
 from gongjian_meetings.resolutions import service
-from gongjian_meetings.resolutions.repository import ResolutionRepository
 from gongjian_meetings.resolutions.schemas import (
-    EscalationOut,
     FeedbackCreate,
     FeedbackOut,
     FeedbackReview,
@@ -37,16 +32,6 @@ def _out(resolution: Resolution) -> ResolutionOut:
     return ResolutionOut.model_validate(resolution, from_attributes=True)
 
 
-async def _detail(session: AsyncSession, resolution: Resolution) -> ResolutionDetail:
-    repository = ResolutionRepository(session)
-    feedback = (await repository.feedback([resolution.id]))[resolution.id]
-    return ResolutionDetail(
-        **_out(resolution).model_dump(),
-        feedback=[FeedbackOut.model_validate(f) for f in feedback],
-        escalations=[EscalationOut.model_validate(e) for e in await repository.escalations(resolution.id)],
-    )
-
-
 @meeting_resolutions.post(
     "/{meeting_id}/resolutions",
     response_model=ResolutionOut,
@@ -65,14 +50,7 @@ async def list_meeting_resolutions(
     meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep
 ) -> ResolutionPage:
     """The meeting's resolutions: all for the office running it and conveners, a unit's own for a unit."""
-    _, body = await load(uow, scope, meeting_id)
-    repository = ResolutionRepository(uow.session)
-    if service.sees_all_of(scope, body):
-        found = await repository.for_meeting(meeting_id)
-    elif scope.principal.unit_id is None:
-        found = []
-    else:
-        found = await repository.for_meeting(meeting_id, unit_id=scope.principal.unit_id)
+    found = await service.of_meeting(uow, scope, meeting_id)
     return ResolutionPage.cut([_out(r) for r in found], paging)
 
 
@@ -93,14 +71,7 @@ async def list_resolutions(
 ) -> ResolutionPage:
     """Resolutions: every one for the office and conveners; those of the meetings a county's unit-admin
     runs; a unit's own (牵头或配合) for a unit."""
-    bodies = body_filter(scope)
-    found, total = await ResolutionRepository(uow.session).page_for_unit(
-        scope.principal.unit_id,
-        status=status,
-        every=reads_all(scope),
-        run_unit_ids=bodies.run_unit_ids if bodies is not None else (),
-        paging=paging,
-    )
+    found, total = await service.list_resolutions(uow, scope, status=status, paging=paging)
     return ResolutionPage.of([_out(r) for r in found], total, paging)
 
 
@@ -109,8 +80,7 @@ async def get_resolution(
     resolution_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ResolutionDetail:
     """One resolution with its feedback and escalation steps (议定事项详情)."""
-    resolution, _ = await service.get_resolution(uow, scope, resolution_id)
-    return await _detail(uow.session, resolution)
+    return await service.get_detail(uow, scope, resolution_id)
 
 
 @router.post(
@@ -140,4 +110,4 @@ async def review_feedback(
     resolution = await service.review_feedback(
         uow, scope, resolution_id, feedback_id, body.decision, body.comment
     )
-    return await _detail(uow.session, resolution)
+    return await service.detail(uow, resolution)

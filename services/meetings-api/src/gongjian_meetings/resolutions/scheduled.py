@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from gongjian_meetings.audit.service import record
+from gongjian_meetings.audit.service import Subject, publish_and_record
 from gongjian_meetings.bodies.service import convener_of
 from gongjian_meetings.deadlines.context import EMITTED, FireContext, Firer
 from gongjian_meetings.deadlines.repository import DueDeadline
@@ -16,7 +16,7 @@ from gongjian_meetings.deadlines.service import (
 )
 from gongjian_meetings.meetings.rules import ESCALATION_LADDER
 from gongjian_meetings.members.service import owing
-from gongjian_meetings.models import Escalation, Resolution
+from gongjian_meetings.models import Escalation, MeetingBody, Resolution
 from gongjian_meetings.resolutions.service import still_owing
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.events.meetings import ResolutionDue, ResolutionEscalated, ResolutionOverdue
@@ -40,8 +40,8 @@ async def fire_due(ctx: FireContext, row: DueDeadline) -> str:
     if resolution.status == "closed":
         return "skipped:closed"
     meeting = ctx.meeting(resolution.meeting_id)
-    await ctx.outbox.publish(
-        ctx.session,
+    await ctx.uow.outbox.publish(
+        ctx.uow.session,
         ResolutionDue(
             meeting=ctx.ref(meeting),
             resolution_id=resolution.id,
@@ -61,57 +61,54 @@ async def fire_overdue(ctx: FireContext, row: DueDeadline) -> str:
     if resolution.status == "closed":
         return "skipped:closed"
     meeting = ctx.meeting(resolution.meeting_id)
-    body = ctx.body(meeting)
-    days = (ctx.today - resolution.due_on).days
-    units = await _owing(ctx, resolution)
-    common = {
-        "meeting": ctx.ref(meeting),
-        "resolution_id": resolution.id,
-        "number": resolution.number,
-        "text": resolution.text,
-        "due_on": resolution.due_on,
-        "days_overdue": days,
-        "units": units,
-    }
-    await ctx.outbox.publish(ctx.session, ResolutionOverdue(**common), key=str(meeting.id))
+    overdue = ResolutionOverdue(
+        meeting=ctx.ref(meeting),
+        resolution_id=resolution.id,
+        number=resolution.number,
+        text=resolution.text,
+        due_on=resolution.due_on,
+        days_overdue=(ctx.today - resolution.due_on).days,
+        units=await _owing(ctx, resolution),
+    )
+    await ctx.uow.outbox.publish(ctx.uow.session, overdue, key=str(meeting.id))
     if resolution.escalation_step < len(ESCALATION_LADDER):
-        step = resolution.escalation_step + 1
-        level = ESCALATION_LADDER[step - 1]
-        resolution.escalation_step = step
-        ctx.session.add(
-            Escalation(
-                id=uuid.uuid4(),
-                resolution_id=resolution.id,
-                step=step,
-                level=level,
-                days_overdue=days,
-                at=ctx.now,
-            )
-        )
-        await ctx.outbox.publish(
-            ctx.session,
-            ResolutionEscalated(
-                **common,
-                step=step,
-                level=level,
-                office=await ctx.office(body),
-                convener=convener_of(body) if level == "convener-report" else None,
-            ),
-            key=str(meeting.id),
-        )
-        record(
-            ctx.session,
-            ctx.clock,
-            None,
-            f"resolution-escalated-{level}",
-            subject_kind="resolution",
-            subject_id=resolution.id,
-            meeting_id=meeting.id,
-            detail={"step": step, "days_overdue": days},
-        )
+        await _escalate(ctx, resolution, ctx.body(meeting), overdue)
     fired_on = row.due_at.astimezone(SHANGHAI).date()
-    await plan_next_overdue(ctx.session, meeting.id, resolution.id, row.sequence, fired_on, body)
+    await plan_next_overdue(ctx.uow, meeting.id, resolution.id, row.sequence, fired_on, ctx.body(meeting))
     return EMITTED
+
+
+async def _escalate(
+    ctx: FireContext, resolution: Resolution, body: MeetingBody, overdue: ResolutionOverdue
+) -> None:
+    """One step up the escalation ladder, with the overdue notice's figures and the office (and convener)."""
+    step = resolution.escalation_step + 1
+    level = ESCALATION_LADDER[step - 1]
+    resolution.escalation_step = step
+    ctx.uow.session.add(
+        Escalation(
+            id=uuid.uuid4(),
+            resolution_id=resolution.id,
+            step=step,
+            level=level,
+            days_overdue=overdue.days_overdue,
+            at=ctx.now,
+        )
+    )
+    await publish_and_record(
+        ctx.uow,
+        ResolutionEscalated(
+            **dict(overdue),
+            step=step,
+            level=level,
+            office=await ctx.office(body),
+            convener=convener_of(body) if level == "convener-report" else None,
+        ),
+        None,
+        f"resolution-escalated-{level}",
+        Subject.resolution(resolution),
+        {"step": step, "days_overdue": overdue.days_overdue},
+    )
 
 
 FIRERS: dict[str, Firer] = {

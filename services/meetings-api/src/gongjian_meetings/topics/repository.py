@@ -6,20 +6,13 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_meetings.models import LateAcceptance, Topic, TopicSuggestion
+from gongjian_shared.repository import ModelRepository
 
 
-class TopicRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, topic_id: uuid.UUID, *, for_update: bool = False) -> Topic | None:
-        query = select(Topic).where(Topic.id == topic_id)
-        if for_update:
-            query = query.with_for_update()
-        return (await self._session.execute(query)).scalar_one_or_none()
+class TopicRepository(ModelRepository[Topic]):
+    model = Topic
 
     async def for_meeting(
         self,
@@ -55,22 +48,12 @@ class TopicRepository:
         """A redelivered `obstacle-escalated` finds its draft already there and adds nothing."""
         await self._session.execute(insert(Topic).values(**values).on_conflict_do_nothing())
 
-    def add(self, topic: Topic) -> None:
-        self._session.add(topic)
-
-    async def flush(self) -> None:
-        await self._session.flush()
-
     async def late_acceptance(self, meeting_id: uuid.UUID, unit_id: uuid.UUID) -> LateAcceptance | None:
         return await self._session.get(LateAcceptance, (meeting_id, unit_id))
 
-    def add_late_acceptance(self, acceptance: LateAcceptance) -> None:
-        self._session.add(acceptance)
 
-
-class SuggestionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SuggestionRepository(ModelRepository[TopicSuggestion]):
+    model = TopicSuggestion
 
     async def upsert(self, values: dict[str, Any]) -> None:
         statement = insert(TopicSuggestion).values(id=uuid.uuid4(), status="open", **values)
@@ -80,9 +63,6 @@ class SuggestionRepository:
         await self._session.execute(
             statement.on_conflict_do_update(index_elements=["project_id", "year", "month"], set_=figures)
         )
-
-    async def get(self, suggestion_id: uuid.UUID) -> TopicSuggestion | None:
-        return await self._session.get(TopicSuggestion, suggestion_id)
 
     async def open(self) -> Sequence[TopicSuggestion]:
         query = (

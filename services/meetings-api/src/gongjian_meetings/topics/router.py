@@ -4,12 +4,8 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from gongjian_meetings.access import ensure_runs
-from gongjian_meetings.audit.service import record
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
 from gongjian_meetings.topics import service
-from gongjian_meetings.topics.errors import SuggestionNotFound
-from gongjian_meetings.topics.repository import SuggestionRepository
 from gongjian_meetings.topics.schemas import (
     DraftAccept,
     LateAcceptanceCreate,
@@ -102,8 +98,7 @@ async def list_drafts(uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep
 @router.get("/suggestions", response_model=SuggestionPage, responses=problem_responses(401, 403, 422))
 async def list_suggestions(uow: UnitOfWorkDep, scope: CurrentScope, paging: PagingDep) -> SuggestionPage:
     """Key projects behind schedule (`project-behind-schedule`), suggested as topics (建议议题)."""
-    ensure_runs(scope, None)
-    found = await SuggestionRepository(uow.session).open()
+    found = await service.open_suggestions(uow, scope)
     return SuggestionPage.cut([SuggestionOut.model_validate(s) for s in found], paging)
 
 
@@ -112,21 +107,7 @@ async def dismiss_suggestion(
     suggestion_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> SuggestionOut:
     """The office sets a suggestion aside (不予采纳)."""
-    ensure_runs(scope, None)
-    suggestion = await SuggestionRepository(uow.session).get(suggestion_id)
-    if suggestion is None:
-        raise SuggestionNotFound(f"No suggestion {suggestion_id}.")
-    suggestion.status = "dismissed"
-    record(
-        uow.session,
-        uow.clock,
-        scope.principal,
-        "suggestion-dismissed",
-        subject_kind="suggestion",
-        subject_id=suggestion.id,
-        meeting_id=None,
-    )
-    return SuggestionOut.model_validate(suggestion)
+    return SuggestionOut.model_validate(await service.dismiss_suggestion(uow, scope, suggestion_id))
 
 
 @router.get("/{topic_id}", response_model=TopicOut, responses=READ_ERRORS | etag_header())

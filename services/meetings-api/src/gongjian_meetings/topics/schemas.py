@@ -76,7 +76,7 @@ class TopicUpdate(NotNullPatch):
     project_ids: list[uuid.UUID] | None = Field(default=None, max_length=50)
 
     @model_validator(mode="after")
-    def _something(self) -> TopicUpdate:
+    def _changes_something(self) -> TopicUpdate:
         if not self.model_fields_set:
             raise cross_field("give at least one field to change")
         return self

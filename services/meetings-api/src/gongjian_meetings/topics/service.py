@@ -5,32 +5,36 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from gongjian_meetings.access import ensure_runs, reads_all, runs, sees, writes
-from gongjian_meetings.audit.service import record
+from gongjian_meetings.audit.service import Subject, publish_and_record, record
+from gongjian_meetings.bodies.repository import BodyRepository
 from gongjian_meetings.bodies.service import member_ids, office_of
 from gongjian_meetings.deadlines.service import windows_of
 from gongjian_meetings.meetings.repository import MeetingRepository
 from gongjian_meetings.meetings.rules import LATE_TOPIC_STATES, TOPIC_STATES, schedule
 from gongjian_meetings.meetings.service import load, meeting_ref, open_topics
 from gongjian_meetings.members.repository import ReplicaRepository
-from gongjian_meetings.models import LateAcceptance, Meeting, MeetingBody, Topic
+from gongjian_meetings.models import LateAcceptance, Meeting, MeetingBody, Topic, TopicSuggestion
 from gongjian_meetings.projects.repository import ProjectReplicaRepository
 from gongjian_meetings.topics.errors import (
     NotAMember,
     SubmissionClosed,
+    SuggestionNotFound,
     TopicChangesClosed,
     TopicNotChangeable,
     TopicNotFound,
     TopicsLocked,
 )
-from gongjian_meetings.topics.repository import TopicRepository
-from gongjian_meetings.topics.schemas import TopicCreate, TopicOut, TopicUpdate
+from gongjian_meetings.topics.repository import SuggestionRepository, TopicRepository
+from gongjian_meetings.topics.schemas import CATEGORY_ZH, TopicCreate, TopicOut, TopicUpdate
 from gongjian_shared.access import Scope
 from gongjian_shared.auth import Principal
 from gongjian_shared.concurrency import require_if_match
 from gongjian_shared.errors import Conflict, Forbidden, RuleViolation, field_error
 from gongjian_shared.events.meetings import TopicSubmitted
+from gongjian_shared.events.projects import ObstacleEscalated, ProjectBehindSchedule
 from gongjian_shared.uow import UnitOfWork
 
 
@@ -136,35 +140,52 @@ def _submitting_unit(scope: Scope, body: MeetingBody, command: TopicCreate) -> t
     return principal.unit_id, "unit"
 
 
-async def submit_topic(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, command: TopicCreate) -> Topic:
-    session, clock = uow.session, uow.clock
-    meeting, body = await load(uow, scope, meeting_id, for_update=True)
-    unit_id, origin = _submitting_unit(scope, body, command)
-    if unit_id not in await member_ids(session, body):
+async def check_submitting_member(uow: UnitOfWork, body: MeetingBody, unit_id: uuid.UUID) -> None:
+    if unit_id not in await member_ids(uow, body):
         raise NotAMember(
             f"Unit {unit_id} is not a member of {body.name}.",
             errors=[
                 field_error("unit_id", "member-unit", "Not a member unit of this body", "不是本会议成员单位")
             ],
         )
-    await check_projects(uow, scope, unit_id, command.project_ids)
-    now = clock.now()
+
+
+async def check_member_for_leave(uow: UnitOfWork, body: MeetingBody, unit_id: uuid.UUID) -> None:
+    if unit_id not in await member_ids(uow, body):
+        raise NotAMember(
+            errors=[field_error("unit_id", "member-unit", "Not a member unit", "不是本会议成员单位")]
+        )
+
+
+async def submitted_late(
+    uow: UnitOfWork, meeting: Meeting, body: MeetingBody, unit_id: uuid.UUID, origin: str, now: datetime
+) -> bool:
+    """False in time; True after the cut-off with the office's leave (or entered by the office itself);
+    refused (409 with `deadline`) after the cut-off without it."""
     closes_at = schedule(meeting.held_on, windows_of(meeting), body.reminder_hour).topics_close_at
-    topics = TopicRepository(session)
-    in_time = meeting.state in TOPIC_STATES and now < closes_at
-    late = False
-    if not in_time:
-        with_leave = origin == "office" or await topics.late_acceptance(meeting.id, unit_id) is not None
-        if meeting.state not in LATE_TOPIC_STATES or not with_leave:
-            raise SubmissionClosed(
-                f"Topic submission closed at {closes_at.isoformat()} (end of D-{meeting.topic_days}, Asia/Shanghai); "
-                "ask the office to accept a late topic (议题报送已截止，逾期报送须经办公室同意).",
-                extra={"deadline": closes_at.isoformat()},
-            )
-        late = True
+    if meeting.state in TOPIC_STATES and now < closes_at:
+        return False
+    topics = TopicRepository(uow.session)
+    with_leave = origin == "office" or await topics.late_acceptance(meeting.id, unit_id) is not None
+    if meeting.state not in LATE_TOPIC_STATES or not with_leave:
+        raise SubmissionClosed(
+            f"Topic submission closed at {closes_at.isoformat()} (end of D-{meeting.topic_days}, Asia/Shanghai); "
+            "ask the office to accept a late topic (议题报送已截止，逾期报送须经办公室同意).",
+            extra={"deadline": closes_at.isoformat()},
+        )
+    return True
+
+
+async def submit_topic(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, command: TopicCreate) -> Topic:
+    meeting, body = await load(uow, scope, meeting_id, for_update=True)
+    unit_id, origin = _submitting_unit(scope, body, command)
+    await check_submitting_member(uow, body, unit_id)
+    await check_projects(uow, scope, unit_id, command.project_ids)
+    now = uow.clock.now()
+    late = await submitted_late(uow, meeting, body, unit_id, origin, now)
     if meeting.state == "scheduled":
         await open_topics(uow, None, meeting)
-    unit = await ReplicaRepository(session).get(unit_id)
+    unit = await ReplicaRepository(uow.session).get(unit_id)
     topic = Topic(
         id=uuid.uuid4(),
         meeting_id=meeting.id,
@@ -183,6 +204,7 @@ async def submit_topic(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, com
         submitted_at=now,
         updated_at=now,
     )
+    topics = TopicRepository(uow.session)
     topics.add(topic)
     await topics.flush()
     await _announce(uow, scope.principal, meeting, body, topic)
@@ -192,8 +214,8 @@ async def submit_topic(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, com
 async def _announce(
     uow: UnitOfWork, actor: Principal | None, meeting: Meeting, body: MeetingBody, topic: Topic
 ) -> None:
-    await uow.outbox.publish(
-        uow.session,
+    await publish_and_record(
+        uow,
         TopicSubmitted(
             meeting=meeting_ref(meeting, body),
             topic_id=topic.id,
@@ -204,34 +226,23 @@ async def _announce(
             late=topic.late,
             origin=topic.origin,
             project_ids=tuple(topic.project_ids),
-            office=await office_of(uow.session, body),
+            office=await office_of(uow, body),
         ),
-        key=str(meeting.id),
-    )
-    record(
-        uow.session,
-        uow.clock,
         actor,
         "topic-submitted",
-        subject_kind="topic",
-        subject_id=topic.id,
-        meeting_id=meeting.id,
-        detail={"unit_id": str(topic.unit_id), "late": topic.late, "origin": topic.origin},
+        Subject.topic(topic, meeting),
+        {"unit_id": str(topic.unit_id), "late": topic.late, "origin": topic.origin},
     )
 
 
 async def grant_late(
     uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, unit_id: uuid.UUID, reason: str
 ) -> LateAcceptance:
-    session, clock = uow.session, uow.clock
     meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if meeting.state not in LATE_TOPIC_STATES:
         raise TopicsLocked(f"The meeting is {meeting.state}.")
-    if unit_id not in await member_ids(session, body):
-        raise NotAMember(
-            errors=[field_error("unit_id", "member-unit", "Not a member unit", "不是本会议成员单位")]
-        )
-    topics = TopicRepository(session)
+    await check_member_for_leave(uow, body, unit_id)
+    topics = TopicRepository(uow.session)
     acceptance = await topics.late_acceptance(meeting.id, unit_id)
     if acceptance is None:
         acceptance = LateAcceptance(
@@ -239,20 +250,12 @@ async def grant_late(
             unit_id=unit_id,
             reason=reason,
             granted_by=scope.principal.user_id,
-            granted_at=clock.now(),
+            granted_at=uow.clock.now(),
         )
-        topics.add_late_acceptance(acceptance)
+        topics.add(acceptance)
         await topics.flush()
-    record(
-        session,
-        clock,
-        scope.principal,
-        "late-topic-accepted",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"unit_id": str(unit_id), "reason": reason},
-    )
+    detail = {"unit_id": str(unit_id), "reason": reason}
+    record(uow, scope.principal, "late-topic-accepted", Subject.meeting(meeting), detail)
     return acceptance
 
 
@@ -293,16 +296,7 @@ async def edit_topic(
     for key, value in changes.items():
         setattr(topic, key, value)
     topic.updated_at = uow.clock.now()
-    record(
-        uow.session,
-        uow.clock,
-        scope.principal,
-        "topic-edited",
-        subject_kind="topic",
-        subject_id=topic.id,
-        meeting_id=meeting.id,
-        detail={"changed": sorted(changes)},
-    )
+    record(uow, scope.principal, "topic-edited", Subject.topic(topic, meeting), {"changed": sorted(changes)})
     return topic
 
 
@@ -311,14 +305,11 @@ async def withdraw_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID) -> 
     topic, meeting, _ = await _editable(uow, scope, topic_id, by_unit=True)
     topic.status, topic.position, topic.updated_at = "withdrawn", None, uow.clock.now()
     record(
-        uow.session,
-        uow.clock,
+        uow,
         scope.principal,
         "topic-withdrawn",
-        subject_kind="topic",
-        subject_id=topic.id,
-        meeting_id=meeting.id,
-        detail={"unit_id": str(topic.unit_id)},
+        Subject.topic(topic, meeting),
+        {"unit_id": str(topic.unit_id)},
     )
     return topic
 
@@ -327,22 +318,12 @@ async def reject_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, reaso
     topic, meeting, _ = await _editable(uow, scope, topic_id)
     topic.status, topic.rejection_reason, topic.position = "rejected", reason, None
     topic.updated_at = uow.clock.now()
-    record(
-        uow.session,
-        uow.clock,
-        scope.principal,
-        "topic-rejected",
-        subject_kind="topic",
-        subject_id=topic.id,
-        meeting_id=meeting.id,
-        detail={"reason": reason},
-    )
+    record(uow, scope.principal, "topic-rejected", Subject.topic(topic, meeting), {"reason": reason})
     return topic
 
 
-async def merge_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, into_id: uuid.UUID) -> Topic:
-    topic, meeting, _ = await _editable(uow, scope, topic_id)
-    target = await TopicRepository(uow.session).get(into_id, for_update=True)
+def check_merge_target(topic: Topic, meeting: Meeting, target: Topic | None) -> Topic:
+    """Another submitted topic of the same meeting."""
     if (
         target is None
         or target.meeting_id != meeting.id
@@ -359,30 +340,22 @@ async def merge_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, into_i
                 )
             ]
         )
-    topic.status, topic.merged_into_id, topic.position = "merged", target.id, None
-    target.project_ids = list(dict.fromkeys([*target.project_ids, *topic.project_ids]))
-    target.updated_at = topic.updated_at = uow.clock.now()
-    record(
-        uow.session,
-        uow.clock,
-        scope.principal,
-        "topic-merged",
-        subject_kind="topic",
-        subject_id=topic.id,
-        meeting_id=meeting.id,
-        detail={"into": str(target.id)},
-    )
     return target
 
 
-async def order_topics(
-    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, topic_ids: list[uuid.UUID], if_match: str | None
-) -> tuple[Meeting, Sequence[Topic]]:
-    meeting, _ = await load(uow, scope, meeting_id, for_update=True, run=True)
-    require_if_match(if_match, meeting.revision)
-    if meeting.state not in LATE_TOPIC_STATES:
-        raise TopicsLocked(f"The meeting is {meeting.state}.")
-    topics = await TopicRepository(uow.session).for_meeting(meeting.id, statuses=("submitted",))
+async def merge_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, into_id: uuid.UUID) -> Topic:
+    topic, meeting, _ = await _editable(uow, scope, topic_id)
+    target = check_merge_target(
+        topic, meeting, await TopicRepository(uow.session).get(into_id, for_update=True)
+    )
+    topic.status, topic.merged_into_id, topic.position = "merged", target.id, None
+    target.project_ids = list(dict.fromkeys([*target.project_ids, *topic.project_ids]))
+    target.updated_at = topic.updated_at = uow.clock.now()
+    record(uow, scope.principal, "topic-merged", Subject.topic(topic, meeting), {"into": str(target.id)})
+    return target
+
+
+def check_every_topic_once(topic_ids: Sequence[uuid.UUID], topics: Sequence[Topic]) -> None:
     if len(set(topic_ids)) != len(topic_ids) or set(topic_ids) != {t.id for t in topics}:
         raise RuleViolation(
             errors=[
@@ -394,21 +367,34 @@ async def order_topics(
                 )
             ]
         )
+
+
+async def order_topics(
+    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, topic_ids: list[uuid.UUID], if_match: str | None
+) -> tuple[Meeting, Sequence[Topic]]:
+    meeting, _ = await load(uow, scope, meeting_id, for_update=True, run=True)
+    require_if_match(if_match, meeting.revision)
+    if meeting.state not in LATE_TOPIC_STATES:
+        raise TopicsLocked(f"The meeting is {meeting.state}.")
+    topics = await TopicRepository(uow.session).for_meeting(meeting.id, statuses=("submitted",))
+    check_every_topic_once(topic_ids, topics)
     position = {topic_id: index for index, topic_id in enumerate(topic_ids, start=1)}
     for topic in topics:
         topic.position = position[topic.id]
-    record(
-        uow.session,
-        uow.clock,
-        scope.principal,
-        "topics-ordered",
-        subject_kind="meeting",
-        subject_id=meeting.id,
-        meeting_id=meeting.id,
-        detail={"topic_ids": [str(t) for t in topic_ids]},
-    )
+    detail = {"topic_ids": [str(t) for t in topic_ids]}
+    record(uow, scope.principal, "topics-ordered", Subject.meeting(meeting), detail)
     meeting.updated_at = uow.clock.now()  # the agenda's order is part of the meeting: a new revision
     return meeting, sorted(topics, key=lambda t: position[t.id])
+
+
+def meeting_taking(topic: Topic, meeting_id: uuid.UUID | None) -> uuid.UUID:
+    """The meeting named, or the one the draft was filed on (422 when neither)."""
+    target = meeting_id or topic.meeting_id
+    if target is None:
+        raise RuleViolation(
+            errors=[field_error("meeting_id", "required", "Say which meeting takes the topic", "请指定会议")]
+        )
+    return target
 
 
 async def accept_draft(
@@ -420,12 +406,7 @@ async def accept_draft(
     ensure_runs(scope, current_body if current is not None else None)
     if topic.status != "draft":
         raise TopicNotChangeable(f"The topic is {topic.status}.", extra={"allowed": ["draft"]})
-    target = meeting_id or topic.meeting_id
-    if target is None:
-        raise RuleViolation(
-            errors=[field_error("meeting_id", "required", "Say which meeting takes the topic", "请指定会议")]
-        )
-    meeting, body = await load(uow, scope, target, for_update=True, run=True)
+    meeting, body = await load(uow, scope, meeting_taking(topic, meeting_id), for_update=True, run=True)
     if meeting.state not in LATE_TOPIC_STATES:
         raise TopicsLocked(f"The meeting is {meeting.state}.")
     now = uow.clock.now()
@@ -445,3 +426,64 @@ async def accept_draft(
     await TopicRepository(uow.session).flush()
     await _announce(uow, scope.principal, meeting, body, topic)
     return topic
+
+
+async def open_suggestions(uow: UnitOfWork, scope: Scope) -> Sequence[TopicSuggestion]:
+    """Key projects behind schedule, suggested as topics to the city office."""
+    ensure_runs(scope, None)
+    return await SuggestionRepository(uow.session).open()
+
+
+async def dismiss_suggestion(uow: UnitOfWork, scope: Scope, suggestion_id: uuid.UUID) -> TopicSuggestion:
+    """The city office sets a suggestion aside (不予采纳)."""
+    ensure_runs(scope, None)
+    suggestion = await SuggestionRepository(uow.session).get(suggestion_id)
+    if suggestion is None:
+        raise SuggestionNotFound(f"No suggestion {suggestion_id}.")
+    suggestion.status = "dismissed"
+    record(uow, scope.principal, "suggestion-dismissed", Subject.suggestion(suggestion))
+    return suggestion
+
+
+async def draft_from_obstacle(uow: UnitOfWork, obstacle: ObstacleEscalated, escalated_at: datetime) -> None:
+    """A draft for the office, on the city body's next meeting still taking topics (if any); a redelivered
+    event finds its draft already there and adds nothing."""
+    city = await BodyRepository(uow.session).city()
+    meeting = await MeetingRepository(uow.session).next_open(city.id, TOPIC_STATES) if city else None
+    unit = await ReplicaRepository(uow.session).get(obstacle.unit_id)
+    await TopicRepository(uow.session).add_draft_once(
+        {
+            "id": uuid.uuid4(),
+            "meeting_id": meeting.id if meeting else None,
+            "unit_id": obstacle.unit_id,
+            "unit_name": str(unit["name"]) if unit else "",
+            "category": obstacle.category,
+            "title": f"{obstacle.project_name}：{CATEGORY_ZH[obstacle.category]}问题",
+            "description": obstacle.description,
+            "proposed_solution": obstacle.proposed_solution,
+            "project_ids": [obstacle.project_id],
+            "attachments": [],
+            "status": "draft",
+            "origin": "obstacle",
+            "late": False,
+            "obstacle_id": obstacle.obstacle_id,
+            "updated_at": escalated_at,
+        }
+    )
+
+
+async def suggest_project(uow: UnitOfWork, behind: ProjectBehindSchedule) -> None:
+    """A key project behind schedule, suggested as a topic (one suggestion a project and month, kept current)."""
+    await SuggestionRepository(uow.session).upsert(
+        {
+            "project_id": behind.project_id,
+            "project_name": behind.project_name,
+            "unit_id": behind.unit_id,
+            "year": behind.year,
+            "month": behind.month,
+            "completion_share_percent": behind.completion_share_percent,
+            "benchmark_percent": behind.benchmark_percent,
+            "colour": behind.colour,
+            "reason": behind.reason,
+        }
+    )

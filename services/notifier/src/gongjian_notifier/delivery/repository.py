@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_notifier.models import DELIVERIES, Delivery
+from gongjian_shared.repository import Repository
 
 DIGEST_LOCK = zlib.crc32(b"gongjian-notifier-digest")
 
@@ -82,10 +82,7 @@ _CLAIM_DIGEST = text(
 )
 
 
-class DeliveryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class DeliveryRepository(Repository):
     async def claim(
         self, channel: str, now: datetime, lease_until: datetime, worker: str, limit: int
     ) -> list[Claimed]:

@@ -1,52 +1,41 @@
 """The delivery worker: escalates what nobody acknowledged, sends what is due, one daily digest per person.
 
-Every replica runs one. Rows are claimed with FOR UPDATE SKIP LOCKED and leased, so two replicas never send
-the same row; a stopping worker finishes the batch it holds before it exits, so a restart sends nothing twice.
+Every replica runs one (on a periodic job: `delivery/jobs.py`). Rows are claimed with FOR UPDATE SKIP LOCKED
+and leased, so two replicas never send the same row; a stopping worker finishes the batch it holds before it
+exits, so a restart sends nothing twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import os
 import socket
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_notifier.channels.base import Channel, ChannelRegistry, Message, Outcome
+from gongjian_notifier.channels.base import Channel, Message, Outcome
 from gongjian_notifier.delivery.ratelimit import TokenBucket
 from gongjian_notifier.delivery.repository import Claimed, DeliveryRepository
 from gongjian_notifier.delivery.timing import backoff
 from gongjian_notifier.directory.repository import DirectoryRepository
 from gongjian_notifier.notifications import links
-from gongjian_notifier.notifications.rendering import Renderer, TemplateFailure
-from gongjian_notifier.notifications.scheduled import escalate_due
-from gongjian_notifier.notifications.service import NotificationService
+from gongjian_notifier.notifications.escalation import escalate_due
+from gongjian_notifier.notifications.rendering import TemplateFailure
 from gongjian_notifier.outbound import OutboundPolicy
-from gongjian_notifier.settings import NotifierSettings, Urgency
-from gongjian_shared.clock import Clock, business_today
+from gongjian_notifier.runtime import NotifierRuntime, NotifierUnitOfWork
+from gongjian_notifier.settings import Urgency
+from gongjian_shared.clock import business_today
 from gongjian_shared.db import unit_of_work
+from gongjian_shared.service import ServiceContext
 
 logger = logging.getLogger("gongjian.notifier")
-
-MAX_ERROR_BACKOFF_SECONDS = 30.0
-
-
-@dataclass
-class WorkerStats:
-    delivered: int = 0
-    retried: int = 0
-    failed: int = 0
-    escalated: int = 0
-    last_error: str | None = None
 
 
 def message_of(claimed: Claimed, secret: str | None = None) -> Message:
@@ -66,32 +55,32 @@ def message_of(claimed: Claimed, secret: str | None = None) -> Message:
 
 
 class DeliveryWorker:
+    """One replica's sender: a pass escalates (when asked), sends each push channel's due rows, and digests."""
+
     def __init__(
         self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        settings: NotifierSettings,
-        clock: Clock,
-        channels: ChannelRegistry,
-        renderer: Renderer,
+        context: ServiceContext,
+        runtime: NotifierRuntime,
         *,
         worker_id: str | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._sessionmaker = sessionmaker
-        self._settings = settings
-        self._delivery = settings.delivery
-        self._clock = clock
-        self._channels = channels
-        self._renderer = renderer
-        self._monotonic = monotonic
+        self._outbox = context.outbox
+        self._sessionmaker = context.sessionmaker
+        self._clock = context.clock
+        self._runtime = runtime
+        self._settings = runtime.settings
+        self._delivery = runtime.settings.delivery
+        self._channels = runtime.channels
+        self._renderer = runtime.renderer
+        self.monotonic = monotonic
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._buckets = {
             name: TokenBucket(rate, monotonic)
             for name, rate in self._delivery.rate_per_second.items()
             if rate > 0
         }
-        self._outbound = OutboundPolicy(settings)
-        self.stats = WorkerStats()
+        self._outbound = OutboundPolicy(runtime.settings)
         self.in_flight = 0  # rows claimed and not yet recorded
 
     async def run_once(self, *, scheduled: bool = True) -> int:
@@ -116,40 +105,10 @@ class DeliveryWorker:
                 break
         return total
 
-    async def run(self) -> None:
-        """Forever, as a background task of the service."""
-        pause = self._delivery.poll_interval_seconds
-        last_scheduled = -math.inf
-        while True:
-            # escalations and digests are minutes-grained: look for them every few seconds, not every poll
-            scheduled = self._monotonic() - last_scheduled >= self._delivery.schedule_interval_seconds
-            if scheduled:
-                last_scheduled = self._monotonic()
-            work = asyncio.ensure_future(self.run_once(scheduled=scheduled))
-            try:
-                handled = await asyncio.shield(work)
-            except asyncio.CancelledError:
-                # finish the batch in flight (bounded by the channels' timeouts), then stop
-                await asyncio.wait([work])
-                raise
-            except Exception as exc:
-                self.stats.last_error = f"{type(exc).__name__}: {exc}"
-                logger.warning("delivery worker %s: %s; retrying in %.1fs", self.worker_id, exc, pause)
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, MAX_ERROR_BACKOFF_SECONDS)
-                continue
-            pause = self._delivery.poll_interval_seconds
-            if handled == 0:
-                await asyncio.sleep(pause)
-
     async def _escalate(self) -> int:
         async with unit_of_work(self._sessionmaker) as session:
-            service = NotificationService(
-                session, self._settings, self._clock, self._renderer, self._channels.enabled
-            )
-            escalated = await escalate_due(service)
-        self.stats.escalated += escalated
-        return escalated
+            uow = NotifierUnitOfWork(session, self._outbox, self._clock, self._runtime)
+            return await escalate_due(uow)
 
     def _budget(self, channel: str) -> int:
         bucket = self._buckets.get(channel)
@@ -231,30 +190,47 @@ class DeliveryWorker:
         self, claimed: Sequence[Claimed], outcomes: Sequence[Outcome], retry_status: str
     ) -> None:
         now = self._clock.now()
-        params: list[dict[str, Any]] = []
-        for row, outcome in zip(claimed, outcomes, strict=True):
-            values: dict[str, Any] = {"b_id": row.id, "b_not_before": now, "b_error": outcome.error}
-            values |= {"b_delivered_at": None, "b_failed_at": None}
-            if outcome.status == "delivered":
-                values |= {"b_status": "delivered", "b_delivered_at": now}
-                self.stats.delivered += 1
-            elif outcome.status == "retry" and row.attempts < self._delivery.max_attempts:
-                wait = backoff(
-                    row.attempts, self._delivery.backoff_base_seconds, self._delivery.backoff_max_seconds
-                )
-                values |= {"b_status": retry_status, "b_not_before": now + wait}
-                self.stats.retried += 1
-            else:
-                error = outcome.error or "failed"
-                if outcome.status == "retry":
-                    error = f"{error} (gave up after {row.attempts} attempts / 已重试{row.attempts}次)"
-                values |= {"b_status": "failed", "b_failed_at": now, "b_error": error}
-                self.stats.failed += 1
-            params.append(values)
+        params = [
+            self._recorded(row, outcome, now, retry_status)
+            for row, outcome in zip(claimed, outcomes, strict=True)
+        ]
         async with unit_of_work(self._sessionmaker) as session:
             await DeliveryRepository(session).complete(self.worker_id, params)
 
+    def _recorded(self, row: Claimed, outcome: Outcome, now: datetime, retry_status: str) -> dict[str, Any]:
+        """A row's outcome as it is stored: delivered; back to `retry_status` after a backoff while attempts
+        are left; else failed, saying when it gave up."""
+        values: dict[str, Any] = {"b_id": row.id, "b_not_before": now, "b_error": outcome.error}
+        values |= {"b_delivered_at": None, "b_failed_at": None}
+        if outcome.status == "delivered":
+            return values | {"b_status": "delivered", "b_delivered_at": now}
+        if outcome.status == "retry" and row.attempts < self._delivery.max_attempts:
+            wait = backoff(
+                row.attempts, self._delivery.backoff_base_seconds, self._delivery.backoff_max_seconds
+            )
+            return values | {"b_status": retry_status, "b_not_before": now + wait}
+        error = outcome.error or "failed"
+        if outcome.status == "retry":
+            error = f"{error} (gave up after {row.attempts} attempts / 已重试{row.attempts}次)"
+        return values | {"b_status": "failed", "b_failed_at": now, "b_error": error}
+
     async def _digests(self) -> int:
+        """Due digest rows, one message per person, channel and address; rows of one message share its fate."""
+        claimed, groups, secrets = await self._claim_digests()
+        if not claimed:
+            return 0
+        by_channel: dict[str, list[tuple[list[Claimed], Message | Outcome]]] = defaultdict(list)
+        for (_, channel_name, address), rows in groups.items():
+            by_channel[channel_name].append((rows, self._digest_message(rows, secrets.get(address))))
+        for channel_name, entries in by_channel.items():
+            await self._send_digests(channel_name, entries)
+        return len(claimed)
+
+    async def _claim_digests(
+        self,
+    ) -> tuple[list[Claimed], dict[tuple[str, str, str], list[Claimed]], dict[str, str]]:
+        """Claim due digest rows (stale ones released first), grouped by recipient, channel and address, each
+        group stamped with its digest key; and the DingTalk secrets of their addresses."""
         now = self._clock.now()
         lease_until = now + timedelta(seconds=self._delivery.lease_seconds)
         groups: dict[tuple[str, str, str], list[Claimed]] = defaultdict(list)
@@ -271,26 +247,25 @@ class DeliveryWorker:
             secrets = await self._secrets(
                 session, "dingtalk", [r for r in claimed if r.channel == "dingtalk"]
             )
-        if not claimed:
-            return 0
-        by_channel: dict[str, list[tuple[list[Claimed], Message | Outcome]]] = defaultdict(list)
-        for (_, channel_name, address), rows in groups.items():
-            by_channel[channel_name].append((rows, self._digest_message(rows, secrets.get(address))))
-        for channel_name, entries in by_channel.items():
-            channel = self._channels.get(channel_name)
-            ready = [(rows, item) for rows, item in entries if isinstance(item, Message)]
-            sent = await self._send(channel, [m for _, m in ready]) if channel else []
-            if channel is None:
-                sent = [Outcome.failed(f"channel {channel_name} is not configured")] * len(ready)
-            results = iter(sent)
-            flat_rows: list[Claimed] = []
-            flat_outcomes: list[Outcome] = []
-            for rows, item in entries:
-                outcome = item if isinstance(item, Outcome) else next(results)
-                flat_rows.extend(rows)
-                flat_outcomes.extend([outcome] * len(rows))
-            await self._record(flat_rows, flat_outcomes, retry_status="digest")
-        return len(claimed)
+        return claimed, groups, secrets
+
+    async def _send_digests(
+        self, channel_name: str, entries: Sequence[tuple[list[Claimed], Message | Outcome]]
+    ) -> None:
+        """Send one channel's digests (an entry already an outcome when its template failed) and record them."""
+        channel = self._channels.get(channel_name)
+        ready = [(rows, item) for rows, item in entries if isinstance(item, Message)]
+        sent = await self._send(channel, [m for _, m in ready]) if channel else []
+        if channel is None:
+            sent = [Outcome.failed(f"channel {channel_name} is not configured")] * len(ready)
+        results = iter(sent)
+        flat_rows: list[Claimed] = []
+        flat_outcomes: list[Outcome] = []
+        for rows, item in entries:
+            outcome = item if isinstance(item, Outcome) else next(results)
+            flat_rows.extend(rows)
+            flat_outcomes.extend([outcome] * len(rows))
+        await self._record(flat_rows, flat_outcomes, retry_status="digest")
 
     def _digest_message(self, rows: Sequence[Claimed], secret: str | None) -> Message | Outcome:
         first = rows[0]

@@ -15,22 +15,19 @@ from typing import Any
 
 from sqlalchemy import literal, select
 from sqlalchemy.dialects.postgresql import ARRAY, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Uuid
 
 from gongjian_notifier.models import ACCOUNTS, Account
 from gongjian_shared.events.accounts import AccountState
 from gongjian_shared.events.envelope import EventEnvelope
+from gongjian_shared.repository import Repository
 
 
 def _uuids(values: Iterable[uuid.UUID]) -> Any:
     return literal(list(values), ARRAY(Uuid()))
 
 
-class AccountRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class AccountRepository(Repository):
     async def apply(self, state: AccountState, envelope: EventEnvelope) -> None:
         values: dict[str, Any] = {
             "username": state.username,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gongjian_notifier.directory.accounts import AccountRepository
+from gongjian_notifier.directory.service import replicate_account
 from gongjian_notifier.models import UNIT_REPLICA
 from gongjian_shared.bus.consumer import Event
 from gongjian_shared.events.accounts import AccountState
@@ -16,4 +16,4 @@ async def on_unit_updated(uow: UnitOfWork, event: Event[UnitUpdated]) -> None:
 
 
 async def on_account_event(uow: UnitOfWork, event: Event[AccountState]) -> None:
-    await AccountRepository(uow.session).apply(event.payload, event.envelope)
+    await replicate_account(uow, event.payload, event.envelope)

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import cast, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_notifier.models import UNIT_REPLICA, PersonPreference, PreferenceChange, UnitPreference
+from gongjian_notifier.models import UNIT_REPLICA, PersonPreference, UnitPreference
+from gongjian_shared.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,7 @@ def _holding(person_id: uuid.UUID) -> Any:
     return UNIT_REPLICA.c.contacts.contains(cast(literal(json.dumps([{"person_id": str(person_id)}])), JSONB))
 
 
-class DirectoryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    @property
-    def session(self) -> AsyncSession:
-        return self._session
-
+class DirectoryRepository(Repository):
     async def unit(self, unit_id: uuid.UUID) -> DirectoryUnit | None:
         row = (
             await self._session.execute(select(UNIT_REPLICA).where(UNIT_REPLICA.c.unit_id == unit_id))
@@ -129,15 +122,3 @@ class DirectoryRepository:
             )
         )
         return {str(row.dingtalk_webhook_url): str(row.dingtalk_secret) for row in rows}
-
-    def add(self, preference: UnitPreference | PersonPreference | PreferenceChange) -> None:
-        self._session.add(preference)
-
-    async def preference_changes(self, unit_id: uuid.UUID) -> list[PreferenceChange]:
-        rows = await self._session.execute(
-            select(PreferenceChange).where(PreferenceChange.unit_id == unit_id).order_by(PreferenceChange.id)
-        )
-        return list(rows.scalars())
-
-    async def flush(self) -> None:
-        await self._session.flush()

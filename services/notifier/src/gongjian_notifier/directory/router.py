@@ -4,10 +4,8 @@ import uuid
 
 from fastapi import APIRouter, Response
 
-from gongjian_notifier.deps import CurrentScope, SettingsDep
+from gongjian_notifier.deps import CurrentScope, NotifierUnitOfWorkDep
 from gongjian_notifier.directory import service
-from gongjian_notifier.directory.accounts import AccountRepository
-from gongjian_notifier.directory.repository import DirectoryRepository
 from gongjian_notifier.directory.schemas import (
     PersonOut,
     PersonPage,
@@ -15,9 +13,8 @@ from gongjian_notifier.directory.schemas import (
     UnitPreferencesIn,
     UnitPreferencesOut,
 )
-from gongjian_notifier.outbound import OutboundPolicy
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, etag_header, set_etag
-from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
+from gongjian_shared.deps import CurrentPrincipal
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
 
@@ -30,15 +27,13 @@ router = APIRouter(prefix="/api/v1/notification-preferences", tags=["notificatio
     responses=problem_responses(401, 404, 422) | etag_header(),
 )
 async def get_unit_preferences(
-    unit_id: uuid.UUID, uow: UnitOfWorkDep, settings: SettingsDep, scope: CurrentScope, response: Response
+    unit_id: uuid.UUID, uow: NotifierUnitOfWorkDep, scope: CurrentScope, response: Response
 ) -> UnitPreferencesOut:
     """A unit's notification channels and IM robots (单位通知偏好): the office, the unit's own people, or a unit
     admin of the unit or a unit above it. Another unit's answers 404, as a unit not in the directory does."""
-    directory = DirectoryRepository(uow.session)
-    unit = await service.visible_unit(directory, scope, unit_id)
-    pref = await directory.unit_preference(unit_id)
-    set_etag(response, service.revision_of(pref))
-    return service.unit_out(unit, pref, settings.default_channels)
+    preferences, revision = await service.get_unit_preferences(uow, scope, unit_id)
+    set_etag(response, revision)
+    return preferences
 
 
 @router.put(
@@ -50,8 +45,7 @@ async def get_unit_preferences(
 async def set_unit_preferences(
     unit_id: uuid.UUID,
     body: UnitPreferencesIn,
-    uow: UnitOfWorkDep,
-    settings: SettingsDep,
+    uow: NotifierUnitOfWorkDep,
     scope: CurrentScope,
     if_match: IfMatchDep,
     response: Response,
@@ -64,31 +58,17 @@ async def set_unit_preferences(
     naming the field). Each change is recorded: who, when, from what to what. `If-Match` carries the ETag
     read (`"0"` while the unit has only the defaults); 428 without it, 412 when stale.
     """
-    unit, pref = await service.set_unit_preferences(
-        uow, scope, unit_id, body, OutboundPolicy(settings), if_match
-    )
-    set_etag(response, service.revision_of(pref))
-    return service.unit_out(unit, pref, settings.default_channels)
+    preferences, revision = await service.set_unit_preferences(uow, scope, unit_id, body, if_match)
+    set_etag(response, revision)
+    return preferences
 
 
 @router.get("/me", response_model=PersonPage, responses=problem_responses(401, 422))
 async def my_preferences(
-    uow: UnitOfWorkDep, settings: SettingsDep, principal: CurrentPrincipal, paging: PagingDep
+    uow: NotifierUnitOfWorkDep, principal: CurrentPrincipal, paging: PagingDep
 ) -> PersonPage:
     """The contacts the caller's account is linked to (its account links), with their channels (我的通知偏好)."""
-    person_ids = await service.linked_contacts(uow.session, principal)
-    directory = DirectoryRepository(uow.session)
-    people = await directory.people(person_ids)
-    prefs = await directory.person_preferences(person_ids)
-    unit_prefs = await directory.unit_preferences(p.unit_id for p in people.values())
-    account = await AccountRepository(uow.session).get(principal.user_id)
-    found = [
-        service.person_out(
-            person, prefs.get(pid), unit_prefs.get(person.unit_id), settings.default_channels, account
-        )
-        for pid in person_ids
-        if (person := people.get(pid)) is not None
-    ]
+    found = await service.my_preferences(uow, principal)
     return PersonPage.cut(found, paging)
 
 
@@ -98,13 +78,13 @@ async def my_preferences(
     responses=problem_responses(401, 403, 404, 422) | etag_header(),
 )
 async def get_person_preferences(
-    person_id: uuid.UUID, uow: UnitOfWorkDep, settings: SettingsDep, scope: CurrentScope, response: Response
+    person_id: uuid.UUID, uow: NotifierUnitOfWorkDep, scope: CurrentScope, response: Response
 ) -> PersonOut:
     """A person's channels and linked account (个人通知偏好): the office, or the person's own account (an
     account linked to the contact). A person of another unit answers 404."""
-    person, pref, unit_pref, account = await service.get_person(uow, scope, person_id)
-    set_etag(response, service.revision_of(pref))
-    return service.person_out(person, pref, unit_pref, settings.default_channels, account)
+    preferences, revision = await service.get_person_preferences(uow, scope, person_id)
+    set_etag(response, revision)
+    return preferences
 
 
 @router.put(
@@ -116,8 +96,7 @@ async def get_person_preferences(
 async def set_person_preferences(
     person_id: uuid.UUID,
     body: PersonPreferencesIn,
-    uow: UnitOfWorkDep,
-    settings: SettingsDep,
+    uow: NotifierUnitOfWorkDep,
     scope: CurrentScope,
     if_match: IfMatchDep,
     response: Response,
@@ -125,8 +104,6 @@ async def set_person_preferences(
     """Set a person's channels (设置个人通知偏好): the office, or the person's own account (an account linked
     to the contact). A person of another unit answers 404. `If-Match` carries the ETag read (`"0"` while
     the person has only the defaults); 428 without it, 412 when stale."""
-    person, pref, unit_pref, account = await service.set_person_preferences(
-        uow, scope, person_id, body, if_match
-    )
-    set_etag(response, service.revision_of(pref))
-    return service.person_out(person, pref, unit_pref, settings.default_channels, account)
+    preferences, revision = await service.set_person_preferences(uow, scope, person_id, body, if_match)
+    set_etag(response, revision)
+    return preferences

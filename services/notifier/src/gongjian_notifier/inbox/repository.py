@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_notifier.models import Delivery, Notification
+from gongjian_shared.repository import Repository
 
 
 def visible_to(
@@ -25,10 +25,7 @@ def visible_to(
     return and_(Delivery.channel == "inbox", mine)
 
 
-class InboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class InboxRepository(Repository):
     async def page(
         self, visible: ColumnElement[bool], *, unread: bool, awaiting_ack: bool, limit: int, offset: int
     ) -> tuple[list[Any], int]:

@@ -12,26 +12,46 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, false
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_notifier.directory.accounts import AccountRepository
 from gongjian_notifier.inbox.errors import InboxItemNotFound
 from gongjian_notifier.inbox.repository import InboxRepository, visible_to
-from gongjian_notifier.inbox.schemas import AckKind, InboxItem
+from gongjian_notifier.inbox.schemas import AckKind, InboxCounts, InboxItem, InboxPage
 from gongjian_notifier.notifications.repository import NotificationRepository
 from gongjian_shared.auth import Principal
+from gongjian_shared.pagination import Paging
 from gongjian_shared.uow import UnitOfWork
 
 
-async def visibility(session: AsyncSession, principal: Principal) -> ColumnElement[bool]:
-    account = await AccountRepository(session).get(principal.user_id)
+async def inbox_page(
+    uow: UnitOfWork, principal: Principal, *, unread: bool, awaiting_ack: bool, paging: Paging
+) -> InboxPage:
+    """The caller's own messages, newest first; `unread`, `awaiting_ack` narrow the list."""
+    visible = await _visibility(uow, principal)
+    rows, total = await InboxRepository(uow.session).page(
+        visible, unread=unread, awaiting_ack=awaiting_ack, limit=paging.limit, offset=paging.offset
+    )
+    return InboxPage.of([_item_of(row) for row in rows], total, paging)
+
+
+async def inbox_counts(uow: UnitOfWork, principal: Principal) -> InboxCounts:
+    unread, awaiting = await InboxRepository(uow.session).counts(await _visibility(uow, principal))
+    return InboxCounts(unread=unread, awaiting_ack=awaiting)
+
+
+async def inbox_item(uow: UnitOfWork, principal: Principal, delivery_id: int) -> InboxItem:
+    return _item_of(await _mine(uow, principal, delivery_id))
+
+
+async def _visibility(uow: UnitOfWork, principal: Principal) -> ColumnElement[bool]:
+    account = await AccountRepository(uow.session).get(principal.user_id)
     if account is not None and not account.active:
         return false()
     people = list(account.contact_ids) if account is not None else []
     return visible_to(principal.user_id, people, principal.is_office)
 
 
-def item_of(row: Any) -> InboxItem:
+def _item_of(row: Any) -> InboxItem:
     delivery, notification = row
     return InboxItem(
         id=delivery.id,
@@ -53,19 +73,20 @@ def item_of(row: Any) -> InboxItem:
     )
 
 
-async def mine(session: AsyncSession, principal: Principal, delivery_id: int, *, lock: bool = False) -> Any:
-    row = await InboxRepository(session).get(await visibility(session, principal), delivery_id, lock=lock)
+async def _mine(uow: UnitOfWork, principal: Principal, delivery_id: int, *, lock: bool = False) -> Any:
+    """The caller's own inbox row with its notification (locked when `lock`); 404 for anyone else's."""
+    visible = await _visibility(uow, principal)
+    row = await InboxRepository(uow.session).get(visible, delivery_id, lock=lock)
     if row is None:
         raise InboxItemNotFound(f"No inbox item {delivery_id} for this account.")
     return row
 
 
 async def mark_read(uow: UnitOfWork, principal: Principal, delivery_id: int) -> InboxItem:
-    session = uow.session
-    await mine(session, principal, delivery_id)
-    await InboxRepository(session).mark_read(delivery_id, uow.clock.now())
-    session.expire_all()
-    return item_of(await mine(session, principal, delivery_id))
+    await _mine(uow, principal, delivery_id)
+    await InboxRepository(uow.session).mark_read(delivery_id, uow.clock.now())
+    uow.session.expire_all()
+    return _item_of(await _mine(uow, principal, delivery_id))
 
 
 async def acknowledge(uow: UnitOfWork, principal: Principal, delivery_id: int, kind: AckKind) -> InboxItem:
@@ -73,13 +94,12 @@ async def acknowledge(uow: UnitOfWork, principal: Principal, delivery_id: int, k
 
     已办 outranks 已阅: a later 已阅 leaves an earlier 已办 as it is.
     """
-    session = uow.session
-    delivery, notification = await mine(session, principal, delivery_id, lock=True)
+    delivery, notification = await _mine(uow, principal, delivery_id, lock=True)
     now = uow.clock.now()
     if delivery.ack_kind != "done":
-        await InboxRepository(session).acknowledge(delivery_id, now, kind)
-    await NotificationRepository(session).acknowledge_chain(
+        await InboxRepository(uow.session).acknowledge(delivery_id, now, kind)
+    await NotificationRepository(uow.session).acknowledge_chain(
         notification.root_id, now, principal.user_id, kind
     )
-    session.expire_all()
-    return item_of(await mine(session, principal, delivery_id))
+    uow.session.expire_all()
+    return _item_of(await _mine(uow, principal, delivery_id))

@@ -1,101 +1,74 @@
-"""What each event means for people: who hears of it, how urgent it is, whether they must acknowledge.
+"""The catalogue: which events people hear of, and the planner that says who and how.
 
-A planner turns one event into a `Plan`: the template, the deep link, and one `Audience` per unit that
-still owes something (or the office). The service resolves the audiences to people and channels.
+One table keyed by payload class. The consumer of the `notifications` group handles exactly these payloads
+(`notifications/handlers.py`); an event not in the table is not consumed.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
 
-from gongjian_notifier.settings import Urgency
-from gongjian_shared.events.envelope import EventEnvelope, EventPayload
-from gongjian_shared.events.projects import UnitContact, UnitOwing
-from gongjian_shared.events.registry import parse_payload
+from gongjian_notifier.notifications.audiences import NotificationPlan, Planner
+from gongjian_notifier.notifications.planners import meetings, projects
+from gongjian_shared.events.envelope import EventPayload
+from gongjian_shared.events.meetings import (
+    AgendaApproved,
+    AgendaCirculated,
+    AgendaReturned,
+    AgendaReviewDue,
+    FeedbackSubmitted,
+    MeetingCancelled,
+    MeetingRescheduled,
+    MeetingScheduled,
+    MeetingUpcoming,
+    ResolutionClosed,
+    ResolutionDue,
+    ResolutionEscalated,
+    ResolutionOverdue,
+    ResolutionRecorded,
+    TopicSubmissionClosed,
+    TopicSubmissionClosing,
+    TopicSubmitted,
+)
+from gongjian_shared.events.projects import (
+    ObstacleEscalated,
+    ProgressReportDue,
+    ProgressReportLate,
+    ProgressReportReturned,
+    ProjectBehindSchedule,
+    ProjectRemovedFromPlan,
+)
 
-
-@dataclass(frozen=True)
-class Audience:
-    """One unit's share of an event (or the office's, when `office`): its people and its own facts."""
-
-    unit_id: uuid.UUID | None
-    unit_name: str | None = None
-    liaisons: tuple[UnitContact, ...] = ()
-    people: tuple[UnitContact, ...] = ()
-    leader_ids: tuple[uuid.UUID, ...] = ()
-    office: bool = False
-    context: Mapping[str, Any] = field(default_factory=dict)
-    # the named people are this role's holder (the convener): when no account is any of them, the active
-    # accounts holding the role are told instead
-    account_role: str | None = None
-
-    @property
-    def key(self) -> str:
-        if self.office:
-            return "office"
-        if self.unit_id is not None:
-            return str(self.unit_id)
-        return "people-" + "-".join(sorted(str(p.person_id) for p in self.people))
-
-
-@dataclass(frozen=True)
-class Plan:
-    template: str
-    urgency: Urgency
-    needs_ack: bool
-    link_path: str
-    audiences: tuple[Audience, ...]
-    context: Mapping[str, Any] = field(default_factory=dict)
-
-
-Planner = Callable[[Any], Plan]
-
-PLANNERS: dict[str, Planner] = {}
-
-
-def planner(event_type: str) -> Callable[[Planner], Planner]:
-    def register(function: Planner) -> Planner:
-        PLANNERS[event_type] = function
-        return function
-
-    return register
-
-
-def owing(unit: UnitOwing, **context: Any) -> Audience:
-    return Audience(
-        unit_id=unit.unit_id,
-        unit_name=unit.unit_name,
-        liaisons=unit.liaisons,
-        context={"project_count": len(unit.project_ids), **context},
-    )
+PLANNERS: Mapping[type[EventPayload], Planner] = {
+    # projects-api: monthly reports and early warnings
+    ProgressReportDue: projects.progress_report_due,
+    ProgressReportLate: projects.progress_report_late,
+    ProgressReportReturned: projects.progress_report_returned,
+    ProjectBehindSchedule: projects.project_behind_schedule,
+    ProjectRemovedFromPlan: projects.project_removed_from_plan,
+    ObstacleEscalated: projects.obstacle_escalated,
+    # meetings-api: the joint meeting, its topics, agenda and resolutions
+    MeetingScheduled: meetings.meeting_scheduled,
+    MeetingRescheduled: meetings.meeting_rescheduled,
+    MeetingCancelled: meetings.meeting_cancelled,
+    TopicSubmissionClosing: meetings.topic_submission_closing,
+    TopicSubmitted: meetings.topic_submitted,
+    TopicSubmissionClosed: meetings.topic_submission_closed,
+    AgendaReviewDue: meetings.agenda_review_due,
+    AgendaApproved: meetings.agenda_approved,
+    AgendaReturned: meetings.agenda_returned,
+    AgendaCirculated: meetings.agenda_circulated,
+    MeetingUpcoming: meetings.meeting_upcoming,
+    ResolutionRecorded: meetings.resolution_recorded,
+    ResolutionDue: meetings.resolution_due,
+    ResolutionOverdue: meetings.resolution_overdue,
+    ResolutionEscalated: meetings.resolution_escalated,
+    FeedbackSubmitted: meetings.feedback_submitted,
+    ResolutionClosed: meetings.resolution_closed,
+}
 
 
-def office(*units: UnitOwing | None, people: tuple[UnitContact | None, ...] = ()) -> Audience:
-    """The office desk, plus the office's own people when the event names them."""
-    named = tuple(p for p in (*(c for u in units if u for c in u.liaisons), *people) if p is not None)
-    return Audience(unit_id=None, people=named, office=True)
-
-
-def person(contact: UnitContact, role_name: str, account_role: str | None = None) -> Audience:
-    """One named person outside any unit's list, such as the convener (召集人).
-
-    The meeting body names its convener by account (the contact's `person_id` is the convener's account id
-    when the body has one); `account_role` stands in the accounts holding that role when no account matches.
-    """
-    return Audience(unit_id=None, unit_name=role_name, people=(contact,), account_role=account_role)
-
-
-def plan_for(envelope: EventEnvelope) -> Plan | None:
-    """The plan for an event, or None for an event nobody needs to hear of."""
-    planner_of = PLANNERS.get(envelope.type)
-    if planner_of is None:
-        return None
-    payload: EventPayload = parse_payload(envelope)
-    return planner_of(payload)
-
-
-def event_types() -> list[str]:
-    return sorted(PLANNERS)
+def plan_for(payload: EventPayload) -> NotificationPlan | None:
+    """The plan for an event's payload, or None for an event nobody needs to hear of."""
+    planner = PLANNERS.get(type(payload))
+    return planner(payload) if planner is not None else None

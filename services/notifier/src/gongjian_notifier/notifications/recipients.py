@@ -7,11 +7,13 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from gongjian_notifier.directory.accounts import AccountRepository
 from gongjian_notifier.directory.repository import DirectoryRepository, DirectoryUnit, Person
 from gongjian_notifier.directory.service import effective_channels
 from gongjian_notifier.models import Account, PersonPreference, UnitPreference
-from gongjian_notifier.notifications.catalogue import Audience
+from gongjian_notifier.notifications.audiences import Audience
 from gongjian_notifier.settings import ChannelName, NotifierSettings
 from gongjian_shared.events.projects import UnitContact
 
@@ -89,9 +91,9 @@ class RecipientResolver:
     accounts holding the convener role). A disabled account is told nothing new.
     """
 
-    def __init__(self, directory: DirectoryRepository, settings: NotifierSettings) -> None:
-        self._directory = directory
-        self._accounts = AccountRepository(directory.session)
+    def __init__(self, session: AsyncSession, settings: NotifierSettings) -> None:
+        self._directory = DirectoryRepository(session)
+        self._accounts = AccountRepository(session)
         self._settings = settings
         self._person_prefs: dict[uuid.UUID, PersonPreference | None] = {}
         self._unit_prefs: dict[uuid.UUID, UnitPreference | None] = {}
@@ -202,50 +204,58 @@ class RecipientResolver:
         unique = {person.person_id: person for person in people}
         wanted_accounts = {account.account_id: account for account in accounts if account.active}
         # an account that is a contact of the directory is told as that contact (its channels, its addresses)
-        as_contact = await self._directory.people(
-            c for account in wanted_accounts.values() for c in account.contact_ids
-        )
-        for account in wanted_accounts.values():
-            contact = next((as_contact[c] for c in account.contact_ids if c in as_contact), None)
-            if contact is not None:
-                unique.setdefault(contact.person_id, contact)
+        for contact in await self._contacts_of(list(wanted_accounts.values())):
+            unique.setdefault(contact.person_id, contact)
         await self._link(unique)
         units = [p.unit_id for p in unique.values()]
         units += [a.unit_id for a in wanted_accounts.values() if a.unit_id is not None]
         await self._load(unique, units)
-        recipients = []
-        reached: set[uuid.UUID] = set()
-        for person in unique.values():
-            unit_pref = self._unit_prefs[person.unit_id]
-            person_pref = self._person_prefs[person.person_id]
-            channels = effective_channels(person_pref, unit_pref, self._settings.default_channels)
-            linked = self._linked[person.person_id]
-            active = [account for account in linked if account.active]
-            reached.update(account.account_id for account in active)
-            if linked and not active:
-                # every account this person signs in with is disabled: nothing new in its inbox
-                channels = [name for name in channels if name != "inbox"]
-            recipients.append(
-                Recipient(
-                    key=str(person.person_id),
-                    kind="person",
-                    name=person.name,
-                    person_id=person.person_id,
-                    unit_id=person.unit_id,
-                    channels=tuple(channels),
-                    account_id=active[0].account_id if active else None,
-                    email=person.email,
-                    phone=person.phone,
-                    im_id=person.im_id,
-                    wecom_webhook_url=unit_pref.wecom_webhook_url if unit_pref else None,
-                    dingtalk_webhook_url=unit_pref.dingtalk_webhook_url if unit_pref else None,
-                    digest=unit_pref.digest if unit_pref else True,
-                )
-            )
-        for account in wanted_accounts.values():
-            if account.account_id not in reached:
-                recipients.append(self._account_recipient(account))
+        recipients = [self._person_recipient(person) for person in unique.values()]
+        reached = {account.account_id for person_id in unique for account in self._active(person_id)}
+        recipients += [
+            self._account_recipient(account)
+            for account in wanted_accounts.values()
+            if account.account_id not in reached
+        ]
         return recipients
+
+    async def _contacts_of(self, accounts: Sequence[Account]) -> list[Person]:
+        """The directory's contact each account is (the first of its linked contacts the directory has)."""
+        as_contact = await self._directory.people(c for account in accounts for c in account.contact_ids)
+        found = []
+        for account in accounts:
+            contact = next((as_contact[c] for c in account.contact_ids if c in as_contact), None)
+            if contact is not None:
+                found.append(contact)
+        return found
+
+    def _active(self, person_id: uuid.UUID) -> list[Account]:
+        return [account for account in self._linked[person_id] if account.active]
+
+    def _person_recipient(self, person: Person) -> Recipient:
+        """A contact of the directory: its own channels (else its unit's), its addresses, its unit's robots."""
+        unit_pref = self._unit_prefs[person.unit_id]
+        person_pref = self._person_prefs[person.person_id]
+        channels = effective_channels(person_pref, unit_pref, self._settings.default_channels)
+        active = self._active(person.person_id)
+        if self._linked[person.person_id] and not active:
+            # every account this person signs in with is disabled: nothing new in its inbox
+            channels = [name for name in channels if name != "inbox"]
+        return Recipient(
+            key=str(person.person_id),
+            kind="person",
+            name=person.name,
+            person_id=person.person_id,
+            unit_id=person.unit_id,
+            channels=tuple(channels),
+            account_id=active[0].account_id if active else None,
+            email=person.email,
+            phone=person.phone,
+            im_id=person.im_id,
+            wecom_webhook_url=unit_pref.wecom_webhook_url if unit_pref else None,
+            dingtalk_webhook_url=unit_pref.dingtalk_webhook_url if unit_pref else None,
+            digest=unit_pref.digest if unit_pref else True,
+        )
 
     def _account_recipient(self, account: Account) -> Recipient:
         """An account that is no contact of the directory: its own addresses, its unit's channels."""

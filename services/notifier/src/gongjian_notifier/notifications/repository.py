@@ -4,58 +4,45 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_notifier.models import DELIVERIES, NOTIFICATIONS, Delivery, Notification
+from gongjian_notifier.notifications.schemas import AuditFilter
+from gongjian_shared.repository import ModelRepository
 
 PUSH_WAITING = ("pending", "digest")
 
 
-@dataclass(frozen=True)
-class AuditFilter:
-    unit_id: uuid.UUID | None = None
-    person_id: uuid.UUID | None = None
-    channel: str | None = None
-    status: str | None = None
-    event_type: str | None = None
-    acknowledged: bool | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    account_id: uuid.UUID | None = None
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = []
-        if self.unit_id is not None:
-            conditions.append(Notification.unit_id == self.unit_id)
-        if self.person_id is not None:
-            conditions.append(Delivery.person_id == self.person_id)
-        if self.account_id is not None:
-            conditions.append(Delivery.account_id == self.account_id)
-        if self.channel is not None:
-            conditions.append(Delivery.channel == self.channel)
-        if self.status is not None:
-            conditions.append(Delivery.status == self.status)
-        if self.event_type is not None:
-            conditions.append(Notification.event_type == self.event_type)
-        if self.acknowledged is not None:
-            acked = Notification.acknowledged_at.is_not(None)
-            conditions.append(acked if self.acknowledged else ~acked)
-        if self.since is not None:
-            conditions.append(Delivery.created_at >= self.since)
-        if self.until is not None:
-            conditions.append(Delivery.created_at < self.until)
-        return conditions
+def _audit_conditions(audit: AuditFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if audit.unit_id is not None:
+        conditions.append(Notification.unit_id == audit.unit_id)
+    if audit.person_id is not None:
+        conditions.append(Delivery.person_id == audit.person_id)
+    if audit.account_id is not None:
+        conditions.append(Delivery.account_id == audit.account_id)
+    if audit.channel is not None:
+        conditions.append(Delivery.channel == audit.channel)
+    if audit.status is not None:
+        conditions.append(Delivery.status == audit.status)
+    if audit.event_type is not None:
+        conditions.append(Notification.event_type == audit.event_type)
+    if audit.acknowledged is not None:
+        acked = Notification.acknowledged_at.is_not(None)
+        conditions.append(acked if audit.acknowledged else ~acked)
+    if audit.since is not None:
+        conditions.append(Delivery.created_at >= audit.since)
+    if audit.until is not None:
+        conditions.append(Delivery.created_at < audit.until)
+    return conditions
 
 
-class NotificationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class NotificationRepository(ModelRepository[Notification]):
+    model = Notification
 
     async def insert_many(self, rows: Sequence[dict[str, Any]]) -> set[str]:
         """The keys of the notifications inserted now (the others were written before)."""
@@ -68,9 +55,6 @@ class NotificationRepository:
     async def insert_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
             await self._session.execute(insert(DELIVERIES).on_conflict_do_nothing(), list(rows))
-
-    async def get(self, notification_id: uuid.UUID) -> Notification | None:
-        return await self._session.get(Notification, notification_id)
 
     async def claim_escalations(self, now: datetime, max_level: int, limit: int) -> list[Notification]:
         """Unacknowledged notifications past their delay, locked so that one replica escalates each."""
@@ -115,7 +99,7 @@ class NotificationRepository:
         return (
             select(Delivery, Notification)
             .join(Notification, Notification.id == Delivery.notification_id)
-            .where(*audit.conditions())
+            .where(*_audit_conditions(audit))
         )
 
     async def audit(self, audit: AuditFilter, limit: int, offset: int) -> tuple[list[Any], int]:

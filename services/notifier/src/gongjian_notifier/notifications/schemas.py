@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Path
@@ -21,6 +23,21 @@ STATUS_ZH = {
     "cancelled": "已取消",
 }
 CHANNEL_ZH = {"inbox": "站内信", "email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉", "sms": "短信"}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which deliveries the audit shows (送达审计的筛选): each field set narrows it; `until` is exclusive."""
+
+    unit_id: uuid.UUID | None = None
+    person_id: uuid.UUID | None = None
+    channel: str | None = None
+    status: str | None = None
+    event_type: str | None = None
+    acknowledged: bool | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    account_id: uuid.UUID | None = None
 
 
 # deliveries.id is a bigint identity: a path id past it is a 422, never a 500 from PostgreSQL

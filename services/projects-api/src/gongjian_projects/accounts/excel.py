@@ -15,8 +15,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from gongjian_projects.accounts.repository import AccountRepository
-from gongjian_projects.accounts.schemas import AccountCreate
+from gongjian_projects.accounts.repository import AccountRepository, AuditLogRepository
+from gongjian_projects.accounts.schemas import AccountCreate, AccountFilter, AuditFilter
 from gongjian_projects.accounts.service import AccountScope, new_account
 from gongjian_projects.identity.passwords import generate_password
 from gongjian_projects.identity.states import publish_account
@@ -84,105 +84,125 @@ def _roles(text: str | None) -> tuple[list[Role], list[str]]:
     return roles, unknown
 
 
+def _check_headers(errors: CellErrors, text: list[str | None]) -> None:
+    for column, (got, want) in enumerate(zip(text, HEADERS, strict=True), start=1):
+        if _key(got).rstrip("*") != want:
+            errors.add(1, column, "header", f"The header must read {want}", f"表头应为“{want}”", want)
+
+
+def _checked_unit(
+    errors: CellErrors, scope: AccountScope, units: dict[str, Unit], row: int, unit_name: str | None
+) -> Unit | None:
+    """The unit named on the row, if it exists and lies within the caller's units."""
+    unit = units.get(_key(unit_name))
+    if unit is None:
+        errors.add(
+            row, 3, "unknown-unit", f"No unit named {unit_name}", f"没有名为“{unit_name}”的单位", HEADERS[2]
+        )
+    elif not scope.may_place_in(unit.id):
+        errors.add(
+            row,
+            3,
+            "own-unit",
+            "Not your unit or a unit under it",
+            "只能导入本单位及下级单位的账号",
+            HEADERS[2],
+        )
+    return unit
+
+
+def _checked_roles(errors: CellErrors, scope: AccountScope, row: int, role_text: str | None) -> list[Role]:
+    """The roles named on the row: known ones, each grantable by the caller."""
+    roles, unknown = _roles(role_text)
+    if unknown or not roles:
+        errors.add(
+            row,
+            4,
+            "role",
+            f"Unknown or missing roles: {', '.join(unknown)}",
+            "角色为空或无法识别",
+            HEADERS[3],
+        )
+    refused = [role.value for role in roles if role not in scope.grantable]
+    if refused:
+        errors.add(
+            row,
+            4,
+            "not-grantable",
+            f"Not grantable by you: {', '.join(refused)}",
+            "无权授予该角色",
+            HEADERS[3],
+        )
+    return roles
+
+
+def _check_unique(errors: CellErrors, seen: dict[str, int], row: int, username: str | None) -> None:
+    """A username on one row of the file only (`seen`: username -> its first row)."""
+    if username is None:
+        return
+    if username in seen:
+        errors.add(
+            row, 1, "unique", f"Also on row {seen[username]}", f"与第 {seen[username]} 行重复", HEADERS[0]
+        )
+    seen.setdefault(username, row)
+
+
+def _row_command(
+    errors: CellErrors, row: int, text: list[str | None], unit: Unit | None, roles: list[Role]
+) -> AccountCreate | None:
+    """The account the row asks for; None when its values are invalid (each added to `errors`)."""
+    username, name, _, _, email, phone = text
+    try:
+        return AccountCreate(
+            username=username or "",
+            display_name=name or "",
+            unit_id=unit.id if unit else None,
+            roles=roles or [Role.LIAISON],
+            email=email,
+            phone=phone,
+        )
+    except ValidationError as exc:
+        for problem in exc.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else "username"
+            column = _FIELD_COLUMNS.get(field, 1)
+            errors.add(
+                row, column, str(problem["type"]), str(problem["msg"]), "取值无效", HEADERS[column - 1]
+            )
+        return None
+
+
 async def _parse(uow: UnitOfWork, scope: AccountScope, content: bytes) -> list[AccountCreate]:
+    """Every row checked, each bad cell named; the accounts to create, or 422 naming every bad cell."""
     sheet = open_sheet(content)
     errors = CellErrors(str(sheet.title))
     repository = AccountRepository(uow.session)
     units = {_key(unit.name): unit for unit in await repository.units()}
-    rows: list[tuple[int, AccountCreate]] = []
+    commands: list[AccountCreate] = []
     seen: dict[str, int] = {}
     for row, cells in enumerate(sheet.iter_rows(min_row=1, max_col=len(HEADERS), values_only=True), start=1):
         cells = tuple(cells) + (None,) * (len(HEADERS) - len(cells))
         text = [errors.text(value) for value in cells]
         if row == 1:
-            for column, (got, want) in enumerate(zip(text, HEADERS, strict=True), start=1):
-                if _key(got).rstrip("*") != want:
-                    errors.add(
-                        row, column, "header", f"The header must read {want}", f"表头应为“{want}”", want
-                    )
+            _check_headers(errors, text)
             continue
         if all(value is None for value in text):
             continue
-        if len(rows) >= MAX_ROWS:
+        if len(commands) >= MAX_ROWS:
             errors.add(row, 1, "too-many-rows", f"At most {MAX_ROWS} rows", f"最多 {MAX_ROWS} 行")
             break
         before = len(errors.errors)
-        username, name, unit_name, role_text, email, phone = text
-        unit: Unit | None = units.get(_key(unit_name))
-        if unit is None:
-            errors.add(
-                row,
-                3,
-                "unknown-unit",
-                f"No unit named {unit_name}",
-                f"没有名为“{unit_name}”的单位",
-                HEADERS[2],
-            )
-        elif not scope.may_place_in(unit.id):
-            errors.add(
-                row,
-                3,
-                "own-unit",
-                "Not your unit or a unit under it",
-                "只能导入本单位及下级单位的账号",
-                HEADERS[2],
-            )
-        roles, unknown = _roles(role_text)
-        if unknown or not roles:
-            errors.add(
-                row,
-                4,
-                "role",
-                f"Unknown or missing roles: {', '.join(unknown)}",
-                "角色为空或无法识别",
-                HEADERS[3],
-            )
-        refused = [role.value for role in roles if role not in scope.grantable]
-        if refused:
-            errors.add(
-                row,
-                4,
-                "not-grantable",
-                f"Not grantable by you: {', '.join(refused)}",
-                "无权授予该角色",
-                HEADERS[3],
-            )
-        if username is not None:
-            if username in seen:
-                errors.add(
-                    row,
-                    1,
-                    "unique",
-                    f"Also on row {seen[username]}",
-                    f"与第 {seen[username]} 行重复",
-                    HEADERS[0],
-                )
-            seen.setdefault(username, row)
-        try:
-            command = AccountCreate(
-                username=username or "",
-                display_name=name or "",
-                unit_id=unit.id if unit else None,
-                roles=roles or [Role.LIAISON],
-                email=email,
-                phone=phone,
-            )
-        except ValidationError as exc:
-            for problem in exc.errors():
-                field = str(problem["loc"][0]) if problem["loc"] else "username"
-                column = _FIELD_COLUMNS.get(field, 1)
-                errors.add(
-                    row, column, str(problem["type"]), str(problem["msg"]), "取值无效", HEADERS[column - 1]
-                )
-            continue
-        if len(errors.errors) == before:
-            rows.append((row, command))
+        unit = _checked_unit(errors, scope, units, row, text[2])
+        roles = _checked_roles(errors, scope, row, text[3])
+        _check_unique(errors, seen, row, text[0])
+        command = _row_command(errors, row, text, unit, roles)
+        if command is not None and len(errors.errors) == before:
+            commands.append(command)
     for username in await repository.usernames_taken(seen):
         errors.add(seen[username], 1, "unique", "This username is taken", "用户名已被使用", HEADERS[0])
-    if not rows and not errors.errors:
+    if not commands and not errors.errors:
         errors.add(2, 1, "empty", "The file has no account rows", "文件中没有账号")
     errors.raise_if_any()
-    return [command for _, command in rows]
+    return commands
 
 
 async def import_accounts(uow: UnitOfWork, scope: AccountScope, content: bytes) -> list[tuple[User, str]]:
@@ -233,3 +253,18 @@ def audit_export(entries: Sequence[AccountAudit], units: dict[uuid.UUID, str]) -
         for entry in entries
     ]
     return _workbook("账号审计", AUDIT_HEADERS, rows)
+
+
+async def accounts_workbook(uow: UnitOfWork, where: AccountFilter) -> bytes:
+    """The accounts as xlsx, in the import's columns and more."""
+    repository = AccountRepository(uow.session)
+    return export(await repository.all(where), await _unit_names(repository))
+
+
+async def audit_workbook(uow: UnitOfWork, where: AuditFilter, *, limit: int) -> bytes:
+    entries, _ = await AuditLogRepository(uow.session).page(where, limit=limit, offset=0)
+    return audit_export(entries, await _unit_names(AccountRepository(uow.session)))
+
+
+async def _unit_names(repository: AccountRepository) -> dict[uuid.UUID, str]:
+    return {unit.id: unit.name for unit in await repository.units()}

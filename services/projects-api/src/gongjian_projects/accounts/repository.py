@@ -2,43 +2,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Select, any_, func, literal, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from gongjian_projects.accounts.schemas import AccountFilter, AuditFilter
 from gongjian_projects.models import AccountAudit, Leader, Unit, UnitContact, User
+from gongjian_shared.repository import ModelRepository, Repository
 
 
-@dataclass(frozen=True)
-class AccountFilter:
-    visible_unit_ids: frozenset[uuid.UUID] | None  # None: every account
-    unit_id: uuid.UUID | None = None
-    role: str | None = None
-    active: bool | None = None
-    kind: str | None = None
-    search: str | None = None
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    visible_unit_ids: frozenset[uuid.UUID] | None
-    account_id: uuid.UUID | None = None
-    action: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-class AccountRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, account_id: uuid.UUID, *, for_update: bool = False) -> User | None:
-        query = select(User).where(User.id == account_id)
-        if for_update:
-            query = query.with_for_update()
-        return (await self._session.execute(query)).scalar_one_or_none()
+class AccountRepository(ModelRepository[User]):
+    model = User
 
     async def by_username(self, username: str) -> User | None:
         return (
@@ -132,17 +105,8 @@ class AccountRepository:
                 update(UnitContact).where(UnitContact.id.in_(list(contact_ids))).values(user_id=account_id)
             )
 
-    def add(self, user: User) -> None:
-        self._session.add(user)
 
-    async def flush(self) -> None:
-        await self._session.flush()
-
-
-class AuditLogRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class AuditLogRepository(Repository):
     def _where(self, where: AuditFilter) -> Select[AccountAudit]:
         query = select(AccountAudit)
         if where.visible_unit_ids is not None:

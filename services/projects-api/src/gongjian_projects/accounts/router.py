@@ -8,20 +8,15 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
 
 from gongjian_projects.accounts import excel, service, service_accounts
-from gongjian_projects.accounts.repository import (
-    AccountFilter,
-    AccountRepository,
-    AuditFilter,
-    AuditLogRepository,
-)
 from gongjian_projects.accounts.schemas import (
     AccountCreate,
+    AccountFilter,
     AccountImportResult,
     AccountOut,
     AccountPage,
     AccountUpdate,
     AccountWithPassword,
-    AuditOut,
+    AuditFilter,
     AuditPage,
     ImportedAccount,
     PasswordResetOut,
@@ -53,6 +48,7 @@ service_accounts_router = APIRouter(prefix="/api/v1/service-accounts", tags=["se
 
 Limit = Annotated[types.Limit, Query()]
 Offset = Annotated[types.Offset, Query()]
+AUDIT_EXPORT_LIMIT = 50_000
 XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "An xlsx workbook."},
     **problem_responses(401, 403, 422),
@@ -70,10 +66,6 @@ def _xlsx(content: bytes, filename: str) -> Response:
 def _day_start(day: Day | None) -> datetime | None:
     # the first day of the calendar is before any audit entry; its Shanghai midnight is not a UTC instant
     return datetime.combine(max(day, date(1, 1, 2)), time(), tzinfo=SHANGHAI) if day else None
-
-
-async def _unit_names(repository: AccountRepository) -> dict[uuid.UUID, str]:
-    return {unit.id: unit.name for unit in await repository.units()}
 
 
 @accounts.post(
@@ -96,7 +88,7 @@ async def create_account(
     changes.note(user)
     response.headers["ETag"] = etag(user.revision)
     response.headers["Location"] = f"{accounts.prefix}/{user.id}"
-    out = await service.account_out(uow.session, user)
+    out = await service.account_out(uow, user)
     return AccountWithPassword(**out.model_dump(), initial_password=password)
 
 
@@ -114,7 +106,6 @@ async def list_accounts(
     offset: Offset = 0,
 ) -> AccountPage:
     """Accounts the caller administers (账号列表), filtered, searched and paged, with the total."""
-    repository = AccountRepository(uow.session)
     where = AccountFilter(
         visible_unit_ids=scope.unit_ids,
         unit_id=unit_id,
@@ -122,14 +113,7 @@ async def list_accounts(
         active=active,
         search=q,
     )
-    users, total = await repository.page(where, limit=limit, offset=offset)
-    links = await repository.links([user.id for user in users])
-    return AccountPage(
-        items=[service.to_out(user, links[user.id]) for user in users],
-        total=total,
-        limit=limit,
-        offset=offset,
-    )
+    return await service.account_page(uow, where, limit=limit, offset=offset)
 
 
 @accounts.post(
@@ -169,12 +153,10 @@ async def export_accounts(
     active: QueryFlag | None = None,
 ) -> Response:
     """The accounts the caller administers as xlsx (账号导出), in the import's columns and more."""
-    repository = AccountRepository(uow.session)
     where = AccountFilter(
         visible_unit_ids=scope.unit_ids, unit_id=unit_id, role=role.value if role else None, active=active
     )
-    users = await repository.all(where)
-    return _xlsx(excel.export(users, await _unit_names(repository)), "账号.xlsx")
+    return _xlsx(await excel.accounts_workbook(uow, where), "账号.xlsx")
 
 
 def _audit_filter(
@@ -214,10 +196,7 @@ async def audit_log(
     """The account audit log (账号审计): sign-ins, failures, locks, resets, role changes, creations; newest
     first. A unit-admin sees the entries of its units' accounts."""
     where = _audit_filter(scope, account_id, action, since, until)
-    entries, total = await AuditLogRepository(uow.session).page(where, limit=limit, offset=offset)
-    return AuditPage(
-        items=[AuditOut.model_validate(entry) for entry in entries], total=total, limit=limit, offset=offset
-    )
+    return await service.audit_page(uow, where, limit=limit, offset=offset)
 
 
 @accounts.get("/audit.xlsx", responses=XLSX_RESPONSES, response_class=Response)
@@ -231,9 +210,7 @@ async def audit_export(
 ) -> Response:
     """The account audit log as xlsx (账号审计导出), same filters, at most 50,000 entries."""
     where = _audit_filter(scope, account_id, action, since, until)
-    entries, _ = await AuditLogRepository(uow.session).page(where, limit=50_000, offset=0)
-    units = await _unit_names(AccountRepository(uow.session))
-    return _xlsx(excel.audit_export(entries, units), "账号审计.xlsx")
+    return _xlsx(await excel.audit_workbook(uow, where, limit=AUDIT_EXPORT_LIMIT), "账号审计.xlsx")
 
 
 @accounts.get("/{account_id}", response_model=AccountOut, responses=problem_responses(401, 403, 404, 422))
@@ -241,9 +218,9 @@ async def get_account(
     account_id: uuid.UUID, response: Response, scope: AccountScopeDep, uow: UnitOfWorkDep
 ) -> AccountOut:
     """One account (账号详情), with its ETag for a later `If-Match`."""
-    user = await service.visible_account(uow.session, scope, account_id)
+    user = await service.visible_account(uow, scope, account_id)
     response.headers["ETag"] = etag(user.revision)
-    return await service.account_out(uow.session, user)
+    return await service.account_out(uow, user)
 
 
 @accounts.patch(
@@ -267,10 +244,10 @@ async def update_account(
     account's very next request; emits `account-updated` (or `account-disabled`)."""
     user = await service.update_account(uow, scope, account_id, if_match, body)
     if "leader_id" in body.model_fields_set:  # a leader reads its projects through this link
-        caches.invalidate_after_commit(uow.session, leaders=True)
+        caches.invalidate_after_commit(uow, leaders=True)
     changes.note(user)
     response.headers["ETag"] = etag(user.revision)
-    return await service.account_out(uow.session, user)
+    return await service.account_out(uow, user)
 
 
 @accounts.post(
@@ -301,7 +278,7 @@ async def create_service_account(
     `grant_type=client_credentials`. The client secret is shown this once."""
     user, secret = await service_accounts.create_service_account(uow, scope, body)
     changes.note(user)
-    out = await service.account_out(uow.session, user)
+    out = await service.account_out(uow, user)
     return ServiceAccountSecret(account=out, client_id=user.username, client_secret=secret)
 
 
@@ -328,7 +305,7 @@ async def rotate_secret(
     with it stop holding."""
     user, secret = await service_accounts.rotate_secret(uow, scope, account_id)
     changes.note(user)
-    out = await service.account_out(uow.session, user)
+    out = await service.account_out(uow, user)
     return ServiceAccountSecret(account=out, client_id=user.username, client_secret=secret)
 
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
@@ -176,3 +178,22 @@ class ServiceAccountSecret(BaseModel):
     account: AccountOut
     client_id: str
     client_secret: str = Field(description="Shown once; rotate it if lost.")
+
+
+@dataclass(frozen=True)
+class AccountFilter:
+    visible_unit_ids: frozenset[uuid.UUID] | None  # None: every account
+    unit_id: uuid.UUID | None = None
+    role: str | None = None
+    active: bool | None = None
+    kind: str | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    visible_unit_ids: frozenset[uuid.UUID] | None
+    account_id: uuid.UUID | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None

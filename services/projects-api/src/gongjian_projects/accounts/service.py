@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.accounts.errors import (
     AccountNotFound,
@@ -22,18 +21,23 @@ from gongjian_projects.accounts.errors import (
     RoleNotGrantable,
     UsernameTaken,
 )
-from gongjian_projects.accounts.repository import AccountRepository
+from gongjian_projects.accounts.repository import AccountRepository, AuditLogRepository
 from gongjian_projects.accounts.schemas import (
     AccountCreate,
+    AccountFilter,
     AccountLinksOut,
     AccountOut,
+    AccountPage,
     AccountUpdate,
+    AuditFilter,
+    AuditOut,
+    AuditPage,
 )
 from gongjian_projects.http import require_if_match
 from gongjian_projects.identity.passwords import ensure_strong, generate_password
-from gongjian_projects.identity.repository import AuditRepository, RefreshTokenRepository, UserRepository
+from gongjian_projects.identity.repository import RefreshTokenRepository, UserRepository
 from gongjian_projects.identity.service import create_user
-from gongjian_projects.identity.states import publish_account
+from gongjian_projects.identity.states import audit_account, publish_account, record_account_change
 from gongjian_projects.models import User
 from gongjian_shared.access import UnitTree
 from gongjian_shared.auth import Principal, Role, hash_password
@@ -129,18 +133,6 @@ async def _ensure_unit_exists(repository: AccountRepository, unit_id: uuid.UUID 
         )
 
 
-def _audit(uow: UnitOfWork, scope: AccountScope, user: User, action: str, **detail: Any) -> None:
-    AuditRepository(uow.session).record(
-        uow.clock.now(),
-        action,
-        username=user.username,
-        account_id=user.id,
-        unit_id=user.unit_id,
-        actor_id=scope.principal.user_id,
-        detail=detail,
-    )
-
-
 def to_out(user: User, links: tuple[list[uuid.UUID], uuid.UUID | None] = ([], None)) -> AccountOut:
     return AccountOut(
         id=user.id,
@@ -162,16 +154,32 @@ def to_out(user: User, links: tuple[list[uuid.UUID], uuid.UUID | None] = ([], No
     )
 
 
-async def account_out(session: AsyncSession, user: User) -> AccountOut:
-    links = await AccountRepository(session).links([user.id])
+async def account_out(uow: UnitOfWork, user: User) -> AccountOut:
+    links = await AccountRepository(uow.session).links([user.id])
     return to_out(user, links[user.id])
 
 
+async def account_page(uow: UnitOfWork, where: AccountFilter, *, limit: int, offset: int) -> AccountPage:
+    repository = AccountRepository(uow.session)
+    users, total = await repository.page(where, limit=limit, offset=offset)
+    links = await repository.links([user.id for user in users])
+    return AccountPage(
+        items=[to_out(user, links[user.id]) for user in users], total=total, limit=limit, offset=offset
+    )
+
+
+async def audit_page(uow: UnitOfWork, where: AuditFilter, *, limit: int, offset: int) -> AuditPage:
+    entries, total = await AuditLogRepository(uow.session).page(where, limit=limit, offset=offset)
+    return AuditPage(
+        items=[AuditOut.model_validate(entry) for entry in entries], total=total, limit=limit, offset=offset
+    )
+
+
 async def visible_account(
-    session: AsyncSession, scope: AccountScope, account_id: uuid.UUID, *, for_update: bool = False
+    uow: UnitOfWork, scope: AccountScope, account_id: uuid.UUID, *, for_update: bool = False
 ) -> User:
     """The account, or 404 when it does not exist or lies outside the caller's units (ids cannot be probed)."""
-    user = await AccountRepository(session).get(account_id, for_update=for_update)
+    user = await AccountRepository(uow.session).get(account_id, for_update=for_update)
     if user is None or not scope.sees(user):
         raise AccountNotFound(f"No account {account_id}.")
     return user
@@ -220,7 +228,7 @@ async def new_account(
         raise UsernameTaken(
             errors=[field_error("username", "unique", "This username is taken", "用户名已被使用")]
         ) from None
-    _audit(uow, scope, user, "account-created", roles=list(user.roles))
+    audit_account(uow, user, "account-created", actor_id=scope.principal.user_id, roles=list(user.roles))
     return user, password
 
 
@@ -264,7 +272,7 @@ async def update_account(
     uow: UnitOfWork, scope: AccountScope, account_id: uuid.UUID, if_match: str | None, command: AccountUpdate
 ) -> User:
     """Change an account (账号修改); If-Match required. Raises the token version on active, roles or unit."""
-    user = await visible_account(uow.session, scope, account_id, for_update=True)
+    user = await visible_account(uow, scope, account_id, for_update=True)
     require_if_match(if_match, user.revision)
     ensure_may_manage(scope, user)
     sent = command.model_fields_set
@@ -312,12 +320,19 @@ async def update_account(
     if revoke:
         user.token_version += 1
         await RefreshTokenRepository(uow.session).revoke_all_of(user.id, now)
+    actor_id = scope.principal.user_id
     if "roles" in changed:
-        _audit(uow, scope, user, "roles-changed", **changed["roles"])
+        audit_account(uow, user, "roles-changed", actor_id=actor_id, **changed["roles"])
     if "active" in changed:
-        _audit(uow, scope, user, "account-enabled" if user.active else "account-disabled")
-    _audit(uow, scope, user, "account-updated", fields=sorted(changed))
-    await publish_account(uow, user, "updated" if user.active else "disabled")
+        audit_account(uow, user, "account-enabled" if user.active else "account-disabled", actor_id=actor_id)
+    await record_account_change(
+        uow,
+        user,
+        "updated" if user.active else "disabled",
+        "account-updated",
+        actor_id=actor_id,
+        fields=sorted(changed),
+    )
     return user
 
 
@@ -327,7 +342,7 @@ async def reset_password(uow: UnitOfWork, scope: AccountScope, account_id: uuid.
     Not one's own: a stolen access token must not turn into the account's password. People change their own
     password with `POST /api/v1/auth/password`, which asks for the current one.
     """
-    user = await visible_account(uow.session, scope, account_id, for_update=True)
+    user = await visible_account(uow, scope, account_id, for_update=True)
     if user.id == scope.principal.user_id:
         raise Forbidden(
             "Change your own password with POST /api/v1/auth/password (修改本人密码请用修改密码接口).",
@@ -354,6 +369,5 @@ async def reset_password(uow: UnitOfWork, scope: AccountScope, account_id: uuid.
     user.revision += 1
     user.updated_at = now
     await RefreshTokenRepository(uow.session).revoke_all_of(user.id, now)
-    _audit(uow, scope, user, "password-reset")
-    await publish_account(uow, user, "updated")
+    await record_account_change(uow, user, "updated", "password-reset", actor_id=scope.principal.user_id)
     return user, password

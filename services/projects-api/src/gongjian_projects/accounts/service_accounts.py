@@ -10,12 +10,11 @@ import secrets
 import uuid
 
 from gongjian_projects.accounts.errors import UsernameTaken
-from gongjian_projects.accounts.repository import AccountFilter, AccountRepository
-from gongjian_projects.accounts.schemas import ServiceAccountCreate
+from gongjian_projects.accounts.repository import AccountRepository
+from gongjian_projects.accounts.schemas import AccountFilter, ServiceAccountCreate
 from gongjian_projects.accounts.service import AccountScope, visible_account
-from gongjian_projects.identity.repository import AuditRepository
 from gongjian_projects.identity.service import UNUSABLE_PASSWORD
-from gongjian_projects.identity.states import publish_account
+from gongjian_projects.identity.states import record_account_change
 from gongjian_projects.models import User
 from gongjian_shared.auth import SCOPE_GRANTS, Role, hash_password
 from gongjian_shared.errors import Conflict, Forbidden, RuleViolation, field_error
@@ -72,15 +71,14 @@ async def create_service_account(
     )
     repository.add(user)
     await repository.flush()
-    AuditRepository(uow.session).record(
-        now,
+    await record_account_change(
+        uow,
+        user,
+        "created",
         "service-account-created",
-        username=user.username,
-        account_id=user.id,
         actor_id=scope.principal.user_id,
-        detail={"scopes": list(user.scopes)},
+        scopes=list(user.scopes),
     )
-    await publish_account(uow, user, "created")
     return user, secret
 
 
@@ -95,7 +93,7 @@ async def service_accounts(
 
 async def rotate_secret(uow: UnitOfWork, scope: AccountScope, account_id: uuid.UUID) -> tuple[User, str]:
     _office_only(scope)
-    user = await visible_account(uow.session, scope, account_id, for_update=True)
+    user = await visible_account(uow, scope, account_id, for_update=True)
     if user.kind != "service":
         raise Conflict(
             errors=[field_error("account_id", "not-service", "Not a service account", "不是服务账号")]
@@ -106,12 +104,7 @@ async def rotate_secret(uow: UnitOfWork, scope: AccountScope, account_id: uuid.U
     user.token_version += 1
     user.revision += 1
     user.updated_at = now
-    AuditRepository(uow.session).record(
-        now,
-        "client-secret-rotated",
-        username=user.username,
-        account_id=user.id,
-        actor_id=scope.principal.user_id,
+    await record_account_change(
+        uow, user, "updated", "client-secret-rotated", actor_id=scope.principal.user_id
     )
-    await publish_account(uow, user, "updated")
     return user, secret

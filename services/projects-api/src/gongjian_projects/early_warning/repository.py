@@ -6,25 +6,19 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import Leader, Project, ProjectLeader, ProjectWarning, Unit, WarningThresholds
+from gongjian_shared.repository import Repository
 
 JUDGED_STATUSES = ("planned", "started")
 
 
-class WarningRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class WarningRepository(Repository):
     async def thresholds(self, year: int, *, for_update: bool = False) -> WarningThresholds | None:
         query = select(WarningThresholds).where(WarningThresholds.year == year)
         if for_update:
             query = query.with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
-
-    def add(self, row: Any) -> None:
-        self._session.add(row)
 
     async def warning(self, project_id: uuid.UUID) -> ProjectWarning | None:
         return await self._session.get(ProjectWarning, project_id, with_for_update=True)

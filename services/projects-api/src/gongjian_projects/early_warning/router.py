@@ -6,7 +6,6 @@ from fastapi import APIRouter, Path, Response
 
 from gongjian_projects.deps import CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.early_warning import service
-from gongjian_projects.early_warning.repository import WarningRepository
 from gongjian_projects.early_warning.schemas import (
     Colour,
     ColourCounts,
@@ -16,7 +15,6 @@ from gongjian_projects.early_warning.schemas import (
     WarningOut,
 )
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
-from gongjian_projects.projects.repository import visible_to
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import Forbidden, problem_responses
 
@@ -31,7 +29,7 @@ async def get_thresholds(
     year: Year, response: Response, uow: UnitOfWorkDep, _: CurrentPrincipal
 ) -> ThresholdsOut:
     """The year's yellow and red thresholds (预警阈值); defaults 10 and 20 points."""
-    thresholds = await service.thresholds_of(uow.session, year)
+    thresholds = await service.thresholds_of(uow, year)
     response.headers["ETag"] = etag(thresholds.revision)
     return thresholds
 
@@ -51,7 +49,7 @@ async def set_thresholds(
     if_match: IfMatchDep,
 ) -> ThresholdsOut:
     """Set the year's thresholds (设置预警阈值); needs `If-Match`."""
-    thresholds = await service.set_thresholds(uow.session, year, if_match, body)
+    thresholds = await service.set_thresholds(uow, year, if_match, body)
     response.headers["ETag"] = etag(thresholds.revision)
     return thresholds
 
@@ -72,22 +70,7 @@ async def warnings(
     year: Year, uow: UnitOfWorkDep, scope: CurrentScope, colour: Colour | None = None
 ) -> list[WarningOut]:
     """Key projects the caller may see with their latest colour, red first (预警项目)."""
-    rows = await WarningRepository(uow.session).of_year(year, colour, visible_to(scope))
-    return [
-        WarningOut(
-            project_id=warning.project_id,
-            project_name=name,
-            unit_id=unit_id,
-            year=warning.year,
-            month=warning.month,
-            colour=warning.colour,
-            completion_share_percent=warning.completion_share_percent,
-            benchmark_percent=warning.benchmark_percent,
-            reason=warning.reason,
-            computed_at=warning.computed_at,
-        )
-        for warning, name, unit_id in rows
-    ]
+    return await service.warnings_of_year(uow, scope, year, colour)
 
 
 @router.get("/{year}/rollup", response_model=list[ColourCounts], responses=problem_responses(401, 403, 422))
@@ -97,4 +80,4 @@ async def rollup(
     """Colour counts per unit or per leader (分单位/分包抓领导预警汇总); for the office and conveners."""
     if not scope.read_all:
         raise Forbidden("Roll-ups are for the office and conveners.")
-    return await service.rollup(uow.session, year, by)
+    return await service.rollup(uow, year, by)

@@ -8,21 +8,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from gongjian_projects.access import Scope
 from gongjian_projects.early_warning.repository import JUDGED_STATUSES, WarningRepository
 from gongjian_projects.early_warning.rules import DEFAULT_RED_POINTS, DEFAULT_YELLOW_POINTS, judge
-from gongjian_projects.early_warning.schemas import ColourCounts, Evaluation, ThresholdsIn, ThresholdsOut
+from gongjian_projects.early_warning.schemas import (
+    ColourCounts,
+    Evaluation,
+    ThresholdsIn,
+    ThresholdsOut,
+    WarningOut,
+)
 from gongjian_projects.http import require_if_match
 from gongjian_projects.models import Project, WarningThresholds
 from gongjian_projects.progress.repository import ProgressReportRepository
+from gongjian_projects.projects.repository import visible_to
 from gongjian_shared.events.projects import ProjectBehindSchedule
 from gongjian_shared.uow import UnitOfWork
 
 
-async def thresholds_of(session: AsyncSession, year: int) -> ThresholdsOut:
-    row = await WarningRepository(session).thresholds(year)
+async def thresholds_of(uow: UnitOfWork, year: int) -> ThresholdsOut:
+    row = await WarningRepository(uow.session).thresholds(year)
     if row is None:
         return ThresholdsOut(
             year=year, yellow_points=DEFAULT_YELLOW_POINTS, red_points=DEFAULT_RED_POINTS, revision=0
@@ -33,10 +40,10 @@ async def thresholds_of(session: AsyncSession, year: int) -> ThresholdsOut:
 
 
 async def set_thresholds(
-    session: AsyncSession, year: int, if_match: str | None, command: ThresholdsIn
+    uow: UnitOfWork, year: int, if_match: str | None, command: ThresholdsIn
 ) -> ThresholdsOut:
     """Revision 0 stands for the defaults, so the first change sends `If-Match: "0"`."""
-    warnings = WarningRepository(session)
+    warnings = WarningRepository(uow.session)
     row = await warnings.thresholds(year, for_update=True)
     require_if_match(if_match, row.revision if row else 0)
     if row is None:
@@ -46,16 +53,19 @@ async def set_thresholds(
         warnings.add(row)
     row.yellow_points, row.red_points = command.yellow_points, command.red_points
     row.revision += 1
-    await session.flush()
-    return await thresholds_of(session, year)
+    await warnings.flush()
+    return await thresholds_of(uow, year)
 
 
 def _month_after(year: int, month: int) -> date:
     return date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
 
 
-async def judge_project(uow: UnitOfWork, project: Project, year: int, month: int) -> bool | None:
-    """Judge one key project as of the end of the month; True when it turned red now, None when not judged."""
+async def judge_project(
+    uow: UnitOfWork, project: Project, year: int, month: int, *, year_to_date_10k: Decimal | None = None
+) -> bool | None:
+    """Judge one key project as of the end of the month; True when it turned red now, None when not judged.
+    `year_to_date_10k`: the accepted figure, when the caller has just read it in this transaction."""
     session, outbox, clock = uow.session, uow.outbox, uow.clock
     if project.kind != "key" or project.status not in JUDGED_STATUSES or project.year != year:
         return None
@@ -63,11 +73,13 @@ async def judge_project(uow: UnitOfWork, project: Project, year: int, month: int
     previous = await warnings.warning(project.id)
     if previous is not None and (previous.year, previous.month) > (year, month):
         return None
-    thresholds = await thresholds_of(session, year)
+    thresholds = await thresholds_of(uow, year)
+    if year_to_date_10k is None:
+        year_to_date_10k = await ProgressReportRepository(session).year_to_date(project.id, year, month)
     verdict = judge(
         month=month,
         planned_10k=project.planned_investment_10k,
-        year_to_date_10k=await ProgressReportRepository(session).year_to_date(project.id, year, month),
+        year_to_date_10k=year_to_date_10k,
         started=project.status != "planned",
         planned_start=project.planned_start,
         as_of=_month_after(year, month),
@@ -116,8 +128,28 @@ async def evaluate_month(uow: UnitOfWork, year: int, month: int) -> Evaluation:
     return Evaluation(year=year, month=month, judged=judged, turned_red=turned_red)
 
 
-async def rollup(session: AsyncSession, year: int, by: str) -> list[ColourCounts]:
-    warnings = WarningRepository(session)
+async def warnings_of_year(uow: UnitOfWork, scope: Scope, year: int, colour: str | None) -> list[WarningOut]:
+    """The year's judged key projects the caller may read, with their latest colour, red first."""
+    rows = await WarningRepository(uow.session).of_year(year, colour, visible_to(scope))
+    return [
+        WarningOut(
+            project_id=warning.project_id,
+            project_name=name,
+            unit_id=unit_id,
+            year=warning.year,
+            month=warning.month,
+            colour=warning.colour,
+            completion_share_percent=warning.completion_share_percent,
+            benchmark_percent=warning.benchmark_percent,
+            reason=warning.reason,
+            computed_at=warning.computed_at,
+        )
+        for warning, name, unit_id in rows
+    ]
+
+
+async def rollup(uow: UnitOfWork, year: int, by: str) -> list[ColourCounts]:
+    warnings = WarningRepository(uow.session)
     rows = await (warnings.counts_by_unit(year) if by == "unit" else warnings.counts_by_leader(year))
     grouped: dict[object, ColourCounts] = {}
     totals: defaultdict[object, dict[str, int]] = defaultdict(dict)

@@ -6,15 +6,12 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import IdempotencyKey
+from gongjian_shared.repository import Repository
 
 
-class IdempotencyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class IdempotencyRepository(Repository):
     async def claim(self, user_id: uuid.UUID, key: str, fingerprint: str) -> bool:
         """True when this request is the first with the key; a concurrent first one makes this wait."""
         statement = (

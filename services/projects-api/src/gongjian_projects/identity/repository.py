@@ -7,15 +7,12 @@ from typing import Any
 
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import AccountAudit, Leader, RefreshToken, SignInThrottle, UnitContact, User
+from gongjian_shared.repository import Repository
 
 
-class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class UserRepository(Repository):
     async def by_username(self, username: str, *, for_update: bool = False) -> User | None:
         query = select(User).where(User.username == username)
         if for_update:
@@ -41,20 +38,8 @@ class UserRepository:
         leader = await self._session.scalar(select(Leader.id).where(Leader.user_id == user_id))
         return tuple(contacts.scalars()), leader
 
-    def add(self, user: User) -> None:
-        self._session.add(user)
 
-    async def flush(self) -> None:
-        await self._session.flush()
-
-
-class RefreshTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    def add(self, token: RefreshToken) -> None:
-        self._session.add(token)
-
+class RefreshTokenRepository(Repository):
     async def get_for_update(self, token_id: uuid.UUID) -> RefreshToken | None:
         query = select(RefreshToken).where(RefreshToken.id == token_id).with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
@@ -78,11 +63,8 @@ class RefreshTokenRepository:
         )
 
 
-class ThrottleRepository:
+class ThrottleRepository(Repository):
     """Failure counters in a sliding-start window; one atomic upsert per failure, safe under concurrency."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def locked_until(self, keys: Sequence[str], now: datetime) -> datetime | None:
         query = select(func.max(SignInThrottle.locked_until)).where(
@@ -127,10 +109,7 @@ class ThrottleRepository:
         await self._session.execute(delete(SignInThrottle).where(SignInThrottle.key == key))
 
 
-class AuditRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class AuditRepository(Repository):
     def record(
         self,
         at: datetime,

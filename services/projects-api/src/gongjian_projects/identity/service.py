@@ -31,7 +31,7 @@ from gongjian_projects.identity.repository import (
     ThrottleRepository,
     UserRepository,
 )
-from gongjian_projects.identity.states import publish_account
+from gongjian_projects.identity.states import record_account_change
 from gongjian_projects.models import User
 from gongjian_shared.auth import Principal, Role, hash_password, verify_password
 from gongjian_shared.db import unit_of_work
@@ -213,15 +213,7 @@ async def change_password(uow: UnitOfWork, principal: Principal, current: str, n
     user.revision += 1
     user.updated_at = now
     await RefreshTokenRepository(uow.session).revoke_all_of(user.id, now)
-    AuditRepository(uow.session).record(
-        now,
-        "password-changed",
-        username=user.username,
-        account_id=user.id,
-        unit_id=user.unit_id,
-        actor_id=user.id,
-    )
-    await publish_account(uow, user, "updated")
+    await record_account_change(uow, user, "updated", "password-changed", actor_id=user.id)
     return user
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends
 
-from gongjian_projects.identity.repository import UserRepository
+from gongjian_projects.identity.repository import AuditRepository, UserRepository
 from gongjian_projects.models import User
 from gongjian_shared.db import unit_of_work
 from gongjian_shared.deps import ContextDep, UnitOfWork
@@ -54,6 +54,35 @@ async def publish_account(uow: UnitOfWork, user: User, change: AccountChange) ->
     state = await account_state(UserRepository(uow.session), user)
     payload = _EVENTS[change].model_validate(state.model_dump())
     await uow.outbox.publish(uow.session, payload, key=str(user.id))
+
+
+def audit_account(
+    uow: UnitOfWork, user: User, action: str, *, actor_id: uuid.UUID | None, **detail: Any
+) -> None:
+    """One entry of the account audit log about `user`, by `actor_id`, now."""
+    AuditRepository(uow.session).record(
+        uow.clock.now(),
+        action,
+        username=user.username,
+        account_id=user.id,
+        unit_id=user.unit_id,
+        actor_id=actor_id,
+        detail=detail,
+    )
+
+
+async def record_account_change(
+    uow: UnitOfWork,
+    user: User,
+    change: AccountChange,
+    action: str,
+    *,
+    actor_id: uuid.UUID | None,
+    **detail: Any,
+) -> None:
+    """How every change of an account ends: its audit entry, then its whole state as an event."""
+    audit_account(uow, user, action, actor_id=actor_id, **detail)
+    await publish_account(uow, user, change)
 
 
 @dataclass

@@ -3,16 +3,19 @@ are registered in one transaction, or none."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope
-from gongjian_projects.models import Project
+from gongjian_projects.models import Project, Unit
 from gongjian_projects.projects.codes import parse_code
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import Location, ProjectCreate
@@ -78,87 +81,140 @@ def _code_error(errors: CellErrors, row: int, code: str) -> None:
     )
 
 
-async def _parse(session: AsyncSession, scope: Scope, year: int, content: bytes) -> list[ProjectCreate]:
+MAX_ROWS = 20_000
+
+
+@dataclass
+class _Known:
+    """What each row is checked against: the units by name, the registry's codes, the codes of earlier rows."""
+
+    scope: Scope
+    units: dict[str, Unit]
+    projects: ProjectRepository
+    codes: dict[str, int] = field(default_factory=dict)  # code -> the first row carrying it
+
+
+def _squeezed(name: str | None) -> str:
+    return "".join((name or "").split())
+
+
+def _check_name_and_kind(errors: CellErrors, row: int, name: str | None, kind: str | None) -> None:
+    if name is None:
+        errors.add(row, 1, "required", "The name is missing", "缺少项目名称", HEADERS[0])
+    if kind not in KINDS:
+        errors.add(
+            row, 2, "kind", "Use 重点, 前期, 策划 or 招商", "项目类型须为 重点/前期/策划/招商", HEADERS[1]
+        )
+
+
+async def _check_code(errors: CellErrors, known: _Known, row: int, code: str | None) -> None:
+    """A unified code of the right shape, on no earlier row and not registered yet."""
+    if code is None:
+        return
+    if parse_code(code) is None:
+        _code_error(errors, row, code)
+    elif code in known.codes:
+        first = known.codes[code]
+        errors.add(row, 3, "unique", f"Also on row {first}", f"与第 {first} 行重复", HEADERS[2])
+    elif await known.projects.holder_of_code(code) is not None:
+        errors.add(row, 3, "unique", "Code already registered", "统一项目代码已登记", HEADERS[2])
+    known.codes.setdefault(code, row)
+
+
+def _checked_unit(errors: CellErrors, known: _Known, row: int, unit_name: str | None) -> Unit | None:
+    """The unit named on the row, if it exists and the caller may register its projects."""
+    unit = known.units.get(_squeezed(unit_name))
+    if unit is None:
+        errors.add(
+            row, 4, "unknown-unit", f"No unit named {unit_name}", f"没有名为“{unit_name}”的单位", HEADERS[3]
+        )
+    elif not known.scope.may_write(Facts(unit_id=unit.id)):
+        errors.add(row, 4, "own-unit", "Not your unit", "只能导入本单位的项目", HEADERS[3])
+    return unit
+
+
+def _check_category(errors: CellErrors, row: int, category: str | None) -> None:
+    if category is not None and category not in CATEGORIES:
+        errors.add(
+            row, 5, "category", "Use 新开工, 续建 or 竣工", "计划类别须为 新开工/续建/竣工", HEADERS[4]
+        )
+
+
+def _amounts(errors: CellErrors, row: int, cells: tuple[Any, ...]) -> tuple[Decimal | None, Decimal | None]:
+    """(total, annual planned) investment, both required."""
+    total = errors.decimal(cells[5], row, 6, HEADERS[5], blank=None)
+    planned = errors.decimal(cells[6], row, 7, HEADERS[6], blank=None)
+    for column, amount in ((6, total), (7, planned)):
+        if amount is None and cells[column - 1] is None:
+            errors.add(row, column, "required", "The amount is missing", "缺少金额", HEADERS[column - 1])
+    return total, planned
+
+
+def _dates(errors: CellErrors, row: int, cells: tuple[Any, ...]) -> tuple[date | None, date | None]:
+    """(planned start, planned completion); the completion not before the start."""
+    start = errors.day(cells[7], row, 8, HEADERS[7])
+    finish = errors.day(cells[8], row, 9, HEADERS[8])
+    if start and finish and finish < start:
+        errors.add(row, 9, "after-start", "Completion before start", "计划竣工早于计划开工", HEADERS[8])
+    return start, finish
+
+
+async def _row_command(
+    errors: CellErrors, known: _Known, year: int, row: int, cells: tuple[Any, ...]
+) -> ProjectCreate | None:
+    """The registration a row asks for; None when the row has errors (each added to `errors`)."""
+    text = [errors.text(value) for value in cells]
+    name, kind, code, unit_name, category = text[0], text[1], text[2], text[3], text[4]
+    before = len(errors.errors)
+    _check_name_and_kind(errors, row, name, kind)
+    await _check_code(errors, known, row, code)
+    unit = _checked_unit(errors, known, row, unit_name)
+    _check_category(errors, row, category)
+    total, planned = _amounts(errors, row, cells)
+    start, finish = _dates(errors, row, cells)
+    if len(errors.errors) > before or unit is None or total is None or planned is None:
+        return None
+    try:
+        return ProjectCreate(
+            year=year,
+            kind=KINDS[kind or ""],
+            name=name or "",
+            code=code,
+            unit_id=unit.id,
+            plan_category=CATEGORIES[category] if category else None,
+            total_investment_10k=total,
+            planned_investment_10k=planned,
+            planned_start=start,
+            planned_completion=finish,
+            construction_content=text[9],
+            industry=text[10],
+            responsible_person=text[11],
+            location=Location(address=text[12]) if text[12] else None,
+        )
+    except ValidationError as exc:
+        for problem in exc.errors():
+            field_name = str(problem["loc"][0]) if problem["loc"] else "row"
+            errors.add(
+                row, 1, str(problem["type"]), f"{field_name}: {problem['msg']}", f"{field_name}：取值无效"
+            )
+        return None
+
+
+async def _parse(uow: UnitOfWork, scope: Scope, year: int, content: bytes) -> list[ProjectCreate]:
+    """Every row checked, each bad cell named; the registrations, or 422 naming every bad cell."""
     sheet = open_sheet(content)
     errors = CellErrors(SHEET)
-    units = {"".join(unit.name.split()): unit for unit in await UnitRepository(session).all()}
-    projects = ProjectRepository(session)
+    units = await UnitRepository(uow.session).all()
+    known = _Known(scope, {_squeezed(unit.name): unit for unit in units}, ProjectRepository(uow.session))
     commands: list[ProjectCreate] = []
-    codes: dict[str, int] = {}
     for row, cells in enumerate(sheet.iter_rows(min_row=2, max_col=len(HEADERS), values_only=True), start=2):
         cells = tuple(cells) + (None,) * (len(HEADERS) - len(cells))
         if all(value is None or str(value).strip() == "" for value in cells):
             continue
-        text = [errors.text(value) for value in cells]
-        name, kind, code, unit_name, category = text[0], text[1], text[2], text[3], text[4]
-        before = len(errors.errors)
-        if name is None:
-            errors.add(row, 1, "required", "The name is missing", "缺少项目名称", HEADERS[0])
-        if kind not in KINDS:
-            errors.add(
-                row, 2, "kind", "Use 重点, 前期, 策划 or 招商", "项目类型须为 重点/前期/策划/招商", HEADERS[1]
-            )
-        if code is not None:
-            if parse_code(code) is None:
-                _code_error(errors, row, code)
-            elif code in codes:
-                errors.add(
-                    row, 3, "unique", f"Also on row {codes[code]}", f"与第 {codes[code]} 行重复", HEADERS[2]
-                )
-            elif await projects.holder_of_code(code) is not None:
-                errors.add(row, 3, "unique", "Code already registered", "统一项目代码已登记", HEADERS[2])
-            codes.setdefault(code, row)
-        unit = units.get("".join((unit_name or "").split()))
-        if unit is None:
-            errors.add(
-                row,
-                4,
-                "unknown-unit",
-                f"No unit named {unit_name}",
-                f"没有名为“{unit_name}”的单位",
-                HEADERS[3],
-            )
-        elif not scope.may_write(Facts(unit_id=unit.id)):
-            errors.add(row, 4, "own-unit", "Not your unit", "只能导入本单位的项目", HEADERS[3])
-        if category is not None and category not in CATEGORIES:
-            errors.add(
-                row, 5, "category", "Use 新开工, 续建 or 竣工", "计划类别须为 新开工/续建/竣工", HEADERS[4]
-            )
-        total = errors.decimal(cells[5], row, 6, HEADERS[5], blank=None)
-        planned = errors.decimal(cells[6], row, 7, HEADERS[6], blank=None)
-        for column, amount in ((6, total), (7, planned)):
-            if amount is None and cells[column - 1] is None:
-                errors.add(row, column, "required", "The amount is missing", "缺少金额", HEADERS[column - 1])
-        start = errors.day(cells[7], row, 8, HEADERS[7])
-        finish = errors.day(cells[8], row, 9, HEADERS[8])
-        if start and finish and finish < start:
-            errors.add(row, 9, "after-start", "Completion before start", "计划竣工早于计划开工", HEADERS[8])
-        if len(errors.errors) > before or unit is None or total is None or planned is None:
-            continue
-        try:
-            commands.append(
-                ProjectCreate(
-                    year=year,
-                    kind=KINDS[kind or ""],
-                    name=name or "",
-                    code=code,
-                    unit_id=unit.id,
-                    plan_category=CATEGORIES[category] if category else None,
-                    total_investment_10k=total,
-                    planned_investment_10k=planned,
-                    planned_start=start,
-                    planned_completion=finish,
-                    construction_content=text[9],
-                    industry=text[10],
-                    responsible_person=text[11],
-                    location=Location(address=text[12]) if text[12] else None,
-                )
-            )
-        except ValidationError as exc:
-            for problem in exc.errors():
-                field = str(problem["loc"][0]) if problem["loc"] else "row"
-                errors.add(row, 1, str(problem["type"]), f"{field}: {problem['msg']}", f"{field}：取值无效")
-        if len(commands) > 20_000:
+        command = await _row_command(errors, known, year, row, cells)
+        if command is not None:
+            commands.append(command)
+        if len(commands) > MAX_ROWS:
             errors.add(row, 1, "too-many-rows", "At most 20,000 rows", "最多 20000 行")
             break
     if not commands and not errors.errors:
@@ -174,7 +230,7 @@ async def import_projects(uow: UnitOfWork, scope: Scope, year: int, content: byt
             "Only the office and a unit's reporters import projects.",
             errors=[field_error("file", "may-not-import", "You may not register projects", "无权导入项目")],
         )
-    commands = await _parse(uow.session, scope, year, content)
+    commands = await _parse(uow, scope, year, content)
     registered = []
     for command in commands:
         registered.append(await register_project(uow, scope, command))

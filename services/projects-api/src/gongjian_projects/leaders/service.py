@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from gongjian_projects.identity.repository import UserRepository
 from gongjian_projects.leaders.errors import AccountNotFound, AccountTaken
 from gongjian_projects.leaders.repository import LeaderRepository
@@ -14,13 +12,19 @@ from gongjian_projects.models import Leader
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_shared.errors import field_error
+from gongjian_shared.uow import UnitOfWork
 
 
 def to_out(leader: Leader) -> LeaderOut:
     return LeaderOut.model_validate(leader, from_attributes=True)
 
 
-async def create_leader(session: AsyncSession, command: LeaderCreate) -> Leader:
+async def all_leaders(uow: UnitOfWork) -> list[LeaderOut]:
+    return [to_out(leader) for leader in await LeaderRepository(uow.session).list()]
+
+
+async def create_leader(uow: UnitOfWork, command: LeaderCreate) -> Leader:
+    session = uow.session
     if command.unit_id and await UnitRepository(session).get(command.unit_id) is None:
         raise UnitNotFound(errors=[field_error("unit_id", "exists", "No such unit", "单位不存在")])
     if command.user_id and await UserRepository(session).get(command.user_id) is None:

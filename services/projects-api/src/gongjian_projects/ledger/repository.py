@@ -6,20 +6,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import Obstacle, ObstacleAction
+from gongjian_shared.repository import ModelRepository
 
 
-class LedgerRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, obstacle_id: uuid.UUID, *, for_update: bool = False) -> Obstacle | None:
-        query = select(Obstacle).where(Obstacle.id == obstacle_id)
-        if for_update:
-            query = query.with_for_update()
-        return (await self._session.execute(query)).scalar_one_or_none()
+class LedgerRepository(ModelRepository[Obstacle]):
+    model = Obstacle
 
     async def actions(self, obstacle_ids: Sequence[uuid.UUID]) -> Sequence[ObstacleAction]:
         query = select(ObstacleAction).where(ObstacleAction.obstacle_id.in_(list(obstacle_ids)))
@@ -57,9 +50,3 @@ class LedgerRepository:
         total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
         rows = await self._session.execute(query.order_by(Obstacle.seq.desc()).limit(limit).offset(offset))
         return rows.scalars().all(), int(total or 0)
-
-    def add(self, row: Obstacle | ObstacleAction) -> None:
-        self._session.add(row)
-
-    async def flush(self) -> None:
-        await self._session.flush()

@@ -5,10 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from gongjian_projects.deps import ClockDep, CurrentScope, UnitOfWorkDep
+from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_projects.ledger import service
-from gongjian_projects.ledger.repository import LedgerRepository
 from gongjian_projects.ledger.schemas import (
     ActionCreate,
     EscalateRequest,
@@ -20,8 +19,6 @@ from gongjian_projects.ledger.schemas import (
     ObstacleUpdate,
 )
 from gongjian_projects.models import Obstacle
-from gongjian_projects.projects.repository import visible_project_ids
-from gongjian_shared.clock import business_today
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.types import Limit, Offset, QueryFlag
@@ -33,8 +30,7 @@ WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 
 async def _out(uow: UnitOfWorkDep, response: Response, obstacle: Obstacle) -> ObstacleOut:
     response.headers["ETag"] = etag(obstacle.revision)
-    actions = await LedgerRepository(uow.session).actions([obstacle.id])
-    return service.to_out(obstacle, actions, business_today(uow.clock))
+    return await service.obstacle_out(uow, obstacle)
 
 
 @router.post(
@@ -56,7 +52,6 @@ async def create_obstacle(
 async def list_obstacles(
     uow: UnitOfWorkDep,
     scope: CurrentScope,
-    clock: ClockDep,
     project_id: uuid.UUID | None = None,
     unit_id: uuid.UUID | None = None,
     status: ObstacleStatus | None = None,
@@ -67,21 +62,17 @@ async def list_obstacles(
 ) -> ObstaclePage:
     """The push ledger the caller may see (攻坚台帐), newest first; `overdue=true` for open ones past due.
     A unit named to help clear an obstacle (责任单位) sees it too."""
-    today = business_today(clock)
-    ledger = LedgerRepository(uow.session)
-    items, total = await ledger.page(
-        visible_project_ids=visible_project_ids(scope),
-        helping_unit_id=scope.helping_unit_id,
+    return await service.obstacle_page(
+        uow,
+        scope,
         project_id=project_id,
         unit_id=unit_id,
         status=status,
         category=category,
-        overdue_on=today if overdue else None,
+        overdue=overdue,
         limit=limit,
         offset=offset,
     )
-    actions = await ledger.actions([item.id for item in items])
-    return ObstaclePage(items=[service.to_out(item, actions, today) for item in items], total=total)
 
 
 @router.get(
@@ -91,7 +82,7 @@ async def get_obstacle(
     response: Response, obstacle_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ObstacleOut:
     """One obstacle with its actions (台帐详情)."""
-    obstacle, _, _ = await service.visible_obstacle(uow.session, scope, obstacle_id)
+    obstacle, _, _ = await service.visible_obstacle(uow, scope, obstacle_id)
     return await _out(uow, response, obstacle)
 
 

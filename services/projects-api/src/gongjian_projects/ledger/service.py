@@ -18,10 +18,11 @@ from gongjian_projects.ledger.schemas import (
     ObstacleActionOut,
     ObstacleCreate,
     ObstacleOut,
+    ObstaclePage,
     ObstacleUpdate,
 )
 from gongjian_projects.models import Obstacle, ObstacleAction, Project
-from gongjian_projects.projects.repository import ProjectRepository
+from gongjian_projects.projects.repository import ProjectRepository, visible_project_ids
 from gongjian_projects.projects.service import visible_project
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
@@ -65,14 +66,14 @@ async def _responsible_unit_exists(session: AsyncSession, unit_id: uuid.UUID | N
 
 
 async def visible_obstacle(
-    session: AsyncSession, scope: Scope, obstacle_id: uuid.UUID, *, for_update: bool = False
+    uow: UnitOfWork, scope: Scope, obstacle_id: uuid.UUID, *, for_update: bool = False
 ) -> tuple[Obstacle, Project, Facts]:
     """The obstacle, its project and its facts, if the caller may read it (its project's readers and the
     unit named to help clear it); 404 otherwise."""
-    obstacle = await LedgerRepository(session).get(obstacle_id, for_update=for_update)
+    obstacle = await LedgerRepository(uow.session).get(obstacle_id, for_update=for_update)
     if obstacle is None:
         raise ObstacleNotFound(f"No obstacle {obstacle_id}.")
-    projects = ProjectRepository(session)
+    projects = ProjectRepository(uow.session)
     project = await projects.get(obstacle.project_id)
     assert project is not None
     facts = obstacle_facts(obstacle, project)
@@ -83,6 +84,41 @@ async def visible_obstacle(
     return obstacle, project, facts
 
 
+async def obstacle_out(uow: UnitOfWork, obstacle: Obstacle) -> ObstacleOut:
+    actions = await LedgerRepository(uow.session).actions([obstacle.id])
+    return to_out(obstacle, actions, business_today(uow.clock))
+
+
+async def obstacle_page(
+    uow: UnitOfWork,
+    scope: Scope,
+    *,
+    project_id: uuid.UUID | None,
+    unit_id: uuid.UUID | None,
+    status: str | None,
+    category: str | None,
+    overdue: bool,
+    limit: int,
+    offset: int,
+) -> ObstaclePage:
+    """The obstacles the caller may read (its projects', and those its unit is named to help clear)."""
+    today = business_today(uow.clock)
+    ledger = LedgerRepository(uow.session)
+    items, total = await ledger.page(
+        visible_project_ids=visible_project_ids(scope),
+        helping_unit_id=scope.helping_unit_id,
+        project_id=project_id,
+        unit_id=unit_id,
+        status=status,
+        category=category,
+        overdue_on=today if overdue else None,
+        limit=limit,
+        offset=offset,
+    )
+    actions = await ledger.actions([item.id for item in items])
+    return ObstaclePage(items=[to_out(item, actions, today) for item in items], total=total)
+
+
 def _owner_writes(scope: Scope, project: Project) -> None:
     """Changing or escalating an obstacle is the project unit's; helping units only record actions."""
     ensure_may_write(scope, project_facts(project), field="project_id")
@@ -90,7 +126,7 @@ def _owner_writes(scope: Scope, project: Project) -> None:
 
 async def create(uow: UnitOfWork, scope: Scope, command: ObstacleCreate) -> Obstacle:
     session, clock = uow.session, uow.clock
-    project = await visible_project(session, scope, command.project_id, details=False)
+    project = await visible_project(uow, scope, command.project_id, details=False)
     _owner_writes(scope, project)
     await _responsible_unit_exists(session, command.responsible_unit_id)
     now = clock.now()
@@ -114,7 +150,7 @@ async def update(
     uow: UnitOfWork, scope: Scope, obstacle_id: uuid.UUID, if_match: str | None, command: ObstacleUpdate
 ) -> Obstacle:
     session, clock = uow.session, uow.clock
-    obstacle, project, _ = await visible_obstacle(session, scope, obstacle_id, for_update=True)
+    obstacle, project, _ = await visible_obstacle(uow, scope, obstacle_id, for_update=True)
     _owner_writes(scope, project)
     require_if_match(if_match, obstacle.revision)
     changes = command.model_dump(exclude_unset=True)
@@ -137,7 +173,7 @@ async def add_action(
 ) -> Obstacle:
     """The project's unit and the unit named to help record what they did (推进措施)."""
     session, clock = uow.session, uow.clock
-    obstacle, _, facts = await visible_obstacle(session, scope, obstacle_id, for_update=True)
+    obstacle, _, facts = await visible_obstacle(uow, scope, obstacle_id, for_update=True)
     ensure_may_write(scope, facts, field="obstacle_id")
     ledger = LedgerRepository(session)
     ledger.add(
@@ -163,7 +199,7 @@ async def escalate(
 ) -> Obstacle:
     """Hand the obstacle to the joint meeting; `obstacle-escalated` carries what a topic needs."""
     session, outbox, clock = uow.session, uow.outbox, uow.clock
-    obstacle, project, _ = await visible_obstacle(session, scope, obstacle_id, for_update=True)
+    obstacle, project, _ = await visible_obstacle(uow, scope, obstacle_id, for_update=True)
     _owner_writes(scope, project)
     if obstacle.status not in OPEN:
         raise ObstacleState(f"The obstacle is {obstacle.status}.", extra={"allowed": list(OPEN)})

@@ -3,24 +3,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import AnnualTarget, Plan, Project, Unit
+from gongjian_shared.repository import Repository
 
 
-class PlanRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class PlanRepository(Repository):
     async def get(self, year: int, *, for_update: bool = False) -> Plan | None:
         return await self._session.get(Plan, year, with_for_update=for_update)
 
     async def is_published(self, year: int) -> bool:
         query = select(Plan.published_at).where(Plan.year == year)
         return (await self._session.scalar(query)) is not None
-
-    def add(self, plan: Plan) -> None:
-        self._session.add(plan)
 
     async def snapshot_baseline(self, year: int) -> None:
         """The plan as published: every key project on it, with its planned investment of that day."""

@@ -39,7 +39,7 @@ async def plan_view(
     """The plan as published (`baseline`) or as adjusted (`adjusted`), with totals per unit (年度计划)."""
     if not scope.read_all:
         raise Forbidden("The whole plan is for the office and conveners.")
-    return await service.plan_view(uow.session, year, view)
+    return await service.plan_view(uow, year, view)
 
 
 @router.post(
@@ -53,7 +53,7 @@ async def remove_from_plan(
 ) -> ProjectOut:
     """Take a project off the year's plan (调出计划); emits `project-removed-from-plan`."""
     project = await service.remove_from_plan(uow, scope, year, project_id, body)
-    return projects.to_out(await projects.visible_project(uow.session, scope, project.id))
+    return projects.to_out(await projects.visible_project(uow, scope, project.id))
 
 
 XLSX: dict[int | str, dict[str, Any]] = {
@@ -68,7 +68,7 @@ async def get_targets(
     year: Year, uow: UnitOfWorkDep, _: CurrentPrincipal, format: Literal["json", "xlsx"] = "json"
 ) -> list[targets.TargetOut] | Response:
     """The year's targets per unit (年度目标任务), as JSON or as xlsx in the Annex 2 layout (附件2)."""
-    rows = await targets.targets_of(uow.session, year)
+    rows = await targets.targets_of(uow, year)
     if format == "xlsx":
         return Response(
             content=targets.export(rows),
@@ -91,4 +91,4 @@ async def import_targets(
 ) -> list[targets.TargetOut]:
     """Replace the year's targets from an xlsx in the Annex 2 layout (导入任务分解表); all or nothing: a bad
     cell is named (sheet!cell) and nothing changes."""
-    return await targets.import_targets(uow.session, year, await file.read())
+    return await targets.import_targets(uow, year, await file.read())

@@ -6,8 +6,6 @@ import uuid
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from gongjian_projects.access import Scope
 from gongjian_projects.models import Plan, Project
 from gongjian_projects.plans.errors import PlanPublished, RemovalConflict
@@ -15,7 +13,7 @@ from gongjian_projects.plans.repository import PlanRepository
 from gongjian_projects.plans.schemas import PlanProject, PlanView, PlanViewName, RemovalRequest, UnitPlanTotal
 from gongjian_projects.projects.errors import ProjectNotFound
 from gongjian_projects.projects.repository import ProjectRepository
-from gongjian_projects.projects.service import project_updated, record_status, visible_project
+from gongjian_projects.projects.service import publish_project_changed, record_status, visible_project
 from gongjian_shared.errors import Forbidden, RuleViolation, field_error
 from gongjian_shared.events.projects import ProjectRemovedFromPlan
 from gongjian_shared.uow import UnitOfWork
@@ -37,19 +35,7 @@ async def publish(uow: UnitOfWork, year: int, by: uuid.UUID) -> Plan:
     return plan
 
 
-async def remove_from_plan(
-    uow: UnitOfWork, scope: Scope, year: int, project_id: uuid.UUID, command: RemovalRequest
-) -> Project:
-    session, outbox, clock = uow.session, uow.outbox, uow.clock
-    project = await visible_project(session, scope, project_id, for_update=True)
-    if not scope.principal.is_office:
-        raise Forbidden(
-            "Projects are taken off the plan by the office, with an approval (调出计划由办公室办理)."
-        )
-    if project.year != year:
-        raise ProjectNotFound(f"Project {project_id} is not on the {year} plan.")
-    if project.status not in ("planned", "started"):
-        raise RemovalConflict(f"The project is {project.status}.", extra={"allowed": ["planned", "started"]})
+def _ensure_in_plan_year(project: Project, command: RemovalRequest) -> None:
     if command.removed_on.year != project.year:
         raise RuleViolation(
             errors=[
@@ -61,6 +47,22 @@ async def remove_from_plan(
                 )
             ]
         )
+
+
+async def remove_from_plan(
+    uow: UnitOfWork, scope: Scope, year: int, project_id: uuid.UUID, command: RemovalRequest
+) -> Project:
+    session, clock = uow.session, uow.clock
+    project = await visible_project(uow, scope, project_id, for_update=True)
+    if not scope.principal.is_office:
+        raise Forbidden(
+            "Projects are taken off the plan by the office, with an approval (调出计划由办公室办理)."
+        )
+    if project.year != year:
+        raise ProjectNotFound(f"Project {project_id} is not on the {year} plan.")
+    if project.status not in ("planned", "started"):
+        raise RemovalConflict(f"The project is {project.status}.", extra={"allowed": ["planned", "started"]})
+    _ensure_in_plan_year(project, command)
     record_status(
         ProjectRepository(session),
         project,
@@ -74,8 +76,9 @@ async def remove_from_plan(
     project.revision += 1
     project.updated_at = clock.now()
     await session.flush()
-    await outbox.publish(
-        session,
+    await publish_project_changed(
+        uow,
+        project,
         ProjectRemovedFromPlan(
             project_id=project.id,
             unit_id=project.unit_id,
@@ -84,14 +87,12 @@ async def remove_from_plan(
             reason=command.reason,
             approved_by=command.approved_by,
         ),
-        key=str(project.id),
     )
-    await outbox.publish(session, project_updated(project), key=str(project.id))
     return project
 
 
-async def plan_view(session: AsyncSession, year: int, view: PlanViewName) -> PlanView:
-    plans = PlanRepository(session)
+async def plan_view(uow: UnitOfWork, year: int, view: PlanViewName) -> PlanView:
+    plans = PlanRepository(uow.session)
     plan = await plans.get(year)
     published = plan is not None and plan.published_at is not None
     baseline = view == "baseline" and published

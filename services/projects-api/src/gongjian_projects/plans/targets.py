@@ -12,13 +12,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import AnnualTarget, Unit
 from gongjian_projects.plans.repository import PlanRepository
 from gongjian_projects.seed import annex_order
 from gongjian_projects.xlsx import CellErrors, open_sheet
 from gongjian_shared.office_text import put
+from gongjian_shared.uow import UnitOfWork
 
 TITLE = "县区、部门项目任务分解表"
 SHEET = "任务分解表"
@@ -73,8 +73,8 @@ def _ordered(targets: Sequence[tuple[AnnualTarget, Unit]]) -> list[TargetOut]:
     ]
 
 
-async def targets_of(session: AsyncSession, year: int) -> list[TargetOut]:
-    return _ordered(await PlanRepository(session).targets(year))
+async def targets_of(uow: UnitOfWork, year: int) -> list[TargetOut]:
+    return _ordered(await PlanRepository(uow.session).targets(year))
 
 
 def export(targets: Sequence[TargetOut]) -> bytes:
@@ -121,13 +121,8 @@ def _key(name: str) -> str:
     return "".join(name.split())
 
 
-async def import_targets(session: AsyncSession, year: int, content: bytes) -> list[TargetOut]:
-    """Replace the year's targets with the file's, or change nothing and name every bad cell."""
-    sheet = open_sheet(content)
-    errors = CellErrors(SHEET)
-    plans = PlanRepository(session)
-    units = {_key(unit.name): unit for unit in await plans.units()}
-    rows = list(sheet.iter_rows(max_col=len(COLUMNS), values_only=True))
+def _header_row(errors: CellErrors, rows: Sequence[tuple[Any, ...]]) -> int:
+    """The index of the row starting with 单位名称; 422 naming the layout when there is none."""
     header = next((i for i, row in enumerate(rows) if row and _key(str(row[0] or "")) == "单位名称"), None)
     if header is None:
         errors.add(
@@ -139,6 +134,60 @@ async def import_targets(session: AsyncSession, year: int, content: bytes) -> li
         )
         errors.raise_if_any()
         raise AssertionError("unreachable")
+    return header
+
+
+def _row_values(errors: CellErrors, index: int, cells: Sequence[Any]) -> dict[str, Any]:
+    """The row's figures by attribute, each bad cell named."""
+    values: dict[str, Any] = {}
+    for column, (attribute, label, kind) in enumerate(COLUMNS[1:], start=2):
+        raw = cells[column - 1]
+        if kind == "int":
+            values[attribute] = errors.integer(raw, index, column, label)
+        elif kind == "money":
+            values[attribute] = errors.decimal(raw, index, column, label)
+        elif kind == "optional":
+            values[attribute] = errors.decimal(raw, index, column, label, blank=None)
+        else:
+            values[attribute] = errors.text(raw)
+    return values
+
+
+def _check_new_starts(errors: CellErrors, index: int, values: dict[str, Any]) -> None:
+    if (values["key_projects_new_start"] or 0) > (values["key_projects"] or 0):
+        errors.add(
+            index,
+            3,
+            "within-key-projects",
+            "More new starts than key projects",
+            "新开工个数大于重点项目个数",
+            COLUMNS[2][1],
+        )
+
+
+def _check_total(
+    errors: CellErrors, row_index: int, stated: dict[str, Any], parsed: dict[uuid.UUID, dict[str, Any]]
+) -> None:
+    """The 合计 row, where the file has one, is the sum of the units' rows."""
+    for column, (attribute, label, kind) in enumerate(COLUMNS[1:], start=2):
+        if kind == "text" or stated[attribute] is None:
+            continue
+        computed = sum((v[attribute] or 0 for v in parsed.values()), Decimal(0))
+        if Decimal(stated[attribute]) != computed:
+            errors.add(
+                row_index,
+                column,
+                "total-matches",
+                f"The total {stated[attribute]} is not the sum {computed}",
+                f"合计 {stated[attribute]} 与各单位之和 {computed} 不符",
+                label,
+            )
+
+
+def _parse(errors: CellErrors, content: bytes, units: dict[str, Unit]) -> dict[uuid.UUID, dict[str, Any]]:
+    """Each unit's row of the file by unit id; every bad cell is added to `errors`."""
+    rows = list(open_sheet(content).iter_rows(max_col=len(COLUMNS), values_only=True))
+    header = _header_row(errors, rows)
     parsed: dict[uuid.UUID, dict[str, Any]] = {}
     total: tuple[int, dict[str, Any]] | None = None
     for index, row in enumerate(rows[header + 2 :], start=header + 3):
@@ -146,17 +195,7 @@ async def import_targets(session: AsyncSession, year: int, content: bytes) -> li
         name = errors.text(cells[0])
         if name is None and all(value is None for value in cells):
             continue
-        values: dict[str, Any] = {}
-        for column, (attribute, label, kind) in enumerate(COLUMNS[1:], start=2):
-            raw = cells[column - 1]
-            if kind == "int":
-                values[attribute] = errors.integer(raw, index, column, label)
-            elif kind == "money":
-                values[attribute] = errors.decimal(raw, index, column, label)
-            elif kind == "optional":
-                values[attribute] = errors.decimal(raw, index, column, label, blank=None)
-            else:
-                values[attribute] = errors.text(raw)
+        values = _row_values(errors, index, cells)
         if name is None:
             errors.add(index, 1, "required", "The unit name is missing", "缺少单位名称", COLUMNS[0][1])
         elif _key(name) == TOTAL:
@@ -170,31 +209,18 @@ async def import_targets(session: AsyncSession, year: int, content: bytes) -> li
                 index, 1, "duplicate-unit", f"{name} appears twice", f"“{name}”重复出现", COLUMNS[0][1]
             )
         else:
-            if (values["key_projects_new_start"] or 0) > (values["key_projects"] or 0):
-                errors.add(
-                    index,
-                    3,
-                    "within-key-projects",
-                    "More new starts than key projects",
-                    "新开工个数大于重点项目个数",
-                    COLUMNS[2][1],
-                )
+            _check_new_starts(errors, index, values)
             parsed[units[_key(name)].id] = values
     if total is not None:
-        row_index, stated = total
-        for column, (attribute, label, kind) in enumerate(COLUMNS[1:], start=2):
-            if kind == "text" or stated[attribute] is None:
-                continue
-            computed = sum((v[attribute] or 0 for v in parsed.values()), Decimal(0))
-            if Decimal(stated[attribute]) != computed:
-                errors.add(
-                    row_index,
-                    column,
-                    "total-matches",
-                    f"The total {stated[attribute]} is not the sum {computed}",
-                    f"合计 {stated[attribute]} 与各单位之和 {computed} 不符",
-                    label,
-                )
+        _check_total(errors, *total, parsed)
+    return parsed
+
+
+async def import_targets(uow: UnitOfWork, year: int, content: bytes) -> list[TargetOut]:
+    """Replace the year's targets with the file's, or change nothing and name every bad cell."""
+    errors = CellErrors(SHEET)
+    plans = PlanRepository(uow.session)
+    parsed = _parse(errors, content, {_key(unit.name): unit for unit in await plans.units()})
     errors.raise_if_any()
     await plans.replace_targets(
         year,
@@ -203,4 +229,4 @@ async def import_targets(session: AsyncSession, year: int, content: bytes) -> li
             for unit_id, values in parsed.items()
         ],
     )
-    return await targets_of(session, year)
+    return await targets_of(uow, year)

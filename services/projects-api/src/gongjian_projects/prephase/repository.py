@@ -5,15 +5,12 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import PROCEDURES, PrephaseProcedure
+from gongjian_shared.repository import Repository
 
 
-class PrephaseRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class PrephaseRepository(Repository):
     async def ensure(self, project_id: uuid.UUID) -> None:
         """Every procedure has a row (required, not started) from the first time anyone asks."""
         rows = [
@@ -33,6 +30,3 @@ class PrephaseRepository:
             PrephaseProcedure.project_id == project_id, PrephaseProcedure.procedure == procedure
         )
         return (await self._session.execute(query.with_for_update())).scalar_one_or_none()
-
-    async def flush(self) -> None:
-        await self._session.flush()

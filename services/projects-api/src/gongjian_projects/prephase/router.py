@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1/projects", tags=["prephase"], route_class=Ide
 )
 async def list_procedures(project_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> PrephaseOut:
     """A project's eight pre-phase procedures and whether the year's task is done (前期手续)."""
-    return await service.procedures_of(uow.session, scope, project_id)
+    return await service.procedures_of(uow, scope, project_id)
 
 
 @router.put(

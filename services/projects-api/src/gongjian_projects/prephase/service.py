@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from datetime import date
 
 from gongjian_projects.access import Scope, ensure_may_write
 from gongjian_projects.models import PrephaseProcedure
@@ -31,19 +30,15 @@ def to_out(project_id: uuid.UUID, procedures: Sequence[PrephaseProcedure]) -> Pr
     )
 
 
-async def procedures_of(session: AsyncSession, scope: Scope, project_id: uuid.UUID) -> PrephaseOut:
-    project = await visible_project(session, scope, project_id, details=False)
-    repository = PrephaseRepository(session)
+async def procedures_of(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -> PrephaseOut:
+    project = await visible_project(uow, scope, project_id, details=False)
+    repository = PrephaseRepository(uow.session)
     await repository.ensure(project.id)
     return to_out(project.id, await repository.of_project(project.id))
 
 
-async def update_procedure(
-    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, procedure: str, command: ProcedureUpdate
-) -> PrephaseOut:
-    session, outbox, clock = uow.session, uow.outbox, uow.clock
-    project = await visible_project(session, scope, project_id, for_update=True, details=False)
-    ensure_may_write(scope, project.unit_id)
+def _ensure_dated(command: ProcedureUpdate, today: date) -> None:
+    """A done procedure carries its date, and that date is not in the future."""
     if command.status == "done" and command.actual_on is None:
         raise RuleViolation(
             errors=[
@@ -55,12 +50,21 @@ async def update_procedure(
                 )
             ]
         )
-    if command.actual_on is not None and command.actual_on > business_today(clock):
+    if command.actual_on is not None and command.actual_on > today:
         raise Conflict(
             errors=[
                 field_error("actual_on", "not-future", "The date lies in the future", "办结日期不能晚于今天")
             ]
         )
+
+
+async def update_procedure(
+    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, procedure: str, command: ProcedureUpdate
+) -> PrephaseOut:
+    session, outbox, clock = uow.session, uow.outbox, uow.clock
+    project = await visible_project(uow, scope, project_id, for_update=True, details=False)
+    ensure_may_write(scope, project.unit_id)
+    _ensure_dated(command, business_today(clock))
     repository = PrephaseRepository(session)
     await repository.ensure(project.id)
     row = await repository.get(project.id, procedure)

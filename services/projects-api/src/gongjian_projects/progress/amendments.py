@@ -15,40 +15,15 @@ from gongjian_projects.access import Scope
 from gongjian_projects.models import Amendment, ProgressReport
 from gongjian_projects.progress.errors import ReportNotAcceptable
 from gongjian_projects.progress.repository import ProgressReportRepository
-from gongjian_projects.progress.schemas import AmendmentCreate, AmendmentOut
-from gongjian_projects.progress.service import (
-    over_total_check,
-    progress_reported,
-    record_step,
-    visible_report,
-)
+from gongjian_projects.progress.rules import over_total_check
+from gongjian_projects.progress.schemas import AmendmentCreate
+from gongjian_projects.progress.service import progress_reported, record_step, visible_report
 from gongjian_projects.projects.repository import ProjectRepository
-from gongjian_projects.reporting import service as months
+from gongjian_projects.reporting import service as reporting
 from gongjian_shared.errors import Forbidden, RuleViolation, field_error
 from gongjian_shared.uow import UnitOfWork
 
 _TEXT_FIELDS = ("physical_progress", "image_progress_percent", "problems", "over_total_reason")
-
-
-def to_out(amendment: Amendment) -> AmendmentOut:
-    return AmendmentOut(
-        id=amendment.id,
-        report_id=amendment.report_id,
-        year=amendment.year,
-        month=amendment.month,
-        lands_year=amendment.lands_year,
-        lands_month=amendment.lands_month,
-        landed_in_next_month=(amendment.lands_year, amendment.lands_month)
-        != (amendment.year, amendment.month),
-        applied_report_id=amendment.applied_report_id,
-        old_completed_10k=amendment.old_completed_10k,
-        new_completed_10k=amendment.new_completed_10k,
-        delta_10k=amendment.delta_10k,
-        changes=amendment.changes,
-        reason=amendment.reason,
-        amended_by=amendment.amended_by,
-        amended_at=amendment.amended_at,
-    )
 
 
 def _no_negative(shifted: list[ProgressReport]) -> None:
@@ -65,11 +40,7 @@ def _no_negative(shifted: list[ProgressReport]) -> None:
         )
 
 
-async def amend_report(
-    uow: UnitOfWork, scope: Scope, report_id: uuid.UUID, command: AmendmentCreate
-) -> Amendment:
-    session, outbox, clock = uow.session, uow.outbox, uow.clock
-    report = await visible_report(session, scope, report_id, for_update=True)
+def _ensure_amendable(scope: Scope, report: ProgressReport) -> None:
     if not scope.principal.is_office:
         raise Forbidden("Accepted reports are corrected by the office, with a reason (更正由办公室办理).")
     if report.status != "accepted":
@@ -77,18 +48,12 @@ async def amend_report(
             "Only accepted reports are amended; return or resubmit the others.",
             extra={"allowed": ["accepted"]},
         )
-    project = await ProjectRepository(session).get(report.project_id, for_update=True)
-    assert project is not None
-    reports = ProgressReportRepository(session)
-    delta = command.completed_10k - report.completed_10k
-    frozen = await months.is_frozen(session, report.year, report.month)
-    lands = (
-        await months.landing_month(session, report.year, report.month)
-        if frozen
-        else (report.year, report.month)
-    )
+
+
+def _changes(report: ProgressReport, command: AmendmentCreate) -> dict[str, Any]:
+    """What the correction changes, each as [old, new]; a correction that changes nothing is refused."""
     changes: dict[str, Any] = {}
-    if delta:
+    if command.completed_10k != report.completed_10k:
         changes["completed_10k"] = [str(report.completed_10k), str(command.completed_10k)]
     for name in _TEXT_FIELDS:
         new = getattr(command, name)
@@ -100,6 +65,50 @@ async def amend_report(
                 field_error("completed_10k", "changes-something", "Nothing to correct", "没有需要更正的内容")
             ]
         )
+    return changes
+
+
+def _correct_in_place(report: ProgressReport, command: AmendmentCreate) -> None:
+    """An open month's report takes the new figures."""
+    report.completed_10k = command.completed_10k
+    for name in _TEXT_FIELDS:
+        if name in command.model_fields_set and getattr(command, name) is not None:
+            setattr(report, name, getattr(command, name))
+
+
+async def _publish_corrected(
+    uow: UnitOfWork,
+    reports: ProgressReportRepository,
+    affected: list[ProgressReport],
+    target: ProgressReport | None,
+    corrected: tuple[int, int] | None,
+) -> None:
+    """`progress-reported` (amendment) for each accepted report whose figures moved."""
+    for changed in affected:
+        if changed.status == "accepted":
+            year_to_date = await reports.year_to_date(changed.project_id, changed.year, changed.month)
+            event = progress_reported(
+                changed, year_to_date, amendment=True, corrected=corrected if changed is target else None
+            )
+            await uow.outbox.publish(uow.session, event, key=str(changed.project_id))
+
+
+async def amend_report(
+    uow: UnitOfWork, scope: Scope, report_id: uuid.UUID, command: AmendmentCreate
+) -> Amendment:
+    report = await visible_report(uow, scope, report_id, for_update=True)
+    _ensure_amendable(scope, report)
+    project = await ProjectRepository(uow.session).get(report.project_id, for_update=True)
+    assert project is not None
+    reports = ProgressReportRepository(uow.session)
+    delta = command.completed_10k - report.completed_10k
+    frozen = await reporting.is_frozen(uow, report.year, report.month)
+    lands = (
+        await reporting.landing_month(uow, report.year, report.month)
+        if frozen
+        else (report.year, report.month)
+    )
+    changes = _changes(report, command)
     over_total_check(
         project, report.cumulative_10k + delta, command.over_total_reason or report.over_total_reason
     )
@@ -117,30 +126,21 @@ async def amend_report(
         changes=changes,
         reason=command.reason,
         amended_by=scope.principal.user_id,
-        amended_at=clock.now(),
+        amended_at=uow.clock.now(),
     )
     target = report if not frozen else await reports.for_month(report.project_id, *lands)
     if not frozen:
-        report.completed_10k = command.completed_10k
-        for name in _TEXT_FIELDS:
-            if name in command.model_fields_set and getattr(command, name) is not None:
-                setattr(report, name, getattr(command, name))
+        _correct_in_place(report, command)
     elif target is not None:
         target.adjustment_10k += delta
     amendment.applied_report_id = target.id if target is not None else None
-    reports.add_amendment(amendment)
-    record_step(reports, report, "amended", scope.principal, clock, command.reason)
+    reports.add(amendment)
+    record_step(reports, report, "amended", scope.principal, uow.clock, command.reason)
     await reports.flush()
     shifted = list(await reports.shift_cumulative_from(report.project_id, *lands, delta)) if delta else []
     _no_negative(shifted)
     affected = shifted or ([report] if not frozen else [])
-    corrected = (report.year, report.month) if frozen else None
-    for changed in affected:
-        if changed.status == "accepted":
-            event = await progress_reported(
-                reports, changed, amendment=True, corrected=corrected if changed is target else None
-            )
-            await outbox.publish(session, event, key=str(changed.project_id))
+    await _publish_corrected(uow, reports, affected, target, (report.year, report.month) if frozen else None)
     return amendment
 
 

@@ -6,22 +6,15 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import Amendment, ProgressReport, ReportStep
+from gongjian_shared.repository import ModelRepository
 
 _PERIOD = ProgressReport.year * 12 + ProgressReport.month
 
 
-class ProgressReportRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, report_id: uuid.UUID, *, for_update: bool = False) -> ProgressReport | None:
-        query = select(ProgressReport).where(ProgressReport.id == report_id)
-        if for_update:
-            query = query.with_for_update()
-        return (await self._session.execute(query)).scalar_one_or_none()
+class ProgressReportRepository(ModelRepository[ProgressReport]):
+    model = ProgressReport
 
     async def for_month(self, project_id: uuid.UUID, year: int, month: int) -> ProgressReport | None:
         query = select(ProgressReport).where(
@@ -136,14 +129,8 @@ class ProgressReportRepository:
         )
         return (await self._session.execute(query)).scalars().all()
 
-    def add(self, report: ProgressReport) -> None:
-        self._session.add(report)
-
     def add_step(self, step: ReportStep) -> None:
         self._session.add(step)
 
     def add_amendment(self, amendment: Amendment) -> None:
         self._session.add(amendment)
-
-    async def flush(self) -> None:
-        await self._session.flush()

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, status
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_projects.progress import amendments, service
-from gongjian_projects.progress.repository import ProgressReportRepository
 from gongjian_projects.progress.schemas import (
     AmendmentCreate,
     AmendmentOut,
@@ -18,11 +17,8 @@ from gongjian_projects.progress.schemas import (
     ReportHistoryOut,
     ReportPage,
     ReportStatus,
-    ReportStepOut,
     ReturnRequest,
 )
-from gongjian_projects.projects.repository import visible_project_ids
-from gongjian_projects.projects.service import visible_project
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.types import Limit, Offset, Year
 
@@ -61,18 +57,7 @@ async def project_reports(
     offset: Annotated[Offset, Query()] = 0,
 ) -> ReportPage:
     """A project's monthly reports, latest first (项目月报)."""
-    project = await visible_project(uow.session, scope, project_id, details=False)
-    items, total = await ProgressReportRepository(uow.session).page(
-        visible_project_ids=None,
-        project_id=project.id,
-        year=year,
-        month=None,
-        status=None,
-        unit_id=None,
-        limit=limit,
-        offset=offset,
-    )
-    return ReportPage(items=[service.to_out(r) for r in items], total=total)
+    return await service.project_reports(uow, scope, project_id, year=year, limit=limit, offset=offset)
 
 
 @router.get("/progress-reports", response_model=ReportPage, responses=problem_responses(401, 422))
@@ -87,17 +72,9 @@ async def list_reports(
     offset: Annotated[Offset, Query()] = 0,
 ) -> ReportPage:
     """Reports the caller may see, e.g. a reviewer's queue (`status=submitted`) (月报列表)."""
-    items, total = await ProgressReportRepository(uow.session).page(
-        visible_project_ids=visible_project_ids(scope),
-        project_id=None,
-        year=year,
-        month=month,
-        status=status,
-        unit_id=unit_id,
-        limit=limit,
-        offset=offset,
+    return await service.list_reports(
+        uow, scope, year=year, month=month, status=status, unit_id=unit_id, limit=limit, offset=offset
     )
-    return ReportPage(items=[service.to_out(r) for r in items], total=total)
 
 
 @router.get(
@@ -107,7 +84,7 @@ async def list_reports(
 )
 async def get_report(report_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> ProgressReportOut:
     """One monthly report (月报详情)."""
-    return service.to_out(await service.visible_report(uow.session, scope, report_id))
+    return service.to_out(await service.visible_report(uow, scope, report_id))
 
 
 @router.get(
@@ -117,15 +94,7 @@ async def get_report(report_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentSco
 )
 async def report_history(report_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> ReportHistoryOut:
     """Every review step and amendment of a report, with who, when and why (审核与更正记录)."""
-    report = await service.visible_report(uow.session, scope, report_id)
-    reports = ProgressReportRepository(uow.session)
-    return ReportHistoryOut(
-        steps=[
-            ReportStepOut.model_validate(step, from_attributes=True)
-            for step in await reports.steps(report.id)
-        ],
-        amendments=[amendments.to_out(a) for a in await reports.amendments(report.id)],
-    )
+    return await service.report_history(uow, scope, report_id)
 
 
 @router.post(
@@ -193,4 +162,4 @@ async def amend_report(
     """Correct an accepted report, with the reason (更正); audited. A frozen month keeps its published
     figures: the difference lands in the next open month. Emits `progress-reported` (amendment)."""
     amendment = await amendments.amend_report(uow, scope, report_id, body)
-    return amendments.to_out(amendment)
+    return service.amendment_out(amendment)

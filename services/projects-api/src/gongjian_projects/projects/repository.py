@@ -2,31 +2,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gongjian_projects.models import Project, ProjectLeader, ProjectStatusChange, ProjectWarning
+from gongjian_projects.projects.schemas import ProjectFilter
 from gongjian_shared.access import Scope
-
-
-@dataclass(frozen=True)
-class ProjectFilter:
-    """What a list of projects is narrowed to; `scope` is the caller's (None = everything)."""
-
-    scope: Scope | None = None
-    year: int | None = None
-    kind: str | None = None
-    unit_ids: tuple[uuid.UUID, ...] = ()
-    plan_category: str | None = None
-    status: str | None = None
-    leader_id: uuid.UUID | None = None
-    warning_colour: str | None = None
-    search: str | None = None
-
+from gongjian_shared.repository import Repository
 
 _SORTS = {
     "name": Project.name,
@@ -103,10 +87,7 @@ def filtered(query: Select[Row], where: ProjectFilter) -> Select[Row]:
     return query
 
 
-class ProjectRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class ProjectRepository(Repository):
     async def get(
         self, project_id: uuid.UUID, *, for_update: bool = False, with_details: bool = False
     ) -> Project | None:
@@ -158,12 +139,3 @@ class ProjectRepository:
             .order_by(ProjectStatusChange.seq)
         )
         return list((await self._session.execute(query)).scalars())
-
-    def add(self, project: Project) -> None:
-        self._session.add(project)
-
-    def add_status_change(self, change: ProjectStatusChange) -> None:
-        self._session.add(change)
-
-    async def flush(self) -> None:
-        await self._session.flush()

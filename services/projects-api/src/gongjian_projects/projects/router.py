@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, Response, status
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_projects.projects import handover, service
-from gongjian_projects.projects.repository import ProjectFilter, ProjectRepository
 from gongjian_projects.projects.schemas import (
     HandoverRequest,
     PlanCategory,
     ProjectCreate,
+    ProjectFilter,
     ProjectKind,
     ProjectOut,
     ProjectPage,
@@ -76,8 +76,7 @@ async def list_projects(
         warning_colour=warning_colour,
         search=q,
     )
-    projects, total = await ProjectRepository(uow.session).page(where, sort=sort, limit=limit, offset=offset)
-    return ProjectPage(items=[service.to_out(p) for p in projects], total=total, limit=limit, offset=offset)
+    return await service.project_page(uow, where, sort=sort, limit=limit, offset=offset)
 
 
 @router.get("/{project_id}", response_model=ProjectOut, responses=problem_responses(401, 404, 422))
@@ -85,7 +84,7 @@ async def get_project(
     project_id: uuid.UUID, response: Response, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> ProjectOut:
     """One project (项目详情), with its ETag for a later `If-Match`."""
-    project = await service.visible_project(uow.session, scope, project_id)
+    project = await service.visible_project(uow, scope, project_id)
     response.headers["ETag"] = etag(project.revision)
     return service.to_out(project)
 
@@ -119,9 +118,7 @@ async def status_history(
     project_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> list[StatusChangeOut]:
     """Every status a project went through, with who and why (状态变更记录)."""
-    project = await service.visible_project(uow.session, scope, project_id, details=False)
-    changes = await ProjectRepository(uow.session).status_history(project.id)
-    return [StatusChangeOut.model_validate(change, from_attributes=True) for change in changes]
+    return await service.status_history(uow, scope, project_id)
 
 
 @router.post(
@@ -137,5 +134,5 @@ async def hand_over(
     """Hand an attraction project over to a key project (招商项目转重点项目), linking or creating it; the
     created key project emits `project-registered`, the attraction `project-updated`."""
     key = await handover.hand_over(uow, scope, project_id, body)
-    project = await service.visible_project(uow.session, scope, key.id)
+    project = await service.visible_project(uow, scope, key.id)
     return service.to_out(project)

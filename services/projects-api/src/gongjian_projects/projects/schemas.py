@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
+from gongjian_shared.access import Scope
 from gongjian_shared.types import (
     Day,
     Instant,
@@ -256,3 +258,18 @@ class StatusChangeOut(BaseModel):
     changed_at: Instant
     changed_by: uuid.UUID | None
     reason: str | None
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    """What a list of projects is narrowed to; `scope` is the caller's (None = everything)."""
+
+    scope: Scope | None = None
+    year: int | None = None
+    kind: str | None = None
+    unit_ids: tuple[uuid.UUID, ...] = ()
+    plan_category: str | None = None
+    status: str | None = None
+    leader_id: uuid.UUID | None = None
+    warning_colour: str | None = None
+    search: str | None = None

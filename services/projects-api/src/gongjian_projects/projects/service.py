@@ -19,10 +19,19 @@ from gongjian_projects.projects import kinds
 from gongjian_projects.projects.codes import parse_code
 from gongjian_projects.projects.errors import ProjectCodeTaken, ProjectNotFound
 from gongjian_projects.projects.repository import ProjectRepository
-from gongjian_projects.projects.schemas import Location, ProjectCreate, ProjectOut, ProjectUpdate
+from gongjian_projects.projects.schemas import (
+    Location,
+    ProjectCreate,
+    ProjectFilter,
+    ProjectOut,
+    ProjectPage,
+    ProjectUpdate,
+    StatusChangeOut,
+)
 from gongjian_projects.units.errors import UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_shared.errors import RuleViolation, field_error
+from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.events.projects import ProjectRegistered, ProjectUpdated
 from gongjian_shared.uow import UnitOfWork
 
@@ -103,6 +112,14 @@ def project_updated(project: Project) -> ProjectUpdated:
     )
 
 
+async def publish_project_changed(uow: UnitOfWork, project: Project, *happened: EventPayload) -> None:
+    """How every change of a project ends: the events of what happened to it, then its whole state as
+    `project-updated`, all keyed by the project."""
+    for event in happened:
+        await uow.outbox.publish(uow.session, event, key=str(project.id))
+    await uow.outbox.publish(uow.session, project_updated(project), key=str(project.id))
+
+
 def record_status(
     projects: ProjectRepository,
     project: Project,
@@ -113,7 +130,7 @@ def record_status(
     reason: str | None = None,
 ) -> None:
     """Move a project to a status and keep the step in its history (server-owned: never a client field)."""
-    projects.add_status_change(
+    projects.add(
         ProjectStatusChange(
             id=uuid.uuid4(),
             project_id=project.id,
@@ -128,7 +145,7 @@ def record_status(
 
 
 async def visible_project(
-    session: AsyncSession,
+    uow: UnitOfWork,
     scope: Scope,
     project_id: uuid.UUID,
     *,
@@ -137,7 +154,7 @@ async def visible_project(
 ) -> Project:
     """The project, if the caller may see it; 404 otherwise, so other units' projects stay unknown.
     Without `details` its leaders and monthly plan are not loaded (hot paths that do not show them)."""
-    projects = ProjectRepository(session)
+    projects = ProjectRepository(uow.session)
     project = await projects.get(project_id, for_update=for_update, with_details=details)
     if project is None:
         raise ProjectNotFound(f"No project {project_id}.")
@@ -148,6 +165,19 @@ async def visible_project(
         if scope.may_read(project_facts(project, leaders)):
             return project
     raise ProjectNotFound(f"No project {project_id}.")
+
+
+async def project_page(
+    uow: UnitOfWork, where: ProjectFilter, *, sort: str | None, limit: int, offset: int
+) -> ProjectPage:
+    projects, total = await ProjectRepository(uow.session).page(where, sort=sort, limit=limit, offset=offset)
+    return ProjectPage(items=[to_out(p) for p in projects], total=total, limit=limit, offset=offset)
+
+
+async def status_history(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -> list[StatusChangeOut]:
+    project = await visible_project(uow, scope, project_id, details=False)
+    changes = await ProjectRepository(uow.session).status_history(project.id)
+    return [StatusChangeOut.model_validate(change, from_attributes=True) for change in changes]
 
 
 async def _checked_codes(
@@ -238,6 +268,21 @@ def _apply_location(project: Project, location: Location | None) -> None:
     project.longitude = location.longitude
 
 
+def _ensure_completion_after_start(project: Project) -> None:
+    if (
+        project.planned_start
+        and project.planned_completion
+        and project.planned_completion < project.planned_start
+    ):
+        raise RuleViolation(
+            errors=[
+                field_error(
+                    "planned_completion", "after-start", "Completion before start", "计划竣工早于计划开工"
+                )
+            ]
+        )
+
+
 async def register_project(uow: UnitOfWork, scope: Scope, command: ProjectCreate) -> Project:
     session, outbox, clock = uow.session, uow.outbox, uow.clock
     await _checked_unit(session, scope, command.unit_id)
@@ -269,7 +314,7 @@ async def register_project(uow: UnitOfWork, scope: Scope, command: ProjectCreate
     projects = ProjectRepository(session)
     projects.add(project)
     await projects.flush()
-    projects.add_status_change(
+    projects.add(
         ProjectStatusChange(
             id=uuid.uuid4(),
             project_id=project.id,
@@ -304,7 +349,7 @@ async def update_project(
     uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, if_match: str | None, command: ProjectUpdate
 ) -> Project:
     session, outbox, clock = uow.session, uow.outbox, uow.clock
-    project = await visible_project(session, scope, project_id, for_update=True)
+    project = await visible_project(uow, scope, project_id, for_update=True)
     ensure_may_write(scope, project.unit_id)
     require_if_match(if_match, project.revision)
     changes = command.model_dump(exclude_unset=True)
@@ -321,18 +366,7 @@ async def update_project(
     for name in _PLAIN_FIELDS:
         if name in changes:
             setattr(project, name, changes[name])
-    if (
-        project.planned_start
-        and project.planned_completion
-        and project.planned_completion < project.planned_start
-    ):
-        raise RuleViolation(
-            errors=[
-                field_error(
-                    "planned_completion", "after-start", "Completion before start", "计划竣工早于计划开工"
-                )
-            ]
-        )
+    _ensure_completion_after_start(project)
     if "location" in changes:
         _apply_location(project, command.location)
     if "leader_ids" in changes:
@@ -348,7 +382,7 @@ async def update_project(
     project.revision += 1
     project.updated_at = clock.now()
     await ProjectRepository(session).flush()
-    await outbox.publish(session, project_updated(project), key=str(project.id))
+    await publish_project_changed(uow, project)
     if project.kind == "planned":
         await outbox.publish(session, kinds.planned_project_updated(project), key=str(project.id))
     return project

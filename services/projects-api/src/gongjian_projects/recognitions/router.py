@@ -6,9 +6,7 @@ from fastapi import APIRouter, status
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
-from gongjian_projects.projects.service import visible_project
 from gongjian_projects.recognitions import service
-from gongjian_projects.recognitions.repository import RecognitionRepository
 from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut, RejectRequest
 from gongjian_shared.errors import problem_responses
 
@@ -40,8 +38,7 @@ async def list_recognitions(
     project_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> list[RecognitionOut]:
     """A project's applications and decisions (认定记录)."""
-    project = await visible_project(uow.session, scope, project_id, details=False)
-    return [service.to_out(r) for r in await RecognitionRepository(uow.session).of_project(project.id)]
+    return await service.recognitions_of(uow, scope, project_id)
 
 
 @router.post(

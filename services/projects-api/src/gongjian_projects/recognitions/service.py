@@ -8,12 +8,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from gongjian_projects.access import Scope, ensure_may_write
 from gongjian_projects.models import Project, Recognition
 from gongjian_projects.projects.repository import ProjectRepository
-from gongjian_projects.projects.service import project_updated, record_status, visible_project
+from gongjian_projects.projects.service import publish_project_changed, record_status, visible_project
 from gongjian_projects.recognitions.errors import RecognitionConflict, RecognitionNotFound
 from gongjian_projects.recognitions.repository import RecognitionRepository
 from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut
@@ -65,7 +63,7 @@ async def apply(
     uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, command: RecognitionApply
 ) -> Recognition:
     session, clock = uow.session, uow.clock
-    project = await visible_project(session, scope, project_id, for_update=True)
+    project = await visible_project(uow, scope, project_id, for_update=True)
     ensure_may_write(scope, project.unit_id)
     if project.status != NEEDED_STATUS[command.kind]:
         raise RecognitionConflict(
@@ -93,13 +91,19 @@ async def apply(
     return recognition
 
 
+async def recognitions_of(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -> list[RecognitionOut]:
+    """A project's applications and decisions, oldest first."""
+    project = await visible_project(uow, scope, project_id, details=False)
+    return [to_out(r) for r in await RecognitionRepository(uow.session).of_project(project.id)]
+
+
 async def _open(
-    session: AsyncSession, scope: Scope, project_id: uuid.UUID, recognition_id: uuid.UUID
+    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, recognition_id: uuid.UUID
 ) -> tuple[Project, Recognition]:
-    project = await visible_project(session, scope, project_id, for_update=True)
+    project = await visible_project(uow, scope, project_id, for_update=True)
     if not scope.principal.is_office:
         raise Forbidden("Starts and completions are recognised by the office (由办公室认定).")
-    recognition = await RecognitionRepository(session).get(recognition_id, for_update=True)
+    recognition = await RecognitionRepository(uow.session).get(recognition_id, for_update=True)
     if recognition is None or recognition.project_id != project.id:
         raise RecognitionNotFound(f"No application {recognition_id} for project {project_id}.")
     if recognition.status != "applied":
@@ -110,8 +114,8 @@ async def _open(
 async def recognise(
     uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, recognition_id: uuid.UUID
 ) -> Recognition:
-    session, outbox, clock = uow.session, uow.outbox, uow.clock
-    project, recognition = await _open(session, scope, project_id, recognition_id)
+    session, clock = uow.session, uow.clock
+    project, recognition = await _open(uow, scope, project_id, recognition_id)
     if project.status != NEEDED_STATUS[recognition.kind]:
         raise RecognitionConflict(
             f"The project is {project.status}.", extra={"allowed": [NEEDED_STATUS[recognition.kind]]}
@@ -152,8 +156,7 @@ async def recognise(
     project.revision += 1
     project.updated_at = now
     await projects.flush()
-    await outbox.publish(session, event, key=str(project.id))
-    await outbox.publish(session, project_updated(project), key=str(project.id))
+    await publish_project_changed(uow, project, event)
     return recognition
 
 
@@ -161,7 +164,7 @@ async def reject(
     uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, recognition_id: uuid.UUID, reason: str
 ) -> Recognition:
     session, clock = uow.session, uow.clock
-    _, recognition = await _open(session, scope, project_id, recognition_id)
+    _, recognition = await _open(uow, scope, project_id, recognition_id)
     recognition.status, recognition.decision_reason = "rejected", reason
     recognition.decided_at, recognition.decided_by = clock.now(), scope.principal.user_id
     await RecognitionRepository(session).flush()

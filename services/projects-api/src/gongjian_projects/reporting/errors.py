@@ -1,4 +1,4 @@
-from gongjian_shared.errors import Conflict, NotFound
+from gongjian_shared.errors import Conflict
 
 
 class MonthFrozen(Conflict):
@@ -11,9 +11,3 @@ class WindowStillOpen(Conflict):
     slug = "window-still-open"
     title = "The reporting window has not closed yet"
     title_zh = "填报窗口尚未关闭"
-
-
-class MonthNotFound(NotFound):
-    slug = "reporting-month-not-found"
-    title = "No such reporting month"
-    title_zh = "填报月份不存在"

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Row, and_, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from gongjian_projects.models import (
@@ -19,6 +18,7 @@ from gongjian_projects.models import (
     Unit,
     UnitContact,
 )
+from gongjian_shared.repository import Repository
 
 OWING_STATUSES = ("planned", "started")
 
@@ -38,10 +38,7 @@ def _year_to_date(report: Any) -> Any:
     )
 
 
-class ReportingRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class ReportingRepository(Repository):
     async def get(self, year: int, month: int, *, for_update: bool = False) -> ReportingMonth | None:
         query = select(ReportingMonth).where(ReportingMonth.year == year, ReportingMonth.month == month)
         if for_update:
@@ -172,6 +169,3 @@ class ReportingRepository:
 
     async def mark_done(self, deadline: Deadline, at: datetime) -> None:
         await self._session.execute(update(Deadline).where(Deadline.id == deadline.id).values(done_at=at))
-
-    async def flush(self) -> None:
-        await self._session.flush()

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Path, Response
 
 from gongjian_projects.deps import ClockDep, CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
-from gongjian_projects.projects.repository import visible_to
 from gongjian_projects.reporting import service
 from gongjian_projects.reporting.schemas import (
     MonthFiguresOut,
@@ -28,7 +27,7 @@ async def get_month(
     response: Response, year: Year, month: Month, uow: UnitOfWorkDep, _: CurrentPrincipal
 ) -> ReportingMonthOut:
     """A month's reporting window, reminder, cut-off and state (填报窗口)."""
-    row = await service.ensure_month(uow.session, year, month)
+    row = await service.ensure_month(uow, year, month)
     response.headers["ETag"] = etag(row.revision)
     return service.to_out(row, uow.clock.now())
 
@@ -49,7 +48,7 @@ async def set_month(
     if_match: IfMatchDep,
 ) -> ReportingMonthOut:
     """Set a month's window, reminder and cut-off (设置填报窗口); not once it is frozen."""
-    row = await service.update_month(uow.session, year, month, if_match, body)
+    row = await service.update_month(uow, year, month, if_match, body)
     response.headers["ETag"] = etag(row.revision)
     return service.to_out(row, uow.clock.now())
 
@@ -75,7 +74,7 @@ async def missing_reports(
     year: Year, month: Month, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> list[OwingUnitOut]:
     """Key projects not yet reported for the month, by unit (未报项目), of the projects the caller sees."""
-    return await service.owing_units(uow.session, year, month, visible_to(scope))
+    return await service.owing_units(uow, year, month, scope)
 
 
 @router.get(
@@ -83,4 +82,4 @@ async def missing_reports(
 )
 async def month_figures(year: Year, month: Month, uow: UnitOfWorkDep, _: OfficeOnly) -> MonthFiguresOut:
     """The month's accepted figures per project (月度数据); from the frozen snapshot once published."""
-    return await service.month_figures(uow.session, year, month)
+    return await service.month_figures(uow, year, month)

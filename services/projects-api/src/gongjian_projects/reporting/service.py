@@ -11,12 +11,11 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from gongjian_projects.access import Scope
 from gongjian_projects.early_warning import service as early_warning
 from gongjian_projects.http import require_if_match
 from gongjian_projects.models import ReportingMonth
+from gongjian_projects.projects.repository import visible_to
 from gongjian_projects.reporting.errors import MonthFrozen, WindowStillOpen
 from gongjian_projects.reporting.repository import ReportingRepository
 from gongjian_projects.reporting.schemas import (
@@ -88,11 +87,10 @@ def to_out(row: ReportingMonth, now: datetime) -> ReportingMonthOut:
     )
 
 
-async def ensure_month(
-    session: AsyncSession, year: int, month: int, *, for_update: bool = False
-) -> ReportingMonth:
-    """The month's row, created with the default window (and its deadlines) on first use."""
-    months = ReportingRepository(session)
+async def ensure_month(uow: UnitOfWork, year: int, month: int, *, for_update: bool = False) -> ReportingMonth:
+    """The month's row, created with the default window (and its deadlines) on first use: only the month's
+    job and the office's routes open a month."""
+    months = ReportingRepository(uow.session)
     row = await months.get(year, month, for_update=for_update)
     if row is not None:
         return row
@@ -105,32 +103,39 @@ async def ensure_month(
     return row
 
 
+async def month_window(uow: UnitOfWork, year: int, month: int) -> ReportingMonth:
+    """The month's window as it stands, read only: its row, or (not opened yet) the default window its row
+    will get, unsaved."""
+    row = await ReportingRepository(uow.session).get(year, month)
+    return row if row is not None else ReportingMonth(**default_window(year, month))
+
+
 async def update_month(
-    session: AsyncSession, year: int, month: int, if_match: str | None, command: ReportingMonthUpdate
+    uow: UnitOfWork, year: int, month: int, if_match: str | None, command: ReportingMonthUpdate
 ) -> ReportingMonth:
-    row = await ensure_month(session, year, month, for_update=True)
+    row = await ensure_month(uow, year, month, for_update=True)
     require_if_match(if_match, row.revision)
     if row.frozen_at is not None:
         raise MonthFrozen(f"{year}-{month:02d} is frozen.")
     row.opens_at, row.closes_at = command.opens_at, command.closes_at
     row.reminder_at, row.cut_off_at = command.reminder_at, command.cut_off_at
     row.revision += 1
-    months = ReportingRepository(session)
+    months = ReportingRepository(uow.session)
     await months.set_deadline(DUE, year, month, command.reminder_at)
     await months.set_deadline(FREEZE, year, month, command.cut_off_at)
     await months.flush()
     return row
 
 
-async def is_frozen(session: AsyncSession, year: int, month: int) -> bool:
-    row = await ReportingRepository(session).get(year, month)
+async def is_frozen(uow: UnitOfWork, year: int, month: int) -> bool:
+    row = await ReportingRepository(uow.session).get(year, month)
     return row is not None and row.frozen_at is not None
 
 
-async def landing_month(session: AsyncSession, year: int, month: int) -> tuple[int, int]:
+async def landing_month(uow: UnitOfWork, year: int, month: int) -> tuple[int, int]:
     """The first month after (year, month) that is not frozen: where a late correction lands."""
     horizon = 36
-    frozen = await ReportingRepository(session).frozen_periods_after(year, month, horizon)
+    frozen = await ReportingRepository(uow.session).frozen_periods_after(year, month, horizon)
     candidate = next_month(year, month)
     for _ in range(horizon):
         if candidate not in frozen:
@@ -143,7 +148,7 @@ async def freeze_month(uow: UnitOfWork, year: int, month: int, by: uuid.UUID | N
     """Publish the month: snapshot its accepted figures (they never change afterwards), and judge every
     key project against the benchmark as of its end."""
     session, clock = uow.session, uow.clock
-    row = await ensure_month(session, year, month, for_update=True)
+    row = await ensure_month(uow, year, month, for_update=True)
     if row.frozen_at is not None:
         raise MonthFrozen(f"{year}-{month:02d} is already frozen.")
     now = clock.now()
@@ -159,12 +164,11 @@ async def freeze_month(uow: UnitOfWork, year: int, month: int, by: uuid.UUID | N
     return row
 
 
-async def owing_units(
-    session: AsyncSession, year: int, month: int, visible: ColumnElement[bool] | None
-) -> list[OwingUnitOut]:
-    """Units owing reports for the month; `visible` narrows to the caller's projects (None: all)."""
+async def owing_units(uow: UnitOfWork, year: int, month: int, scope: Scope | None) -> list[OwingUnitOut]:
+    """Units owing reports for the month, of the projects `scope` may read (None: all)."""
+    visible = visible_to(scope) if scope is not None else None
     grouped: dict[uuid.UUID, OwingUnitOut] = {}
-    for unit_id, unit_name, project_id in await ReportingRepository(session).owing(year, month, visible):
+    for unit_id, unit_name, project_id in await ReportingRepository(uow.session).owing(year, month, visible):
         entry = grouped.setdefault(
             unit_id, OwingUnitOut(unit_id=unit_id, unit_name=unit_name, project_ids=[])
         )
@@ -172,13 +176,13 @@ async def owing_units(
     return list(grouped.values())
 
 
-async def due_reminder(session: AsyncSession, year: int, month: int) -> ProgressReportDue | None:
+async def due_reminder(uow: UnitOfWork, year: int, month: int) -> ProgressReportDue | None:
     """`progress-report-due` naming every unit that owes reports, with its liaisons; None when none owe."""
-    row = await ensure_month(session, year, month)
-    owing = await owing_units(session, year, month, None)
+    row = await ensure_month(uow, year, month)
+    owing = await owing_units(uow, year, month, None)
     if not owing:
         return None
-    contacts = await ReportingRepository(session).liaisons([entry.unit_id for entry in owing])
+    contacts = await ReportingRepository(uow.session).liaisons([entry.unit_id for entry in owing])
     return ProgressReportDue(
         year=year,
         month=month,
@@ -206,9 +210,9 @@ async def due_reminder(session: AsyncSession, year: int, month: int) -> Progress
     )
 
 
-async def month_figures(session: AsyncSession, year: int, month: int) -> MonthFiguresOut:
-    months = ReportingRepository(session)
-    frozen = await is_frozen(session, year, month)
+async def month_figures(uow: UnitOfWork, year: int, month: int) -> MonthFiguresOut:
+    months = ReportingRepository(uow.session)
+    frozen = await is_frozen(uow, year, month)
     rows = await (months.frozen_figures(year, month) if frozen else months.live_figures(year, month))
     return MonthFiguresOut(
         year=year,

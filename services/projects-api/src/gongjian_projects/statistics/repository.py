@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from gongjian_projects.models import (
@@ -17,12 +16,10 @@ from gongjian_projects.models import (
     ProjectWarning,
     Unit,
 )
+from gongjian_shared.repository import Repository
 
 
-class StatisticsRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class StatisticsRepository(Repository):
     async def project_figures(self, year: int, month: int) -> Sequence[Any]:
         """Every project of the year's adjusted plan with its accepted 万元 and monthly plan up to the month."""
         report = aliased(ProgressReport)

@@ -32,13 +32,13 @@ def _xlsx(content: bytes, filename: str) -> Response:
 async def by_unit(year: Year, month: Month, uow: UnitOfWorkDep, scope: CurrentScope) -> StatisticsTable:
     """Per unit (分单位统计): counts by kind and category, start rate, planned vs completed investment year to
     date, completion share vs the time-schedule benchmark, next to the unit's Annex 2 targets."""
-    return await service.unit_table(uow.session, year, month, None if scope.read_all else scope.unit_ids)
+    return await service.unit_table(uow, year, month, None if scope.read_all else scope.unit_ids)
 
 
 @router.get("/{year}/leaders", response_model=StatisticsTable, responses=problem_responses(401, 422))
 async def by_leader(year: Year, month: Month, uow: UnitOfWorkDep, scope: CurrentScope) -> StatisticsTable:
     """Per leader (分包抓领导统计), over the projects assigned to each."""
-    return await service.leader_table(uow.session, year, month, None if scope.read_all else scope.leader_ids)
+    return await service.leader_table(uow, year, month, None if scope.read_all else scope.leader_ids)
 
 
 @router.get("/{year}/city", response_model=StatisticsRow, responses=problem_responses(401, 403, 422))
@@ -46,7 +46,7 @@ async def city(year: Year, month: Month, uow: UnitOfWorkDep, scope: CurrentScope
     """The whole city (全市统计)."""
     if not scope.read_all:
         raise Forbidden("City figures are for the office and conveners.")
-    table = await service.unit_table(uow.session, year, month, None)
+    table = await service.unit_table(uow, year, month, None)
     assert table.city is not None
     return table.city
 
@@ -66,7 +66,7 @@ async def monthly_table(
     """The monthly statistics table (月统计表), as JSON or as xlsx with a chart (`format=xlsx`)."""
     if not scope.read_all:
         raise Forbidden("The statistics table is for the office and conveners.")
-    table = await service.unit_table(uow.session, year, month, None)
+    table = await service.unit_table(uow, year, month, None)
     if format == "xlsx":
         return _xlsx(excel.monthly_table(table), f"{year}年1-{month}月重点项目统计表.xlsx")
     return table
@@ -87,7 +87,7 @@ async def quarterly_bulletin(
     """The quarterly bulletin (季度通报): ranking, the city, red projects; JSON or xlsx with a chart."""
     if not scope.read_all:
         raise Forbidden("The bulletin is for the office and conveners.")
-    bulletin = await service.quarterly_bulletin(uow.session, year, quarter)
+    bulletin = await service.quarterly_bulletin(uow, year, quarter)
     if format == "xlsx":
         return _xlsx(excel.quarterly_bulletin(bulletin), f"{year}年第{quarter}季度重点项目通报.xlsx")
     return bulletin

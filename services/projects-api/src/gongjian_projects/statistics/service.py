@@ -12,11 +12,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from gongjian_projects.early_warning.rules import benchmark_percent
 from gongjian_projects.models import AnnualTarget
-from gongjian_projects.reporting import service as months
+from gongjian_projects.reporting import service as reporting
 from gongjian_projects.seed import annex_order
 from gongjian_projects.statistics.repository import StatisticsRepository
 from gongjian_projects.statistics.schemas import (
@@ -26,6 +24,7 @@ from gongjian_projects.statistics.schemas import (
     StatisticsRow,
     StatisticsTable,
 )
+from gongjian_shared.uow import UnitOfWork
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -109,10 +108,10 @@ def _tally(rows: Iterable[Any], year: int, month: int) -> _Tally:
 
 
 async def unit_table(
-    session: AsyncSession, year: int, month: int, visible_unit_ids: frozenset[uuid.UUID] | None
+    uow: UnitOfWork, year: int, month: int, visible_unit_ids: frozenset[uuid.UUID] | None
 ) -> StatisticsTable:
     """One row per unit with a target or a project of the year, in the Annex 2 order; the city last."""
-    stats = StatisticsRepository(session)
+    stats = StatisticsRepository(uow.session)
     figures = await stats.project_figures(year, month)
     targets = {t.unit_id: t for t in await stats.targets(year)}
     by_unit: defaultdict[uuid.UUID, list[Any]] = defaultdict(list)
@@ -130,7 +129,7 @@ async def unit_table(
     if visible_unit_ids is None:
         city = _tally(figures, year, month).row(None, "全市", month, _city_target(targets.values()))
     return StatisticsTable(
-        year=year, month=month, frozen=await months.is_frozen(session, year, month), rows=rows, city=city
+        year=year, month=month, frozen=await reporting.is_frozen(uow, year, month), rows=rows, city=city
     )
 
 
@@ -146,9 +145,9 @@ def _city_target(targets: Iterable[AnnualTarget]) -> AnnualTarget | None:
 
 
 async def leader_table(
-    session: AsyncSession, year: int, month: int, visible_leader_ids: frozenset[uuid.UUID] | None
+    uow: UnitOfWork, year: int, month: int, visible_leader_ids: frozenset[uuid.UUID] | None
 ) -> StatisticsTable:
-    stats = StatisticsRepository(session)
+    stats = StatisticsRepository(uow.session)
     figures = {row.id: row for row in await stats.project_figures(year, month)}
     names: dict[uuid.UUID, str] = {}
     projects: defaultdict[uuid.UUID, list[Any]] = defaultdict(list)
@@ -162,7 +161,7 @@ async def leader_table(
         if visible_leader_ids is None or leader_id in visible_leader_ids
     ]
     return StatisticsTable(
-        year=year, month=month, frozen=await months.is_frozen(session, year, month), rows=rows, city=None
+        year=year, month=month, frozen=await reporting.is_frozen(uow, year, month), rows=rows, city=None
     )
 
 
@@ -171,10 +170,11 @@ def _ranked(rows: Sequence[StatisticsRow]) -> list[RankedRow]:
     return [RankedRow(rank=index + 1, **row.model_dump()) for index, row in enumerate(ordered)]
 
 
-async def quarterly_bulletin(session: AsyncSession, year: int, quarter: int) -> QuarterlyBulletin:
+async def quarterly_bulletin(uow: UnitOfWork, year: int, quarter: int) -> QuarterlyBulletin:
     month = quarter * 3
-    table = await unit_table(session, year, month, None)
-    local_units = {u.id for u in await StatisticsRepository(session).units() if u.kind in ("county", "zone")}
+    stats = StatisticsRepository(uow.session)
+    table = await unit_table(uow, year, month, None)
+    local_units = {u.id for u in await stats.units() if u.kind in ("county", "zone")}
     local = [r for r in table.rows if r.id in local_units and r.key_projects]
     others = [r for r in table.rows if r.id not in local_units and r.key_projects]
     assert table.city is not None
@@ -194,8 +194,6 @@ async def quarterly_bulletin(session: AsyncSession, year: int, quarter: int) -> 
                 completion_share_percent=share,
                 reason=reason,
             )
-            for project_id, name, unit_name, share, reason in await StatisticsRepository(
-                session
-            ).red_projects(year)
+            for project_id, name, unit_name, share, reason in await stats.red_projects(year)
         ],
     )

@@ -4,16 +4,14 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gongjian_projects.models import Unit
+from gongjian_shared.access import UnitNode
+from gongjian_shared.repository import Repository
 
 
-class UnitRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class UnitRepository(Repository):
     async def get(
         self, unit_id: uuid.UUID, *, with_contacts: bool = False, for_update: bool = False
     ) -> Unit | None:
@@ -47,18 +45,13 @@ class UnitRepository:
         query = select(Unit.id).where(Unit.parent_unit_id == unit_id)
         return list((await self._session.execute(query)).scalars())
 
-    async def ids_by_admin_code(self) -> dict[str, uuid.UUID]:
-        query = select(Unit.admin_code, Unit.id).where(Unit.admin_code.is_not(None))
-        return {str(code): unit_id for code, unit_id in (await self._session.execute(query)).all()}
+    async def tree_nodes(self) -> Sequence[UnitNode]:
+        """Every unit as a node of the unit tree (id, parent, kind, name)."""
+        rows = await self._session.execute(select(Unit.id, Unit.parent_unit_id, Unit.kind, Unit.name))
+        return [UnitNode(unit_id, parent, kind, name) for unit_id, parent, kind, name in rows.all()]
 
     async def all(self) -> Sequence[Unit]:
         return (await self._session.execute(select(Unit))).scalars().all()
 
     async def count(self) -> int:
         return int(await self._session.scalar(select(func.count()).select_from(Unit)) or 0)
-
-    def add(self, unit: Unit) -> None:
-        self._session.add(unit)
-
-    async def flush(self) -> None:
-        await self._session.flush()

@@ -8,8 +8,6 @@ from fastapi import APIRouter, Query, Response, status
 from gongjian_projects.deps import AccessCachesDep, CurrentPrincipal, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_projects.units import service
-from gongjian_projects.units.errors import UnitNotFound
-from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.units.schemas import UnitCreate, UnitOut, UnitPage, UnitUpdate
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import problem_responses
@@ -27,11 +25,7 @@ async def list_units(
     offset: Annotated[Offset, Query()] = 0,
 ) -> UnitPage:
     """Units: counties, zones, departments, enterprises (单位列表). Contacts only where the caller may see them."""
-    units, total = await UnitRepository(uow.session).list(kind=kind, limit=limit, offset=offset)
-    return UnitPage(
-        items=[service.to_out(u, with_contacts=service.may_see_contacts(principal, u.id)) for u in units],
-        total=total,
-    )
+    return await service.unit_page(uow, principal, kind=kind, limit=limit, offset=offset)
 
 
 @router.get("/{unit_id}", response_model=UnitOut, responses=problem_responses(401, 404, 422))
@@ -39,9 +33,7 @@ async def get_unit(
     unit_id: uuid.UUID, response: Response, uow: UnitOfWorkDep, principal: CurrentPrincipal
 ) -> UnitOut:
     """One unit (单位详情), with its ETag for a later `If-Match`."""
-    unit = await UnitRepository(uow.session).get(unit_id, with_contacts=True)
-    if unit is None:
-        raise UnitNotFound(f"No unit {unit_id}.")
+    unit = await service.unit_of(uow, unit_id)
     response.headers["ETag"] = etag(unit.revision)
     return service.to_out(unit, with_contacts=service.may_see_contacts(principal, unit.id))
 
@@ -58,7 +50,7 @@ async def create_unit(
 ) -> UnitOut:
     """Create a unit (新增单位); emits `unit-updated`."""
     unit = await service.create_unit(uow, body)
-    caches.invalidate_after_commit(uow.session, units=True)
+    caches.invalidate_after_commit(uow, units=True)
     return service.to_out(unit, with_contacts=True)
 
 
@@ -79,6 +71,6 @@ async def update_unit(
 ) -> UnitOut:
     """Change a unit or its people (修改单位与联系人); needs `If-Match`; emits `unit-updated`."""
     unit = await service.update_unit(uow, principal, unit_id, if_match, body)
-    caches.invalidate_after_commit(uow.session, units=True)
+    caches.invalidate_after_commit(uow, units=True)
     response.headers["ETag"] = etag(unit.revision)
     return service.to_out(unit, with_contacts=True)

@@ -10,7 +10,7 @@ from gongjian_projects.http import require_if_match
 from gongjian_projects.models import Unit, UnitContact
 from gongjian_projects.units.errors import UnitExists, UnitNotFound
 from gongjian_projects.units.repository import UnitRepository
-from gongjian_projects.units.schemas import ContactIn, ContactOut, UnitCreate, UnitOut, UnitUpdate
+from gongjian_projects.units.schemas import ContactIn, ContactOut, UnitCreate, UnitOut, UnitPage, UnitUpdate
 from gongjian_shared.auth import Principal
 from gongjian_shared.errors import Forbidden, field_error
 from gongjian_shared.events.projects import UnitContact as ContactEvent
@@ -55,6 +55,24 @@ def unit_updated(unit: Unit) -> UnitUpdated:
             for c in unit.contacts
         ),
     )
+
+
+async def unit_page(
+    uow: UnitOfWork, principal: Principal, *, kind: str | None, limit: int, offset: int
+) -> UnitPage:
+    """Units, with their contacts where the caller may see them."""
+    units, total = await UnitRepository(uow.session).list(kind=kind, limit=limit, offset=offset)
+    return UnitPage(
+        items=[to_out(u, with_contacts=may_see_contacts(principal, u.id)) for u in units], total=total
+    )
+
+
+async def unit_of(uow: UnitOfWork, unit_id: uuid.UUID) -> Unit:
+    """The unit with its contacts; 404 when there is none."""
+    unit = await UnitRepository(uow.session).get(unit_id, with_contacts=True)
+    if unit is None:
+        raise UnitNotFound(f"No unit {unit_id}.")
+    return unit
 
 
 async def create_unit(uow: UnitOfWork, command: UnitCreate) -> Unit:

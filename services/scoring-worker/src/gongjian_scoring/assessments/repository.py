@@ -1,26 +1,15 @@
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.models import PublishedAssessment
+from gongjian_shared.repository import ModelRepository
 
 
-class AssessmentRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    def add(self, row: PublishedAssessment) -> None:
-        self._session.add(row)
-
-    async def flush(self) -> None:
-        await self._session.flush()
-
-    async def get(self, assessment_id: uuid.UUID) -> PublishedAssessment | None:
-        return await self._session.get(PublishedAssessment, assessment_id)
+class AssessmentRepository(ModelRepository[PublishedAssessment]):
+    model = PublishedAssessment
 
     async def latest_for(self, year: int, unit_kind: str) -> PublishedAssessment | None:
         query = (

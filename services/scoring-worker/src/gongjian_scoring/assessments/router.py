@@ -5,12 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_scoring.assessment.facts import FactsDocument
 from gongjian_scoring.assessments import service
-from gongjian_scoring.assessments.errors import AssessmentNotFound
-from gongjian_scoring.assessments.repository import AssessmentRepository
+from gongjian_scoring.engine.facts import FactsDocument
 from gongjian_scoring.models import PublishedAssessment
 from gongjian_scoring.scores import standings
 from gongjian_scoring.scores.schemas import (
@@ -33,13 +30,6 @@ def summary(row: PublishedAssessment) -> AssessmentSummary:
     return AssessmentSummary.model_validate(row, from_attributes=True)
 
 
-async def _get(session: AsyncSession, assessment_id: uuid.UUID) -> PublishedAssessment:
-    row = await AssessmentRepository(session).get(assessment_id)
-    if row is None:
-        raise AssessmentNotFound(f"No published assessment {assessment_id}.")
-    return row
-
-
 @router.post(
     "",
     response_model=Standings,
@@ -51,7 +41,7 @@ async def publish_assessment(body: AssessmentPublish, uow: UnitOfWorkDep, princi
     latest date the facts carry). Office only. The rule set version becomes immutable; units see these
     standings."""
     row = await service.publish(uow, principal, body.rule_set_id, body.as_of)
-    return standings.standings_out(await standings.of_assessment(uow.session, row))
+    return standings.standings_out(await standings.of_assessment(uow, row))
 
 
 @router.get("", response_model=AssessmentSummaryPage, responses=problem_responses(401, 422))
@@ -62,15 +52,15 @@ async def list_assessments(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> AssessmentSummaryPage:
     """The published assessments (已发布的考核结果), newest first."""
-    rows = await AssessmentRepository(uow.session).list(year)
+    rows = await service.list_published(uow, year)
     return AssessmentSummaryPage.cut([summary(row) for row in rows], paging)
 
 
 @router.get("/{assessment_id}", response_model=Standings, responses=problem_responses(401, 404, 422))
 async def get_assessment(assessment_id: uuid.UUID, uow: UnitOfWorkDep, _: CurrentPrincipal) -> Standings:
     """A published assessment's standings (已发布的考核排名)."""
-    row = await _get(uow.session, assessment_id)
-    return standings.standings_out(await standings.of_assessment(uow.session, row))
+    row = await service.get(uow, assessment_id)
+    return standings.standings_out(await standings.of_assessment(uow, row))
 
 
 @router.get(
@@ -81,4 +71,4 @@ async def get_assessment_facts(
 ) -> JSONResponse:
     """The facts document a published assessment was computed from (考核事实): `gongjian score` recomputes
     the published sheet from it, so any signed-in unit can check its published rank."""
-    return JSONResponse((await _get(uow.session, assessment_id)).facts)
+    return JSONResponse((await service.get(uow, assessment_id)).facts)

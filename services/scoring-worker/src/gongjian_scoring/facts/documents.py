@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_scoring.assessment.facts import (
+from gongjian_scoring.engine.facts import (
     FactsDocument,
     KeyProject,
     Mechanism,
@@ -26,7 +26,7 @@ from gongjian_scoring.assessment.facts import (
     SupportFailure,
     UnitFacts,
 )
-from gongjian_scoring.assessment.rules import RuleSet
+from gongjian_scoring.engine.rules import RuleSet
 from gongjian_scoring.facts.repository import FactsQueries, ProjectRow
 from gongjian_scoring.facts.service import ahead_of_schedule, business_date
 from gongjian_scoring.rule_sets.service import SCORED_UNIT_KINDS

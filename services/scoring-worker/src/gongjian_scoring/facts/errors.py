@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from gongjian_scoring.assessment.errors import FactsError
+from gongjian_scoring.engine.errors import FactsError
 from gongjian_shared.errors import Conflict, FieldError, InvalidInput, NotFound, pydantic_field_errors
 
-# Chinese messages for the checks the assessment core adds to pydantic's own.
+# Chinese messages for the checks the scoring engine adds to pydantic's own.
 FACTS_RULES_ZH = {
     "missing": "缺少评分所需字段",
     "date_after_as_of": "日期晚于考核截止日期",

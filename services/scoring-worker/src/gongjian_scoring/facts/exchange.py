@@ -10,19 +10,17 @@ import uuid
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gongjian_scoring.assessment.engine import compute
-from gongjian_scoring.assessment.errors import FactsError
-from gongjian_scoring.assessment.facts import FactsDocument, parse_facts
-from gongjian_scoring.assessment.sheet import ScoreSheet
+from gongjian_scoring.engine.compute import compute
+from gongjian_scoring.engine.errors import FactsError
+from gongjian_scoring.engine.facts import FactsDocument, parse_facts
+from gongjian_scoring.engine.sheet import ScoreSheet
 from gongjian_scoring.facts.documents import collect, document_as_of, facts_document
-from gongjian_scoring.facts.errors import FactsImportNotFound, UnitNotScored, facts_problem
-from gongjian_scoring.facts.repository import FactsImportRepository, FactsQueries
+from gongjian_scoring.facts.errors import FactsImportNotFound, facts_problem
+from gongjian_scoring.facts.repository import FactsImportRepository
 from gongjian_scoring.facts.schemas import FactsImportOut
-from gongjian_scoring.models import FactsImport
+from gongjian_scoring.models import FactsImport, StoredRuleSet
 from gongjian_scoring.rule_sets.errors import RuleSetNotFound
-from gongjian_scoring.rule_sets.service import active_rule_set, get_stored, loaded, rule_set_kind
+from gongjian_scoring.rule_sets.service import get_stored, loaded, unit_rule_set
 from gongjian_scoring.scores.repository import SnapshotRepository, SnapshotRow
 from gongjian_shared.auth import Principal
 from gongjian_shared.clock import business_today
@@ -32,13 +30,7 @@ from gongjian_shared.uow import UnitOfWork
 
 async def export_unit(uow: UnitOfWork, unit_id: uuid.UUID, year: int, as_of: date | None) -> FactsDocument:
     session, today = uow.session, business_today(uow.clock)
-    unit = await FactsQueries(session).unit(unit_id)
-    kind = rule_set_kind(unit[1]) if unit else None
-    if kind is None:
-        raise UnitNotScored(f"No assessment scores unit {unit_id}.")
-    stored = await active_rule_set(session, year, kind)
-    if stored is None:
-        raise RuleSetNotFound(f"No rule set scores {kind} units in {year}.")
+    stored = await unit_rule_set(uow, unit_id, year)
     rule_set = loaded(stored)
     units = await collect(session, rule_set, [unit_id])
     scored = await SnapshotRepository(session).latest(stored.id, [unit_id])
@@ -47,7 +39,7 @@ async def export_unit(uow: UnitOfWork, unit_id: uuid.UUID, year: int, as_of: dat
 
 async def export_rule_set(uow: UnitOfWork, rule_set_id: str, as_of: date | None) -> FactsDocument:
     session, today = uow.session, business_today(uow.clock)
-    stored = await get_stored(session, rule_set_id)
+    stored = await get_stored(uow, rule_set_id)
     rule_set = loaded(stored)
     units = await collect(session, rule_set)
     scored = await SnapshotRepository(session).latest(stored.id)
@@ -66,27 +58,12 @@ async def import_facts(
     rule_set_id: str | None,
     version: int | None,
 ) -> FactsImport:
-    session, now = uow.session, uow.clock.now()
+    """Score a facts document with the rule set named (by the query, else by the document) and keep both."""
     try:
         document = parse_facts(raw)
     except FactsError as error:
         raise facts_problem(error) from None
-    wanted = rule_set_id or document.rule_set
-    try:
-        stored = await get_stored(session, wanted, version)
-    except RuleSetNotFound:
-        where = "rule_set" if rule_set_id else "body.rule_set"
-        raise NotFound(
-            "The rule set named does not exist.",
-            errors=[
-                field_error(
-                    where,
-                    "unknown_rule_set",
-                    f"no rule set {wanted}" + (f" v{version}" if version else ""),
-                    "评分表不存在",
-                )
-            ],
-        ) from None
+    stored = await _named_rule_set(uow, rule_set_id or document.rule_set, version, in_query=bool(rule_set_id))
     try:
         sheet = compute(loaded(stored), document, as_of)
     except FactsError as error:
@@ -100,16 +77,36 @@ async def import_facts(
         document=document.model_dump(mode="json"),
         sheet=sheet.model_dump(mode="json"),
         imported_by=principal.username,
-        imported_at=now,
+        imported_at=uow.clock.now(),
     )
-    repository = FactsImportRepository(session)
+    repository = FactsImportRepository(uow.session)
     repository.add(row)
     await repository.flush()
     return row
 
 
-async def get_import(session: AsyncSession, import_id: uuid.UUID) -> FactsImport:
-    row = await FactsImportRepository(session).get(import_id)
+async def _named_rule_set(
+    uow: UnitOfWork, rule_set_id: str, version: int | None, *, in_query: bool
+) -> StoredRuleSet:
+    """The rule set an import names; 404 naming where it was named (the query or the document)."""
+    try:
+        return await get_stored(uow, rule_set_id, version)
+    except RuleSetNotFound:
+        raise NotFound(
+            "The rule set named does not exist.",
+            errors=[
+                field_error(
+                    "rule_set" if in_query else "body.rule_set",
+                    "unknown_rule_set",
+                    f"no rule set {rule_set_id}" + (f" v{version}" if version else ""),
+                    "评分表不存在",
+                )
+            ],
+        ) from None
+
+
+async def get_import(uow: UnitOfWork, import_id: uuid.UUID) -> FactsImport:
+    row = await FactsImportRepository(uow.session).get(import_id)
     if row is None:
         raise FactsImportNotFound(f"No facts import {import_id}.")
     return row

@@ -8,9 +8,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.models import UNIT_REPLICA, FactsImport, Judgement, ProjectFact, ProjectInvestment
+from gongjian_shared.repository import ModelRepository, Repository
 
 
 def _record_investment() -> Any:
@@ -32,10 +32,7 @@ def _record_investment() -> Any:
 RECORD_INVESTMENT = _record_investment()
 
 
-class InvestmentRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class InvestmentRepository(Repository):
     async def record(
         self,
         *,
@@ -67,19 +64,10 @@ class InvestmentRepository:
         return Decimal(total), int(projects)
 
 
-class ProjectFactRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class ProjectFactRepository(Repository):
     async def get_for_update(self, project_id: uuid.UUID) -> ProjectFact | None:
         query = select(ProjectFact).where(ProjectFact.project_id == project_id).with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
-
-    def add(self, fact: ProjectFact) -> None:
-        self._session.add(fact)
-
-    async def flush(self) -> None:
-        await self._session.flush()
 
 
 class ProjectRow(NamedTuple):
@@ -154,11 +142,8 @@ JUDGEMENTS = {some: _judgements_query(some) for some in (False, True)}
 UNIT = select(UNIT_REPLICA.c.name, UNIT_REPLICA.c.kind).where(UNIT_REPLICA.c.unit_id == bindparam("unit_id"))
 
 
-class FactsQueries:
+class FactsQueries(Repository):
     """The reads that assemble facts documents: a year's projects, judgements and units, for some units."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def projects(self, year: int, unit_ids: Sequence[uuid.UUID] | None) -> list[ProjectRow]:
         """The year's projects of the units, each with its latest accepted month and figure; a project
@@ -186,15 +171,5 @@ class FactsQueries:
         return (row.name, row.kind) if row else None
 
 
-class FactsImportRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    def add(self, row: FactsImport) -> None:
-        self._session.add(row)
-
-    async def flush(self) -> None:
-        await self._session.flush()
-
-    async def get(self, import_id: uuid.UUID) -> FactsImport | None:
-        return await self._session.get(FactsImport, import_id)
+class FactsImportRepository(ModelRepository[FactsImport]):
+    model = FactsImport

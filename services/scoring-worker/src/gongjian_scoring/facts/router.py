@@ -7,10 +7,9 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from gongjian_scoring.access import ensure_unit_visible
-from gongjian_scoring.assessment.facts import FactsDocument
 from gongjian_scoring.deps import CurrentScope
-from gongjian_scoring.facts import exchange
-from gongjian_scoring.facts.repository import InvestmentRepository
+from gongjian_scoring.engine.facts import FactsDocument
+from gongjian_scoring.facts import exchange, service
 from gongjian_scoring.facts.schemas import FactsImportOut, UnitCompletedInvestment, json_numbers
 from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.deps import UnitOfWorkDep
@@ -42,10 +41,7 @@ async def unit_completed_investment(
 
     The office, or the unit's own people; another unit's answers 404."""
     ensure_unit_visible(scope, unit_id)
-    completed, projects = await InvestmentRepository(uow.session).unit_completed(unit_id, year)
-    return UnitCompletedInvestment(
-        unit_id=unit_id, year=year, completed_10k=completed, projects_reported=projects
-    )
+    return await service.unit_completed_investment(uow, unit_id, year)
 
 
 @router.get(
@@ -112,4 +108,4 @@ async def import_facts(
 )
 async def get_facts_import(import_id: uuid.UUID, uow: UnitOfWorkDep, _: OfficeOnly) -> FactsImportOut:
     """An imported facts document's score sheet (导入评分结果). Office only."""
-    return exchange.import_out(await exchange.get_import(uow.session, import_id))
+    return exchange.import_out(await exchange.get_import(uow, import_id))

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gongjian_scoring.assessment.sheet import ScoreSheet
+from gongjian_scoring.engine.sheet import ScoreSheet
 from gongjian_shared.types import Day, Instant
 
 

@@ -1,6 +1,6 @@
-"""The facts read model (考核事实): fold the registry's events into project facts, assemble facts documents.
+"""The facts read model (考核事实): fold the registry's events into project facts; a unit's completed investment.
 
-Every fold returns the (unit, year) pairs whose facts it changed, so the caller can rescore exactly those.
+`fold` returns the (unit, year) pairs whose facts it changed, so the caller can rescore exactly those.
 """
 
 from __future__ import annotations
@@ -9,10 +9,12 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import assert_never
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.facts.repository import InvestmentRepository, ProjectFactRepository
+from gongjian_scoring.facts.schemas import UnitCompletedInvestment
 from gongjian_scoring.models import ProjectFact
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.events.projects import (
@@ -25,15 +27,61 @@ from gongjian_shared.events.projects import (
     ProjectStarted,
     ProjectUpdated,
 )
+from gongjian_shared.uow import UnitOfWork
 
 UnitYear = tuple[uuid.UUID, int]
+
+# The registry's events that change a project's facts.
+FactEvent = (
+    ProjectRegistered
+    | ProjectUpdated
+    | ProgressReported
+    | ProjectStarted
+    | ProjectCompleted
+    | ProjectRemovedFromPlan
+    | PrephaseProcedureUpdated
+    | PlannedProjectUpdated
+)
 
 
 def business_date(at: datetime) -> date:
     return at.astimezone(SHANGHAI).date()
 
 
-async def _fold(
+async def fold(uow: UnitOfWork, event: FactEvent, at: datetime) -> set[UnitYear]:
+    """Fold one registry event, which occurred `at`, into its project's facts; returns the (unit, year)
+    pairs whose facts it changed (two when a project moves to another unit or year)."""
+    session = uow.session
+    match event:
+        case ProjectRegistered() | ProjectUpdated():
+            return await _fold_plan_data(session, event, at)
+        case ProgressReported():
+            return await _fold_progress(session, event, at)
+        case ProjectStarted():
+            return await _fold_started(session, event, at)
+        case ProjectCompleted():
+            return await _fold_completed(session, event, at)
+        case ProjectRemovedFromPlan():
+            return await _fold_removed(session, event, at)
+        case PrephaseProcedureUpdated():
+            return await _fold_prephase(session, event, at)
+        case PlannedProjectUpdated():
+            return await _fold_planned(session, event, at)
+        case _:
+            assert_never(event)
+
+
+async def unit_completed_investment(
+    uow: UnitOfWork, unit_id: uuid.UUID, year: int
+) -> UnitCompletedInvestment:
+    """A unit's completed investment for the year, from the latest accepted month of each project."""
+    completed, projects = await InvestmentRepository(uow.session).unit_completed(unit_id, year)
+    return UnitCompletedInvestment(
+        unit_id=unit_id, year=year, completed_10k=completed, projects_reported=projects
+    )
+
+
+async def _change_project_fact(
     session: AsyncSession,
     project_id: uuid.UUID,
     unit_id: uuid.UUID,
@@ -60,7 +108,7 @@ async def _fold(
     return touched
 
 
-async def fold_plan_data(
+async def _fold_plan_data(
     session: AsyncSession, event: ProjectRegistered | ProjectUpdated, at: datetime
 ) -> set[UnitYear]:
     """`project-registered` / `project-updated`: the plan data; a move to another unit or year rescores both."""
@@ -77,10 +125,12 @@ async def fold_plan_data(
             fact.provincial_key = event.provincial_key
         fact.plan_data_at = at
 
-    return await _fold(session, event.project_id, event.unit_id, event.year, [business_date(at)], change)
+    return await _change_project_fact(
+        session, event.project_id, event.unit_id, event.year, [business_date(at)], change
+    )
 
 
-async def fold_progress(session: AsyncSession, event: ProgressReported, at: datetime) -> set[UnitYear]:
+async def _fold_progress(session: AsyncSession, event: ProgressReported, at: datetime) -> set[UnitYear]:
     """`progress-reported`: the year's completed investment, as of the latest accepted month."""
     await InvestmentRepository(session).record(
         project_id=event.project_id,
@@ -90,42 +140,42 @@ async def fold_progress(session: AsyncSession, event: ProgressReported, at: date
         year_to_date_10k=event.year_to_date_10k,
         cumulative_10k=event.cumulative_10k,
     )
-    return await _fold(
+    return await _change_project_fact(
         session, event.project_id, event.unit_id, event.year, [business_date(at)], lambda _: None
     )
 
 
-async def fold_started(session: AsyncSession, event: ProjectStarted, at: datetime) -> set[UnitYear]:
+async def _fold_started(session: AsyncSession, event: ProjectStarted, at: datetime) -> set[UnitYear]:
     """`project-started`: the recognised start date (开工认定)."""
 
     def change(fact: ProjectFact) -> None:
         fact.started_on = event.started_on
 
     days = [business_date(at), event.started_on, event.recognised_on]
-    return await _fold(session, event.project_id, event.unit_id, event.year, days, change)
+    return await _change_project_fact(session, event.project_id, event.unit_id, event.year, days, change)
 
 
-async def fold_completed(session: AsyncSession, event: ProjectCompleted, at: datetime) -> set[UnitYear]:
+async def _fold_completed(session: AsyncSession, event: ProjectCompleted, at: datetime) -> set[UnitYear]:
     """`project-completed`: the recognised completion date (竣工认定)."""
 
     def change(fact: ProjectFact) -> None:
         fact.completed_on = event.completed_on
 
     days = [business_date(at), event.completed_on, event.recognised_on]
-    return await _fold(session, event.project_id, event.unit_id, event.year, days, change)
+    return await _change_project_fact(session, event.project_id, event.unit_id, event.year, days, change)
 
 
-async def fold_removed(session: AsyncSession, event: ProjectRemovedFromPlan, at: datetime) -> set[UnitYear]:
+async def _fold_removed(session: AsyncSession, event: ProjectRemovedFromPlan, at: datetime) -> set[UnitYear]:
     """`project-removed-from-plan`: A8, the project leaves the assessment from this date."""
 
     def change(fact: ProjectFact) -> None:
         fact.removed_on = event.removed_on
 
     days = [business_date(at), event.removed_on]
-    return await _fold(session, event.project_id, event.unit_id, event.year, days, change)
+    return await _change_project_fact(session, event.project_id, event.unit_id, event.year, days, change)
 
 
-async def fold_prephase(
+async def _fold_prephase(
     session: AsyncSession, event: PrephaseProcedureUpdated, at: datetime
 ) -> set[UnitYear]:
     """`prephase-procedure-updated`: whether the project's pre-phase task for the year is done."""
@@ -135,10 +185,10 @@ async def fold_prephase(
             fact.prephase_done, fact.prephase_at = event.prephase_done, at
 
     days = [business_date(at), event.actual_date]
-    return await _fold(session, event.project_id, event.unit_id, event.year, days, change)
+    return await _change_project_fact(session, event.project_id, event.unit_id, event.year, days, change)
 
 
-async def fold_planned(session: AsyncSession, event: PlannedProjectUpdated, at: datetime) -> set[UnitYear]:
+async def _fold_planned(session: AsyncSession, event: PlannedProjectUpdated, at: datetime) -> set[UnitYear]:
     """`planned-project-updated`: a planned project's size, depth, filing and promotion (策划包装)."""
 
     def change(fact: ProjectFact) -> None:
@@ -150,7 +200,9 @@ async def fold_planned(session: AsyncSession, event: PlannedProjectUpdated, at: 
         fact.proposed_for_next_year = event.proposed_for_next_year
         fact.planned_at = at
 
-    return await _fold(session, event.project_id, event.unit_id, event.year, [business_date(at)], change)
+    return await _change_project_fact(
+        session, event.project_id, event.unit_id, event.year, [business_date(at)], change
+    )
 
 
 def ahead_of_schedule(planned: Decimal, year_to_date: Decimal | None, month: int | None) -> bool:

@@ -4,25 +4,14 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.models import Judgement
 from gongjian_shared.pagination import Paging, fetch_page
+from gongjian_shared.repository import ModelRepository
 
 
-class JudgementRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    def add(self, judgement: Judgement) -> None:
-        self._session.add(judgement)
-
-    async def flush(self) -> None:
-        await self._session.flush()
-
-    async def get_for_update(self, judgement_id: uuid.UUID) -> Judgement | None:
-        query = select(Judgement).where(Judgement.id == judgement_id).with_for_update()
-        return (await self._session.execute(query)).scalar_one_or_none()
+class JudgementRepository(ModelRepository[Judgement]):
+    model = Judgement
 
     async def of_unit(
         self, unit_id: uuid.UUID, year: int | None, *, include_withdrawn: bool, paging: Paging

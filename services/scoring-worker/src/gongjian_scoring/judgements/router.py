@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, status
 from gongjian_scoring.access import ensure_unit_visible
 from gongjian_scoring.deps import CurrentScope
 from gongjian_scoring.judgements import service
-from gongjian_scoring.judgements.repository import JudgementRepository
 from gongjian_scoring.judgements.schemas import (
     JudgementCreate,
     JudgementOut,
@@ -57,8 +56,8 @@ async def list_judgements(
 ) -> JudgementPage:
     """A unit's judgements (考核认定记录); a unit sees its own, another unit's answers 404."""
     ensure_unit_visible(scope, unit_id)
-    judgements, total = await JudgementRepository(uow.session).of_unit(
-        unit_id, year, include_withdrawn=include_withdrawn, paging=paging
+    judgements, total = await service.of_unit(
+        uow, unit_id, year, include_withdrawn=include_withdrawn, paging=paging
     )
     return JudgementPage.of([service.to_out(j) for j in judgements], total, paging)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from datetime import datetime
 
 from gongjian_scoring.facts.errors import UnitNotScored
 from gongjian_scoring.facts.repository import FactsQueries
@@ -12,9 +14,10 @@ from gongjian_scoring.judgements.repository import JudgementRepository
 from gongjian_scoring.judgements.schemas import JudgementBase, JudgementOut
 from gongjian_scoring.models import Judgement
 from gongjian_scoring.rule_sets.service import rule_set_kind
-from gongjian_scoring.scores.service import scorer_in
+from gongjian_scoring.scores import service as scores
 from gongjian_shared.auth import Principal
 from gongjian_shared.errors import field_error
+from gongjian_shared.pagination import Paging
 from gongjian_shared.uow import UnitOfWork
 
 
@@ -26,17 +29,7 @@ async def record(
     unit = await FactsQueries(session).unit(unit_id)
     if unit is None or rule_set_kind(unit[1]) is None:
         raise UnitNotScored(f"No assessment scores unit {unit_id}.")
-    if command.day() > business_date(now):
-        raise JudgementRejected(
-            errors=[
-                field_error(
-                    f"body.{command.date_field}",
-                    "not-in-future",
-                    f"{command.date_field} {command.day().isoformat()} is in the future",
-                    "日期不能晚于今天",
-                )
-            ]
-        )
+    _check_not_in_future(command, now)
     judgement = Judgement(
         id=uuid.uuid4(),
         unit_id=unit_id,
@@ -51,14 +44,29 @@ async def record(
     repository = JudgementRepository(session)
     repository.add(judgement)
     await repository.flush()
-    await scorer_in(uow).rescore(session, unit_id, judgement.year)
+    await scores.rescore(uow, unit_id, judgement.year)
     return judgement
+
+
+def _check_not_in_future(command: JudgementBase, now: datetime) -> None:
+    """A judgement records what happened: its date is not after today (Asia/Shanghai)."""
+    if command.day() > business_date(now):
+        raise JudgementRejected(
+            errors=[
+                field_error(
+                    f"body.{command.date_field}",
+                    "not-in-future",
+                    f"{command.date_field} {command.day().isoformat()} is in the future",
+                    "日期不能晚于今天",
+                )
+            ]
+        )
 
 
 async def withdraw(uow: UnitOfWork, principal: Principal, judgement_id: uuid.UUID, reason: str) -> Judgement:
     """Withdraw a judgement (it stays on record) and rescore the unit in the same transaction."""
     session, now = uow.session, uow.clock.now()
-    judgement = await JudgementRepository(session).get_for_update(judgement_id)
+    judgement = await JudgementRepository(session).get(judgement_id, for_update=True)
     if judgement is None:
         raise JudgementNotFound(f"No judgement {judgement_id}.")
     if judgement.withdrawn_at is not None:
@@ -73,6 +81,15 @@ async def withdraw(uow: UnitOfWork, principal: Principal, judgement_id: uuid.UUI
     )
     await JudgementRepository(session).flush()
     return judgement
+
+
+async def of_unit(
+    uow: UnitOfWork, unit_id: uuid.UUID, year: int | None, *, include_withdrawn: bool, paging: Paging
+) -> tuple[Sequence[Judgement], int]:
+    """One page of a unit's judgements, oldest first, and how many match."""
+    return await JudgementRepository(uow.session).of_unit(
+        unit_id, year, include_withdrawn=include_withdrawn, paging=paging
+    )
 
 
 def to_out(judgement: Judgement) -> JudgementOut:

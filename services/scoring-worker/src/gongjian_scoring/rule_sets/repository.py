@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, exists, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_scoring.models import PublishedAssessment, StoredRuleSet
+from gongjian_shared.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,7 @@ REF_FOR = (
 )
 
 
-class RuleSetRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class RuleSetRepository(Repository):
     async def get(self, rule_set_id: str, version: int | None = None) -> StoredRuleSet | None:
         """A version of a rule set, or its latest version."""
         query = select(StoredRuleSet).where(StoredRuleSet.id == rule_set_id)
@@ -122,12 +119,6 @@ class RuleSetRepository:
         await self._session.execute(
             select(func.pg_advisory_xact_lock(func.hashtext(f"scoring.rule_set:{rule_set_id}")))
         )
-
-    def add(self, row: StoredRuleSet) -> None:
-        self._session.add(row)
-
-    async def flush(self) -> None:
-        await self._session.flush()
 
     async def revise(self, rule_set_id: str, version: int, body: dict[str, Any], title: str) -> None:
         await self._session.execute(

@@ -5,9 +5,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from gongjian_scoring.rule_sets import service
-from gongjian_scoring.rule_sets.repository import RuleSetRepository
 from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummaryPage
-from gongjian_scoring.scores.service import scorer_in
+from gongjian_scoring.scores import service as scores
 from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, etag_header, set_etag
 from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
@@ -39,11 +38,7 @@ async def list_rule_sets(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> RuleSetSummaryPage:
     """The rule sets (考核评分表), each at its latest version."""
-    repository = RuleSetRepository(uow.session)
-    latest = await repository.latest_versions(year)
-    published = await repository.published_versions([r.id for r in latest])
-    summaries = [service.summary(r, (r.id, r.version) in published) for r in latest]
-    return RuleSetSummaryPage.cut(summaries, paging)
+    return await service.list_rule_sets(uow, year, paging)
 
 
 @router.get(
@@ -57,10 +52,9 @@ async def get_rule_set(
     version: Annotated[int | None, Query(ge=1, le=INT32_MAX)] = None,
 ) -> RuleSetOut:
     """One rule set with its items, parameters, settings A1-A15 and source text; the latest version by default."""
-    stored = await service.get_stored(uow.session, rule_set_id, version)
-    published = await RuleSetRepository(uow.session).is_published(stored.id, stored.version)
-    set_etag(response, service.tag_of(stored))
-    return service.out(stored, published)
+    rule_set = await service.read_rule_set(uow, rule_set_id, version)
+    set_etag(response, service.tag_of(rule_set))
+    return rule_set
 
 
 @router.post(
@@ -76,7 +70,7 @@ async def create_rule_set(request: Request, uow: UnitOfWorkDep, principal: Offic
     An unknown rule type, a negative cap or a missing parameter is a 422 naming its path.
     """
     stored = await service.create_rule_set(uow, principal, await request.body())
-    await scorer_in(uow).recompute(uow.session, rule_set_id=stored.id)
+    await scores.recompute(uow, rule_set_id=stored.id)
     return service.out(stored, published=False)
 
 
@@ -101,6 +95,6 @@ async def revise_rule_set(
     `If-Match` carries the ETag of the latest version read (428 without it, 412 when stale).
     """
     stored = await service.revise_rule_set(uow, principal, rule_set_id, await request.body(), if_match)
-    await scorer_in(uow).recompute(uow.session, rule_set_id=stored.id)
+    await scores.recompute(uow, rule_set_id=stored.id)
     set_etag(response, service.tag_of(stored))
     return service.out(stored, published=False)

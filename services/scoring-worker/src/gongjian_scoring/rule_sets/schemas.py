@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from gongjian_scoring.assessment.rules import RuleSet, UnitKind
+from gongjian_scoring.engine.rules import RuleSet, UnitKind
 from gongjian_shared.pagination import Page
 from gongjian_shared.types import Instant
 

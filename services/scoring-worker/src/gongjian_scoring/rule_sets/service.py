@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_scoring.assessment.rules import RuleSet, UnitKind, parse_rule_set
+from gongjian_scoring.engine.rules import RuleSet, UnitKind, parse_rule_set
+from gongjian_scoring.facts.errors import UnitNotScored
+from gongjian_scoring.facts.repository import FactsQueries
 from gongjian_scoring.models import StoredRuleSet
 from gongjian_scoring.rule_sets.errors import RuleSetExists, RuleSetNotFound
 from gongjian_scoring.rule_sets.repository import RuleSetRef, RuleSetRepository
-from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummary
+from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummary, RuleSetSummaryPage
 from gongjian_shared.auth import Principal
 from gongjian_shared.concurrency import require_if_match
 from gongjian_shared.errors import FieldError, InvalidInput, field_error, pydantic_field_errors
+from gongjian_shared.pagination import Paging
 from gongjian_shared.uow import UnitOfWork
 
 # The registry's unit kinds each rule set scores (A9: the zones are ranked with the counties). The two power
@@ -64,12 +67,12 @@ def loaded(stored: StoredRuleSet) -> RuleSet:
     return rule_set
 
 
-async def rule_set_at(session: AsyncSession, ref: RuleSetRef) -> RuleSet:
+async def rule_set_at(uow: UnitOfWork, ref: RuleSetRef) -> RuleSet:
     """The parsed rule set a reference names, reading its body only the first time."""
     key = f"{ref.id}/{ref.version}/{ref.revision}/{ref.updated_at.isoformat()}"
     rule_set = _parsed.get(key)
     if rule_set is None:
-        rule_set = RuleSet.model_validate(await RuleSetRepository(session).body(ref.id, ref.version))
+        rule_set = RuleSet.model_validate(await RuleSetRepository(uow.session).body(ref.id, ref.version))
         _remember(key, rule_set)
     return rule_set
 
@@ -80,26 +83,80 @@ def _remember(key: str, rule_set: RuleSet) -> None:
     _parsed[key] = rule_set
 
 
-async def get_stored(session: AsyncSession, rule_set_id: str, version: int | None = None) -> StoredRuleSet:
-    stored = await RuleSetRepository(session).get(rule_set_id, version)
+async def get_stored(uow: UnitOfWork, rule_set_id: str, version: int | None = None) -> StoredRuleSet:
+    """A version of a rule set, or its latest version; 404 if there is none."""
+    stored = await RuleSetRepository(uow.session).get(rule_set_id, version)
     if stored is None:
         which = f"{rule_set_id} v{version}" if version else rule_set_id
         raise RuleSetNotFound(f"No rule set {which}.")
     return stored
 
 
-async def active_rule_set(session: AsyncSession, year: int, kind: UnitKind) -> StoredRuleSet | None:
-    """The rule set live scores use for a year and unit kind: its latest version."""
-    return await RuleSetRepository(session).latest_for(year, kind)
+async def scoring_rule_set(uow: UnitOfWork, year: int, kind: UnitKind) -> StoredRuleSet:
+    """The rule set live scores use for a year and unit kind (its latest version); 404 if there is none."""
+    stored = await RuleSetRepository(uow.session).latest_for(year, kind)
+    if stored is None:
+        raise RuleSetNotFound(f"No rule set scores {kind} units in {year}.")
+    return stored
+
+
+async def unit_rule_set(uow: UnitOfWork, unit_id: uuid.UUID, year: int) -> StoredRuleSet:
+    """The rule set that scores a unit in a year; 404 for a unit no rule set scores."""
+    unit = await FactsQueries(uow.session).unit(unit_id)
+    kind = rule_set_kind(unit[1]) if unit else None
+    if kind is None:
+        raise UnitNotScored(f"No assessment scores unit {unit_id}.")
+    return await scoring_rule_set(uow, year, kind)
+
+
+async def list_rule_sets(uow: UnitOfWork, year: int | None, paging: Paging) -> RuleSetSummaryPage:
+    """The rule sets, each at its latest version, and whether a published assessment uses it."""
+    repository = RuleSetRepository(uow.session)
+    latest = await repository.latest_versions(year)
+    published = await repository.published_versions([r.id for r in latest])
+    return RuleSetSummaryPage.cut([summary(r, (r.id, r.version) in published) for r in latest], paging)
+
+
+async def read_rule_set(uow: UnitOfWork, rule_set_id: str, version: int | None) -> RuleSetOut:
+    """A version of a rule set (the latest by default) with its items and source text."""
+    stored = await get_stored(uow, rule_set_id, version)
+    return out(stored, await RuleSetRepository(uow.session).is_published(stored.id, stored.version))
 
 
 async def create_rule_set(uow: UnitOfWork, principal: Principal, raw: bytes) -> StoredRuleSet:
     """A new rule set, e.g. next year's sheet, as version 1."""
-    session = uow.session
     rule_set = parse_body(raw)
-    repository = RuleSetRepository(session)
+    repository = RuleSetRepository(uow.session)
     await repository.lock(rule_set.id)
     await repository.lock(f"{rule_set.year}-{rule_set.unit_kind}")
+    await _check_new(repository, rule_set)
+    return await _add_version(uow, rule_set, 1, principal)
+
+
+def tag_of(stored: StoredRuleSet | RuleSetSummary) -> str:
+    """The ETag of a stored rule set: its version and its in-place revision (`2.3`)."""
+    return f"{stored.version}.{stored.revision}"
+
+
+async def revise_rule_set(
+    uow: UnitOfWork, principal: Principal, rule_set_id: str, raw: bytes, if_match: str | None
+) -> StoredRuleSet:
+    """Change a rule set: in place while no published assessment uses its latest version, else version n+1."""
+    rule_set = parse_body(raw)
+    repository = RuleSetRepository(uow.session)
+    await repository.lock(rule_set_id)
+    latest = await get_stored(uow, rule_set_id)
+    require_if_match(if_match, tag_of(latest))
+    _check_same_identity(rule_set, latest)
+    if await repository.is_published(latest.id, latest.version):
+        return await _add_version(uow, rule_set, latest.version + 1, principal)
+    await repository.revise(latest.id, latest.version, _body(rule_set, latest.version), rule_set.title)
+    await uow.session.refresh(latest)
+    return latest
+
+
+async def _check_new(repository: RuleSetRepository, rule_set: RuleSet) -> None:
+    """A new rule set has a new id, and no other rule set scores its year and unit kind."""
     if await repository.get(rule_set.id) is not None:
         raise RuleSetExists(
             f"Rule set {rule_set.id} exists; PUT /api/v1/scoring/rule-sets/{rule_set.id} revises it.",
@@ -118,38 +175,10 @@ async def create_rule_set(uow: UnitOfWork, principal: Principal, raw: bytes) -> 
                 )
             ],
         )
-    stored = StoredRuleSet(
-        id=rule_set.id,
-        version=1,
-        year=rule_set.year,
-        unit_kind=rule_set.unit_kind,
-        title=rule_set.title,
-        body=_body(rule_set, 1),
-        revision=1,
-        builtin=False,
-        created_by=principal.username,
-    )
-    repository.add(stored)
-    await repository.flush()
-    await session.refresh(stored)
-    return stored
 
 
-def tag_of(stored: StoredRuleSet) -> str:
-    """The ETag of a stored rule set: its version and its in-place revision (`2.3`)."""
-    return f"{stored.version}.{stored.revision}"
-
-
-async def revise_rule_set(
-    uow: UnitOfWork, principal: Principal, rule_set_id: str, raw: bytes, if_match: str | None
-) -> StoredRuleSet:
-    """Change a rule set: in place while no published assessment uses its latest version, else version n+1."""
-    session = uow.session
-    rule_set = parse_body(raw)
-    repository = RuleSetRepository(session)
-    await repository.lock(rule_set_id)
-    latest = await get_stored(session, rule_set_id)
-    require_if_match(if_match, tag_of(latest))
+def _check_same_identity(rule_set: RuleSet, latest: StoredRuleSet) -> None:
+    """A revision keeps the rule set's id, year and unit kind."""
     problems = [
         field_error(f"body.{name}", "unchanged", f"must stay {expected}", f"不可更改，应为 {expected}")
         for name, value, expected in (
@@ -164,25 +193,28 @@ async def revise_rule_set(
             "A revision keeps the rule set's id, year and unit kind; a new year is a new rule set.",
             errors=problems,
         )
-    if await repository.is_published(latest.id, latest.version):
-        stored = StoredRuleSet(
-            id=latest.id,
-            version=latest.version + 1,
-            year=latest.year,
-            unit_kind=latest.unit_kind,
-            title=rule_set.title,
-            body=_body(rule_set, latest.version + 1),
-            revision=1,
-            builtin=False,
-            created_by=principal.username,
-        )
-        repository.add(stored)
-        await repository.flush()
-        await session.refresh(stored)
-        return stored
-    await repository.revise(latest.id, latest.version, _body(rule_set, latest.version), rule_set.title)
-    await session.refresh(latest)
-    return latest
+
+
+async def _add_version(
+    uow: UnitOfWork, rule_set: RuleSet, version: int, principal: Principal
+) -> StoredRuleSet:
+    """Store `rule_set` as a new version of its rule set (version 1: a new rule set)."""
+    stored = StoredRuleSet(
+        id=rule_set.id,
+        version=version,
+        year=rule_set.year,
+        unit_kind=rule_set.unit_kind,
+        title=rule_set.title,
+        body=_body(rule_set, version),
+        revision=1,
+        builtin=False,
+        created_by=principal.username,
+    )
+    repository = RuleSetRepository(uow.session)
+    repository.add(stored)
+    await repository.flush()
+    await uow.session.refresh(stored)
+    return stored
 
 
 def _body(rule_set: RuleSet, version: int) -> dict[str, Any]:

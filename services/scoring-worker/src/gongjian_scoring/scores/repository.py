@@ -8,11 +8,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import distinct_on, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_scoring.models import BUS, ScoreSnapshot
-from gongjian_shared.events.envelope import EventEnvelope
-from gongjian_shared.outbox import write_envelopes
+from gongjian_scoring.models import ScoreSnapshot
+from gongjian_shared.repository import Repository
 
 
 class SnapshotRow(NamedTuple):
@@ -70,10 +68,7 @@ def _put_statement() -> Any:
 PUT = _put_statement()
 
 
-class SnapshotRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SnapshotRepository(Repository):
     async def lock_rule_set(self, rule_set_id: str) -> None:
         """A full recompute holds its rule set exclusively; rescoring single units shares it (`lock_unit`)."""
         key = func.hashtext(f"scoring.rule_set:{rule_set_id}")
@@ -97,10 +92,6 @@ class SnapshotRepository:
             params["unit_ids"] = list(unit_ids)
         rows = await self._session.execute(LATEST[unit_ids is not None], params)
         return {row.unit_id: SnapshotRow._make(row) for row in rows}
-
-    async def publish_all(self, envelopes: Sequence[EventEnvelope]) -> None:
-        """Many `score-updated` events in one statement: a full recompute emits thousands."""
-        await write_envelopes(self._session, BUS, envelopes)
 
     async def history(self, rule_set_id: str, unit_id: uuid.UUID) -> Sequence[ScoreSnapshot]:
         query = (

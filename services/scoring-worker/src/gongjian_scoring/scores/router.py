@@ -6,13 +6,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from gongjian_scoring.access import ensure_unit_visible, sees_live_standings
-from gongjian_scoring.assessment.rules import UnitKind
 from gongjian_scoring.deps import CurrentScope
+from gongjian_scoring.engine.rules import UnitKind
 from gongjian_scoring.scores import standings
 from gongjian_scoring.scores.schemas import SnapshotPage, Standings, UnitSheet
 from gongjian_scoring.scores.xlsx import workbook_bytes
-from gongjian_shared.access import Scope
-from gongjian_shared.deps import UnitOfWork, UnitOfWorkDep
+from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
 from gongjian_shared.types import QueryFlag
@@ -33,16 +32,6 @@ XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _ranked(
-    uow: UnitOfWork, scope: Scope, year: int, kind: UnitKind, published: bool
-) -> standings.Ranked:
-    # units see the published standings only; the office sees live (unpublished) ones too
-    session = uow.session
-    if published or not sees_live_standings(scope):
-        return await standings.published(session, year, kind)
-    return await standings.live(session, await standings.rule_set_for(session, year, kind))
-
-
 @router.get("/standings", response_model=Standings, responses=problem_responses(401, 404, 422))
 async def get_standings(
     uow: UnitOfWorkDep, scope: CurrentScope, year: Year, kind: Kind, published: Published = False
@@ -52,7 +41,7 @@ async def get_standings(
     The office sees the live standings (or, with `published`, the latest published ones); units see the
     latest published standings.
     """
-    return standings.standings_out(await _ranked(uow, scope, year, kind, published))
+    return standings.standings_out(await standings.visible(uow, scope, year, kind, published))
 
 
 @router.get(
@@ -66,7 +55,7 @@ async def export_standings(
     """The standings as an Excel workbook in the layout of Annex 3 (考核评分表导出): the ranking, then one
     sheet per unit with every item's standard, source text, points and arithmetic. Who sees what as for
     the standings."""
-    ranked = await _ranked(uow, scope, year, kind, published)
+    ranked = await standings.visible(uow, scope, year, kind, published)
     content = workbook_bytes(
         ranked.rule_set, ranked.sheet, ranked.as_of, ranked.provisional, ranked.published is not None
     )
@@ -83,7 +72,7 @@ async def get_unit_sheet(
     """A unit's live score sheet (单位考核评分表): each item's points, how they were reached, and the source
     text. A unit sees its own (another unit's answers 404); the office also sees its live rank and award."""
     ensure_unit_visible(scope, unit_id)
-    return await standings.unit_sheet(uow.session, unit_id, year, with_rank=sees_live_standings(scope))
+    return await standings.unit_sheet(uow, unit_id, year, with_rank=sees_live_standings(scope))
 
 
 @router.get(
@@ -97,4 +86,4 @@ async def get_unit_history(
     """A unit's trend (得分走势): its score as of each date its facts changed. A unit sees its own; another
     unit's answers 404."""
     ensure_unit_visible(scope, unit_id)
-    return SnapshotPage.cut(await standings.history(uow.session, unit_id, year), paging)
+    return SnapshotPage.cut(await standings.history(uow, unit_id, year), paging)

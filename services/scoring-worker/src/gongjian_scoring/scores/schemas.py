@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from gongjian_scoring.assessment.rules import Award, UnitKind
-from gongjian_scoring.assessment.sheet import ItemScore, Points
+from gongjian_scoring.engine.rules import Award, UnitKind
+from gongjian_scoring.engine.sheet import ItemScore, Points
 from gongjian_shared.pagination import Page
 from gongjian_shared.types import Day, Instant
 

@@ -6,10 +6,14 @@ and never earlier than its last snapshot's, which a recompute as of a later date
 on the facts, not on when or in which order they were applied, and rescoring one unit after each event,
 recomputing everything from the read model, and replaying every event from the start all reach the same
 sheets.
+
+Every function writes in the caller's unit of work: snapshots through `SnapshotRepository`, events through
+`uow.outbox` (a full recompute collects its many events in a `BatchOutbox`, written in one statement).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Sequence
@@ -17,14 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gongjian_scoring.assessment.engine import compute_unit, is_provisional
-from gongjian_scoring.assessment.rules import RuleSet
-from gongjian_scoring.assessment.sheet import UnitResult
+from gongjian_scoring.engine.compute import compute_unit, is_provisional
+from gongjian_scoring.engine.rules import RuleSet
+from gongjian_scoring.engine.sheet import UnitResult
 from gongjian_scoring.facts.documents import CollectedUnit, collect
 from gongjian_scoring.facts.repository import FactsQueries
-from gongjian_scoring.facts.service import UnitYear
 from gongjian_scoring.models import BUS, StoredRuleSet
 from gongjian_scoring.rule_sets.repository import RuleSetRef, RuleSetRepository
 from gongjian_scoring.rule_sets.service import loaded, rule_set_at, rule_set_kind
@@ -32,10 +33,9 @@ from gongjian_scoring.scores.repository import SnapshotRepository, SnapshotRow
 from gongjian_scoring.settings import ScoringSettings
 from gongjian_shared.clock import Clock, SystemClock
 from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
-from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.events.scoring import ItemPoints, ScoreUpdated
-from gongjian_shared.outbox import Outbox, correlation_id_var
+from gongjian_shared.outbox import BatchOutbox, Outbox
 from gongjian_shared.uow import UnitOfWork
 
 
@@ -70,151 +70,155 @@ def unit_as_of(fact_date: date | None, latest: SnapshotRow | None, year: int) ->
     return max(days) if days else date(year, 1, 1)
 
 
-class Scorer:
-    """Rescoring as facts change, writing snapshots and `score-updated` in the caller's transaction."""
+async def rescore(uow: UnitOfWork, unit_id: uuid.UUID, year: int) -> None:
+    """Rescore one unit for one year, if a rule set scores it."""
+    unit = await FactsQueries(uow.session).unit(unit_id)
+    kind = rule_set_kind(unit[1]) if unit else None
+    if unit is None or kind is None:
+        return
+    ref = await RuleSetRepository(uow.session).ref_for(year, kind)
+    if ref is not None:
+        await _rescore_with(uow, ref.id, unit_id, unit[0])
 
-    def __init__(self, outbox: Outbox, clock: Clock) -> None:
-        self._outbox = outbox
-        self._clock = clock
 
-    async def on_facts_changed(self, session: AsyncSession, touched: set[UnitYear]) -> None:
-        for unit_id, year in sorted(touched, key=lambda pair: (str(pair[0]), pair[1])):
-            await self.rescore(session, unit_id, year)
+async def rescore_unit_everywhere(uow: UnitOfWork, unit: UnitUpdated) -> None:
+    """A unit's name or kind changed (or it is new): rescore it under every rule set of its kind."""
+    kind = rule_set_kind(unit.kind)
+    if kind is None:
+        return
+    for stored in await RuleSetRepository(uow.session).latest_versions():
+        if stored.unit_kind == kind:
+            await _rescore_with(uow, stored.id, unit.unit_id, unit.name)
 
-    async def on_unit_changed(self, session: AsyncSession, event: UnitUpdated) -> None:
-        """A unit's name or kind changed (or it is new): rescore it under every rule set of its kind."""
-        kind = rule_set_kind(event.kind)
-        if kind is None:
-            return
-        for stored in await RuleSetRepository(session).latest_versions():
-            if stored.unit_kind == kind:
-                await self._rescore_with(session, stored.id, event.unit_id, event.name)
 
-    async def rescore(self, session: AsyncSession, unit_id: uuid.UUID, year: int) -> None:
-        """Rescore one unit for one year, if a rule set scores it."""
-        unit = await FactsQueries(session).unit(unit_id)
-        kind = rule_set_kind(unit[1]) if unit else None
-        if unit is None or kind is None:
-            return
-        ref = await RuleSetRepository(session).ref_for(year, kind)
-        if ref is not None:
-            await self._rescore_with(session, ref.id, unit_id, unit[0])
+async def _rescore_with(uow: UnitOfWork, rule_set_id: str, unit_id: uuid.UUID, name: str) -> None:
+    snapshots = SnapshotRepository(uow.session)
+    await snapshots.lock_unit(rule_set_id, unit_id)
+    # read after taking the locks: a revision of the rule set may have committed meanwhile
+    ref = await RuleSetRepository(uow.session).ref(rule_set_id)
+    if ref is None:
+        return
+    rule_set = await rule_set_at(uow, ref)
+    collected = await collect(uow.session, rule_set, [unit_id], names={unit_id: name})
+    latest = (await snapshots.latest(ref.id, [unit_id])).get(unit_id)
+    await _store(uow, ref, rule_set, collected, {unit_id: latest} if latest else {})
 
-    async def _rescore_with(
-        self, session: AsyncSession, rule_set_id: str, unit_id: uuid.UUID, name: str
-    ) -> None:
-        snapshots = SnapshotRepository(session)
-        await snapshots.lock_unit(rule_set_id, unit_id)
-        # read after taking the locks: a revision of the rule set may have committed meanwhile
-        ref = await RuleSetRepository(session).ref(rule_set_id)
-        if ref is None:
-            return
-        rule_set = await rule_set_at(session, ref)
-        collected = await collect(session, rule_set, [unit_id], names={unit_id: name})
-        latest = (await snapshots.latest(ref.id, [unit_id])).get(unit_id)
-        await self.store(session, ref, rule_set, collected, {unit_id: latest} if latest else {})
 
-    async def store(
-        self,
-        session: AsyncSession,
-        stored: RuleSetRef | StoredRuleSet,
-        rule_set: RuleSet,
-        units: Sequence[CollectedUnit],
-        latest: dict[uuid.UUID, SnapshotRow],
-    ) -> tuple[int, int]:
-        """Score the units; write a snapshot where the sheet or its date changed, and an event where the
-        score changed. Returns (snapshots written, events emitted)."""
-        rows: list[dict[str, Any]] = []
-        events: list[ScoreUpdated] = []
-        now = self._clock.now()
-        for unit in units:
-            previous = latest.get(unit.unit_id)
-            as_of = unit_as_of(unit.fact_date, previous, rule_set.year)
-            result = compute_unit(rule_set, unit.facts, as_of)
-            packed = pack(result)
-            provisional = is_provisional(rule_set, as_of)
-            same_score = (
-                previous is not None
-                and previous.result == packed
-                and previous.provisional == provisional
-                and previous.rule_set_version == stored.version
-            )
-            if (
-                same_score
-                and previous is not None
-                and previous.as_of == as_of
-                and previous.unit_name == result.unit
-            ):
-                continue
-            rows.append(
-                {
-                    "rule_set_id": stored.id,
-                    "rule_set_version": stored.version,
-                    "year": rule_set.year,
-                    "unit_id": unit.unit_id,
-                    "unit_name": result.unit,
-                    "as_of": as_of,
-                    "provisional": provisional,
-                    "total": result.total,
-                    "eligible": result.eligible,
-                    "result": packed,
-                    "computed_at": now,
-                }
-            )
-            if not same_score:
-                events.append(_score_updated(stored, unit.unit_id, result, as_of, provisional, previous))
-        await SnapshotRepository(session).put(rows)
-        if len(events) == 1:
-            await self._outbox.publish(session, events[0], key=str(events[0].unit_id))
-        elif events:
-            await SnapshotRepository(session).publish_all(
-                [
-                    EventEnvelope.wrap(
-                        event,
-                        producer=self._outbox.producer,
-                        key=str(event.unit_id),
-                        occurred_at=now,
-                        correlation_id=correlation_id_var.get(),
-                    )
-                    for event in events
-                ]
-            )
-        return len(rows), len(events)
+async def recompute(
+    uow: UnitOfWork,
+    *,
+    rule_set_id: str | None = None,
+    year: int | None = None,
+    as_of: date | None = None,
+) -> list[RecomputeReport]:
+    """Recompute every unit of every rule set (or of one, or of a year) from the read model.
 
-    async def recompute(
-        self,
-        session: AsyncSession,
-        *,
-        rule_set_id: str | None = None,
-        year: int | None = None,
-        as_of: date | None = None,
-    ) -> list[RecomputeReport]:
-        """Recompute every unit of every rule set (or of one, or of a year) from the read model.
+    `as_of` dates the sheets at the earliest (a unit's facts or snapshots may be later); by default each
+    unit keeps the date its facts give it, so a recompute of unchanged facts writes nothing.
+    """
+    reports = []
+    for candidate in await RuleSetRepository(uow.session).latest_versions(year):
+        if rule_set_id is None or candidate.id == rule_set_id:
+            reports.append(await _recompute_rule_set(uow, candidate.id, as_of))
+    return reports
 
-        `as_of` dates the sheets at the earliest (a unit's facts or snapshots may be later); by default each
-        unit keeps the date its facts give it, so a recompute of unchanged facts writes nothing.
-        """
-        reports = []
-        for candidate in await RuleSetRepository(session).latest_versions(year):
-            if rule_set_id is not None and candidate.id != rule_set_id:
-                continue
-            started = time.perf_counter()
-            snapshots = SnapshotRepository(session)
-            await snapshots.lock_rule_set(candidate.id)
-            stored = await RuleSetRepository(session).get(candidate.id)
-            assert stored is not None
-            rule_set = loaded(stored)
-            units = await collect(session, rule_set)
-            latest = await snapshots.latest(stored.id)
-            if as_of is not None:
-                units = [_at_least(unit, as_of) for unit in units]
-            written, emitted = await self.store(session, stored, rule_set, units, latest)
-            reports.append(
-                RecomputeReport(
-                    stored.id, stored.version, len(units), written, emitted, time.perf_counter() - started
-                )
-            )
-        return reports
+
+async def _recompute_rule_set(uow: UnitOfWork, rule_set_id: str, as_of: date | None) -> RecomputeReport:
+    """Every unit of one rule set, holding it exclusively; the events go out in one statement."""
+    started = time.perf_counter()
+    snapshots = SnapshotRepository(uow.session)
+    await snapshots.lock_rule_set(rule_set_id)
+    stored = await RuleSetRepository(uow.session).get(rule_set_id)
+    assert stored is not None
+    rule_set = loaded(stored)
+    units = await collect(uow.session, rule_set)
+    latest = await snapshots.latest(stored.id)
+    if as_of is not None:
+        units = [_at_least(unit, as_of) for unit in units]
+    # the same transaction, its many `score-updated` collected and written in one statement
+    batch = BatchOutbox(BUS, uow.outbox.producer, uow.clock)
+    written, emitted = await _store(dataclasses.replace(uow, outbox=batch), stored, rule_set, units, latest)
+    await batch.flush(uow.session)
+    seconds = time.perf_counter() - started
+    return RecomputeReport(stored.id, stored.version, len(units), written, emitted, seconds)
+
+
+async def _store(
+    uow: UnitOfWork,
+    stored: RuleSetRef | StoredRuleSet,
+    rule_set: RuleSet,
+    units: Sequence[CollectedUnit],
+    latest: dict[uuid.UUID, SnapshotRow],
+) -> tuple[int, int]:
+    """Score the units; write a snapshot where the sheet or its date changed, and `score-updated` where the
+    score changed. Returns (snapshots written, events emitted)."""
+    rows: list[dict[str, Any]] = []
+    events: list[ScoreUpdated] = []
+    now = uow.clock.now()
+    for unit in units:
+        previous = latest.get(unit.unit_id)
+        as_of = unit_as_of(unit.fact_date, previous, rule_set.year)
+        result = compute_unit(rule_set, unit.facts, as_of)
+        scored = SnapshotRow(
+            unit_id=unit.unit_id,
+            unit_name=result.unit,
+            rule_set_version=stored.version,
+            as_of=as_of,
+            provisional=is_provisional(rule_set, as_of),
+            total=result.total,
+            eligible=result.eligible,
+            result=pack(result),
+        )
+        if previous is not None and _same_snapshot(previous, scored):
+            continue
+        rows.append(scored._asdict() | {"rule_set_id": stored.id, "year": rule_set.year, "computed_at": now})
+        if previous is None or not _same_score(previous, scored):
+            events.append(_score_updated(stored, scored, result, previous))
+    await SnapshotRepository(uow.session).put(rows)
+    for event in events:
+        await uow.outbox.publish(uow.session, event, key=str(event.unit_id))
+    return len(rows), len(events)
+
+
+def _same_score(previous: SnapshotRow, scored: SnapshotRow) -> bool:
+    """The same sheet under the same rule set version: nobody needs a `score-updated`."""
+    return (
+        previous.result == scored.result
+        and previous.provisional == scored.provisional
+        and previous.rule_set_version == scored.rule_set_version
+    )
+
+
+def _same_snapshot(previous: SnapshotRow, scored: SnapshotRow) -> bool:
+    """The same score, date and unit name: nothing to write."""
+    return (
+        _same_score(previous, scored)
+        and previous.as_of == scored.as_of
+        and previous.unit_name == scored.unit_name
+    )
+
+
+def _at_least(unit: CollectedUnit, as_of: date) -> CollectedUnit:
+    fact_date = as_of if unit.fact_date is None else max(unit.fact_date, as_of)
+    return CollectedUnit(unit.unit_id, unit.facts, fact_date)
+
+
+def _score_updated(
+    stored: RuleSetRef | StoredRuleSet, scored: SnapshotRow, result: UnitResult, previous: SnapshotRow | None
+) -> ScoreUpdated:
+    return ScoreUpdated(
+        rule_set_id=stored.id,
+        rule_set_version=stored.version,
+        year=stored.year,
+        unit_id=scored.unit_id,
+        unit_name=result.unit,
+        as_of=scored.as_of,
+        provisional=scored.provisional,
+        total=result.total,
+        previous_total=previous.total if previous else None,
+        eligible=result.eligible,
+        items=tuple(ItemPoints(id=i.id, points=i.points, applicable=i.applicable) for i in result.items),
+    )
 
 
 async def recompute_all(
@@ -225,48 +229,15 @@ async def recompute_all(
     as_of: date | None = None,
     clock: Clock | None = None,
 ) -> list[RecomputeReport]:
-    """The full recompute command (全量重算), in its own transaction: every unit of every rule set (or of one
-    rule set, or of one year) from the read model; snapshots and `score-updated` only where something changed.
-    """
+    """The full recompute command (`gongjian recompute`, 全量重算) in its own transaction: every unit of every
+    rule set (or of one rule set, or of one year) from the read model; snapshots and `score-updated` only
+    where something changed."""
     settings = settings or ScoringSettings()
     clock = clock or SystemClock()
     engine = create_engine(settings.database)
     try:
         async with unit_of_work(create_sessionmaker(engine)) as session:
-            scorer = Scorer(Outbox(BUS, settings.service_name, clock), clock)
-            return await scorer.recompute(session, rule_set_id=rule_set_id, year=year, as_of=as_of)
+            uow = UnitOfWork(session, Outbox(BUS, settings.service_name, clock), clock)
+            return await recompute(uow, rule_set_id=rule_set_id, year=year, as_of=as_of)
     finally:
         await engine.dispose()
-
-
-def scorer_in(uow: UnitOfWork) -> Scorer:
-    """The scorer of a unit of work, writing to its outbox with its clock."""
-    return Scorer(uow.outbox, uow.clock)
-
-
-def _at_least(unit: CollectedUnit, as_of: date) -> CollectedUnit:
-    fact_date = as_of if unit.fact_date is None else max(unit.fact_date, as_of)
-    return CollectedUnit(unit.unit_id, unit.facts, fact_date)
-
-
-def _score_updated(
-    stored: RuleSetRef | StoredRuleSet,
-    unit_id: uuid.UUID,
-    result: UnitResult,
-    as_of: date,
-    provisional: bool,
-    previous: SnapshotRow | None,
-) -> ScoreUpdated:
-    return ScoreUpdated(
-        rule_set_id=stored.id,
-        rule_set_version=stored.version,
-        year=stored.year,
-        unit_id=unit_id,
-        unit_name=result.unit,
-        as_of=as_of,
-        provisional=provisional,
-        total=result.total,
-        previous_total=previous.total if previous else None,
-        eligible=result.eligible,
-        items=tuple(ItemPoints(id=i.id, points=i.points, applicable=i.applicable) for i in result.items),
-    )

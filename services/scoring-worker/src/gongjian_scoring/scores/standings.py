@@ -8,27 +8,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gongjian_scoring.assessment.ranking import rank_units
-from gongjian_scoring.assessment.rules import RuleSet, UnitKind
-from gongjian_scoring.assessment.sheet import ItemScore, ScoreSheet
+from gongjian_scoring.access import sees_live_standings
 from gongjian_scoring.assessments.errors import AssessmentNotFound
 from gongjian_scoring.assessments.repository import AssessmentRepository
+from gongjian_scoring.engine.ranking import rank_units
+from gongjian_scoring.engine.rules import RuleSet, UnitKind
+from gongjian_scoring.engine.sheet import ItemScore, ScoreSheet
 from gongjian_scoring.facts.errors import UnitNotScored
 from gongjian_scoring.facts.repository import FactsQueries
 from gongjian_scoring.models import PublishedAssessment, ScoreSnapshot, StoredRuleSet
-from gongjian_scoring.rule_sets.errors import RuleSetNotFound
 from gongjian_scoring.rule_sets.service import (
     SCORED_UNIT_KINDS,
-    active_rule_set,
     get_stored,
     loaded,
-    rule_set_kind,
+    scoring_rule_set,
+    unit_rule_set,
 )
 from gongjian_scoring.scores.repository import SnapshotRepository
 from gongjian_scoring.scores.schemas import ItemPoints, SnapshotPoint, StandingRow, Standings, UnitSheet
 from gongjian_scoring.scores.service import unpack
+from gongjian_shared.access import Scope
+from gongjian_shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,18 @@ class Ranked:
     published: PublishedAssessment | None = None
 
 
-async def rule_set_for(session: AsyncSession, year: int, kind: UnitKind) -> StoredRuleSet:
-    stored = await active_rule_set(session, year, kind)
-    if stored is None:
-        raise RuleSetNotFound(f"No rule set scores {kind} units in {year}.")
-    return stored
+async def visible(uow: UnitOfWork, scope: Scope, year: int, kind: UnitKind, published: bool) -> Ranked:
+    """The standings the caller may see: units the latest published ones only; the office the live
+    (unpublished) ones too, or with `published` the latest published ones."""
+    if published or not sees_live_standings(scope):
+        return await latest_published(uow, year, kind)
+    return await live(uow, await scoring_rule_set(uow, year, kind))
 
 
-async def live(session: AsyncSession, stored: StoredRuleSet) -> Ranked:
+async def live(uow: UnitOfWork, stored: StoredRuleSet) -> Ranked:
     """The live ranking: every unit's latest snapshot, ranked (A6, A14, A15) as a full compute would."""
     rule_set = loaded(stored)
-    latest = await SnapshotRepository(session).latest(stored.id)
+    latest = await SnapshotRepository(uow.session).latest(stored.id)
     snapshots = {s.unit_name: s for s in latest.values()}
     units = rank_units(rule_set, [unpack(s.result, rule_set) for s in latest.values()])
     as_of = {name: s.as_of for name, s in snapshots.items()}
@@ -74,18 +75,19 @@ async def live(session: AsyncSession, stored: StoredRuleSet) -> Ranked:
     )
 
 
-async def published(session: AsyncSession, year: int, kind: UnitKind) -> Ranked:
+async def latest_published(uow: UnitOfWork, year: int, kind: UnitKind) -> Ranked:
     """The latest published assessment of a year and unit kind."""
-    row = await AssessmentRepository(session).latest_for(year, kind)
+    row = await AssessmentRepository(uow.session).latest_for(year, kind)
     if row is None:
         raise AssessmentNotFound(f"No {kind} assessment of {year} has been published yet.")
-    return await of_assessment(session, row)
+    return await of_assessment(uow, row)
 
 
-async def of_assessment(session: AsyncSession, row: PublishedAssessment) -> Ranked:
-    stored = await get_stored(session, row.rule_set_id, row.rule_set_version)
+async def of_assessment(uow: UnitOfWork, row: PublishedAssessment) -> Ranked:
+    """A published assessment's standings, with the units' ids as the replica has them now."""
+    stored = await get_stored(uow, row.rule_set_id, row.rule_set_version)
     sheet = ScoreSheet.model_validate(row.sheet)
-    names = await FactsQueries(session).units(SCORED_UNIT_KINDS[loaded(stored).unit_kind], None)
+    names = await FactsQueries(uow.session).units(SCORED_UNIT_KINDS[loaded(stored).unit_kind], None)
     ids = {name: unit_id for unit_id, name in names.items()}
     return Ranked(
         stored,
@@ -130,25 +132,17 @@ def points_of(items: Sequence[ItemScore]) -> list[ItemPoints]:
     return [ItemPoints(id=i.id, points=i.points, applicable=i.applicable) for i in items]
 
 
-async def unit_rule_set(session: AsyncSession, unit_id: uuid.UUID, year: int) -> StoredRuleSet:
-    unit = await FactsQueries(session).unit(unit_id)
-    kind = rule_set_kind(unit[1]) if unit else None
-    if kind is None:
-        raise UnitNotScored(f"No assessment scores unit {unit_id}.")
-    return await rule_set_for(session, year, kind)
-
-
-async def unit_sheet(session: AsyncSession, unit_id: uuid.UUID, year: int, *, with_rank: bool) -> UnitSheet:
+async def unit_sheet(uow: UnitOfWork, unit_id: uuid.UUID, year: int, *, with_rank: bool) -> UnitSheet:
     """A unit's live sheet; its rank and award in the live ranking only for the office."""
-    stored = await unit_rule_set(session, unit_id, year)
-    snapshot = (await SnapshotRepository(session).latest(stored.id, [unit_id])).get(unit_id)
+    stored = await unit_rule_set(uow, unit_id, year)
+    snapshot = (await SnapshotRepository(uow.session).latest(stored.id, [unit_id])).get(unit_id)
     if snapshot is None:
         raise UnitNotScored(f"Unit {unit_id} has no score for {year} yet.")
     rule_set = loaded(stored)
     result = unpack(snapshot.result, rule_set)
     rank, award = None, None
     if with_rank:
-        ranked = await live(session, stored)
+        ranked = await live(uow, stored)
         line = next(u for u in ranked.sheet.units if u.unit == result.unit)
         rank, award = line.rank, line.award
     return UnitSheet(
@@ -167,10 +161,11 @@ async def unit_sheet(session: AsyncSession, unit_id: uuid.UUID, year: int, *, wi
     )
 
 
-async def history(session: AsyncSession, unit_id: uuid.UUID, year: int) -> list[SnapshotPoint]:
-    stored = await unit_rule_set(session, unit_id, year)
+async def history(uow: UnitOfWork, unit_id: uuid.UUID, year: int) -> list[SnapshotPoint]:
+    """A unit's trend: its snapshots, oldest first."""
+    stored = await unit_rule_set(uow, unit_id, year)
     rule_set = loaded(stored)
-    return [_point(s, rule_set) for s in await SnapshotRepository(session).history(stored.id, unit_id)]
+    return [_point(s, rule_set) for s in await SnapshotRepository(uow.session).history(stored.id, unit_id)]
 
 
 def _point(snapshot: ScoreSnapshot, rule_set: RuleSet) -> SnapshotPoint:

@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gongjian_scoring.assessment.rules import RuleSet
-from gongjian_scoring.assessment.sheet import ScoreSheet, UnitScore
+from gongjian_scoring.engine.rules import RuleSet
+from gongjian_scoring.engine.sheet import ScoreSheet, UnitScore
 from gongjian_shared.office_text import xlsx_row, xlsx_sheet_title
 
 AWARDS_ZH = {"first": "一等奖", "second": "二等奖", "third": "三等奖", "advanced": "先进单位"}

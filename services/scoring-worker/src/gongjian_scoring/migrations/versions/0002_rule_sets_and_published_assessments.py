@@ -70,7 +70,7 @@ def upgrade() -> None:
 
 def builtin_rows() -> list[dict[str, object]]:
     """The rule sets shipped as package data, as they read when this database is created."""
-    from gongjian_scoring.assessment.rules import builtin_rule_set_ids, load_builtin_rule_set
+    from gongjian_scoring.engine.rules import builtin_rule_set_ids, load_builtin_rule_set
 
     rows: list[dict[str, object]] = []
     for rule_set_id in builtin_rule_set_ids():

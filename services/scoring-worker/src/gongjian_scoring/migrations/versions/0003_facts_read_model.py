@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from gongjian_shared.migrations import create_unit_replica_table, drop_unit_replica_table
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -68,24 +70,11 @@ def upgrade() -> None:
     op.create_index(
         "ix_project_fact_unit_year", "project_fact", ["unit_id", "year"], unique=False, schema="scoring"
     )
-    op.create_table(
-        "unit_replica",
-        sa.Column("unit_id", sa.Uuid(), nullable=False),
-        sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("admin_code", sa.Text(), nullable=True),
-        sa.Column("parent_unit_id", sa.Uuid(), nullable=True),
-        sa.Column("joint_meeting_member", sa.Boolean(), nullable=False),
-        sa.Column("contacts", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("source_event_id", sa.Uuid(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.PrimaryKeyConstraint("unit_id", name=op.f("pk_unit_replica")),
-        schema="scoring",
-    )
+    create_unit_replica_table("scoring")
 
 
 def downgrade() -> None:
-    op.drop_table("unit_replica", schema="scoring")
+    drop_unit_replica_table("scoring")
     op.drop_index("ix_project_fact_unit_year", table_name="project_fact", schema="scoring")
     op.drop_table("project_fact", schema="scoring")
     op.drop_index("ix_judgement_unit_year", table_name="judgement", schema="scoring")

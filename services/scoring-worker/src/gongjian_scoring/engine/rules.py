@@ -19,7 +19,7 @@ from pydantic import Field, ModelWrapValidatorHandler, ValidationError, model_va
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
-from gongjian_scoring.assessment.rule_types import (
+from gongjian_scoring.engine.rule_types import (
     RULE_TYPES,
     Checkpoint,
     NonNegative,
@@ -199,7 +199,7 @@ class UnknownRuleSetError(LookupError):
 
 
 def _rule_set_dir() -> Traversable:
-    return files("gongjian_scoring.assessment").joinpath("rule_sets")
+    return files("gongjian_scoring.engine").joinpath("rule_sets")
 
 
 @functools.cache

@@ -11,10 +11,10 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from gongjian_scoring.assessment.engine import compute
-from gongjian_scoring.assessment.errors import FactsError
-from gongjian_scoring.assessment.facts import parse_facts
-from gongjian_scoring.assessment.rules import (
+from gongjian_scoring.engine.compute import compute
+from gongjian_scoring.engine.errors import FactsError
+from gongjian_scoring.engine.facts import parse_facts
+from gongjian_scoring.engine.rules import (
     RuleSet,
     UnknownRuleSetError,
     builtin_rule_set_ids,

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError
 
-from gongjian_scoring.assessment.errors import FactsError, FactsErrorDetail, detail, format_loc
+from gongjian_scoring.engine.errors import FactsError, FactsErrorDetail, detail, format_loc
 from gongjian_shared.types import Day, DecimalRules, Line, RequestModel
 
 # 万元, as the registry writes them (a decimal string or a number; more places than money, for shares)

@@ -29,11 +29,6 @@ def _rounded_units(value: Fraction, places: int) -> int:
     return rounded if numerator >= 0 else -rounded
 
 
-def round_half_up(value: Fraction, places: int = 2) -> Fraction:
-    """Round half away from zero, as `Decimal.quantize(..., ROUND_HALF_UP)` does."""
-    return Fraction(_rounded_units(value, places), 10**places)
-
-
 def display(value: Fraction) -> Decimal:
     """The value as shown on a score sheet: a decimal to 0.01."""
     return Decimal(_rounded_units(value, 2)).scaleb(-2)

@@ -1,9 +1,9 @@
-"""Plans for the registry's events (projects-api): monthly reports and early warnings."""
+"""Planners of the registry's events (projects-api): monthly reports and early warnings."""
 
 from __future__ import annotations
 
 from gongjian_notifier.notifications import links
-from gongjian_notifier.notifications.catalogue import Audience, Plan, office, owing, planner
+from gongjian_notifier.notifications.audiences import Audience, NotificationPlan, office, owing
 from gongjian_shared.events.projects import (
     ObstacleEscalated,
     ProgressReportDue,
@@ -14,9 +14,8 @@ from gongjian_shared.events.projects import (
 )
 
 
-@planner(ProgressReportDue.event_type)
-def progress_report_due(event: ProgressReportDue) -> Plan:
-    return Plan(
+def progress_report_due(event: ProgressReportDue) -> NotificationPlan:
+    return NotificationPlan(
         template="progress-report-due",
         urgency="normal",
         needs_ack=True,
@@ -26,9 +25,8 @@ def progress_report_due(event: ProgressReportDue) -> Plan:
     )
 
 
-@planner(ProgressReportLate.event_type)
-def progress_report_late(event: ProgressReportLate) -> Plan:
-    return Plan(
+def progress_report_late(event: ProgressReportLate) -> NotificationPlan:
+    return NotificationPlan(
         template="progress-report-late",
         urgency="low",
         needs_ack=False,
@@ -38,9 +36,8 @@ def progress_report_late(event: ProgressReportLate) -> Plan:
     )
 
 
-@planner(ProgressReportReturned.event_type)
-def progress_report_returned(event: ProgressReportReturned) -> Plan:
-    return Plan(
+def progress_report_returned(event: ProgressReportReturned) -> NotificationPlan:
+    return NotificationPlan(
         template="progress-report-returned",
         urgency="normal",
         needs_ack=True,
@@ -50,9 +47,8 @@ def progress_report_returned(event: ProgressReportReturned) -> Plan:
     )
 
 
-@planner(ProjectBehindSchedule.event_type)
-def project_behind_schedule(event: ProjectBehindSchedule) -> Plan:
-    return Plan(
+def project_behind_schedule(event: ProjectBehindSchedule) -> NotificationPlan:
+    return NotificationPlan(
         template="project-behind-schedule",
         urgency="normal",
         needs_ack=True,
@@ -62,9 +58,8 @@ def project_behind_schedule(event: ProjectBehindSchedule) -> Plan:
     )
 
 
-@planner(ProjectRemovedFromPlan.event_type)
-def project_removed_from_plan(event: ProjectRemovedFromPlan) -> Plan:
-    return Plan(
+def project_removed_from_plan(event: ProjectRemovedFromPlan) -> NotificationPlan:
+    return NotificationPlan(
         template="project-removed-from-plan",
         urgency="normal",
         needs_ack=False,
@@ -74,9 +69,8 @@ def project_removed_from_plan(event: ProjectRemovedFromPlan) -> Plan:
     )
 
 
-@planner(ObstacleEscalated.event_type)
-def obstacle_escalated(event: ObstacleEscalated) -> Plan:
-    return Plan(
+def obstacle_escalated(event: ObstacleEscalated) -> NotificationPlan:
+    return NotificationPlan(
         template="obstacle-escalated",
         urgency="low",
         needs_ack=False,

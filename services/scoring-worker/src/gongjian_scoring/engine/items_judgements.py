@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from gongjian_scoring.assessment.context import Context, Outcome, present
-from gongjian_scoring.assessment.numbers import exact, fmt, fmt_neg
-from gongjian_scoring.assessment.rule_types import (
+from gongjian_scoring.engine.context import Context, Outcome, present
+from gongjian_scoring.engine.numbers import exact, fmt, fmt_neg
+from gongjian_scoring.engine.rule_types import (
     MechanismJudgementRule,
     MediaLevel,
     MediaRule,

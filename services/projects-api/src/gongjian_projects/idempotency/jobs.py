@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gongjian_projects.idempotency.repository import IdempotencyRepository
+from gongjian_projects.settings import projects_settings
 from gongjian_shared.clock import Clock
 from gongjian_shared.db import unit_of_work
+from gongjian_shared.jobs import PeriodicJob
 from gongjian_shared.service import ServiceContext
-
-logger = logging.getLogger("gongjian.projects.scheduled")
 
 KEEP_FOR = timedelta(hours=24)
 EVERY_SECONDS = 3600.0
+RETRY_SECONDS = 60.0
 
 
 async def purge_expired(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> int:
@@ -26,18 +23,20 @@ async def purge_expired(sessionmaker: async_sessionmaker[AsyncSession], clock: C
         return await IdempotencyRepository(session).purge_before(clock.now() - KEEP_FOR)
 
 
-def background(context: ServiceContext) -> Sequence[Callable[[], Coroutine[Any, Any, None]]]:
-    if not getattr(context.settings, "scheduler_enabled", True):
+def jobs(context: ServiceContext) -> tuple[PeriodicJob, ...]:
+    if not projects_settings(context.settings).scheduler_enabled:
         return ()
 
-    async def loop() -> None:
-        while True:
-            try:
-                await purge_expired(context.sessionmaker, context.clock)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("purging idempotency keys failed; trying again later")
-            await asyncio.sleep(EVERY_SECONDS)
+    async def step() -> bool:
+        await purge_expired(context.sessionmaker, context.clock)
+        return False
 
-    return (loop,)
+    return (
+        PeriodicJob(
+            name="idempotency keys purge",
+            step=step,
+            interval_seconds=EVERY_SECONDS,
+            backoff_seconds=RETRY_SECONDS,
+            max_backoff_seconds=EVERY_SECONDS,
+        ),
+    )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from gongjian_scoring.assessment import items_judgements, items_planning, items_projects
-from gongjian_scoring.assessment.context import Context, Outcome
-from gongjian_scoring.assessment.rule_types import (
+from gongjian_scoring.engine import items_judgements, items_planning, items_projects
+from gongjian_scoring.engine.context import Context, Outcome
+from gongjian_scoring.engine.rule_types import (
     CompletionRatioRule,
     FundsPerUnitRule,
     MechanismJudgementRule,
@@ -19,7 +19,7 @@ from gongjian_scoring.assessment.rule_types import (
     StartCheckpointsRule,
     SupportFailuresRule,
 )
-from gongjian_scoring.assessment.rules import Item
+from gongjian_scoring.engine.rules import Item
 
 
 def evaluate(item: Item, ctx: Context) -> Outcome:

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from gongjian_scoring.assessment.context import (
+from gongjian_scoring.engine.context import (
     Context,
     Outcome,
     in_plan,
@@ -15,9 +15,9 @@ from gongjian_scoring.assessment.context import (
     present,
     recognition_closes,
 )
-from gongjian_scoring.assessment.facts import KeyProject
-from gongjian_scoring.assessment.numbers import exact, fmt, fmt_amount, fmt_neg, fmt_pct
-from gongjian_scoring.assessment.rule_types import (
+from gongjian_scoring.engine.facts import KeyProject
+from gongjian_scoring.engine.numbers import exact, fmt, fmt_amount, fmt_neg, fmt_pct
+from gongjian_scoring.engine.rule_types import (
     Checkpoint,
     CompletionBand,
     CompletionRatioRule,

@@ -1,9 +1,9 @@
-"""Plans for the joint meeting's events (meetings-api): deadlines D-10, D-7, D-3, D-1, resolutions."""
+"""Planners of the joint meeting's events (meetings-api): deadlines D-10, D-7, D-3, D-1, resolutions."""
 
 from __future__ import annotations
 
 from gongjian_notifier.notifications import links
-from gongjian_notifier.notifications.catalogue import Audience, Plan, office, owing, person, planner
+from gongjian_notifier.notifications.audiences import Audience, NotificationPlan, office, owing, person
 from gongjian_shared.auth import Role
 from gongjian_shared.events.meetings import (
     AgendaApproved,
@@ -38,9 +38,8 @@ def _meeting_link(event: MeetingScheduled | MeetingUpcoming | MeetingRescheduled
     return links.MEETING.format(meeting_id=event.meeting.meeting_id)
 
 
-@planner(MeetingScheduled.event_type)
-def meeting_scheduled(event: MeetingScheduled) -> Plan:
-    return Plan(
+def meeting_scheduled(event: MeetingScheduled) -> NotificationPlan:
+    return NotificationPlan(
         "meeting-scheduled",
         "normal",
         False,
@@ -50,9 +49,8 @@ def meeting_scheduled(event: MeetingScheduled) -> Plan:
     )
 
 
-@planner(MeetingRescheduled.event_type)
-def meeting_rescheduled(event: MeetingRescheduled) -> Plan:
-    return Plan(
+def meeting_rescheduled(event: MeetingRescheduled) -> NotificationPlan:
+    return NotificationPlan(
         "meeting-rescheduled",
         "normal",
         False,
@@ -62,9 +60,8 @@ def meeting_rescheduled(event: MeetingRescheduled) -> Plan:
     )
 
 
-@planner(MeetingCancelled.event_type)
-def meeting_cancelled(event: MeetingCancelled) -> Plan:
-    return Plan(
+def meeting_cancelled(event: MeetingCancelled) -> NotificationPlan:
+    return NotificationPlan(
         "meeting-cancelled",
         "urgent",
         False,
@@ -74,9 +71,8 @@ def meeting_cancelled(event: MeetingCancelled) -> Plan:
     )
 
 
-@planner(TopicSubmissionClosing.event_type)
-def topic_submission_closing(event: TopicSubmissionClosing) -> Plan:
-    return Plan(
+def topic_submission_closing(event: TopicSubmissionClosing) -> NotificationPlan:
+    return NotificationPlan(
         "topic-submission-closing",
         "urgent" if event.days_left <= 1 else "normal",
         True,
@@ -86,9 +82,8 @@ def topic_submission_closing(event: TopicSubmissionClosing) -> Plan:
     )
 
 
-@planner(TopicSubmitted.event_type)
-def topic_submitted(event: TopicSubmitted) -> Plan:
-    return Plan(
+def topic_submitted(event: TopicSubmitted) -> NotificationPlan:
+    return NotificationPlan(
         "topic-submitted",
         "low",
         False,
@@ -98,9 +93,8 @@ def topic_submitted(event: TopicSubmitted) -> Plan:
     )
 
 
-@planner(TopicSubmissionClosed.event_type)
-def topic_submission_closed(event: TopicSubmissionClosed) -> Plan:
-    return Plan(
+def topic_submission_closed(event: TopicSubmissionClosed) -> NotificationPlan:
+    return NotificationPlan(
         "topic-submission-closed",
         "normal",
         True,
@@ -110,14 +104,13 @@ def topic_submission_closed(event: TopicSubmissionClosed) -> Plan:
     )
 
 
-@planner(AgendaReviewDue.event_type)
-def agenda_review_due(event: AgendaReviewDue) -> Plan:
+def agenda_review_due(event: AgendaReviewDue) -> NotificationPlan:
     audiences: tuple[Audience, ...]
     if event.stage == "approval" and event.convener is not None:
         audiences = (convener_of(event.convener),)
     else:
         audiences = (office(*event.units),)
-    return Plan(
+    return NotificationPlan(
         "agenda-review-due",
         "normal",
         True,
@@ -127,9 +120,8 @@ def agenda_review_due(event: AgendaReviewDue) -> Plan:
     )
 
 
-@planner(AgendaApproved.event_type)
-def agenda_approved(event: AgendaApproved) -> Plan:
-    return Plan(
+def agenda_approved(event: AgendaApproved) -> NotificationPlan:
+    return NotificationPlan(
         "agenda-approved",
         "normal",
         False,
@@ -139,9 +131,8 @@ def agenda_approved(event: AgendaApproved) -> Plan:
     )
 
 
-@planner(AgendaReturned.event_type)
-def agenda_returned(event: AgendaReturned) -> Plan:
-    return Plan(
+def agenda_returned(event: AgendaReturned) -> NotificationPlan:
+    return NotificationPlan(
         "agenda-returned",
         "normal",
         True,
@@ -151,9 +142,8 @@ def agenda_returned(event: AgendaReturned) -> Plan:
     )
 
 
-@planner(AgendaCirculated.event_type)
-def agenda_circulated(event: AgendaCirculated) -> Plan:
-    return Plan(
+def agenda_circulated(event: AgendaCirculated) -> NotificationPlan:
+    return NotificationPlan(
         "agenda-circulated",
         "normal",
         True,
@@ -163,10 +153,9 @@ def agenda_circulated(event: AgendaCirculated) -> Plan:
     )
 
 
-@planner(MeetingUpcoming.event_type)
-def meeting_upcoming(event: MeetingUpcoming) -> Plan:
+def meeting_upcoming(event: MeetingUpcoming) -> NotificationPlan:
     convener = (convener_of(event.convener),) if event.convener is not None else ()
-    return Plan(
+    return NotificationPlan(
         "meeting-upcoming",
         "urgent",
         False,
@@ -180,9 +169,8 @@ def _resolution_link(event: ResolutionRecorded | ResolutionDue | ResolutionOverd
     return links.RESOLUTION.format(resolution_id=event.resolution_id)
 
 
-@planner(ResolutionRecorded.event_type)
-def resolution_recorded(event: ResolutionRecorded) -> Plan:
-    return Plan(
+def resolution_recorded(event: ResolutionRecorded) -> NotificationPlan:
+    return NotificationPlan(
         "resolution-recorded",
         "normal",
         True,
@@ -192,9 +180,8 @@ def resolution_recorded(event: ResolutionRecorded) -> Plan:
     )
 
 
-@planner(ResolutionDue.event_type)
-def resolution_due(event: ResolutionDue) -> Plan:
-    return Plan(
+def resolution_due(event: ResolutionDue) -> NotificationPlan:
+    return NotificationPlan(
         "resolution-due",
         "urgent" if event.days_left <= 0 else "normal",
         True,
@@ -204,9 +191,8 @@ def resolution_due(event: ResolutionDue) -> Plan:
     )
 
 
-@planner(ResolutionOverdue.event_type)
-def resolution_overdue(event: ResolutionOverdue) -> Plan:
-    return Plan(
+def resolution_overdue(event: ResolutionOverdue) -> NotificationPlan:
+    return NotificationPlan(
         "resolution-overdue",
         "urgent",
         True,
@@ -216,11 +202,10 @@ def resolution_overdue(event: ResolutionOverdue) -> Plan:
     )
 
 
-@planner(ResolutionEscalated.event_type)
-def resolution_escalated(event: ResolutionEscalated) -> Plan:
+def resolution_escalated(event: ResolutionEscalated) -> NotificationPlan:
     at_convener = event.level == "convener-report" and event.convener is not None
     convener = (convener_of(event.convener),) if at_convener and event.convener else ()
-    return Plan(
+    return NotificationPlan(
         "resolution-escalated",
         "urgent",
         True,
@@ -230,9 +215,8 @@ def resolution_escalated(event: ResolutionEscalated) -> Plan:
     )
 
 
-@planner(FeedbackSubmitted.event_type)
-def feedback_submitted(event: FeedbackSubmitted) -> Plan:
-    return Plan(
+def feedback_submitted(event: FeedbackSubmitted) -> NotificationPlan:
+    return NotificationPlan(
         "feedback-submitted",
         "normal",
         False,
@@ -242,9 +226,8 @@ def feedback_submitted(event: FeedbackSubmitted) -> Plan:
     )
 
 
-@planner(ResolutionClosed.event_type)
-def resolution_closed(event: ResolutionClosed) -> Plan:
-    return Plan(
+def resolution_closed(event: ResolutionClosed) -> NotificationPlan:
+    return NotificationPlan(
         "resolution-closed",
         "low",
         False,

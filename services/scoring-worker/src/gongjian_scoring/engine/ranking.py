@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
-from gongjian_scoring.assessment.rules import Award, RuleSet, RuleSetSettings
-from gongjian_scoring.assessment.sheet import UnitResult, UnitScore
+from gongjian_scoring.engine.rules import Award, RuleSet, RuleSetSettings
+from gongjian_scoring.engine.sheet import UnitResult, UnitScore
 
 ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_FLOOR, "up": ROUND_CEILING}
 

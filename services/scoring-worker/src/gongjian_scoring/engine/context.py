@@ -8,8 +8,8 @@ from datetime import date
 from fractions import Fraction
 from typing import TypeVar
 
-from gongjian_scoring.assessment.facts import KeyProject, UnitFacts
-from gongjian_scoring.assessment.rules import RuleSetSettings
+from gongjian_scoring.engine.facts import KeyProject, UnitFacts
+from gongjian_scoring.engine.rules import RuleSetSettings
 
 T = TypeVar("T")
 

@@ -5,27 +5,27 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from gongjian_scoring.assessment.context import Context, Outcome, recognition_closes
-from gongjian_scoring.assessment.errors import FactsError, FactsErrorDetail, detail
-from gongjian_scoring.assessment.evaluate import evaluate
-from gongjian_scoring.assessment.facts import (
+from gongjian_scoring.engine.context import Context, Outcome, recognition_closes
+from gongjian_scoring.engine.errors import FactsError, FactsErrorDetail, detail
+from gongjian_scoring.engine.evaluate import evaluate
+from gongjian_scoring.engine.facts import (
     FactsDocument,
     UnitFacts,
     consistency_problems,
     missing_fields,
     unit_problems,
 )
-from gongjian_scoring.assessment.numbers import display, exact, fmt
-from gongjian_scoring.assessment.ranking import rank_units
-from gongjian_scoring.assessment.rule_types import Checkpoint, StartCheckpointsRule
-from gongjian_scoring.assessment.rules import (
+from gongjian_scoring.engine.numbers import display, exact, fmt
+from gongjian_scoring.engine.ranking import rank_units
+from gongjian_scoring.engine.rule_types import Checkpoint, StartCheckpointsRule
+from gongjian_scoring.engine.rules import (
     Item,
     RuleSet,
     builtin_rule_set_ids,
     load_builtin_rule_set,
     year_end,
 )
-from gongjian_scoring.assessment.sheet import ItemScore, ScoreSheet, UnitResult
+from gongjian_scoring.engine.sheet import ItemScore, ScoreSheet, UnitResult
 
 # Awards need every unit's eligibility, whatever the items.
 ELIGIBILITY_FIELD = ("disqualifying_incident", "awards")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-from gongjian_scoring.assessment.rules import Award
+from gongjian_scoring.engine.rules import Award
 
 
 def _as_json_number(value: Decimal) -> int | float:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from gongjian_scoring.assessment.context import Context, Outcome, not_applicable, present
-from gongjian_scoring.assessment.facts import PlannedProject
-from gongjian_scoring.assessment.numbers import exact, fmt, fmt_amount
-from gongjian_scoring.assessment.rule_types import (
+from gongjian_scoring.engine.context import Context, Outcome, not_applicable, present
+from gongjian_scoring.engine.facts import PlannedProject
+from gongjian_scoring.engine.numbers import exact, fmt, fmt_amount
+from gongjian_scoring.engine.rule_types import (
     FundsPerUnitRule,
     PlanningRule,
     PlanningTier,

@@ -1,0 +1,155 @@
+"""The deadline scheduler's jobs, on the shared `PeriodicJob`: fire the due deadlines, and keep every active
+series generated ahead.
+
+Firing claims due rows with FOR UPDATE SKIP LOCKED, writes each row's event to the outbox and stamps the row
+in the same transaction, so every deadline fires exactly once, across restarts and with any number of
+replicas. Time comes from the injected Clock only. What a firing does is in each domain's `scheduled.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gongjian_meetings.bodies.repository import BodyRepository
+from gongjian_meetings.deadlines.context import Defer, FireContext, Firer
+from gongjian_meetings.deadlines.repository import DeadlineRepository, DueDeadline
+from gongjian_meetings.meetings.scheduled import FIRERS as MEETING_FIRERS
+from gongjian_meetings.meetings.service import generate_series
+from gongjian_meetings.models import BUS
+from gongjian_meetings.resolutions.scheduled import FIRERS as RESOLUTION_FIRERS
+from gongjian_meetings.resolutions.scheduled import RESOLUTION_KINDS
+from gongjian_meetings.settings import SchedulerSettings
+from gongjian_shared.bus.consumer import describe_error
+from gongjian_shared.clock import Clock
+from gongjian_shared.db import unit_of_work
+from gongjian_shared.jobs import PeriodicJob
+from gongjian_shared.outbox import BatchOutbox, Outbox
+from gongjian_shared.service import ServiceContext
+from gongjian_shared.uow import UnitOfWork
+
+logger = logging.getLogger("gongjian.meetings.scheduler")
+
+PRODUCER = "meetings-api"
+FIRERS: dict[str, Firer] = {**MEETING_FIRERS, **RESOLUTION_FIRERS}
+
+
+class _Failed(Exception):
+    def __init__(self, row_id: int, attempts: int, error: str) -> None:
+        super().__init__(error)
+        self.row_id, self.attempts, self.error = row_id, attempts, error
+
+
+async def _fire_each(context: FireContext, rows: Sequence[DueDeadline]) -> dict[int, str]:
+    """Each row's outcome by id; a row whose subject another transaction holds is left for the next run."""
+    outcomes: dict[int, str] = {}
+    for row in rows:
+        try:
+            outcomes[row.id] = await FIRERS[row.kind](context, row)
+        except Defer:
+            continue
+        except Exception as exc:
+            logger.exception("deadline %s (%s) failed", row.id, row.kind)
+            raise _Failed(row.id, row.attempts, describe_error(exc)) from exc
+    return outcomes
+
+
+async def _count_failure(
+    session_maker: async_sessionmaker[AsyncSession], failed: _Failed, now: datetime, max_attempts: int
+) -> None:
+    """In a transaction of its own (the batch's rolled back); after `max_attempts` the row is stamped failed."""
+    async with unit_of_work(session_maker) as session:
+        give_up = now if failed.attempts + 1 >= max_attempts else None
+        await DeadlineRepository(session).record_failure(failed.row_id, failed.error, give_up_at=give_up)
+
+
+async def run_due(
+    session_maker: async_sessionmaker[AsyncSession], clock: Clock, limit: int = 200, *, max_attempts: int = 5
+) -> int:
+    """Fire the due deadlines once (at most `limit`); returns how many rows were stamped.
+
+    One transaction: claim, fire (outbox rows, state changes), stamp. A crash anywhere before the commit
+    leaves no event and no stamp, so the row fires on the next run. A firing that raises rolls the batch
+    back and is counted against its row; after `max_attempts` the row is stamped `failed`.
+    """
+    now = clock.now()
+    try:
+        async with unit_of_work(session_maker) as session:
+            deadlines = DeadlineRepository(session)
+            rows = await deadlines.claim_due(now, limit)
+            if not rows:
+                return 0
+            outbox = BatchOutbox(BUS, PRODUCER, clock)
+            context = FireContext(UnitOfWork(session, outbox, clock), now)
+            await context.prefetch(rows, RESOLUTION_KINDS)
+            outcomes = await _fire_each(context, rows)
+            await outbox.flush(session)
+            await deadlines.stamp(outcomes, now)
+            return len(outcomes)
+    except _Failed as failed:
+        await _count_failure(session_maker, failed, now, max_attempts)
+        return 0
+
+
+async def extend_series(session_maker: async_sessionmaker[AsyncSession], clock: Clock) -> int:
+    """Keep every active series generated ahead to its horizon."""
+    created = 0
+    async with unit_of_work(session_maker) as session:
+        uow = UnitOfWork(session, Outbox(BUS, PRODUCER, clock), clock)
+        bodies = BodyRepository(session)
+        for body in await bodies.list():
+            if body.series_active:
+                locked = await bodies.get(body.id, for_update=True)
+                assert locked is not None
+                created += len(await generate_series(uow, None, locked))
+    return created
+
+
+def due_deadlines_job(
+    session_maker: async_sessionmaker[AsyncSession], clock: Clock, settings: SchedulerSettings
+) -> PeriodicJob:
+    """Fire due deadlines every poll interval, and at once again after a full batch (more may be waiting)."""
+
+    async def fire_a_batch() -> bool:
+        fired = await run_due(session_maker, clock, settings.batch_size, max_attempts=settings.max_attempts)
+        return fired >= settings.batch_size
+
+    return PeriodicJob(
+        name="meetings: due deadlines",
+        step=fire_a_batch,
+        interval_seconds=settings.poll_interval_seconds,
+        backoff_seconds=settings.poll_interval_seconds,
+    )
+
+
+def series_job(
+    session_maker: async_sessionmaker[AsyncSession], clock: Clock, settings: SchedulerSettings
+) -> PeriodicJob:
+    """Extend the active series at start and then every `series_every_seconds`."""
+
+    async def extend() -> None:
+        await extend_series(session_maker, clock)
+
+    return PeriodicJob(
+        name="meetings: series ahead",
+        step=extend,
+        interval_seconds=settings.series_every_seconds,
+        backoff_seconds=settings.poll_interval_seconds,
+    )
+
+
+def scheduler_jobs(settings: SchedulerSettings) -> Callable[[ServiceContext], Sequence[PeriodicJob]]:
+    """The service's background work (`ServiceSpec.background`): none when the scheduler is disabled."""
+
+    def jobs(context: ServiceContext) -> Sequence[PeriodicJob]:
+        if not settings.enabled:
+            return ()
+        return (
+            due_deadlines_job(context.sessionmaker, context.clock, settings),
+            series_job(context.sessionmaker, context.clock, settings),
+        )
+
+    return jobs
