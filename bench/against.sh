@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Run benchmarks on an earlier commit with this checkout's .venv, to print "before" beside today's figures:
+#   bench/against.sh REV [bench arguments...]      e.g.  bench/against.sh 1520677 backbone_read
+# The commit is checked out in a temporary git worktree; its packages are put first on PYTHONPATH (the
+# servers the benchmarks start in child processes inherit it), so its code runs, not this checkout's.
+# Run it alone on a quiet machine, as every benchmark.
+set -euo pipefail
+rev="${1:?usage: bench/against.sh REV [bench arguments...]}"
+shift
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tree="$(mktemp -d)/gongjian-$rev"
+git -C "$root" worktree add --detach --quiet "$tree" "$rev"
+trap 'git -C "$root" worktree remove --force "$tree"' EXIT
+paths="$tree/src:$tree/shared/src"
+for service in "$tree"/services/*/src; do paths="$paths:$service"; done
+cd "$tree"
+PYTHONPATH="$paths" "$root/.venv/bin/python" -m bench "$@"
