@@ -195,6 +195,13 @@ JUDGEMENTS = [
 ]
 
 
+async def sheet_of(platform: Platform, unit: str) -> dict[str, Any]:
+    response = await platform.client.get(f"/api/v1/scoring/units/{unit}/sheet", params={"year": 2019})
+    assert response.status_code == 200, response.text
+    sheet: dict[str, Any] = response.json()
+    return sheet
+
+
 async def test_the_offices_judgements_with_evidence_actor_and_time_fold_into_the_facts(
     platform: Platform,
 ) -> None:
@@ -217,6 +224,7 @@ async def test_the_offices_judgements_with_evidence_actor_and_time_fold_into_the
     assert [f.severe for f in facts.support_failures or []] == [True]
     assert facts.disqualifying_incident is True
     incident = recorded[-1]["id"]
+    assert (await sheet_of(platform, unit))["eligible"] is False
     withdrawn = await platform.client.post(
         f"/api/v1/scoring/judgements/{incident}/withdraw", json={"reason": "经核实非辖区项目"}
     )
@@ -227,6 +235,8 @@ async def test_the_offices_judgements_with_evidence_actor_and_time_fold_into_the
     )
     facts = await facts_of(platform, unit)
     assert facts is not None and facts.disqualifying_incident is False
+    # withdrawing rescored the unit in the same transaction: its live sheet no longer disqualifies it
+    assert (await sheet_of(platform, unit))["eligible"] is True
     again = await platform.client.post(
         f"/api/v1/scoring/judgements/{incident}/withdraw", json={"reason": "x"}
     )

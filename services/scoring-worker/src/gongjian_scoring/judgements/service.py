@@ -80,6 +80,7 @@ async def withdraw(uow: UnitOfWork, principal: Principal, judgement_id: uuid.UUI
         reason,
     )
     await JudgementRepository(session).flush()
+    await scores.rescore(uow, judgement.unit_id, judgement.year)
     return judgement
 
 
