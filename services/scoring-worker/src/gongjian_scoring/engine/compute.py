@@ -32,7 +32,7 @@ ELIGIBILITY_FIELD = ("disqualifying_incident", "awards")
 
 
 def compute(rule_set: RuleSet, facts: FactsDocument, as_of: date | None = None) -> ScoreSheet:
-    """Score every unit of the facts, rank them and hand out the awards.
+    """Score every unit of the facts, rank the assessed ones (A17) and hand out the awards.
 
     `as_of` defaults to the facts' own date; it may be later (to let a recognition window close) but not
     earlier, since the amounts in the facts are cumulative to their date. Raises `FactsError`.
@@ -66,7 +66,9 @@ def compute_unit(rule_set: RuleSet, unit: UnitFacts, as_of: date, *, index: int 
     problems += missing_fields(unit, index, _needs(rule_set))
     if problems:
         raise FactsError(problems)
-    ctx = Context(unit=unit, settings=rule_set.settings, year=rule_set.year, as_of=as_of)
+    ctx = Context(
+        unit=unit, settings=rule_set.settings, year=rule_set.year, as_of=as_of, unit_kind=rule_set.unit_kind
+    )
     outcomes = [(item, evaluate(item, ctx)) for item in rule_set.items]
     total, proration = _total(rule_set, outcomes)
     return UnitResult(
@@ -74,6 +76,7 @@ def compute_unit(rule_set: RuleSet, unit: UnitFacts, as_of: date, *, index: int 
         total=display(total),
         eligible=not unit.disqualifying_incident,
         items=[_item_score(rule_set, item, outcome, proration) for item, outcome in outcomes],
+        assessed=unit.assessed(),
     )
 
 

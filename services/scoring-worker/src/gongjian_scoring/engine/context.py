@@ -8,8 +8,8 @@ from datetime import date
 from fractions import Fraction
 from typing import TypeVar
 
-from gongjian_scoring.engine.facts import KeyProject, UnitFacts
-from gongjian_scoring.engine.rules import RuleSetSettings
+from gongjian_scoring.engine.facts import KeyProject, Targets, UnitFacts
+from gongjian_scoring.engine.rules import RuleSetSettings, UnitKind
 
 T = TypeVar("T")
 
@@ -20,6 +20,19 @@ class Context:
     settings: RuleSetSettings
     year: int
     as_of: date
+    unit_kind: UnitKind = "county"
+
+    @property
+    def targets(self) -> Targets | None:
+        """The unit's Annex 2 targets, if its facts carry them (A16)."""
+        return self.unit.targets
+
+    def key_project_items_apply(self) -> bool | None:
+        """A16: with targets, a county's key-project items always apply, a department's when it has a
+        key-project target; None without targets (the registered projects decide)."""
+        if self.targets is None:
+            return None
+        return self.unit_kind == "county" or self.targets.key_projects > 0
 
     def key_projects_in_plan(self, on: date) -> list[KeyProject]:
         return [p for p in present(self.unit.key_projects) if in_plan(p, on, self.settings)]
@@ -36,6 +49,11 @@ class Outcome:
 
 def not_applicable(reason: str) -> Outcome:
     return Outcome(Fraction(0), False, f"不适用 not applicable: {reason}")
+
+
+def no_target(target: str) -> Outcome:
+    """A16: the unit's Annex 2 target for this item is 0, whatever it registered."""
+    return not_applicable(f"附件2 目标任务 Annex 2 target {target} is 0 (A16)")
 
 
 def in_plan(project: KeyProject, on: date, settings: RuleSetSettings) -> bool:

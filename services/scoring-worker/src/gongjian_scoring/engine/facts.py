@@ -82,8 +82,27 @@ class Mechanism(FactsModel):
     monthly_reporting: bool | None = None
 
 
+class Targets(FactsModel):
+    """The unit's tasks in Annex 2 (附件2 目标任务): how many key, pre-phase and planned projects.
+
+    When a unit's facts carry them they decide which items apply and the pre-phase and planning counts (A16),
+    and whether the unit is ranked at all (A17); other Annex 2 columns are ignored here.
+    """
+
+    key_projects: Count
+    prephase_projects: Count
+    planned_projects: Count
+
+    def any_task(self) -> bool:
+        return self.key_projects > 0 or self.prephase_projects > 0 or self.planned_projects > 0
+
+
 class UnitFacts(FactsModel):
-    """The facts of one unit (county, zone, department or enterprise) for the year."""
+    """The facts of one unit (county, zone, department or enterprise) for the year.
+
+    `targets` is optional: without it the registered projects decide applicability, as before A16, and the
+    unit is ranked (A17); it is left out of the JSON when absent, so documents without it keep their shape.
+    """
 
     unit: Annotated[Line, Field(min_length=1, max_length=200)]
     key_projects: list[KeyProject] | None = None
@@ -96,6 +115,11 @@ class UnitFacts(FactsModel):
     support_failures: list[SupportFailure] | None = None
     mechanism: Mechanism | None = None
     disqualifying_incident: bool | None = None
+    targets: Annotated[Targets | None, Field(exclude_if=lambda value: value is None)] = None
+
+    def assessed(self) -> bool:
+        """A17: with Annex 2 targets, a unit is ranked only when it has at least one task; without, always."""
+        return self.targets is None or self.targets.any_task()
 
 
 class FactsDocument(FactsModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from gongjian_scoring.engine.context import Context, Outcome, not_applicable, present
+from gongjian_scoring.engine.context import Context, Outcome, no_target, not_applicable, plural, present
 from gongjian_scoring.engine.facts import PlannedProject
 from gongjian_scoring.engine.numbers import exact, fmt, fmt_amount
 from gongjian_scoring.engine.rule_types import (
@@ -18,21 +18,38 @@ from gongjian_scoring.engine.rule_types import (
 
 
 def prephase(rule: PrephaseRule, ctx: Context) -> Outcome:
+    """A16: with targets, the item applies when the pre-phase target N is above 0 and counts max(N, registered)
+    projects, each one not registered counting as not done."""
     projects = present(ctx.unit.prephase_projects)
-    if not projects:
+    targets = ctx.targets
+    if targets is None and not projects:
         return not_applicable("no pre-phase project (重点前期项目) this year")
-    missing = sum(1 for p in projects if not present(p.done))
+    if targets is not None and targets.prephase_projects == 0:
+        return no_target("prephase_projects")
+    target = 0 if targets is None else targets.prephase_projects
+    unregistered = max(target - len(projects), 0)
+    count = len(projects) + unregistered
+    missing = sum(1 for p in projects if not present(p.done)) + unregistered
+    unregistered_note = (
+        f" (附件2 目标任务 Annex 2 target {target}: {plural(unregistered, 'project')} not registered, each"
+        " not done, A16)"
+        if unregistered
+        else ""
+    )
     full = exact(rule.full)
     if missing == 0:
-        done = "the only pre-phase project done" if len(projects) == 1 else f"all {len(projects)} done"
+        done = "the only pre-phase project done" if count == 1 else f"all {count} done"
         return Outcome(full, True, f"前期工作完成 pre-phase work: {done} → {fmt(full)}")
-    if len(projects) == 1:
+    if count == 1:
         raw = full - exact(rule.single_project)
-        text = f"前期工作 the only pre-phase project is not done: {fmt(full)} - {fmt(rule.single_project)}"
+        text = (
+            f"前期工作 the only pre-phase project is not done{unregistered_note}:"
+            f" {fmt(full)} - {fmt(rule.single_project)}"
+        )
     else:
         raw = full - missing * exact(rule.per_missing)
         text = (
-            f"前期工作 pre-phase projects not done: {missing}/{len(projects)}:"
+            f"前期工作 pre-phase projects not done: {missing}/{count}{unregistered_note}:"
             f" {fmt(full)} - {missing} × {fmt(rule.per_missing)}"
         )
     points = max(raw, exact(rule.floor))
@@ -41,18 +58,33 @@ def prephase(rule: PrephaseRule, ctx: Context) -> Outcome:
 
 
 def planning(rule: PlanningRule, ctx: Context) -> Outcome:
+    """A16: with targets, the item applies when the planned-projects target N is above 0, and the task is done
+    when the unit says so and at least N of its planned projects reached proposal depth or deeper."""
     projects = present(ctx.unit.planned_projects)
-    done = present(ctx.unit.planning_task_done)
-    if not projects and not done:
-        return not_applicable("no planned project (策划包装项目) this year")
+    reported_done = present(ctx.unit.planning_task_done)
+    targets = ctx.targets
+    depth_note = ""
+    if targets is None:
+        if not projects and not reported_done:
+            return not_applicable("no planned project (策划包装项目) this year")
+        done = reported_done
+    else:
+        if targets.planned_projects == 0:
+            return no_target("planned_projects")
+        deep = sum(1 for p in projects if present(p.depth) in ("proposal", "feasibility"))
+        done = reported_done and deep >= targets.planned_projects
+        depth_note = (
+            f" ({deep} planned projects at proposal depth or deeper, Annex 2 target"
+            f" {targets.planned_projects}, A16)"
+        )
     settings = ctx.settings
     base_value = rule.base if settings.a2_planning_base is None else settings.a2_planning_base
     item_cap = rule.item_cap if settings.a2_planning_item_cap is None else settings.a2_planning_item_cap
     base = exact(base_value) if done else exact(0)
     parts = [
-        f"策划任务完成并达到项目建议书深度 planning task done at proposal depth: base {fmt(base_value)}"
+        f"策划任务完成并达到项目建议书深度 planning task done at proposal depth{depth_note}: base {fmt(base_value)}"
         if done
-        else "策划任务未完成 planning task not done: base 0"
+        else f"策划任务未完成 planning task not done{depth_note}: base 0"
     ]
     tier_raw, tier_text = _tier_bonuses(projects, rule.tiers, settings.a10_planning_tiers == "highest")
     tier = min(tier_raw, exact(rule.tier_bonus_cap))

@@ -10,6 +10,7 @@ from gongjian_scoring.engine.context import (
     Context,
     Outcome,
     in_plan,
+    no_target,
     not_applicable,
     plural,
     present,
@@ -28,11 +29,21 @@ from gongjian_scoring.engine.rule_types import (
 
 
 def completion_ratio(rule: CompletionRatioRule, ctx: Context) -> Outcome:
+    applies = ctx.key_project_items_apply()
+    if applies is False:
+        return no_target("key_projects")
     projects = ctx.key_projects_in_plan(ctx.as_of)
     removed = len(present(ctx.unit.key_projects)) - len(projects)
     removed_note = f" ({plural(removed, 'project')} removed from the plan left out, A8)" if removed else ""
     planned = sum((present(p.planned_10k) for p in projects), start=Decimal(0))
     if planned == 0:
+        if applies:
+            return Outcome(
+                exact(0),
+                True,
+                f"附件2 目标任务 the item applies (A16) but no key project with planned investment is in the"
+                f" plan{removed_note} → 0",
+            )
         return not_applicable(f"no key project with planned investment in the plan{removed_note}")
     completed = sum((present(p.completed_10k) for p in projects), start=Decimal(0))
     ratio = exact(completed) / exact(planned)
@@ -105,7 +116,14 @@ def _top(bands: list[CompletionBand]) -> str:
 
 def start_checkpoints(rule: StartCheckpointsRule, ctx: Context) -> Outcome:
     checkpoints = rule.checkpoints if ctx.settings.a4_checkpoints is None else ctx.settings.a4_checkpoints
+    applies = ctx.key_project_items_apply()
+    if applies is False:
+        return no_target("key_projects")
     projects = present(ctx.unit.key_projects)
+    if applies and not projects:
+        return Outcome(
+            exact(0), True, "附件2 目标任务 the item applies (A16) but no key project is registered → 0"
+        )
     new_starts_ever = any(
         present(p.new_start) and in_plan(p, checkpoint.on, ctx.settings)
         for p in projects
@@ -113,7 +131,7 @@ def start_checkpoints(rule: StartCheckpointsRule, ctx: Context) -> Outcome:
     )
     in_plan_now = ctx.key_projects_in_plan(ctx.as_of)
     planned_completions = [p for p in in_plan_now if present(p.planned_completion)]
-    if not new_starts_ever and not planned_completions:
+    if not new_starts_ever and not planned_completions and not applies:
         return not_applicable("no new-start project and no planned completion in the plan")
     parts: list[str] = []
     deduction = exact(0)

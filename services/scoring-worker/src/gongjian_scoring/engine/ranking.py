@@ -1,4 +1,5 @@
-"""Ranking and awards (A6, A14, A15): one ranking of all units of the rule set, on the totals as shown.
+"""Ranking and awards (A6, A14, A15, A17): one ranking of the assessed units of the rule set, on the totals
+as shown; a unit with no task in Annex 2 (A17) follows the ranking unranked, by name.
 
 Ranking uses only the displayed numbers (totals and tie-break item points to 0.01), so anyone can check a
 published sheet, and ranking stored unit results gives the same answer as a full compute.
@@ -16,9 +17,11 @@ ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUN
 
 
 def award_count(unit_count: int, settings: RuleSetSettings) -> int:
-    """A6: 35% of the units, rounded half up by default (13 -> 4.55 -> 5; 4 -> 1.4 -> 1)."""
+    """A6: 35% of the ranked units, rounded half up by default (13 -> 4.55 -> 5; 4 -> 1.4 -> 1), at most
+    `a6_award_cap` when the rule set sets one (departments: 5)."""
     share = Decimal(unit_count) * settings.a6_award_share
-    return int(share.quantize(Decimal(1), rounding=ROUNDING[settings.a6_rounding]))
+    count = int(share.quantize(Decimal(1), rounding=ROUNDING[settings.a6_rounding]))
+    return count if settings.a6_award_cap is None else min(count, settings.a6_award_cap)
 
 
 def award_slots(count: int, settings: RuleSetSettings) -> list[Award]:
@@ -31,14 +34,16 @@ def award_slots(count: int, settings: RuleSetSettings) -> list[Award]:
 
 
 def rank_units(rule_set: RuleSet, results: Sequence[UnitResult]) -> list[UnitScore]:
-    """Rank unit results and hand out the awards; returns the units in ranking order."""
+    """Rank unit results and hand out the awards; returns the units in ranking order, then the units not
+    assessed (A17: rank and award null) by name."""
     names = [r.unit for r in results]
     if len(set(names)) != len(names):
         raise ValueError("each unit is ranked once")
     settings = rule_set.settings
     tie_break = settings.a15_tie_break_item
-    order = sorted(results, key=lambda r: (-r.total, -r.points_of(tie_break), r.unit))
-    slots = iter(award_slots(award_count(len(results), settings), settings))
+    ranked = [r for r in results if r.assessed]
+    order = sorted(ranked, key=lambda r: (-r.total, -r.points_of(tie_break), r.unit))
+    slots = iter(award_slots(award_count(len(ranked), settings), settings))
     scores: list[UnitScore] = []
     for result in order:
         award = next(slots, None) if result.eligible else None
@@ -46,10 +51,22 @@ def rank_units(rule_set: RuleSet, results: Sequence[UnitResult]) -> list[UnitSco
             UnitScore(
                 unit=result.unit,
                 total=result.total,
-                rank=1 + sum(1 for other in results if other.total > result.total),
+                rank=1 + sum(1 for other in ranked if other.total > result.total),
                 award=award,
                 eligible=result.eligible,
                 items=result.items,
+            )
+        )
+    for result in sorted((r for r in results if not r.assessed), key=lambda r: r.unit):
+        scores.append(
+            UnitScore(
+                unit=result.unit,
+                total=result.total,
+                rank=None,
+                award=None,
+                eligible=result.eligible,
+                items=result.items,
+                assessed=False,
             )
         )
     return scores

@@ -1,8 +1,9 @@
 """Rule sets (考核评分表) as validated data: one per year and unit kind, shipped as JSON package data.
 
-The settings hold the reading of every ambiguity of the source (A1-A15 in `scoring-2019.md`). Where an
-ambiguity is about a number printed in one item (A1, A2, A4), the item's parameters carry the published
-number and the setting is an override, null meaning "as published".
+The settings hold the reading of every ambiguity of the source (A1-A15 in `scoring-2019.md`; A16 and A17
+follow the Annex 2 targets of the facts, A18 the facts' `ahead_of_schedule`). Where an ambiguity is about a
+number printed in one item (A1, A2, A4), the item's parameters carry the published number and the setting
+is an override, null meaning "as published".
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ DEDUCTION_RULES = (PerCountDeductionRule, SupportFailuresRule)
 
 
 class RuleSetSettings(RuleModel):
-    """The readings of the source's ambiguities; see `scoring-2019.md`, table A1-A15."""
+    """The readings of the source's ambiguities; see `scoring-2019.md`, table A1-A15.
+
+    `a6_award_cap`: at most this many awards (A6 revised: 5 advanced departments); null for no cap.
+    """
 
     a1_publicity_cap: NonNegative | None = None
     a2_planning_base: NonNegative | None = None
@@ -54,6 +58,7 @@ class RuleSetSettings(RuleModel):
     a6_award_share: Annotated[Decimal, DecimalRules(5, 4, ge=0, le=1, fixed_scale=False)] = Decimal("0.35")
     a6_rounding: Literal["half_up", "half_even", "down", "up"] = "half_up"
     a6_tier_sizes: list[Annotated[int, Field(ge=0)] | None]
+    a6_award_cap: Annotated[int, Field(ge=0)] | None = None
     a7_partial_unit: Literal["floor", "prorate"] = "floor"
     a8_removed_projects: Literal["leave_from_removal", "keep"] = "leave_from_removal"
     a9_ranking: Literal["one_ranking"] = "one_ranking"

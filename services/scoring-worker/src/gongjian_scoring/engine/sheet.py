@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from gongjian_scoring.engine.rules import Award
 
@@ -17,6 +17,15 @@ def _as_json_number(value: Decimal) -> int | float:
 
 
 Points = Annotated[Decimal, PlainSerializer(_as_json_number, return_type=int | float, when_used="json")]
+# A17: false for a unit with no task in Annex 2, which the sheet shows but does not rank. Written only when
+# false, so that a sheet whose facts carry no targets (every unit ranked) keeps the shape it always had.
+Assessed = Annotated[
+    bool,
+    Field(
+        description="false: the unit has no task in Annex 2 and is not ranked (A17); absent means true",
+        exclude_if=lambda value: value is True,
+    ),
+]
 
 
 class SheetModel(BaseModel):
@@ -48,6 +57,7 @@ class UnitResult(SheetModel):
     total: Points
     eligible: bool
     items: list[ItemScore]
+    assessed: Assessed = True
 
     def item(self, item_id: str) -> ItemScore:
         return _find(self.unit, self.items, item_id)
@@ -57,14 +67,16 @@ class UnitResult(SheetModel):
 
 
 class UnitScore(SheetModel):
-    """A ranked unit, its fields in the order the score sheet shows them."""
+    """A unit's line of the sheet, its fields in the order the score sheet shows them; `rank` and `award` are
+    null for a unit that is not assessed (A17)."""
 
     unit: str
     total: Points
-    rank: int
+    rank: int | None
     award: Award | None
     eligible: bool
     items: list[ItemScore]
+    assessed: Assessed = True
 
     def item(self, item_id: str) -> ItemScore:
         return _find(self.unit, self.items, item_id)

@@ -206,7 +206,8 @@ async def _fold_planned(session: AsyncSession, event: PlannedProjectUpdated, at:
 
 
 def ahead_of_schedule(planned: Decimal, year_to_date: Decimal | None, month: int | None) -> bool:
-    """At or ahead of the time-schedule benchmark (序时进度 = month/12 of the annual plan) at the last report."""
+    """Ahead of the time-schedule benchmark (超过序时进度; 序时进度 = month/12 of the annual plan) at the last
+    report: strictly greater, since the notice says 超过 (A18); exactly on the benchmark is not ahead."""
     if month is None or year_to_date is None or planned <= 0:
         return False
-    return year_to_date * 12 >= planned * month
+    return year_to_date * 12 > planned * month

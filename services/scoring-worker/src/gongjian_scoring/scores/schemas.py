@@ -29,10 +29,14 @@ class StandingRow(BaseModel):
 
     unit_id: uuid.UUID | None
     unit: str
-    rank: int
+    rank: int | None = Field(description="null for a unit that is not assessed (A17)")
     total: Points
     award: Award | None
     eligible: bool
+    assessed: bool = Field(
+        default=True,
+        description="false: the unit has no task in Annex 2, so it is shown but not ranked (A17)",
+    )
     as_of: Day
     provisional: bool
     items: list[ItemPoints]
@@ -69,6 +73,9 @@ class UnitSheet(BaseModel):
     provisional: bool
     total: Points
     eligible: bool
+    assessed: bool = Field(
+        default=True, description="false: the unit has no task in Annex 2, so it is not ranked (A17)"
+    )
     rank: int | None
     award: Award | None
     items: list[ItemScore]

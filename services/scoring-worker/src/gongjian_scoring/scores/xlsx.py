@@ -59,7 +59,7 @@ def _ranking(ws: Worksheet, rule_set: RuleSet, sheet: ScoreSheet, published: boo
         _append(
             ws,
             [
-                unit.rank,
+                unit.rank if unit.assessed else "不参评",
                 unit.unit,
                 float(unit.total),
                 AWARDS_ZH.get(unit.award or "", ""),
@@ -88,7 +88,8 @@ def _unit_sheet(ws: Worksheet, rule_set: RuleSet, unit: UnitScore, status: str) 
         )
     award = AWARDS_ZH.get(unit.award or "", "无")
     eligibility = "" if unit.eligible else "；取消评奖资格 not eligible"
-    _append(ws, ["合计", "", "", "", float(unit.total), f"排名 rank {unit.rank}；奖项 {award}{eligibility}"])
+    rank = f"排名 rank {unit.rank}" if unit.assessed else "不参加排名 not assessed (A17)"
+    _append(ws, ["合计", "", "", "", float(unit.total), f"{rank}；奖项 {award}{eligibility}"])
     _append(ws, [rule_set.award_source_text])
     ws["A1"].font = Font(bold=True, size=14)
     for row in ws.iter_rows(min_row=4, max_row=ws.max_row - 1):
