@@ -51,6 +51,7 @@ class EmbeddedConsumerRunner:
         self._wake = wake
         self._attempts: dict[Any, int] = {}
         self.subscription = subscription
+        self._types = sorted(subscription.event_types)  # read on every poll: computed once
         self.stats = ConsumerStats()
         self._job = PeriodicJob(
             name=f"embedded consumer {subscription.group_id}",
@@ -81,7 +82,7 @@ class EmbeddedConsumerRunner:
         """Apply one batch from one producer log; True when more rows may be waiting."""
         positions = self._tables.positions
         group = self.subscription.group_id
-        types = sorted(self.subscription.event_types)
+        types = self._types
         retry_after: float | None = None
         async with unit_of_work(self._sessionmaker) as session:
             claimed = await self._claim_position(session, source)
@@ -185,7 +186,7 @@ class EmbeddedConsumerRunner:
                         f'SELECT count(*) FROM "{source}".outbox '
                         "WHERE (txid, id) > (:txid, :id) AND type = ANY(:types)"
                     ),
-                    {"txid": txid, "id": outbox_id, "types": sorted(self.subscription.event_types)},
+                    {"txid": txid, "id": outbox_id, "types": self._types},
                 )
                 total += int(count or 0)
         self.stats.lag = total
