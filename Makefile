@@ -18,10 +18,7 @@ install: $(STAMP)
 dev: install
 	$(BIN)/gongjian dev
 
-dev-fuzz: install
-	$(BIN)/python -m pytest -p no:cacheprovider -m fuzz tests/contract/test_schemathesis.py
-
-kafka: install
+dev-kafka: install
 	$(BIN)/gongjian dev --bus kafka
 
 lint: install
