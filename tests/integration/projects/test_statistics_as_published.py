@@ -8,11 +8,13 @@ in December; a unit reads it once published and is refused the draft before. The
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 
 import pytest
 from integration.projects.conftest import Clocked
 from integration.projects.registry_support import Actor, account, assert_problem, register, unit_ids
+from openpyxl import load_workbook
 
 from gongjian_shared.auth import Role
 from support.platform import Platform
@@ -210,3 +212,144 @@ async def test_every_statistics_route_takes_the_month_as_a_query_parameter(platf
     paths = platform.app("projects-api").openapi()["paths"]
     assert paths["/api/v1/statistics/{year}/monthly/{month}"]["get"]["deprecated"] is True
     assert "deprecated" not in paths["/api/v1/statistics/{year}/monthly"]["get"]
+
+
+async def test_annex2_targets_against_actuals_per_unit_and_for_the_city(clocked: Clocked) -> None:
+    """宁陕县's targets (Annex 2): 6 key projects (2 new starts), 111,400 万元, 5 pre-phase, 10 planned (3 of
+    >= 2 bn, 1 of >= 10 bn), 31 亿元 of domestic capital and 200 in the headerless column."""
+    platform = clocked.platform
+    units = await unit_ids(platform)
+    unit_id = units[UNIT]
+    key = await register(platform, unit_id, name="宁陕新开工", planned_investment_10k="12000")
+    await register(
+        platform, unit_id, name="宁陕续建", plan_category="continuing", planned_investment_10k="20000"
+    )
+    for name in ("宁陕前期一", "宁陕前期二"):
+        await register(platform, unit_id, name=name, kind="prephase")
+    for name, total in (("宁陕百亿", "1200000"), ("宁陕二十亿", "200000"), ("宁陕不足二十亿", "199999.99")):
+        await register(
+            platform,
+            unit_id,
+            name=name,
+            kind="planned",
+            total_investment_10k=total,
+            planned={"depth": "proposal"},
+        )
+    for name, origin, funds in (
+        ("宁陕内资", "domestic", "50000"),
+        ("宁陕外资", "foreign", "30000"),
+        ("宁陕未注明", None, "15000"),
+    ):
+        await register(
+            platform,
+            unit_id,
+            name=name,
+            kind="attraction",
+            attraction={"stage": "signed", "funds_in_place_10k": funds}
+            | ({"capital_origin": origin} if origin else {}),
+        )
+    reporter = await account(platform, [Role.REPORTER], unit_id)
+    await clocked.at(2019, 5, 26, 10)
+    await reporter.sign_in(platform)
+    await accepted_report(platform, reporter, key["id"], 5, "3000")
+
+    table = (await platform.client.get("/api/v1/statistics/2019/targets", params={"month": 5})).json()
+    [row] = [r for r in table["rows"] if r["unit_name"] == UNIT]
+    assert row == {
+        "unit_id": unit_id,
+        "unit_name": UNIT,
+        "key_projects": {"target": 6, "actual": 2, "gap": -4, "done": False},
+        "key_projects_new_start": {"target": 2, "actual": 0, "gap": -2, "done": False},
+        "planned_investment_10k": {
+            "target": "111400.00",
+            "actual": "3000.00",
+            "gap": "-108400.00",
+            "percent": "2.69",
+        },
+        "prephase_projects": {"target": 5, "actual": 2, "gap": -3, "done": False},
+        "planned_projects": {"target": 10, "actual": 3, "gap": -7, "done": False},
+        "planned_projects_over_2bn": {"target": 3, "actual": 2, "gap": -1, "done": False},
+        "planned_projects_over_10bn": {"target": 1, "actual": 1, "gap": 0, "done": True},
+        "attraction_domestic_capital_100m": {
+            "target": "31.00",
+            "actual": "6.50",
+            "gap": "-24.50",
+            "percent": "20.97",
+        },
+        "attraction_other_target": "200.00",
+    }
+    city = table["city"]
+    assert (city["key_projects"], city["key_projects_new_start"]["target"]) == (
+        {"target": 200, "actual": 2, "gap": -198, "done": False},
+        87,
+    )
+    assert city["planned_investment_10k"]["target"] == "4900882.00"
+    assert (city["planned_projects"]["target"], city["planned_projects_over_2bn"]["target"]) == (301, 100)
+    assert (city["planned_projects_over_10bn"]["target"], city["attraction_other_target"]) == (15, "5050.00")
+    assert city["attraction_domestic_capital_100m"]["actual"] == "6.50"
+
+    xlsx = await platform.client.get("/api/v1/statistics/2019/targets", params={"month": 5, "format": "xlsx"})
+    assert xlsx.status_code == 200, xlsx.text
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    assert sheet["A1"].value == "安康市2019年县区、部门目标任务完成情况（1-5月）"
+    assert (sheet["B2"].value, sheet["B3"].value, sheet["C3"].value, sheet["D3"].value) == (
+        "重点建设项目个数（个）",
+        "任务",
+        "完成",
+        "差额",
+    )
+    assert [sheet.cell(4, column).value for column in (1, 2, 3, 9)] == ["全市", 200, 2, 3000]
+    [line] = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] == UNIT]
+    assert list(line) == [
+        UNIT,
+        6,
+        2,
+        -4,
+        2,
+        0,
+        -2,
+        111400,
+        3000,
+        -108400,
+        5,
+        2,
+        -3,
+        10,
+        3,
+        -7,
+        3,
+        2,
+        -1,
+        1,
+        1,
+        0,
+        31,
+        6.5,
+        -24.5,
+        200,
+    ]
+
+    # a unit reads its own row, not the city's nor another unit's
+    own = await platform.client.get(
+        "/api/v1/statistics/2019/targets", params={"month": 5}, headers=reporter.headers
+    )
+    assert own.status_code == 200, own.text
+    assert ([r["unit_name"] for r in own.json()["rows"]], own.json()["city"]) == ([UNIT], None)
+    other = await account(platform, [Role.REPORTER], units["汉滨区"])
+    theirs = await platform.client.get(
+        "/api/v1/statistics/2019/targets", params={"month": 5}, headers=other.headers
+    )
+    assert [r["unit_name"] for r in theirs.json()["rows"]] == ["汉滨区"]
+
+    # once May is frozen, later registrations leave May's comparison as published
+    await clocked.at(2019, 6, 12, 9)
+    await freeze(platform, 5)
+    frozen = (await platform.client.get("/api/v1/statistics/2019/targets", params={"month": 5})).json()
+    assert frozen == table | {"frozen": True}
+    await register(platform, unit_id, name="宁陕前期三", kind="prephase")
+    assert (
+        await platform.client.get("/api/v1/statistics/2019/targets", params={"month": 5})
+    ).json() == frozen
+    june = (await platform.client.get("/api/v1/statistics/2019/targets", params={"month": 6})).json()
+    [row] = [r for r in june["rows"] if r["unit_name"] == UNIT]
+    assert row["prephase_projects"]["actual"] == 3

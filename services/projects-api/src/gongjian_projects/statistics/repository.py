@@ -122,7 +122,9 @@ class StatisticsRepository(Repository):
     async def snapshot(self, year: int, month: int) -> StatisticsSnapshot | None:
         return await self._session.get(StatisticsSnapshot, (year, month))
 
-    async def bulletin(self, year: int, quarter: int, *, for_update: bool = False) -> PublishedBulletin | None:
+    async def bulletin(
+        self, year: int, quarter: int, *, for_update: bool = False
+    ) -> PublishedBulletin | None:
         query = select(PublishedBulletin).where(
             and_(PublishedBulletin.year == year, PublishedBulletin.quarter == quarter)
         )

@@ -68,7 +68,9 @@ class QuarterlyBulletin(BaseModel):
     quarter: int
     month: int
     as_of: date = Field(description="The quarter's last day: statuses, colours and figures as of then.")
-    frozen: bool = Field(description="The quarter's last month is frozen: the figures are its published ones.")
+    frozen: bool = Field(
+        description="The quarter's last month is frozen: the figures are its published ones."
+    )
     status: Literal["draft", "published"]
     published_at: datetime | None = None
     city: StatisticsRow
