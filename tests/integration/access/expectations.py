@@ -170,8 +170,12 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/statistics/{year}/units"): "list",
     ("GET", "/api/v1/statistics/{year}/leaders"): "list",
     ("GET", "/api/v1/statistics/{year}/city"): "office-read",
+    ("GET", "/api/v1/statistics/{year}/monthly"): "office-read",
     ("GET", "/api/v1/statistics/{year}/monthly/{month}"): "office-read",
+    ("GET", "/api/v1/statistics/{year}/targets"): "list",
+    # a draft: the office and conveners; once published, every unit (test_statistics_as_published)
     ("GET", "/api/v1/statistics/{year}/quarterly/{quarter}"): "office-read",
+    ("POST", "/api/v1/statistics/{year}/quarterly/{quarter}/publish"): "office-only",
     # --- meetings-api ---------------------------------------------------------------------------------------
     ("GET", "/api/v1/meetings/member-units"): "any-person",
     ("GET", "/api/v1/meeting-bodies"): "list",

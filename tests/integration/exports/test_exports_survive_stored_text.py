@@ -218,6 +218,16 @@ async def test_every_export_downloads_and_opens_with_control_characters_in_store
             {"format": "xlsx"},
             ["汉滨区"],
         ),
+        ("projects-api", "/api/v1/statistics/{year}/monthly"): (
+            "xlsx",
+            {"format": "xlsx", "month": 5},
+            ["汉滨区"],
+        ),
+        ("projects-api", "/api/v1/statistics/{year}/targets"): (
+            "xlsx",
+            {"format": "xlsx", "month": 5},
+            ["汉滨区"],
+        ),
         ("projects-api", "/api/v1/statistics/{year}/quarterly/{quarter}"): (
             "xlsx",
             {"format": "xlsx"},

@@ -42,6 +42,7 @@ from gongjian_projects.models.registry import (
     UnitContact,
     User,
 )
+from gongjian_projects.models.statistics import PublishedBulletin, StatisticsSnapshot
 
 __all__ = [
     "BUS",
@@ -67,11 +68,13 @@ __all__ = [
     "ProjectMonthPlan",
     "ProjectStatusChange",
     "ProjectWarning",
+    "PublishedBulletin",
     "Recognition",
     "RefreshToken",
     "ReportStep",
     "ReportingMonth",
     "SignInThrottle",
+    "StatisticsSnapshot",
     "Unit",
     "UnitContact",
     "User",

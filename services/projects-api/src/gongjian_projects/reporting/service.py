@@ -26,6 +26,7 @@ from gongjian_projects.reporting.schemas import (
     ReportingMonthOut,
     ReportingMonthUpdate,
 )
+from gongjian_projects.statistics import snapshots as statistics_snapshots
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.events.projects import ProgressReportDue, UnitOwing
 from gongjian_shared.events.projects import UnitContact as ContactEvent
@@ -145,8 +146,8 @@ async def landing_month(uow: UnitOfWork, year: int, month: int) -> tuple[int, in
 
 
 async def freeze_month(uow: UnitOfWork, year: int, month: int, by: uuid.UUID | None) -> ReportingMonth:
-    """Publish the month: snapshot its accepted figures (they never change afterwards), and judge every
-    key project against the benchmark as of its end."""
+    """Publish the month: snapshot its accepted figures (they never change afterwards), judge every key
+    project against the benchmark as of its end, and store the month's statistics as published."""
     session, clock = uow.session, uow.clock
     row = await ensure_month(uow, year, month, for_update=True)
     if row.frozen_at is not None:
@@ -161,6 +162,7 @@ async def freeze_month(uow: UnitOfWork, year: int, month: int, by: uuid.UUID | N
     row.frozen_at, row.frozen_by = now, by
     await session.flush()
     await early_warning.evaluate_month(uow, year, month)
+    await statistics_snapshots.take(uow, year, month)
     return row
 
 

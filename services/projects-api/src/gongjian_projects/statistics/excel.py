@@ -11,7 +11,16 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from gongjian_projects.statistics.schemas import QuarterlyBulletin, RankedRow, StatisticsRow, StatisticsTable
+from gongjian_projects.statistics.schemas import (
+    AmountVsTarget,
+    CountVsTarget,
+    QuarterlyBulletin,
+    RankedRow,
+    StatisticsRow,
+    StatisticsTable,
+    TargetsVsActuals,
+    TargetsVsActualsRow,
+)
 from gongjian_shared.office_text import put
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -160,4 +169,61 @@ def quarterly_bulletin(bulletin: QuarterlyBulletin) -> bytes:
         for column, value in enumerate(values, start=1):
             put(sheet, row + 1 + index, column, value).border = BOX
     _widths(sheet, (6, 24, 14, 12, 12, 10, 16, 16, 16, 10, 10, 8))
+    return _save(workbook)
+
+
+# (attribute, Annex 2 header) of the compared columns, in the annex's order
+TARGET_COLUMNS = (
+    ("key_projects", "重点建设项目个数（个）"),
+    ("key_projects_new_start", "其中：新开工项目（已开工）"),
+    ("planned_investment_10k", "年度计划投资（万元）/累计完成投资"),
+    ("prephase_projects", "重点前期项目个数（个）"),
+    ("planned_projects", "策划包装项目个数"),
+    ("planned_projects_over_2bn", "其中：投资过20亿元项目个数"),
+    ("planned_projects_over_10bn", "其中：投资过百亿元项目个数"),
+    ("attraction_domestic_capital_100m", "招商引资到位资金（亿元）"),
+)
+TRIPLE = ("任务", "完成", "差额")
+
+
+def _number(value: object) -> object:
+    return float(value) if value is not None and not isinstance(value, int | bool) else value
+
+
+def _target_cells(item: TargetsVsActualsRow) -> list[object]:
+    values: list[object] = [item.unit_name]
+    for attribute, _ in TARGET_COLUMNS:
+        pair: CountVsTarget | AmountVsTarget = getattr(item, attribute)
+        values += [_number(pair.target), _number(pair.actual), _number(pair.gap)]
+    values.append(_number(item.attraction_other_target))
+    return values
+
+
+def targets_table(table: TargetsVsActuals) -> bytes:
+    """Annex 2's columns, each as task / done / gap (任务、完成、差额); the city first, then the units."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "目标任务完成情况"
+    width = 2 + 3 * len(TARGET_COLUMNS)
+    _title(sheet, 1, f"安康市{table.year}年县区、部门目标任务完成情况（1-{table.month}月）", width)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
+    put(sheet, 2, 1, "单位名称")
+    for index, (_, header) in enumerate(TARGET_COLUMNS):
+        first = 2 + 3 * index
+        sheet.merge_cells(start_row=2, start_column=first, end_row=2, end_column=first + 2)
+        put(sheet, 2, first, header)
+        for offset, text in enumerate(TRIPLE):
+            put(sheet, 3, first + offset, text)
+    sheet.merge_cells(start_row=2, start_column=width, end_row=3, end_column=width)
+    put(sheet, 2, width, "招商引资（原表无表头）任务")
+    rows = ([table.city] if table.city is not None else []) + list(table.rows)
+    for row_index, item in enumerate(rows, start=4):
+        for column, value in enumerate(_target_cells(item), start=1):
+            put(sheet, row_index, column, value)
+    for row in sheet.iter_rows(min_row=2, max_row=3 + len(rows), max_col=width):
+        for cell in row:
+            cell.border = BOX
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    _widths(sheet, (18, *([10] * (width - 1))))
+    sheet.freeze_panes = "B4"
     return _save(workbook)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from gongjian_projects.models import (
@@ -14,14 +15,27 @@ from gongjian_projects.models import (
     ProjectLeader,
     ProjectMonthPlan,
     ProjectWarning,
+    PublishedBulletin,
+    StatisticsSnapshot,
     Unit,
 )
 from gongjian_shared.repository import Repository
 
 
+def on_plan_at(cut: date) -> ColumnElement[bool]:
+    """On the plan at the end of the day before `cut` (spec A8, A13): a project taken off the plan counts
+    until its removal date, and from that date leaves numerator and denominator alike."""
+    return or_(Project.status != "removed", Project.removed_on.is_(None), Project.removed_on >= cut)
+
+
+def not_completed_at(cut: date) -> ColumnElement[bool]:
+    return or_(Project.completed_on.is_(None), Project.completed_on >= cut)
+
+
 class StatisticsRepository(Repository):
-    async def project_figures(self, year: int, month: int) -> Sequence[Any]:
-        """Every project of the year's adjusted plan with its accepted 万元 and monthly plan up to the month."""
+    async def project_figures(self, year: int, month: int, cut: date) -> Sequence[Any]:
+        """Every project on the year's adjusted plan at `cut` (the day after the month's end), with its
+        accepted 万元 and monthly plan up to the month."""
         report = aliased(ProgressReport)
         completed = (
             select(func.coalesce(func.sum(report.completed_10k + report.adjustment_10k), 0))
@@ -49,10 +63,13 @@ class StatisticsRepository(Repository):
                 Project.started_on,
                 Project.completed_on,
                 Project.planned_investment_10k,
+                Project.total_investment_10k,
+                Project.capital_origin,
+                Project.funds_in_place_10k,
                 planned.label("planned_ytd"),
                 completed.label("completed_ytd"),
             )
-            .where(Project.year == year, Project.status != "removed")
+            .where(Project.year == year, on_plan_at(cut))
             .order_by(Project.unit_id, Project.id)
         )
         return (await self._session.execute(query)).all()
@@ -77,7 +94,10 @@ class StatisticsRepository(Repository):
         )
         return (await self._session.execute(query)).all()
 
-    async def red_projects(self, year: int) -> Sequence[Any]:
+    async def red_projects(self, year: int, month: int, cut: date) -> Sequence[Any]:
+        """Projects whose colour judged at the month's end or earlier is red, on the plan and not completed
+        then. A project judged after the month has no colour of the month here (its history is not kept):
+        the published snapshot of a frozen month is what carries the colours of that month."""
         query = (
             select(
                 Project.id,
@@ -91,8 +111,23 @@ class StatisticsRepository(Repository):
             .where(
                 Project.year == year,
                 ProjectWarning.colour == "red",
-                Project.status.in_(("planned", "started")),
+                ProjectWarning.month <= month,
+                on_plan_at(cut),
+                not_completed_at(cut),
             )
             .order_by(Unit.name, Project.name)
         )
         return (await self._session.execute(query)).all()
+
+    async def snapshot(self, year: int, month: int) -> StatisticsSnapshot | None:
+        return await self._session.get(StatisticsSnapshot, (year, month))
+
+    async def bulletin(
+        self, year: int, quarter: int, *, for_update: bool = False
+    ) -> PublishedBulletin | None:
+        query = select(PublishedBulletin).where(
+            and_(PublishedBulletin.year == year, PublishedBulletin.quarter == quarter)
+        )
+        if for_update:
+            query = query.with_for_update()
+        return (await self._session.execute(query)).scalar_one_or_none()

@@ -1,12 +1,15 @@
-"""Statistics (统计): per unit, per leader and for the city, up to a month; the monthly table and the
-quarterly bulletin. Only accepted figures count, corrections where they landed; a frozen month's figures
-are therefore the ones it published (nothing of a frozen month changes afterwards)."""
+"""Statistics (统计): per unit, per leader and for the city, up to a month; the monthly table.
+
+Only accepted figures count, corrections where they landed. A project taken off the plan counts until its
+removal date (spec A8, A13), so a removal never changes the months before it. A frozen month is read from
+the snapshot its freeze took (`snapshots.take`): its figures never change afterwards, whatever happens to
+the plan, the targets or the registry later."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,16 +17,10 @@ from typing import Any
 
 from gongjian_projects.early_warning.rules import benchmark_percent
 from gongjian_projects.models import AnnualTarget
-from gongjian_projects.reporting import service as reporting
+from gongjian_projects.reporting.repository import ReportingRepository
 from gongjian_projects.seed import annex_order
 from gongjian_projects.statistics.repository import StatisticsRepository
-from gongjian_projects.statistics.schemas import (
-    QuarterlyBulletin,
-    RankedRow,
-    RedProject,
-    StatisticsRow,
-    StatisticsTable,
-)
+from gongjian_projects.statistics.schemas import RedProject, StatisticsRow, StatisticsTable
 from gongjian_shared.uow import UnitOfWork
 
 CENT = Decimal("0.01")
@@ -34,7 +31,8 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal:
     return ZERO if whole <= 0 else (part * 100 / whole).quantize(CENT, ROUND_HALF_UP)
 
 
-def _month_end(year: int, month: int) -> date:
+def month_cut(year: int, month: int) -> date:
+    """The day after the month's last day: what happened before it happened in or before the month."""
     return date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
 
 
@@ -53,7 +51,7 @@ class _Tally:
         self.kinds[row.kind] += 1
         if row.kind != "key":
             return
-        cut = _month_end(year, month)
+        cut = month_cut(year, month)
         self.key_projects += 1
         self.categories[row.plan_category or "continuing"] += 1
         if row.plan_category == "new-start" and row.started_on is not None and row.started_on < cut:
@@ -107,12 +105,16 @@ def _tally(rows: Iterable[Any], year: int, month: int) -> _Tally:
     return tally
 
 
-async def unit_table(
-    uow: UnitOfWork, year: int, month: int, visible_unit_ids: frozenset[uuid.UUID] | None
-) -> StatisticsTable:
-    """One row per unit with a target or a project of the year, in the Annex 2 order; the city last."""
+async def is_frozen(uow: UnitOfWork, year: int, month: int) -> bool:
+    row = await ReportingRepository(uow.session).get(year, month)
+    return row is not None and row.frozen_at is not None
+
+
+async def live_unit_table(uow: UnitOfWork, year: int, month: int) -> StatisticsTable:
+    """Every unit with a target or a project of the year, in the Annex 2 order, and the city; computed now,
+    with the plan as it stood at the month's end (A8)."""
     stats = StatisticsRepository(uow.session)
-    figures = await stats.project_figures(year, month)
+    figures = await stats.project_figures(year, month, month_cut(year, month))
     targets = {t.unit_id: t for t in await stats.targets(year)}
     by_unit: defaultdict[uuid.UUID, list[Any]] = defaultdict(list)
     for row in figures:
@@ -122,15 +124,30 @@ async def unit_table(
         (u for u in await stats.units() if u.id in by_unit or u.id in targets),
         key=lambda u: (order.get(u.name, len(order)), u.name),
     )
-    if visible_unit_ids is not None:
-        units = [u for u in units if u.id in visible_unit_ids]
     rows = [_tally(by_unit[u.id], year, month).row(u.id, u.name, month, targets.get(u.id)) for u in units]
-    city = None
-    if visible_unit_ids is None:
-        city = _tally(figures, year, month).row(None, "全市", month, _city_target(targets.values()))
+    city = _tally(figures, year, month).row(None, "全市", month, _city_target(targets.values()))
     return StatisticsTable(
-        year=year, month=month, frozen=await reporting.is_frozen(uow, year, month), rows=rows, city=city
+        year=year, month=month, frozen=await is_frozen(uow, year, month), rows=rows, city=city
     )
+
+
+async def full_unit_table(uow: UnitOfWork, year: int, month: int) -> StatisticsTable:
+    """The month's table as published when it is frozen, else as computed now."""
+    snapshot = await StatisticsRepository(uow.session).snapshot(year, month)
+    if snapshot is not None:
+        return StatisticsTable.model_validate(snapshot.units)
+    return await live_unit_table(uow, year, month)
+
+
+async def unit_table(
+    uow: UnitOfWork, year: int, month: int, visible_unit_ids: frozenset[uuid.UUID] | None
+) -> StatisticsTable:
+    """The units the caller may read (None: all, with the city)."""
+    table = await full_unit_table(uow, year, month)
+    if visible_unit_ids is None:
+        return table
+    rows = [row for row in table.rows if row.id in visible_unit_ids]
+    return table.model_copy(update={"rows": rows, "city": None})
 
 
 def _city_target(targets: Iterable[AnnualTarget]) -> AnnualTarget | None:
@@ -144,11 +161,10 @@ def _city_target(targets: Iterable[AnnualTarget]) -> AnnualTarget | None:
     )
 
 
-async def leader_table(
-    uow: UnitOfWork, year: int, month: int, visible_leader_ids: frozenset[uuid.UUID] | None
-) -> StatisticsTable:
+async def live_leader_table(uow: UnitOfWork, year: int, month: int) -> StatisticsTable:
     stats = StatisticsRepository(uow.session)
-    figures = {row.id: row for row in await stats.project_figures(year, month)}
+    cut = month_cut(year, month)
+    figures = {row.id: row for row in await stats.project_figures(year, month, cut)}
     names: dict[uuid.UUID, str] = {}
     projects: defaultdict[uuid.UUID, list[Any]] = defaultdict(list)
     for leader_id, name, project_id in await stats.leader_links(year):
@@ -158,42 +174,35 @@ async def leader_table(
     rows = [
         _tally(projects[leader_id], year, month).row(leader_id, name, month, None)
         for leader_id, name in names.items()
-        if visible_leader_ids is None or leader_id in visible_leader_ids
     ]
     return StatisticsTable(
-        year=year, month=month, frozen=await reporting.is_frozen(uow, year, month), rows=rows, city=None
+        year=year, month=month, frozen=await is_frozen(uow, year, month), rows=rows, city=None
     )
 
 
-def _ranked(rows: Sequence[StatisticsRow]) -> list[RankedRow]:
-    ordered = sorted(rows, key=lambda r: (-r.completion_share_percent, r.name))
-    return [RankedRow(rank=index + 1, **row.model_dump()) for index, row in enumerate(ordered)]
+async def leader_table(
+    uow: UnitOfWork, year: int, month: int, visible_leader_ids: frozenset[uuid.UUID] | None
+) -> StatisticsTable:
+    """Per leader, of the leaders the caller may read (None: all)."""
+    snapshot = await StatisticsRepository(uow.session).snapshot(year, month)
+    if snapshot is not None:
+        table = StatisticsTable.model_validate(snapshot.leaders)
+    else:
+        table = await live_leader_table(uow, year, month)
+    if visible_leader_ids is None:
+        return table
+    return table.model_copy(update={"rows": [r for r in table.rows if r.id in visible_leader_ids]})
 
 
-async def quarterly_bulletin(uow: UnitOfWork, year: int, quarter: int) -> QuarterlyBulletin:
-    month = quarter * 3
-    stats = StatisticsRepository(uow.session)
-    table = await unit_table(uow, year, month, None)
-    local_units = {u.id for u in await stats.units() if u.kind in ("county", "zone")}
-    local = [r for r in table.rows if r.id in local_units and r.key_projects]
-    others = [r for r in table.rows if r.id not in local_units and r.key_projects]
-    assert table.city is not None
-    return QuarterlyBulletin(
-        year=year,
-        quarter=quarter,
-        month=month,
-        frozen=table.frozen,
-        city=table.city,
-        counties_and_zones=_ranked(local),
-        departments_and_enterprises=_ranked(others),
-        red_projects=[
-            RedProject(
-                project_id=project_id,
-                name=name,
-                unit_name=unit_name,
-                completion_share_percent=share,
-                reason=reason,
-            )
-            for project_id, name, unit_name, share, reason in await stats.red_projects(year)
-        ],
-    )
+async def live_red_projects(uow: UnitOfWork, year: int, month: int) -> list[RedProject]:
+    rows = await StatisticsRepository(uow.session).red_projects(year, month, month_cut(year, month))
+    return [
+        RedProject(
+            project_id=project_id,
+            name=name,
+            unit_name=unit_name,
+            completion_share_percent=share,
+            reason=reason,
+        )
+        for project_id, name, unit_name, share, reason in rows
+    ]
