@@ -93,8 +93,8 @@ class ProjectFact(Base):
 
 class AnnualTargets(Base):
     """A year's Annex 2 targets (附件2 年度目标任务), folded from `annual-targets-set`: per unit id, the counts
-    the assessment reads (`key_projects`, `prephase_projects`, `planned_projects`). `set_at` is the instant
-    of the event that set them, so that an older event arriving late changes nothing."""
+    the assessment reads (`key_projects`, `prephase_projects`, `planned_projects`); `set_at` is the instant
+    of the event that set them."""
 
     __tablename__ = "annual_targets"
 

@@ -73,8 +73,10 @@ async def fold(uow: UnitOfWork, event: FactEvent, at: datetime) -> set[UnitYear]
 
 
 async def fold_targets(uow: UnitOfWork, event: AnnualTargetsSet, at: datetime) -> bool:
-    """`annual-targets-set`: the year's Annex 2 targets replace the ones kept (A16, A17); an older event
-    arriving late changes nothing. Returns whether the targets changed (every unit of the year to rescore)."""
+    """`annual-targets-set`: the year's Annex 2 targets replace the ones kept (A16, A17). The registry keys
+    the event by year, so each year's events arrive in the order it published them (on Kafka too), and the
+    last one wins; `at` is kept for the record only (the seed and the API may not share a clock). Returns
+    whether the targets changed (then every unit of the year is rescored)."""
     repository = TargetsRepository(uow.session)
     targets = {
         str(row.unit_id): {
@@ -87,7 +89,7 @@ async def fold_targets(uow: UnitOfWork, event: AnnualTargetsSet, at: datetime) -
     kept = await repository.get_for_update(event.year)
     if kept is None:
         repository.add(AnnualTargets(year=event.year, targets=targets, set_at=at))
-    elif kept.set_at > at or kept.targets == targets:
+    elif kept.targets == targets:
         return False
     else:
         kept.targets, kept.set_at = targets, at
