@@ -83,7 +83,9 @@ async def register_project(
     plan_category: str | None = "continuing",
     planned_completion: str | None = "2021-12-31",
     year: int = 2019,
+    provincial_key: bool | None = None,
 ) -> str:
+    flag = {} if provincial_key is None else {"provincial_key": provincial_key}
     response = await platform.client.post(
         "/api/v1/projects",
         json={
@@ -97,7 +99,8 @@ async def register_project(
             "planned_investment_10k": planned,
             "planned_start": None,
             "planned_completion": planned_completion,
-        },
+        }
+        | flag,
     )
     assert response.status_code == 201, response.text
     project_id: str = response.json()["id"]

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.asyncio
 
 SPEC_UNIT_FIELDS = {
     "unit",
+    "targets",
     "key_projects",
     "prephase_projects",
     "planning_task_done",

@@ -237,14 +237,23 @@ async def test_the_offices_judgements_with_evidence_actor_and_time_fold_into_the
     assert facts is not None and facts.disqualifying_incident is False
     # withdrawing rescored the unit in the same transaction: its live sheet no longer disqualifies it
     assert (await sheet_of(platform, unit))["eligible"] is True
+    before = await sheet_of(platform, unit)
     again = await platform.client.post(
         f"/api/v1/scoring/judgements/{incident}/withdraw", json={"reason": "x"}
     )
-    assert_problem(again, 422, ("judgement_id", "not-withdrawn"))
+    # withdrawing it again is a conflict with its state, not bad input, and changes nothing
+    problem = assert_problem(again, 409, ("judgement_id", "not-withdrawn"))
+    assert problem["type"].endswith("/judgement-withdrawn") and problem["status"] == 409
     listed = await platform.client.get(
         f"/api/v1/scoring/units/{unit}/judgements", params={"year": 2019, "include_withdrawn": True}
     )
     assert listed.json()["total"] == len(JUDGEMENTS)
+    kept = next(j for j in listed.json()["items"] if j["id"] == incident)
+    assert (kept["withdrawal_reason"], kept["withdrawn_at"]) == (
+        "经核实非辖区项目",
+        withdrawn.json()["withdrawn_at"],
+    )
+    assert await sheet_of(platform, unit) == before
     own = await platform.client.get(
         f"/api/v1/scoring/units/{unit}/judgements", headers=unit_headers(platform, unit)
     )

@@ -120,7 +120,9 @@ async def test_a_unit_sees_its_own_sheet_with_explanations_and_its_trend(platfor
     history = (
         await platform.client.get(f"{API}/units/{own}/history", params={"year": 2019}, headers=headers)
     ).json()["items"]
-    assert history[0]["as_of"] == "2019-01-01" and history[0]["total"] == 0
+    # before any report, as of 1 January: the Annex 2 targets already apply (A16); C2.1 counts its 10 pre-phase
+    # projects as not done (15 - 10 × 0.5 = 10), every other item scores 0
+    assert history[0]["as_of"] == "2019-01-01" and history[0]["total"] == 10
     assert history[-1]["total"] == sheet["total"] and len(history) == 2
     facts = (
         await platform.client.get(f"{API}/units/{own}/facts", params={"year": 2019}, headers=headers)

@@ -39,7 +39,9 @@ async def test_every_scored_unit_has_a_live_score_from_the_start(platform: Platf
     # a department with no key projects: D2 does not apply (A5)
     d2 = next(i for i in department["市民政局"]["result"]["items"] if i["id"] == "D2")
     assert d2["applicable"] is False and "不适用" in d2["explanation"]
-    assert len(await score_events(platform)) == 34
+    # each unit is scored as it arrives, then again when the year's Annex 2 targets arrive (A16, A17)
+    events = await score_events(platform)
+    assert len(events) == 68 and len({e["unit_id"] for e in events}) == 34
 
 
 async def test_a_registry_event_rescores_its_unit_and_emits_score_updated(platform: Platform) -> None:
@@ -55,12 +57,14 @@ async def test_a_registry_event_rescores_its_unit_and_emits_score_updated(platfo
     await eventually(rescored, timeout=20, what="汉滨区 rescored")
     after = (await live_scores(platform))["汉滨区"]
     # C1.1: 11000/12000 × 35 = 32.0833, one project in [80%, 100%) of fewer than 5: -2 → 30.0833.
-    # Of the base items (95) only C1.1 (35), C2.3 (5, no funds: 0) and C3 (5, no media: 0) apply:
-    # 30.0833 × 95/45 = 63.509 → 63.51 (A5: prorated).
-    assert after["total"] == Decimal("63.51")
+    # C1.2: no new start, no completion due: 15. With the Annex 2 targets every item applies (A16), nothing
+    # is prorated: C2.1 counts its 10 pre-phase projects as not done (15 - 5 = 10), C2.2 0 (no planned
+    # project), C2.3 and C3 0: 30.0833 + 15 + 10 = 55.08.
+    assert after["total"] == Decimal("55.08")
     event = (await score_events(platform))[-1]
-    assert (event["unit_name"], event["rule_set_id"], event["total"]) == ("汉滨区", "2019-county", "63.51")
-    assert Decimal(event["previous_total"]) == before["total"]
+    assert (event["unit_name"], event["rule_set_id"], event["total"]) == ("汉滨区", "2019-county", "55.08")
+    # the registration scored first: C1.2's 15 (no new start due) on top of C2.1's 10, before the report
+    assert (before["total"], Decimal(event["previous_total"])) == (Decimal(10), Decimal(25))
     assert {i["id"]: i["points"] for i in event["items"]}["C1.1"] == "30.08"
 
 
@@ -125,14 +129,22 @@ async def test_revising_the_rule_set_rescores_every_unit(platform: Platform) -> 
     await settle(platform)
     read = await platform.client.get("/api/v1/scoring/rule-sets/2019-county")
     data = read.json()["rule_set"]
-    data["settings"]["a5_not_applicable"] = "full"
+    before = {name: s["total"] for name, s in (await live_scores(platform)).items()}
+    c21 = next(item for item in data["items"] if item["id"] == "C2.1")
+    c21["rule"]["per_missing"] = 1
     revised = await platform.client.put(
         "/api/v1/scoring/rule-sets/2019-county", json=data, headers={"If-Match": read.headers["ETag"]}
     )
     assert revised.status_code == 200
     scores = await live_scores(platform)
-    # nothing reported yet: C1.1, C1.2, C2.1, C2.2 count at full marks (85), C2.3 is 0
-    assert {s["total"] for s in scores.values()} == {Decimal(85)}
+    # nothing reported yet: only C2.1 scores, each of the Annex 2 pre-phase projects not done (A16), now -1
+    # each instead of -0.5 (a unit with a single pre-phase project: -5 either way)
+    # (15 - N/2 before, 15 - N after: 2 × before - 15)
+    after = {name: s["total"] for name, s in scores.items()}
+    assert after == {
+        name: total if name == "瀛湖生态旅游区" else 2 * total - 15 for name, total in before.items()
+    }
+    assert (before["汉滨区"], after["汉滨区"]) == (Decimal(10), Decimal(5))
     new_year = {**data, "id": "2020-county", "year": 2020}
     for item in new_year["items"]:
         for checkpoint in item["rule"].get("checkpoints", []):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.models import AnnualTarget, Unit
+from gongjian_projects.plans.target_events import publish_targets
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_projects.units.service import unit_updated
 from gongjian_shared.outbox import Outbox
@@ -47,7 +48,8 @@ def _decimal(value: str) -> Decimal | None:
 
 
 async def seed(session: AsyncSession, outbox: Outbox) -> SeedResult:
-    """Idempotent: units and targets that exist are left as they are."""
+    """Idempotent: units and targets that exist are left as they are; the year's targets are published
+    (`annual-targets-set`) each time."""
     units = UnitRepository(session)
     targets = _rows(TARGETS_FILE)
     members = {row["unit_name"] for row in _rows(MEMBERS_FILE)}
@@ -104,4 +106,6 @@ async def seed(session: AsyncSession, outbox: Outbox) -> SeedResult:
         )
         targets_created += 1
     await session.flush()
+    # every time, so that `gongjian seed` also brings the targets of an existing registry to the assessment
+    await publish_targets(session, outbox, SEED_YEAR)
     return SeedResult(units_created=created, targets_created=targets_created)

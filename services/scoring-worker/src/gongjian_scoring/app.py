@@ -22,7 +22,7 @@ from gongjian_shared.bus.consumer import Handlers, Remember
 from gongjian_shared.clock import Clock
 from gongjian_shared.contract import request_body_schemas
 from gongjian_shared.events.envelope import EventPayload
-from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.events.projects import AnnualTargetsSet, UnitUpdated
 from gongjian_shared.replica import forgetting_unit_tree
 from gongjian_shared.service import ServiceContext, ServiceSpec, build_service_app
 
@@ -37,6 +37,7 @@ EVENT_HANDLERS: dict[str, Handlers] = {
         # every registry event that changes a project's facts (`facts.service.FactEvent`)
         **dict.fromkeys(get_args(FactEvent), facts_handlers.on_fact_event),
         UnitUpdated: facts_handlers.on_unit_updated,
+        AnnualTargetsSet: facts_handlers.on_targets_set,
     }
 }
 

@@ -91,6 +91,18 @@ class ProjectFact(Base):
     __table_args__ = (Index("ix_project_fact_unit_year", "unit_id", "year"),)
 
 
+class AnnualTargets(Base):
+    """A year's Annex 2 targets (附件2 年度目标任务), folded from `annual-targets-set`: per unit id, the counts
+    the assessment reads (`key_projects`, `prephase_projects`, `planned_projects`); `set_at` is the instant
+    of the event that set them."""
+
+    __tablename__ = "annual_targets"
+
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    targets: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Judgement(Base):
     """A judgement the office records (考核认定): media items, inspection findings, support failures,
     mechanism checks, disqualifying incidents, planning funds, the planning task; with evidence, actor, time.

@@ -63,6 +63,8 @@ class ProjectRegistered(EventPayload):
     planned_investment_10k: Decimal
     planned_start: date | None
     planned_completion: date | None
+    # flagged at registration as a provincial key project (省级重点项目, C4.1); absent from older events
+    provincial_key: bool = False
 
 
 @contract
@@ -234,6 +236,31 @@ class PlannedProjectUpdated(EventPayload):
     depth: PlanningDepth
     in_prephase_plan_and_filed: bool
     proposed_for_next_year: bool
+
+
+class UnitTargets(BaseModel):
+    """One unit's row of Annex 2 (附件2 县区、部门项目任务分解表): its tasks for the year."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    unit_id: uuid.UUID
+    key_projects: int
+    key_projects_new_start: int
+    planned_investment_10k: Decimal
+    prephase_projects: int
+    planned_projects: int
+
+
+@contract
+class AnnualTargetsSet(EventPayload):
+    event_type: ClassVar[str] = "annual-targets-set"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = (
+        "The year's targets per unit (年度目标任务, Annex 2) were set; every unit's row, replacing the year's."
+    )
+
+    year: int
+    targets: tuple[UnitTargets, ...]
 
 
 ObstacleCategory = Literal[

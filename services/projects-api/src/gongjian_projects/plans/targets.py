@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from gongjian_projects.models import AnnualTarget, Unit
 from gongjian_projects.plans.repository import PlanRepository
+from gongjian_projects.plans.target_events import publish_targets
 from gongjian_projects.seed import annex_order
 from gongjian_projects.xlsx import CellErrors, open_sheet
 from gongjian_shared.office_text import put
@@ -217,7 +218,8 @@ def _parse(errors: CellErrors, content: bytes, units: dict[str, Unit]) -> dict[u
 
 
 async def import_targets(uow: UnitOfWork, year: int, content: bytes) -> list[TargetOut]:
-    """Replace the year's targets with the file's, or change nothing and name every bad cell."""
+    """Replace the year's targets with the file's, or change nothing and name every bad cell; the new targets
+    go out as `annual-targets-set` in the same transaction."""
     errors = CellErrors(SHEET)
     plans = PlanRepository(uow.session)
     parsed = _parse(errors, content, {_key(unit.name): unit for unit in await plans.units()})
@@ -229,4 +231,5 @@ async def import_targets(uow: UnitOfWork, year: int, content: bytes) -> list[Tar
             for unit_id, values in parsed.items()
         ],
     )
+    await publish_targets(uow.session, uow.outbox, year)
     return await targets_of(uow, year)

@@ -169,7 +169,10 @@ class ProjectCreate(_Dates):
         description="Twelve monthly amounts (分月计划) summing to the annual planned investment.",
     )
     construction_content: Content | None = None
-    provincial_key: bool = False
+    provincial_key: bool = Field(
+        default=False,
+        description="A provincial key project (省级重点项目); counts for C4.1 of the county assessment.",
+    )
     leader_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
     planned: PlannedFields | None = Field(default=None, description="Only for kind `planned`.")
     attraction: AttractionFields | None = Field(default=None, description="Only for kind `attraction`.")

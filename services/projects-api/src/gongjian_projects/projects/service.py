@@ -337,6 +337,7 @@ async def register_project(uow: UnitOfWork, scope: Scope, command: ProjectCreate
             planned_investment_10k=project.planned_investment_10k,
             planned_start=project.planned_start,
             planned_completion=project.planned_completion,
+            provincial_key=project.provincial_key,
         ),
         key=str(project.id),
     )

@@ -1,4 +1,5 @@
-"""Assembling facts documents (考核事实文档) from the read model: the registry's facts plus the judgements.
+"""Assembling facts documents (考核事实文档) from the read model: the registry's facts, the year's Annex 2
+targets, and the judgements.
 
 The document has exactly the shape of `scoring-2019.md`, so that what the platform scores live can be
 exported, scored offline by `gongjian score`, and come out the same.
@@ -24,6 +25,7 @@ from gongjian_scoring.engine.facts import (
     PlannedProject,
     PrephaseProject,
     SupportFailure,
+    Targets,
     UnitFacts,
 )
 from gongjian_scoring.engine.rules import RuleSet
@@ -72,11 +74,27 @@ async def collect(
         if judgement.withdrawn_at is None:
             judgements[judgement.unit_id].append((judgement.kind, judgement.details))
         _later(dates, judgement.unit_id, business_date(judgement.withdrawn_at or judgement.recorded_at))
+    targets = await queries.targets(rule_set.year)
     collected = [
-        CollectedUnit(unit_id, unit_facts(name, projects[unit_id], judgements[unit_id]), dates.get(unit_id))
+        CollectedUnit(
+            unit_id,
+            unit_facts(name, projects[unit_id], judgements[unit_id], _targets_of(targets, unit_id)),
+            dates.get(unit_id),
+        )
         for unit_id, name in units.items()
     ]
     return sorted(collected, key=lambda c: (c.facts.unit, str(c.unit_id)))
+
+
+NO_TASK = Targets(key_projects=0, prephase_projects=0, planned_projects=0)
+
+
+def _targets_of(targets: dict[uuid.UUID, Targets] | None, unit_id: uuid.UUID) -> Targets | None:
+    """A unit's Annex 2 targets; a unit Annex 2 does not list has no task (A17); no targets for the year at
+    all: None, and the registered projects decide as before A16."""
+    if targets is None:
+        return None
+    return targets.get(unit_id, NO_TASK)
 
 
 def _later(dates: dict[uuid.UUID, date], unit_id: uuid.UUID, day: date) -> None:
@@ -95,7 +113,10 @@ def project_code(fact: ProjectRow) -> str:
 
 
 def unit_facts(
-    name: str, projects: Sequence[ProjectRow], judgements: Sequence[tuple[str, dict[str, Any]]]
+    name: str,
+    projects: Sequence[ProjectRow],
+    judgements: Sequence[tuple[str, dict[str, Any]]],
+    targets: Targets | None,
 ) -> UnitFacts:
     key = [row for row in projects if row.kind == "key"]
     prephase = [row for row in projects if row.kind == "prephase" and row.removed_on is None]
@@ -125,6 +146,7 @@ def unit_facts(
         support_failures=[SupportFailure(severe=bool(d["severe"])) for d in by_kind["support_failure"]],
         mechanism=_mechanism(by_kind["mechanism_check"]),
         disqualifying_incident=bool(by_kind["disqualifying_incident"]),
+        targets=targets,
     )
 
 

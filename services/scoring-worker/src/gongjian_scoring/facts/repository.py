@@ -9,7 +9,15 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 
-from gongjian_scoring.models import UNIT_REPLICA, FactsImport, Judgement, ProjectFact, ProjectInvestment
+from gongjian_scoring.engine.facts import Targets
+from gongjian_scoring.models import (
+    UNIT_REPLICA,
+    AnnualTargets,
+    FactsImport,
+    Judgement,
+    ProjectFact,
+    ProjectInvestment,
+)
 from gongjian_shared.repository import ModelRepository, Repository
 
 
@@ -67,6 +75,12 @@ class InvestmentRepository(Repository):
 class ProjectFactRepository(Repository):
     async def get_for_update(self, project_id: uuid.UUID) -> ProjectFact | None:
         query = select(ProjectFact).where(ProjectFact.project_id == project_id).with_for_update()
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+
+class TargetsRepository(Repository):
+    async def get_for_update(self, year: int) -> AnnualTargets | None:
+        query = select(AnnualTargets).where(AnnualTargets.year == year).with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
 
 
@@ -157,6 +171,15 @@ class FactsQueries(Repository):
         params: dict[str, Any] = {"year": year} | ({} if unit_ids is None else {"unit_ids": list(unit_ids)})
         rows = await self._session.execute(JUDGEMENTS[unit_ids is not None], params)
         return [JudgementRow._make(row) for row in rows]
+
+    async def targets(self, year: int) -> dict[uuid.UUID, Targets] | None:
+        """The year's Annex 2 targets by unit id; None when none were set for the year. A unit without a row
+        has no task (A17): the caller gives it zero targets."""
+        query = select(AnnualTargets.targets).where(AnnualTargets.year == year)
+        stored: dict[str, dict[str, int]] | None = await self._session.scalar(query)
+        if not stored:  # none set, or an empty Annex 2: the registered projects decide, as before A16
+            return None
+        return {uuid.UUID(unit_id): Targets(**counts) for unit_id, counts in stored.items()}
 
     async def units(self, kinds: Sequence[str], unit_ids: Sequence[uuid.UUID] | None) -> dict[uuid.UUID, str]:
         """The units of some registry kinds, from the replica: id -> name."""

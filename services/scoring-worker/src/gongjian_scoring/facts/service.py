@@ -13,11 +13,12 @@ from typing import assert_never
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gongjian_scoring.facts.repository import InvestmentRepository, ProjectFactRepository
+from gongjian_scoring.facts.repository import InvestmentRepository, ProjectFactRepository, TargetsRepository
 from gongjian_scoring.facts.schemas import UnitCompletedInvestment
-from gongjian_scoring.models import ProjectFact
+from gongjian_scoring.models import AnnualTargets, ProjectFact
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.events.projects import (
+    AnnualTargetsSet,
     PlannedProjectUpdated,
     PrephaseProcedureUpdated,
     ProgressReported,
@@ -71,6 +72,31 @@ async def fold(uow: UnitOfWork, event: FactEvent, at: datetime) -> set[UnitYear]
             assert_never(event)
 
 
+async def fold_targets(uow: UnitOfWork, event: AnnualTargetsSet, at: datetime) -> bool:
+    """`annual-targets-set`: the year's Annex 2 targets replace the ones kept (A16, A17). The registry keys
+    the event by year, so each year's events arrive in the order it published them (on Kafka too), and the
+    last one wins; `at` is kept for the record only (the seed and the API may not share a clock). Returns
+    whether the targets changed (then every unit of the year is rescored)."""
+    repository = TargetsRepository(uow.session)
+    targets = {
+        str(row.unit_id): {
+            "key_projects": row.key_projects,
+            "prephase_projects": row.prephase_projects,
+            "planned_projects": row.planned_projects,
+        }
+        for row in event.targets
+    }
+    kept = await repository.get_for_update(event.year)
+    if kept is None:
+        repository.add(AnnualTargets(year=event.year, targets=targets, set_at=at))
+    elif kept.targets == targets:
+        return False
+    else:
+        kept.targets, kept.set_at = targets, at
+    await repository.flush()
+    return True
+
+
 async def unit_completed_investment(
     uow: UnitOfWork, unit_id: uuid.UUID, year: int
 ) -> UnitCompletedInvestment:
@@ -121,8 +147,7 @@ async def _fold_plan_data(
         fact.total_investment_10k = event.total_investment_10k
         fact.planned_investment_10k = event.planned_investment_10k
         fact.planned_completion = event.planned_completion
-        if isinstance(event, ProjectUpdated):
-            fact.provincial_key = event.provincial_key
+        fact.provincial_key = event.provincial_key
         fact.plan_data_at = at
 
     return await _change_project_fact(

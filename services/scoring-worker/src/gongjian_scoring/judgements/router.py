@@ -65,7 +65,7 @@ async def list_judgements(
 @router.post(
     "/judgements/{judgement_id}/withdraw",
     response_model=JudgementOut,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def withdraw_judgement(
     judgement_id: uuid.UUID,
@@ -74,6 +74,6 @@ async def withdraw_judgement(
     principal: OfficeOnly,
 ) -> JudgementOut:
     """Withdraw a judgement (撤销考核认定) with the reason; it stays on record. Office only; the unit's score
-    is recomputed."""
+    is recomputed. A judgement already withdrawn answers 409 and stays as it was."""
     judgement = await service.withdraw(uow, principal, judgement_id, body.reason)
     return service.to_out(judgement)

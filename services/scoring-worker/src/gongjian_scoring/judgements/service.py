@@ -9,7 +9,7 @@ from datetime import datetime
 from gongjian_scoring.facts.errors import UnitNotScored
 from gongjian_scoring.facts.repository import FactsQueries
 from gongjian_scoring.facts.service import business_date
-from gongjian_scoring.judgements.errors import JudgementNotFound, JudgementRejected
+from gongjian_scoring.judgements.errors import JudgementNotFound, JudgementRejected, JudgementWithdrawn
 from gongjian_scoring.judgements.repository import JudgementRepository
 from gongjian_scoring.judgements.schemas import JudgementBase, JudgementOut
 from gongjian_scoring.models import Judgement
@@ -70,7 +70,7 @@ async def withdraw(uow: UnitOfWork, principal: Principal, judgement_id: uuid.UUI
     if judgement is None:
         raise JudgementNotFound(f"No judgement {judgement_id}.")
     if judgement.withdrawn_at is not None:
-        raise JudgementRejected(
+        raise JudgementWithdrawn(
             f"The judgement was withdrawn at {judgement.withdrawn_at.isoformat()} by {judgement.withdrawn_by}.",
             errors=[field_error("judgement_id", "not-withdrawn", "already withdrawn", "已撤销")],
         )
