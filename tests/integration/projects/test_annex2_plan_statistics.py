@@ -137,7 +137,7 @@ async def test_annex2_targets_and_a_200_project_plan_reproduce_the_planned_inves
     )
     assert city == (await client.get("/api/v1/statistics/2019/city", params={"month": 12})).json()
 
-    monthly = await client.get("/api/v1/statistics/2019/monthly/6", params={"format": "xlsx"})
+    monthly = await client.get("/api/v1/statistics/2019/monthly", params={"month": 6, "format": "xlsx"})
     sheet = load_workbook(BytesIO(monthly.content)).active
     assert sheet["A1"].value == "安康市2019年市级重点项目1-6月投资完成情况统计表"
     assert sheet["G4"].value == 4900882 and sheet._charts

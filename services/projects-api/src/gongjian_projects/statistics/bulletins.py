@@ -15,6 +15,7 @@ from datetime import date
 
 from gongjian_projects.access import Scope
 from gongjian_projects.models import PublishedBulletin
+from gongjian_projects.reporting.repository import ReportingRepository
 from gongjian_projects.statistics import service
 from gongjian_projects.statistics.errors import BulletinPublished, QuarterNotFrozen
 from gongjian_projects.statistics.repository import StatisticsRepository
@@ -75,13 +76,15 @@ async def read(uow: UnitOfWork, scope: Scope, year: int, quarter: int) -> Quarte
 
 async def publish(uow: UnitOfWork, year: int, quarter: int, by: uuid.UUID) -> QuarterlyBulletin:
     stats = StatisticsRepository(uow.session)
-    existing = await stats.bulletin(year, quarter, for_update=True)
+    # two publishers of one quarter queue on its last month's row: the second one sees the first's bulletin
+    last_month = await ReportingRepository(uow.session).get(year, quarter * 3, for_update=True)
+    existing = await stats.bulletin(year, quarter)
     if existing is not None:
         raise BulletinPublished(
             f"The {year} Q{quarter} bulletin was published at {existing.published_at.isoformat()}.",
             extra={"published_at": existing.published_at.isoformat()},
         )
-    if not await service.is_frozen(uow, year, quarter * 3):
+    if last_month is None or last_month.frozen_at is None:
         raise QuarterNotFrozen(f"{year}-{quarter * 3:02d} is not frozen; the bulletin reports its figures.")
     now = uow.clock.now()
     bulletin = (await draft(uow, year, quarter)).model_copy(

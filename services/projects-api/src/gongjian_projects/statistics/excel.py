@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -186,8 +187,8 @@ TARGET_COLUMNS = (
 TRIPLE = ("任务", "完成", "差额")
 
 
-def _number(value: object) -> object:
-    return float(value) if value is not None and not isinstance(value, int | bool) else value
+def _number(value: Decimal | int | None) -> float | int | None:
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _target_cells(item: TargetsVsActualsRow) -> list[object]:

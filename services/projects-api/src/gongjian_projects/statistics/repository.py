@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import aliased
 
 from gongjian_projects.models import (
@@ -122,12 +122,5 @@ class StatisticsRepository(Repository):
     async def snapshot(self, year: int, month: int) -> StatisticsSnapshot | None:
         return await self._session.get(StatisticsSnapshot, (year, month))
 
-    async def bulletin(
-        self, year: int, quarter: int, *, for_update: bool = False
-    ) -> PublishedBulletin | None:
-        query = select(PublishedBulletin).where(
-            and_(PublishedBulletin.year == year, PublishedBulletin.quarter == quarter)
-        )
-        if for_update:
-            query = query.with_for_update()
-        return (await self._session.execute(query)).scalar_one_or_none()
+    async def bulletin(self, year: int, quarter: int) -> PublishedBulletin | None:
+        return await self._session.get(PublishedBulletin, (year, quarter))
