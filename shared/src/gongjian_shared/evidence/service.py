@@ -59,7 +59,7 @@ def evidence_store(context: ServiceContext) -> BlobStore:
     store = context.extras.get(_STORE_KEY)
     if store is None:
         store = context.extras[_STORE_KEY] = open_store(evidence_settings(context))
-    return store  # type: ignore[no-any-return]
+    return store
 
 
 class Evidence(Protocol):
