@@ -5,15 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Collection
 from datetime import timedelta
-from typing import Annotated, Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from fastapi import Depends, UploadFile
+from fastapi import UploadFile
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import StreamingResponse
 
 from gongjian_shared.access import Scope
-from gongjian_shared.deps import ContextDep
 from gongjian_shared.errors import Forbidden, problem_responses
 from gongjian_shared.evidence.errors import EvidenceDuplicate, EvidenceNotFound
 from gongjian_shared.evidence.settings import EvidenceSettings
@@ -62,6 +61,9 @@ def evidence_store(context: ServiceContext) -> BlobStore:
     return store
 
 
+Row = TypeVar("Row")
+
+
 class Evidence(Protocol):
     """A service's evidence row (its model mixes in `EvidenceColumns`)."""
 
@@ -73,13 +75,6 @@ class Evidence(Protocol):
     size: int
     sha256: str
     storage_key: str
-
-
-def _store(context: ContextDep) -> BlobStore:
-    return evidence_store(context)
-
-
-EvidenceStoreDep = Annotated[BlobStore, Depends(_store)]
 
 
 def ensure_person(scope: Scope) -> None:
@@ -96,9 +91,9 @@ async def attach(
     owner_kind: str,
     owner_id: uuid.UUID,
     uploaded_by: uuid.UUID,
-    make: Callable[..., Any],
-    save: Callable[[Any], Awaitable[None]],
-) -> Any:
+    make: Callable[..., Row],
+    save: Callable[[Row], Awaitable[None]],
+) -> Row:
     """Check the upload, write its blob, then its row (`make(**columns)` saved and flushed by `save`).
 
     A duplicate (the same sha256 on the same owner) is refused by the database's unique constraint: the
