@@ -29,7 +29,7 @@ _STORE_KEY = "evidence-store"
 KnownKeysOf = Callable[[AsyncSession, Collection[str]], Awaitable[set[str]]]
 
 UPLOAD_PROBLEMS = problem_responses(401, 403, 404, 409, 413, 415, 422)
-LIST_PROBLEMS = problem_responses(401, 403, 404)
+LIST_PROBLEMS = problem_responses(401, 403, 404, 422)
 DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The file's bytes, as uploaded (附件内容); its media type is the one judged at upload",
@@ -42,7 +42,7 @@ DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
             "Repr-Digest": {"description": "sha-256 of the bytes (RFC 9530)", "schema": {"type": "string"}},
         },
     },
-    **problem_responses(401, 403, 404),
+    **problem_responses(401, 403, 404, 422),
 }
 
 
