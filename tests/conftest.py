@@ -1,4 +1,5 @@
-"""Test session: one real PostgreSQL (embedded wheel) and, on first use, one real Kafka broker."""
+"""Test session: one real PostgreSQL (embedded wheel) and, on first use, one real Kafka broker and one real
+S3-compatible server."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from gongjian.infra.kafka import KafkaBroker
+from gongjian.infra.s3proxy import S3ProxyServer
 from support.platform import Platform, platform_settings, running_platform
 from support.reports import SECTIONS
-from support.servers import STARTED, PostgresForTests, start_kafka, start_postgres, worker_id
+from support.servers import STARTED, PostgresForTests, start_kafka, start_postgres, start_s3proxy, worker_id
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +37,13 @@ def kafka(state_dir: Path) -> Iterator[KafkaBroker]:
     broker = start_kafka(state_dir)
     yield broker
     broker.stop()
+
+
+@pytest.fixture(scope="session")
+def s3proxy(state_dir: Path) -> Iterator[S3ProxyServer]:
+    server = start_s3proxy(state_dir)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

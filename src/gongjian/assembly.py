@@ -71,6 +71,10 @@ def service_settings(
         )
     if not any(name.startswith(f"{entry.env_prefix}AUTH__") for name in os.environ):
         updates["auth"] = service_auth(settings.auth, platform.auth)
+    evidence = getattr(settings, "evidence", None)
+    if evidence is not None and f"{entry.env_prefix}EVIDENCE__ROOT" not in os.environ:
+        # evidence files live under the data folder, beside the embedded database
+        updates["evidence"] = evidence.model_copy(update={"root": platform.state_dir / "evidence"})
     return entry.settings_class.model_validate(settings.model_dump() | updates)
 
 

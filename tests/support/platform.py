@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 import httpx
@@ -31,6 +35,8 @@ TEST_START = datetime(2025, 6, 16, 10, tzinfo=SHANGHAI)
 TEST_SIGNING_KEY = generate_private_key_pem()
 TEST_PUBLIC_KEY = public_key_pem(load_private_key(TEST_SIGNING_KEY))
 TEST_AUTH = AuthSettings(signing_keys=[SecretStr(TEST_SIGNING_KEY)])
+# the file-system evidence stores of this process's platforms (each its own folder, removed when it stops)
+EVIDENCE_ROOTS = Path(tempfile.gettempdir()) / f"gongjian-test-evidence-{os.getpid()}"
 
 
 class RunningClock:
@@ -101,6 +107,9 @@ def platform_settings(
             ),
             "bus": base.bus.model_copy(update={"poll_interval_seconds": 0.2, "retry_backoff_seconds": 0.05}),
         }
+        evidence = getattr(base, "evidence", None)
+        if evidence is not None:  # each platform its own store, never the working tree's var/
+            update["evidence"] = evidence.model_copy(update={"root": EVIDENCE_ROOTS / unique})
         update |= (overrides or {}).get(entry.name, {})
         settings[entry.name] = base.model_copy(update=update)
     return settings
@@ -117,8 +126,14 @@ async def running_platform(
     own = gateway._own
     async with own.router.lifespan_context(own):
         transport = httpx.ASGITransport(app=gateway)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
-            yield Platform(client=client, gateway=gateway, settings=settings, clock=clock)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
+                yield Platform(client=client, gateway=gateway, settings=settings, clock=clock)
+        finally:
+            for service in settings.values():
+                root = getattr(getattr(service, "evidence", None), "root", None)
+                if isinstance(root, Path) and root.is_relative_to(EVIDENCE_ROOTS):
+                    shutil.rmtree(root, ignore_errors=True)
 
 
 async def eventually(

@@ -1,4 +1,5 @@
-"""The real servers a test session starts: one PostgreSQL, one Kafka broker (started on first use)."""
+"""The real servers a test session starts: one PostgreSQL; one Kafka broker and one S3-compatible server (S3Proxy),
+each started on first use."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from gongjian.assembly import PlatformSettings, migrate, service_settings
 from gongjian.infra.kafka import KafkaBroker
 from gongjian.infra.postgres import EmbeddedPostgres
+from gongjian.infra.s3proxy import S3ProxyServer
 from gongjian.services import SERVICES
 
 STARTED: dict[str, str] = {}
@@ -58,6 +60,15 @@ def start_kafka(base: Path) -> KafkaBroker:
     broker.start(timeout=120)
     STARTED["Kafka"] = f"{broker.version} (KRaft, from Maven Central jars) on {broker.bootstrap_servers}"
     return broker
+
+
+def start_s3proxy(base: Path) -> S3ProxyServer:
+    server = S3ProxyServer(base / "s3proxy")
+    server.start(timeout=120)
+    STARTED["S3Proxy"] = (
+        f"{server.version} (S3-compatible, filesystem-nio2 backend, from Maven Central jars) on {server.endpoint_url}"
+    )
+    return server
 
 
 def worker_id() -> str:

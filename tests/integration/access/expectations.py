@@ -156,6 +156,19 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/ledger/obstacles/{obstacle_id}"): "unit-write",
     ("POST", "/api/v1/ledger/obstacles/{obstacle_id}/actions"): "unit-write",
     ("POST", "/api/v1/ledger/obstacles/{obstacle_id}/escalate"): "unit-write",
+    # --- evidence files (projects-api): the owner's read and write rules; no files for service accounts ---------
+    ("POST", "/api/v1/projects/{project_id}/recognitions/{recognition_id}/evidence"): "unit-write",
+    ("GET", "/api/v1/projects/{project_id}/recognitions/{recognition_id}/evidence"): "unit-read",
+    (
+        "GET",
+        "/api/v1/projects/{project_id}/recognitions/{recognition_id}/evidence/{evidence_id}",
+    ): "unit-read",
+    ("POST", "/api/v1/progress-reports/{report_id}/evidence"): "unit-write",
+    ("GET", "/api/v1/progress-reports/{report_id}/evidence"): "unit-read",
+    ("GET", "/api/v1/progress-reports/{report_id}/evidence/{evidence_id}"): "unit-read",
+    ("POST", "/api/v1/ledger/obstacles/{obstacle_id}/evidence"): "unit-write",
+    ("GET", "/api/v1/ledger/obstacles/{obstacle_id}/evidence"): "unit-read",
+    ("GET", "/api/v1/ledger/obstacles/{obstacle_id}/evidence/{evidence_id}"): "unit-read",
     # --- early warning, plans, statistics -------------------------------------------------------------------
     ("GET", "/api/v1/early-warning/thresholds/{year}"): "any-person",
     ("PUT", "/api/v1/early-warning/thresholds/{year}"): "office-only",
@@ -224,6 +237,15 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/resolutions/{resolution_id}"): "resolution-read",
     ("POST", "/api/v1/resolutions/{resolution_id}/feedback"): "resolution-answer",
     ("POST", "/api/v1/resolutions/{resolution_id}/feedback/{feedback_id}/review"): "meeting-run",
+    ("POST", "/api/v1/topics/{topic_id}/evidence"): "topic-edit",
+    ("GET", "/api/v1/topics/{topic_id}/evidence"): "topic-read",
+    ("GET", "/api/v1/topics/{topic_id}/evidence/{evidence_id}"): "topic-read",
+    ("POST", "/api/v1/resolutions/{resolution_id}/feedback/{feedback_id}/evidence"): "resolution-answer",
+    ("GET", "/api/v1/resolutions/{resolution_id}/feedback/{feedback_id}/evidence"): "resolution-read",
+    (
+        "GET",
+        "/api/v1/resolutions/{resolution_id}/feedback/{feedback_id}/evidence/{evidence_id}",
+    ): "resolution-read",
     # --- scoring-worker -------------------------------------------------------------------------------------
     ("GET", "/api/v1/scoring/units/{unit_id}/completed-investment"): "unit-figures",
     ("GET", "/api/v1/scoring/units/{unit_id}/facts"): "unit-figures",

@@ -11,6 +11,8 @@ from gongjian_meetings.agendas.router import router as agendas_router
 from gongjian_meetings.bodies import handlers as bodies_handlers
 from gongjian_meetings.bodies.router import router as bodies_router
 from gongjian_meetings.deadlines.jobs import scheduler_jobs
+from gongjian_meetings.evidence import jobs as evidence_jobs
+from gongjian_meetings.evidence.router import router as evidence_router
 from gongjian_meetings.meetings.router import router as meetings_router
 from gongjian_meetings.meetings.router import series_router
 from gongjian_meetings.members.router import router as members_router
@@ -81,6 +83,7 @@ SPEC = ServiceSpec(
         records_router,
         meeting_resolutions,
         resolutions_router,
+        evidence_router,
     ),
     event_handlers=EVENT_HANDLERS,
     remembers=remembers,
@@ -89,5 +92,6 @@ SPEC = ServiceSpec(
 
 def create_app(settings: MeetingsSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or MeetingsSettings()
-    spec = replace(SPEC, background=scheduler_jobs(settings.scheduler))
+    scheduled = scheduler_jobs(settings.scheduler)
+    spec = replace(SPEC, background=lambda context: (*scheduled(context), *evidence_jobs.jobs(context)))
     return build_service_app(spec, settings, clock)

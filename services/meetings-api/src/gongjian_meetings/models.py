@@ -32,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from gongjian_shared.bus.tables import bus_tables
 from gongjian_shared.db import service_metadata
+from gongjian_shared.evidence.model import EvidenceColumns
 from gongjian_shared.replica import unit_replica_table
 
 SCHEMA = "meetings"
@@ -373,3 +374,9 @@ class Action(Base):
     actor_roles: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     detail: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+
+
+class Evidence(EvidenceColumns, Base):
+    """An evidence file (证明材料) attached to a topic or to a unit's feedback on a resolution."""
+
+    __tablename__ = "evidence"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 
+from gongjian_shared.evidence.settings import EvidenceSettings
 from gongjian_shared.settings import BaseServiceSettings
 
 
@@ -23,3 +24,4 @@ class MeetingsSettings(BaseServiceSettings):
 
     service_name: str = "meetings-api"
     scheduler: SchedulerSettings = SchedulerSettings()
+    evidence: EvidenceSettings = EvidenceSettings()

@@ -8,6 +8,8 @@ from fastapi import FastAPI
 
 from gongjian_projects.accounts.router import router as accounts_router
 from gongjian_projects.early_warning.router import router as early_warning_router
+from gongjian_projects.evidence import jobs as evidence_jobs
+from gongjian_projects.evidence.router import router as evidence_router
 from gongjian_projects.idempotency import jobs as idempotency_jobs
 from gongjian_projects.identity import jobs as identity_jobs
 from gongjian_projects.identity.router import router as identity_router
@@ -68,11 +70,13 @@ SPEC = ServiceSpec(
         early_warning_router,
         plans_router,
         statistics_router,
+        evidence_router,
     ),
     background=lambda context: (
         *identity_jobs.jobs(context),
         *reporting_jobs.jobs(context),
         *idempotency_jobs.jobs(context),
+        *evidence_jobs.jobs(context),
     ),
 )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from gongjian_shared.evidence.settings import EvidenceSettings
 from gongjian_shared.settings import AuthSettings, BaseServiceSettings
 
 
@@ -25,6 +26,7 @@ class ProjectsSettings(BaseServiceSettings):
     scheduler_interval_seconds: float = Field(
         default=30.0, gt=0, description="How often reporting deadlines are checked (seconds)."
     )
+    evidence: EvidenceSettings = EvidenceSettings()
 
 
 def projects_settings(settings: BaseServiceSettings) -> ProjectsSettings:

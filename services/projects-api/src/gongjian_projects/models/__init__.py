@@ -6,6 +6,7 @@ One module per area; importing this package registers every table on `Base.metad
 from __future__ import annotations
 
 from gongjian_projects.models.base import BUS, SCHEMA, Base, Money
+from gongjian_projects.models.evidence import EVIDENCE_OWNERS, Evidence
 from gongjian_projects.models.idempotency import IdempotencyKey
 from gongjian_projects.models.ledger import (
     OBSTACLE_CATEGORIES,
@@ -46,6 +47,7 @@ from gongjian_projects.models.statistics import PublishedBulletin, StatisticsSna
 
 __all__ = [
     "BUS",
+    "EVIDENCE_OWNERS",
     "OBSTACLE_CATEGORIES",
     "PROCEDURES",
     "SCHEMA",
@@ -54,6 +56,7 @@ __all__ = [
     "AnnualTarget",
     "Base",
     "Deadline",
+    "Evidence",
     "FrozenFigure",
     "IdempotencyKey",
     "Leader",
