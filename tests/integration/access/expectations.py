@@ -172,6 +172,18 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/statistics/{year}/city"): "office-read",
     ("GET", "/api/v1/statistics/{year}/monthly/{month}"): "office-read",
     ("GET", "/api/v1/statistics/{year}/quarterly/{quarter}"): "office-read",
+    ("POST", "/api/v1/concentrated-starts"): "office-only",
+    ("GET", "/api/v1/concentrated-starts"): "list",
+    ("GET", "/api/v1/concentrated-starts/counts"): "list",
+    ("GET", "/api/v1/concentrated-starts/{concentrated_start_id}"): "unit-read",
+    (
+        "POST",
+        "/api/v1/concentrated-starts/{concentrated_start_id}/projects/{project_id}/confirm",
+    ): "unit-write",
+    (
+        "POST",
+        "/api/v1/concentrated-starts/{concentrated_start_id}/projects/{project_id}/decline",
+    ): "unit-write",
     # --- meetings-api ---------------------------------------------------------------------------------------
     ("GET", "/api/v1/meetings/member-units"): "any-person",
     ("GET", "/api/v1/meeting-bodies"): "list",

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from gongjian_projects.accounts.router import router as accounts_router
+from gongjian_projects.concentrated_starts.router import router as concentrated_starts_router
 from gongjian_projects.early_warning.router import router as early_warning_router
 from gongjian_projects.idempotency import jobs as idempotency_jobs
 from gongjian_projects.identity import jobs as identity_jobs
@@ -42,6 +43,7 @@ PUBLIC_PREFIXES = (
     "/api/v1/early-warning",
     "/api/v1/plans",
     "/api/v1/statistics",
+    "/api/v1/concentrated-starts",
     "/.well-known",  # the token keys (JWKS), served by build_service_app where the service signs
 )
 
@@ -68,6 +70,7 @@ SPEC = ServiceSpec(
         early_warning_router,
         plans_router,
         statistics_router,
+        concentrated_starts_router,
     ),
     background=lambda context: (
         *identity_jobs.jobs(context),

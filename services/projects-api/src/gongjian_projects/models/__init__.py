@@ -42,6 +42,7 @@ from gongjian_projects.models.registry import (
     UnitContact,
     User,
 )
+from gongjian_projects.models.starts import ConcentratedStart, ConcentratedStartProject
 
 __all__ = [
     "BUS",
@@ -52,6 +53,8 @@ __all__ = [
     "Amendment",
     "AnnualTarget",
     "Base",
+    "ConcentratedStart",
+    "ConcentratedStartProject",
     "Deadline",
     "FrozenFigure",
     "IdempotencyKey",
