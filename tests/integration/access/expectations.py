@@ -184,6 +184,8 @@ OPERATIONS: dict[tuple[str, str], str] = {
         "POST",
         "/api/v1/concentrated-starts/{concentrated_start_id}/projects/{project_id}/decline",
     ): "unit-write",
+    ("POST", "/api/v1/projects/{project_id}/attraction-stage"): "unit-write",
+    ("GET", "/api/v1/attraction/{year}/tally"): "list",
     # --- meetings-api ---------------------------------------------------------------------------------------
     ("GET", "/api/v1/meetings/member-units"): "any-person",
     ("GET", "/api/v1/meeting-bodies"): "list",
