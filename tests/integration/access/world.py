@@ -29,6 +29,7 @@ OWNED_KINDS = (
     "recognition_id",
     "report_id",
     "obstacle_id",
+    "concentrated_start_id",
     "account_id",
     "body_id",
     "meeting_id",
