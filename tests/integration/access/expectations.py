@@ -83,6 +83,10 @@ RULES: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
 #: for these a 404 to an allowed caller counts as allowed
 NOT_THERE_YET: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/meetings/{meeting_id}/minutes"): "no minutes are published",
+    (
+        "POST",
+        "/api/v1/concentrated-starts",
+    ): "the body names no object of a unit, so its project id is made up",
 }
 
 #: every operation of the four services -> its rule
@@ -189,6 +193,20 @@ OPERATIONS: dict[tuple[str, str], str] = {
     # a draft: the office and conveners; once published, every unit (test_statistics_as_published)
     ("GET", "/api/v1/statistics/{year}/quarterly/{quarter}"): "office-read",
     ("POST", "/api/v1/statistics/{year}/quarterly/{quarter}/publish"): "office-only",
+    ("POST", "/api/v1/concentrated-starts"): "office-only",
+    ("GET", "/api/v1/concentrated-starts"): "list",
+    ("GET", "/api/v1/concentrated-starts/counts"): "list",
+    ("GET", "/api/v1/concentrated-starts/{concentrated_start_id}"): "unit-read",
+    (
+        "POST",
+        "/api/v1/concentrated-starts/{concentrated_start_id}/projects/{project_id}/confirm",
+    ): "unit-write",
+    (
+        "POST",
+        "/api/v1/concentrated-starts/{concentrated_start_id}/projects/{project_id}/decline",
+    ): "unit-write",
+    ("POST", "/api/v1/projects/{project_id}/attraction-stage"): "unit-write",
+    ("GET", "/api/v1/attraction/{year}/tally"): "list",
     # --- meetings-api ---------------------------------------------------------------------------------------
     ("GET", "/api/v1/meetings/member-units"): "any-person",
     ("GET", "/api/v1/meeting-bodies"): "list",

@@ -29,6 +29,7 @@ OWNED_KINDS = (
     "recognition_id",
     "report_id",
     "obstacle_id",
+    "concentrated_start_id",
     "account_id",
     "body_id",
     "meeting_id",
@@ -191,6 +192,15 @@ async def build(world: World) -> None:
         )
         if recognition:
             ids["recognition_id"] = recognition
+        batch = {"year": 2019, "quarter": 2, "planned_on": "2019-06-18", "event": f"矩阵集中开工-{owner}"}
+        concentrated = await world.make(
+            f"the {owner} concentrated start",
+            "projects-api",
+            "/api/v1/concentrated-starts",
+            batch | {"project_ids": [project]},
+        )
+        if concentrated:
+            ids["concentrated_start_id"] = concentrated
         report = await world.make(
             f"the {owner} progress report",
             "projects-api",

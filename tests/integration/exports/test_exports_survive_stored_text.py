@@ -233,6 +233,7 @@ async def test_every_export_downloads_and_opens_with_control_characters_in_store
             {"format": "xlsx"},
             ["汉滨区"],
         ),
+        ("projects-api", "/api/v1/concentrated-starts"): ("xlsx", {"format": "xlsx", "year": 2019}, []),
         ("meetings-api", "/api/v1/meetings/{meeting_id}/agenda.docx"): (
             "docx",
             {},

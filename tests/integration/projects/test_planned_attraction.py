@@ -75,15 +75,22 @@ async def test_an_attraction_project_is_handed_over_once_it_starts(platform: Pla
     too_early = await platform.client.post(f"{url}/handover", json={})
     assert_problem(too_early, 422, "attraction.stage", "started-or-coded")
 
-    started = await platform.client.patch(
+    jumped = await platform.client.patch(
+        url, json={"attraction": {"stage": "started"}}, headers={"If-Match": '"1"'}
+    )
+    assert_problem(jumped, 409, "attraction.stage", "forward-by-route")
+    coded = await platform.client.patch(
         url,
-        json={
-            "code": "2019-610901-13-01-000321",
-            "attraction": {"stage": "started", "signed_amount_10k": "80000"},
-        },
+        json={"code": "2019-610901-13-01-000321", "attraction": {"signed_amount_10k": "80000"}},
         headers={"If-Match": '"1"'},
     )
-    assert started.status_code == 200, started.text
+    assert coded.status_code == 200, coded.text
+    assert (
+        coded.json()["attraction"]["returning_entrepreneur"] is True
+    )  # a change keeps what it does not name
+    for stage, day in (("landed", "2019-04-01"), ("started", "2019-05-06")):
+        moved = await platform.client.post(f"{url}/attraction-stage", json={"stage": stage, "on": day})
+        assert moved.status_code == 200, moved.text
     key = await platform.client.post(f"{url}/handover", json={"planned_investment_10k": "20000"})
     assert key.status_code == 201, key.text
     body = key.json()

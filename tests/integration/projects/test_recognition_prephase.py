@@ -90,7 +90,12 @@ async def test_start_and_completion_are_recognised_by_the_office(clocked: Clocke
     again = await platform.client.post(
         url, json=application("completion", "2020-02-28"), headers=reporter.headers
     )
-    assert (await platform.client.post(f"{url}/{again.json()['id']}/recognise")).status_code == 200
+    unfinished = await platform.client.post(f"{url}/{again.json()['id']}/recognise")
+    assert_problem(unfinished, 409, "office_judgement", "planned-investment-completed")
+    judged = await platform.client.post(
+        f"{url}/{again.json()['id']}/recognise", json={"office_judgement": "现场核查已具备运营条件"}
+    )
+    assert judged.status_code == 200, judged.text
     [completed] = await events(platform, "project-completed")
     assert (completed["completed_on"], completed["recognised_on"]) == ("2020-02-28", "2020-03-02")
     history = (await platform.client.get(f"/api/v1/projects/{project['id']}/status-history")).json()

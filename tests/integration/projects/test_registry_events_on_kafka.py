@@ -120,7 +120,8 @@ async def drive_every_event(platform: Platform) -> dict[str, str]:
             ),
             201,
         )
-        await ok(await client.post(f"{recognitions}/{applied['id']}/recognise"))
+        judgement = {"office_judgement": "经现场核查具备运营条件"} if kind == "completion" else None
+        await ok(await client.post(f"{recognitions}/{applied['id']}/recognise", json=judgement))
 
     removed = await register(platform, units["石泉县"], year=year, **dates)
     await ok(

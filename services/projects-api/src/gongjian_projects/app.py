@@ -7,6 +7,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from gongjian_projects.accounts.router import router as accounts_router
+from gongjian_projects.attraction.router import router as attraction_router
+from gongjian_projects.concentrated_starts.router import router as concentrated_starts_router
 from gongjian_projects.early_warning.router import router as early_warning_router
 from gongjian_projects.evidence import jobs as evidence_jobs
 from gongjian_projects.evidence.router import router as evidence_router
@@ -44,6 +46,8 @@ PUBLIC_PREFIXES = (
     "/api/v1/early-warning",
     "/api/v1/plans",
     "/api/v1/statistics",
+    "/api/v1/concentrated-starts",
+    "/api/v1/attraction",
     "/.well-known",  # the token keys (JWKS), served by build_service_app where the service signs
 )
 
@@ -71,6 +75,8 @@ SPEC = ServiceSpec(
         plans_router,
         statistics_router,
         evidence_router,
+        concentrated_starts_router,
+        attraction_router,
     ),
     background=lambda context: (
         *identity_jobs.jobs(context),

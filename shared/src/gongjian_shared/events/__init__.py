@@ -5,6 +5,7 @@ from gongjian_shared.events import meetings as meetings
 from gongjian_shared.events import notifier as notifier
 from gongjian_shared.events import projects as projects
 from gongjian_shared.events import scoring as scoring
+from gongjian_shared.events import starts as starts
 from gongjian_shared.events.envelope import EventEnvelope, EventPayload
 from gongjian_shared.events.registry import contract_for, contracts, parse_payload, stream_of, topic_name
 

@@ -83,6 +83,7 @@ async def judge_project(
         started=project.status != "planned",
         planned_start=project.planned_start,
         as_of=_month_after(year, month),
+        plan_category=project.plan_category,
         yellow_points=thresholds.yellow_points,
         red_points=thresholds.red_points,
     )

@@ -44,6 +44,7 @@ from gongjian_projects.models.registry import (
     User,
 )
 from gongjian_projects.models.statistics import PublishedBulletin, StatisticsSnapshot
+from gongjian_projects.models.starts import ConcentratedStart, ConcentratedStartProject
 
 __all__ = [
     "BUS",
@@ -55,6 +56,8 @@ __all__ = [
     "Amendment",
     "AnnualTarget",
     "Base",
+    "ConcentratedStart",
+    "ConcentratedStartProject",
     "Deadline",
     "Evidence",
     "FrozenFigure",

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from gongjian_projects.models.base import Base, Money
 
 PROJECT_STATUSES = ("planned", "started", "completed", "removed")
+ATTRACTION_STAGES = ("signed", "landed", "started")
 
 
 class Leader(Base):
@@ -79,10 +80,16 @@ class Project(Base):
     planning_depth: Mapped[str | None] = mapped_column(Text)
     in_prephase_plan_and_filed: Mapped[bool | None] = mapped_column(Boolean)
     proposed_for_next_year: Mapped[bool | None] = mapped_column(Boolean)
-    # attraction projects (招商引资项目)
+    # attraction projects (招商引资项目): signed -> landed -> started, each stage with its date; amounts as
+    # given, in 万元 (CNY) and 万美元 (USD), never converted
     attraction_stage: Mapped[str | None] = mapped_column(Text)
+    attraction_signed_on: Mapped[date | None] = mapped_column(Date)
+    attraction_landed_on: Mapped[date | None] = mapped_column(Date)
+    attraction_started_on: Mapped[date | None] = mapped_column(Date)
     signed_amount_10k: Mapped[Decimal | None] = mapped_column(Money)
     funds_in_place_10k: Mapped[Decimal | None] = mapped_column(Money)
+    signed_amount_usd_10k: Mapped[Decimal | None] = mapped_column(Money)
+    funds_in_place_usd_10k: Mapped[Decimal | None] = mapped_column(Money)
     capital_origin: Mapped[str | None] = mapped_column(Text)
     returning_entrepreneur: Mapped[bool | None] = mapped_column(Boolean)
     handed_over_to_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("projects.id"))
@@ -121,7 +128,7 @@ class Project(Base):
             name="planning_depth",
         ),
         CheckConstraint(
-            "attraction_stage IS NULL OR attraction_stage IN ('signed', 'registered', 'filed', 'approved', 'started')",
+            f"attraction_stage IS NULL OR attraction_stage IN {ATTRACTION_STAGES!r}",
             name="attraction_stage",
         ),
         CheckConstraint(

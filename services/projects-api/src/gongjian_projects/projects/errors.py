@@ -17,3 +17,9 @@ class HandoverConflict(Conflict):
     slug = "handover-done"
     title = "The attraction project was already handed over"
     title_zh = "该招商项目已转为重点项目"
+
+
+class AttractionStageConflict(Conflict):
+    slug = "attraction-stage"
+    title = "The attraction project's stage moves forward one step at a time: signed, landed, started"
+    title_zh = "招商项目阶段只能依次推进：签约、落地、开工"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from gongjian_projects.models import Project
+from gongjian_projects.projects.errors import AttractionStageConflict
 from gongjian_projects.projects.schemas import (
+    ATTRACTION_STAGE_ORDER,
     AttractionFields,
     AttractionOut,
     PlannedFields,
@@ -18,6 +20,20 @@ from gongjian_shared.events.projects import PlannedProjectUpdated
 # 20亿元 and 100亿元 in 万元
 OVER_2BN_10K = Decimal(200_000)
 OVER_10BN_10K = Decimal(1_000_000)
+# AttractionFields -> Project column
+ATTRACTION_COLUMNS = {
+    "stage": "attraction_stage",
+    "signed_on": "attraction_signed_on",
+    "landed_on": "attraction_landed_on",
+    "started_on": "attraction_started_on",
+    "signed_amount_10k": "signed_amount_10k",
+    "funds_in_place_10k": "funds_in_place_10k",
+    "signed_amount_usd_10k": "signed_amount_usd_10k",
+    "funds_in_place_usd_10k": "funds_in_place_usd_10k",
+    "capital_origin": "capital_origin",
+    "returning_entrepreneur": "returning_entrepreneur",
+}
+STAGE_DATE_COLUMNS = ("attraction_signed_on", "attraction_landed_on", "attraction_started_on")
 
 
 def tier_of(total_investment_10k: Decimal) -> PlannedTier:
@@ -57,12 +73,41 @@ def apply_kind_fields(
         project.in_prephase_plan_and_filed = planned.in_prephase_plan_and_filed
         project.proposed_for_next_year = planned.proposed_for_next_year
     if project.kind == "attraction" and (attraction is not None or creating):
-        attraction = attraction or AttractionFields()
-        project.attraction_stage = attraction.stage
-        project.signed_amount_10k = attraction.signed_amount_10k
-        project.funds_in_place_10k = attraction.funds_in_place_10k
-        project.capital_origin = attraction.capital_origin
-        project.returning_entrepreneur = attraction.returning_entrepreneur
+        _apply_attraction(project, attraction or AttractionFields(), creating=creating)
+
+
+def _apply_attraction(project: Project, attraction: AttractionFields, *, creating: bool) -> None:
+    """A new project takes every field; a change only those it names. The stage moves forward only through
+    its own route, so a change naming another stage is a conflict; dates of stages not reached are refused."""
+    given = attraction.model_dump(exclude_unset=not creating)
+    if not creating and given.get("stage", project.attraction_stage) != project.attraction_stage:
+        raise AttractionStageConflict(
+            errors=[
+                field_error(
+                    "attraction.stage",
+                    "forward-by-route",
+                    "The stage moves forward through POST /api/v1/projects/{project_id}/attraction-stage",
+                    "招商阶段只能通过阶段推进接口依次推进",
+                )
+            ]
+        )
+    for name, column in ATTRACTION_COLUMNS.items():
+        if name in given:
+            setattr(project, column, given[name])
+    reached = ATTRACTION_STAGE_ORDER.index(project.attraction_stage or "signed")
+    dates = [getattr(project, column) for column in STAGE_DATE_COLUMNS]
+    present = [day for day in dates if day is not None]
+    if any(day is not None for day in dates[reached + 1 :]) or present != sorted(present):
+        raise RuleViolation(
+            errors=[
+                field_error(
+                    "attraction",
+                    "stage-dates",
+                    "Stage dates only for stages reached, in order: signed, landed, started",
+                    "阶段日期只能填写已到达的阶段，且依次不早于前一阶段",
+                )
+            ]
+        )
 
 
 def planned_out(project: Project) -> PlannedOut | None:
@@ -81,8 +126,13 @@ def attraction_out(project: Project) -> AttractionOut | None:
         return None
     return AttractionOut(
         stage=project.attraction_stage or "signed",
+        signed_on=project.attraction_signed_on,
+        landed_on=project.attraction_landed_on,
+        started_on=project.attraction_started_on,
         signed_amount_10k=project.signed_amount_10k,
         funds_in_place_10k=project.funds_in_place_10k,
+        signed_amount_usd_10k=project.signed_amount_usd_10k,
+        funds_in_place_usd_10k=project.funds_in_place_usd_10k,
         capital_origin=project.capital_origin or "domestic",
         returning_entrepreneur=bool(project.returning_entrepreneur),
         handed_over_to_id=project.handed_over_to_id,

@@ -30,8 +30,9 @@ ProjectStatus = Literal["planned", "started", "completed", "removed"]
 CodeShape = Literal["pre-2020", "current"]
 PlanningDepth = Literal["none", "proposal", "feasibility"]
 PlannedTier = Literal["below-2bn", "over-2bn", "over-10bn"]
-AttractionStage = Literal["signed", "registered", "filed", "approved", "started"]
+AttractionStage = Literal["signed", "landed", "started"]
 CapitalOrigin = Literal["domestic", "foreign"]
+ATTRACTION_STAGE_ORDER: tuple[AttractionStage, ...] = ("signed", "landed", "started")
 ProjectSort = Literal[
     "name",
     "-name",
@@ -103,15 +104,33 @@ class PlannedOut(PlannedFields):
 
 
 class AttractionFields(RequestModel):
-    """Attraction project (招商引资项目): stage, amounts in 万元, origin of the capital."""
+    """Attraction project (招商引资项目): stage (签约 signed -> 落地 landed -> 开工 started) with the date of
+    each stage reached, amounts as given in 万元 (CNY) and 万美元 (USD), never converted, origin of the capital,
+    and whether it is a returnee's project (返乡创业). After registration the stage moves only forward, through
+    `POST /api/v1/projects/{project_id}/attraction-stage`."""
 
     model_config = ConfigDict(extra="forbid")
 
     stage: AttractionStage = "signed"
-    signed_amount_10k: Money | None = None
-    funds_in_place_10k: Money | None = None
+    signed_on: Day | None = Field(default=None, description="签约日期.")
+    landed_on: Day | None = Field(default=None, description="落地日期; only once landed.")
+    started_on: Day | None = Field(default=None, description="开工日期; only once started.")
+    signed_amount_10k: Money | None = Field(default=None, description="签约金额, 万元 (CNY).")
+    funds_in_place_10k: Money | None = Field(default=None, description="到位资金, 万元 (CNY).")
+    signed_amount_usd_10k: Money | None = Field(default=None, description="签约金额, 万美元 (USD).")
+    funds_in_place_usd_10k: Money | None = Field(default=None, description="到位资金, 万美元 (USD).")
     capital_origin: CapitalOrigin = "domestic"
     returning_entrepreneur: bool = False
+
+    @model_validator(mode="after")
+    def _stage_dates(self) -> AttractionFields:
+        given = [day for day in (self.signed_on, self.landed_on, self.started_on) if day is not None]
+        if given != sorted(given):
+            raise cross_field(
+                "Stage dates must not go back: signed, landed, started",
+                "签约、落地、开工日期须依次不早于前一阶段",
+            )
+        return self
 
 
 class AttractionOut(AttractionFields):

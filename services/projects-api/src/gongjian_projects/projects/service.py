@@ -120,6 +120,42 @@ async def publish_project_changed(uow: UnitOfWork, project: Project, *happened: 
     await uow.outbox.publish(uow.session, project_updated(project), key=str(project.id))
 
 
+# a continuing (续建) or completion (竣工) project is under construction when it enters the year's plan
+UNDER_CONSTRUCTION_CATEGORIES = ("continuing", "completion")
+ENTERING_UNDER_CONSTRUCTION = (
+    "{category} project: under construction when it enters the {year} plan (续建/竣工项目入库即为在建)"
+)
+
+
+def entering_status(kind: str, plan_category: str | None) -> str:
+    """The status a project enters the year with: `started` for a key project that is continuing or to be
+    completed this year, `planned` otherwise (a new start waits for its start recognition)."""
+    return "started" if kind == "key" and plan_category in UNDER_CONSTRUCTION_CATEGORIES else "planned"
+
+
+def entering_reason(project: Project) -> str | None:
+    if project.status != "started":
+        return None
+    return ENTERING_UNDER_CONSTRUCTION.format(category=project.plan_category, year=project.year)
+
+
+def follow_plan_category(
+    projects: ProjectRepository, project: Project, *, at: datetime, by: uuid.UUID | None
+) -> None:
+    """A change of plan category before any recognised start moves the project between not started and
+    under construction, with the reason in its history."""
+    if project.started_on is not None or project.status not in ("planned", "started"):
+        return
+    wanted = entering_status(project.kind, project.plan_category)
+    if wanted != project.status:
+        reason = (
+            ENTERING_UNDER_CONSTRUCTION.format(category=project.plan_category, year=project.year)
+            if wanted == "started"
+            else f"plan category {project.plan_category}: waits for its start recognition (待开工认定)"
+        )
+        record_status(projects, project, wanted, at=at, by=by, reason=reason)
+
+
 def record_status(
     projects: ProjectRepository,
     project: Project,
@@ -298,7 +334,7 @@ async def register_project(uow: UnitOfWork, scope: Scope, command: ProjectCreate
         region_code=region,
         region_unit_id=region_unit_id,
         unit_id=command.unit_id,
-        status="planned",
+        status=entering_status(command.kind, command.plan_category),
         revision=1,
         created_at=now,
         updated_at=now,
@@ -318,9 +354,10 @@ async def register_project(uow: UnitOfWork, scope: Scope, command: ProjectCreate
         ProjectStatusChange(
             id=uuid.uuid4(),
             project_id=project.id,
-            to_status="planned",
+            to_status=project.status,
             changed_at=now,
             changed_by=scope.principal.user_id,
+            reason=entering_reason(project),
         )
     )
     await outbox.publish(
@@ -380,9 +417,12 @@ async def update_project(
         )
         project.month_plan = _checked_month_plan(months, project.planned_investment_10k)
     kinds.apply_kind_fields(project, command.planned, command.attraction, creating=False)
+    projects = ProjectRepository(session)
+    if "plan_category" in changes:
+        follow_plan_category(projects, project, at=clock.now(), by=scope.principal.user_id)
     project.revision += 1
     project.updated_at = clock.now()
-    await ProjectRepository(session).flush()
+    await projects.flush()
     await publish_project_changed(uow, project)
     if project.kind == "planned":
         await outbox.publish(session, kinds.planned_project_updated(project), key=str(project.id))

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Body, status
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_projects.recognitions import service
-from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut, RejectRequest
+from gongjian_projects.recognitions.schemas import (
+    RecogniseRequest,
+    RecognitionApply,
+    RecognitionOut,
+    RejectRequest,
+)
 from gongjian_shared.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/projects", tags=["recognitions"], route_class=IdempotentRoute)
@@ -48,10 +54,17 @@ async def list_recognitions(
     dependencies=[IDEMPOTENT],
 )
 async def recognise(
-    project_id: uuid.UUID, recognition_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
+    project_id: uuid.UUID,
+    recognition_id: uuid.UUID,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
+    body: Annotated[RecogniseRequest | None, Body()] = None,
 ) -> RecognitionOut:
-    """The office recognises the start or completion (认定); emits `project-started` or `project-completed`."""
-    return service.to_out(await service.recognise(uow, scope, project_id, recognition_id))
+    """The office recognises the start or completion (认定); emits `project-started` or `project-completed`.
+    A completion needs the year's planned investment completed (完成计划投资), or the office's written
+    judgement on the evidence in `office_judgement`; otherwise 409."""
+    judgement = body.office_judgement if body else None
+    return service.to_out(await service.recognise(uow, scope, project_id, recognition_id, judgement))
 
 
 @router.post(

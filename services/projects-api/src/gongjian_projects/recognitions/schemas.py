@@ -61,6 +61,18 @@ class RejectRequest(RequestModel):
     reason: Annotated[Multiline, Field(min_length=1, max_length=1000)]
 
 
+class RecogniseRequest(RequestModel):
+    """The office's decision to recognise (认定). A completion whose year's planned investment is not
+    completed needs `office_judgement`: the office's written judgement on the evidence (办公室研判意见)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"office_judgement": "经现场核查，主体工程已验收，具备运营条件"}]},
+    )
+
+    office_judgement: Annotated[Multiline, Field(min_length=1, max_length=2000)] | None = None
+
+
 class RecognitionOut(BaseModel):
     id: uuid.UUID
     project_id: uuid.UUID

@@ -10,6 +10,7 @@ from datetime import date
 
 from gongjian_projects.access import Scope, ensure_may_write
 from gongjian_projects.models import Project, Recognition
+from gongjian_projects.progress.repository import ProgressReportRepository
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.service import publish_project_changed, record_status, visible_project
 from gongjian_projects.recognitions.errors import RecognitionConflict, RecognitionNotFound
@@ -111,15 +112,49 @@ async def _open(
     return project, recognition
 
 
+async def _ensure_planned_investment_completed(
+    uow: UnitOfWork, project: Project, office_judgement: str | None
+) -> None:
+    """The notice's completion test (竣工认定：项目完成计划投资): the year's accepted investment reaches the
+    year's planned investment; otherwise only the office's written judgement on the evidence completes it."""
+    if office_judgement is not None:
+        return
+    done = await ProgressReportRepository(uow.session).year_to_date(project.id, project.year, 12)
+    if done < project.planned_investment_10k:
+        raise RecognitionConflict(
+            f"{done} of the year's planned {project.planned_investment_10k} 万元 completed.",
+            errors=[
+                field_error(
+                    "office_judgement",
+                    "planned-investment-completed",
+                    f"The year's planned investment is not completed ({done} of "
+                    f"{project.planned_investment_10k} 万元); the office may still recognise the completion "
+                    "with its written judgement on the evidence",
+                    f"年度计划投资未完成（已完成 {done} 万元，计划 {project.planned_investment_10k} 万元）；"
+                    "如经办公室研判认定竣工，须填写研判意见",
+                )
+            ],
+        )
+
+
 async def recognise(
-    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, recognition_id: uuid.UUID
+    uow: UnitOfWork,
+    scope: Scope,
+    project_id: uuid.UUID,
+    recognition_id: uuid.UUID,
+    office_judgement: str | None = None,
 ) -> Recognition:
+    """`office_judgement`: for a completion, the office's written reason to recognise it although the
+    year's planned investment is not completed; kept as the decision's reason."""
     session, clock = uow.session, uow.clock
     project, recognition = await _open(uow, scope, project_id, recognition_id)
     if project.status != NEEDED_STATUS[recognition.kind]:
         raise RecognitionConflict(
             f"The project is {project.status}.", extra={"allowed": [NEEDED_STATUS[recognition.kind]]}
         )
+    if recognition.kind == "completion":
+        await _ensure_planned_investment_completed(uow, project, office_judgement)
+        recognition.decision_reason = office_judgement
     now, today = clock.now(), business_today(clock)
     recognition.status, recognition.decided_at, recognition.decided_by = (
         "recognised",

@@ -1,0 +1,3 @@
+from gongjian_projects.projects.errors import AttractionStageConflict
+
+__all__ = ["AttractionStageConflict"]
