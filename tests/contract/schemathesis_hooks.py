@@ -4,12 +4,15 @@ A few request models check a rule across their fields (a reporting window's time
 a project's completion not before its start, a judgement's date inside its year), which JSON Schema cannot
 express, and the password policy refuses common passwords and the username. A positive case that breaks such a
 rule is not valid input, so it is dropped before it is sent, judged by the services' own code: the body field of
-the route the operation is (its model validators), `consistency_problems` and `policy_errors`. Nothing is restated here, and negative
+the route the operation is (its model validators), `consistency_problems`, `policy_errors`, and the registry's
+`parse_code` (a code's year and month, which the pattern cannot pin) and `month_plan_fits` (twelve months adding
+up to the year's planned investment). Nothing is restated here, and negative
 cases are sent as generated. Loaded by `SCHEMATHESIS_HOOKS=schemathesis_hooks` (test_schemathesis.py).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import schemathesis
@@ -18,6 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from gongjian.services import SERVICES
 from gongjian_projects.identity.passwords import policy_errors
+from gongjian_projects.projects.codes import parse_code
+from gongjian_projects.projects.service import month_plan_fits
 from gongjian_scoring.engine.facts import FactsDocument, consistency_problems
 from gongjian_shared.contract import INPUT_SUFFIX
 from gongjian_shared.errors import _flat_routes
@@ -105,9 +110,37 @@ def _weak_password(case: Any) -> bool:
     return isinstance(password, str) and bool(policy_errors(password, str(body.get("username", ""))))
 
 
+def _breaks_a_registry_rule(case: Any) -> bool:
+    """A project body whose code has no valid shape (year 2013-2019, or YYMM from 2001), a legacy code that is
+    not a pre-2020 code beside a current one, or a registration whose months miss the annual amount."""
+    if case.operation.path not in ("/api/v1/projects", "/api/v1/projects/{project_id}"):
+        return False
+    body = case.body if isinstance(case.body, dict) else {}
+    code, legacy = body.get("code"), body.get("legacy_code")
+    parsed = parse_code(code) if isinstance(code, str) else None
+    if isinstance(code, str) and parsed is None:
+        return True
+    if isinstance(legacy, str):
+        old = parse_code(legacy)
+        if old is None or old.shape != "pre-2020" or parsed is None or parsed.shape != "current":
+            return True
+    months, annual = body.get("planned_by_month"), body.get("planned_investment_10k")
+    if case.method.upper() == "POST" and isinstance(months, list) and annual is not None:
+        try:
+            return not month_plan_fits([Decimal(str(m)) for m in months], Decimal(str(annual)))
+        except ArithmeticError:
+            return False
+    return False
+
+
 @schemathesis.hook
 def filter_case(context: Any, case: Any) -> bool:
     meta = case.meta
     if meta is not None and meta.generation.mode.is_negative:
         return True
-    return not (_breaks_a_cross_field_rule(case) or _inconsistent_facts(case) or _weak_password(case))
+    return not (
+        _breaks_a_cross_field_rule(case)
+        or _inconsistent_facts(case)
+        or _weak_password(case)
+        or _breaks_a_registry_rule(case)
+    )

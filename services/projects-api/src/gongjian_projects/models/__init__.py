@@ -43,8 +43,8 @@ from gongjian_projects.models.registry import (
     UnitContact,
     User,
 )
-from gongjian_projects.models.statistics import PublishedBulletin, StatisticsSnapshot
 from gongjian_projects.models.starts import ConcentratedStart, ConcentratedStartProject
+from gongjian_projects.models.statistics import PublishedBulletin, StatisticsSnapshot
 
 __all__ = [
     "BUS",

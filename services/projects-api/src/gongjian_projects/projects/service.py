@@ -259,10 +259,15 @@ async def _checked_codes(
     return parsed.shape, parsed.region, region_unit.id if region_unit else None
 
 
+def month_plan_fits(months: Sequence[Decimal], annual: Decimal) -> bool:
+    """Twelve non-negative monthly amounts (分月计划) adding up to the annual planned investment."""
+    return sum(months, Decimal(0)) == annual and all(amount >= 0 for amount in months)
+
+
 def _checked_month_plan(months: Sequence[Decimal] | None, annual: Decimal) -> list[ProjectMonthPlan]:
     if months is None:
         return []
-    if sum(months, Decimal(0)) != annual or any(amount < 0 for amount in months):
+    if not month_plan_fits(months, annual):
         raise RuleViolation(
             errors=[
                 field_error(
