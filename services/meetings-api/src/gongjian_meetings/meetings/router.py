@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from gongjian_meetings.audit.schemas import ActionPage, MeetingActionOut
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
-from gongjian_meetings.meetings import service
+from gongjian_meetings.meetings import collection, service
 from gongjian_meetings.meetings.schemas import (
     AdHocMeetingCreate,
     Cancel,
@@ -101,7 +101,7 @@ async def cancel_meeting(
 async def open_topic_collection(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> MeetingOut:
     """Open topic collection (开始征集议题): from `scheduled`; on a meeting already collecting (the first topic
     opens it too) the same answer again, nothing changed; 409 from any later state."""
-    return service.to_out(*await service.open_topic_collection(uow, scope, meeting_id))
+    return service.to_out(*await collection.open_topic_collection(uow, scope, meeting_id))
 
 
 @router.post("/{meeting_id}/close-topics", response_model=MeetingOut, responses=ERRORS)
@@ -110,7 +110,7 @@ async def close_topic_collection(
 ) -> MeetingOut:
     """Close topic collection before the cut-off (提前截止议题征集): the meeting moves to drafting its agenda and
     emits `topic-submission-closed`, as at the cut-off; 409 unless it is collecting topics."""
-    return service.to_out(*await service.close_topics_early(uow, scope, meeting_id))
+    return service.to_out(*await collection.close_topics_early(uow, scope, meeting_id))
 
 
 @router.get(

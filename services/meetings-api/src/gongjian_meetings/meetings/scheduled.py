@@ -20,8 +20,8 @@ from gongjian_meetings.deadlines.service import (
     TOPICS_CLOSING_3D,
     windows_of,
 )
+from gongjian_meetings.meetings.collection import close_topic_submission
 from gongjian_meetings.meetings.rules import MOVABLE_STATES, TOPIC_STATES, schedule
-from gongjian_meetings.meetings.service import close_topic_submission
 from gongjian_meetings.members.service import owing, owing_all
 from gongjian_meetings.models import Meeting
 from gongjian_meetings.topics.repository import TopicRepository

@@ -12,9 +12,10 @@ from gongjian_meetings.audit.service import Subject, publish_and_record, record
 from gongjian_meetings.bodies.repository import BodyRepository
 from gongjian_meetings.bodies.service import member_ids, office_of
 from gongjian_meetings.deadlines.service import windows_of
+from gongjian_meetings.meetings.collection import open_topics
 from gongjian_meetings.meetings.repository import MeetingRepository
 from gongjian_meetings.meetings.rules import LATE_TOPIC_STATES, TOPIC_STATES, schedule
-from gongjian_meetings.meetings.service import load, meeting_ref, open_topics
+from gongjian_meetings.meetings.service import load, meeting_ref
 from gongjian_meetings.members.repository import ReplicaRepository
 from gongjian_meetings.models import LateAcceptance, Meeting, MeetingBody, Topic, TopicSuggestion
 from gongjian_meetings.projects.repository import ProjectReplicaRepository
