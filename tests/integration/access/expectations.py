@@ -220,6 +220,7 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/meetings/{meeting_id}/reschedule"): "meeting-run",
     ("POST", "/api/v1/meetings/{meeting_id}/cancel"): "meeting-run",
     ("POST", "/api/v1/meetings/{meeting_id}/open-topics"): "meeting-run",
+    ("POST", "/api/v1/meetings/{meeting_id}/close-topics"): "meeting-run",
     ("GET", "/api/v1/meetings/{meeting_id}/deadlines"): "meeting-run",
     ("GET", "/api/v1/meetings/{meeting_id}/actions"): "meeting-office-read",
     ("POST", "/api/v1/meetings/{meeting_id}/topics"): "topic-submit",
@@ -264,6 +265,7 @@ OPERATIONS: dict[tuple[str, str], str] = {
         "GET",
         "/api/v1/resolutions/{resolution_id}/feedback/{feedback_id}/evidence/{evidence_id}",
     ): "resolution-read",
+    ("POST", "/api/v1/resolutions/{resolution_id}/escalate"): "meeting-run",
     # --- scoring-worker -------------------------------------------------------------------------------------
     ("GET", "/api/v1/scoring/units/{unit_id}/completed-investment"): "unit-figures",
     ("GET", "/api/v1/scoring/units/{unit_id}/facts"): "unit-figures",

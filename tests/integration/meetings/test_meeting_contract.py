@@ -132,8 +132,11 @@ async def test_control_characters_in_text_are_refused_and_nothing_is_stored(meet
 async def test_a_refused_step_says_why_in_chinese(meetings: Meetings) -> None:
     meeting = await meetings.ad_hoc(HELD_ON)
     base = f"/api/v1/meetings/{meeting['id']}"
-    first = await meetings.call("POST", f"{base}/open-topics")
-    assert first.status_code in (200, 409), first.text
+    first = await meetings.call("POST", f"{base}/close-topics")  # not collecting yet
+    assert first.status_code == 409, first.text
+    assert (await meetings.call("POST", f"{base}/agenda/submit", json={})).status_code == 409
+    cancelled = await meetings.call("POST", f"{base}/cancel", json={"reason": "并入例会"})
+    assert cancelled.status_code == 200, cancelled.text
     again = await meetings.call("POST", f"{base}/open-topics")
     assert again.status_code == 409
     detail = again.json()["detail"]

@@ -215,3 +215,55 @@ async def test_follow_up_report_minutes_and_closing(meetings: Meetings) -> None:
     assert (await meetings.call("GET", f"{base}/minutes", "汉阴县")).json()["text"].startswith("会议议定事项")
     refused = await meetings.call("POST", f"{base}/close")
     assert refused.status_code == 409 and refused.json()["type"] == "/problems/resolutions-open"
+
+
+async def test_the_office_escalates_an_overdue_resolution_now(meetings: Meetings) -> None:
+    meeting = await held_meeting(meetings)
+    recorded = await record(meetings, meeting)
+    path = f"/api/v1/resolutions/{recorded['id']}/escalate"
+    early = await meetings.call("POST", path, json={"level": "reminder"})
+    assert early.status_code == 409 and early.json()["type"] == "/problems/resolution-not-overdue"
+    assert DUE_ON in early.json()["detail"] and early.json()["title_zh"]
+    # 08:00 the day after the due date: overdue, and the overdue row (09:00) not yet due
+    await meetings.at(datetime(2019, 7, 11, 0, 0, tzinfo=UTC))
+    assert (await meetings.call("POST", path, "汉滨区", json={"level": "reminder"})).status_code == 403
+    assert (await meetings.call("POST", path, "汉阴县", json={"level": "reminder"})).status_code == 404
+    skipping = await meetings.call("POST", path, json={"level": "urging"})
+    assert skipping.status_code == 409 and skipping.json()["allowed"] == ["reminder"]
+    assert await meetings.events("resolution-escalated") == []
+    first = await meetings.call("POST", path, json={"level": "reminder", "reason": "电话催促无果"})
+    assert first.status_code == 200, first.text
+    assert [(e["step"], e["level"], e["days_overdue"]) for e in first.json()["escalations"]] == [
+        (1, "reminder", 1)
+    ]
+    again = await meetings.call("POST", path, json={"level": "reminder"})
+    assert again.status_code == 200 and again.json() == first.json()
+    [event] = await meetings.events("resolution-escalated", meeting["id"])
+    payload = event["payload"]
+    assert (payload["step"], payload["level"], payload["days_overdue"]) == (1, "reminder", 1)
+    assert {u["unit_name"] for u in payload["units"]} == {"汉滨区", "市自然资源局"}
+    assert payload["office"] is not None and payload["convener"] is None
+    # the overdue row at 09:00 takes the next step up the same ladder
+    await meetings.at(datetime(2019, 7, 11, 1, 0, tzinfo=UTC))
+    steps = await meetings.events("resolution-escalated", meeting["id"])
+    assert [e["payload"]["level"] for e in steps] == ["reminder", "urging"]
+    actions = (await meetings.call("GET", f"/api/v1/meetings/{meeting['id']}/actions")).json()["items"]
+    escalated = [a for a in actions if a["action"].startswith("resolution-escalated")]
+    assert [(a["action"], a["actor_name"]) for a in escalated] == [
+        ("resolution-escalated-reminder", "office"),
+        ("resolution-escalated-urging", "scheduler"),
+    ]
+    assert escalated[0]["detail"]["reason"] == "电话催促无果"
+    # a closed resolution escalates no more
+    base = f"/api/v1/resolutions/{recorded['id']}"
+    for who in ("汉滨区", "市自然资源局"):
+        feedback = await meetings.call(
+            "POST", f"{base}/feedback", who, json={"text": "完成", "status": "done"}
+        )
+        assert feedback.status_code == 201, feedback.text
+    await meetings.call(
+        "POST", f"{base}/feedback/{feedback.json()['id']}/review", json={"decision": "accept"}
+    )
+    closed = await meetings.call("POST", path, json={"level": "supervision"})
+    assert closed.status_code == 409 and closed.json()["type"] == "/problems/resolution-closed"
+    assert len(await meetings.events("resolution-escalated", meeting["id"])) == 2

@@ -11,7 +11,8 @@ from gongjian_meetings.agendas.repository import AgendaRepository
 from gongjian_meetings.agendas.schemas import AgendaItem, AgendaOut, ProjectFigures
 from gongjian_meetings.audit.service import Subject, publish_and_record, record
 from gongjian_meetings.bodies.service import members, office_of
-from gongjian_meetings.meetings.errors import InvalidTransition
+from gongjian_meetings.deadlines.service import windows_of
+from gongjian_meetings.meetings.rules import schedule
 from gongjian_meetings.meetings.service import load, meeting_ref, move
 from gongjian_meetings.members.repository import ReplicaRepository
 from gongjian_meetings.members.service import owing
@@ -124,6 +125,8 @@ async def submit(
 
 
 async def approve(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> tuple[Meeting, MeetingBody]:
+    """The convener approves; at or after the circulation time (D-3), whose row has found nothing approved to
+    circulate, the agenda is circulated in the same transaction, as the row would have done."""
     session, clock, principal = uow.session, uow.clock, scope.principal
     meeting, body = await load(uow, scope, meeting_id, for_update=True)
     ensure_convener(principal, body)
@@ -145,6 +148,8 @@ async def approve(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) -> tuple
         Subject.agenda(meeting),
         {"version": agenda.version},
     )
+    if now >= schedule(meeting.held_on, windows_of(meeting), body.reminder_hour).circulation_at:
+        await circulate(uow, principal, meeting, body, trigger="approved-after-circulation-time")
     return meeting, body
 
 
@@ -155,8 +160,6 @@ async def return_agenda(
     meeting, body = await load(uow, scope, meeting_id, for_update=True)
     ensure_convener(principal, body)
     now = clock.now()
-    if meeting.state != "awaiting_approval":
-        raise InvalidTransition(meeting.state, "return the agenda")
     move(meeting, "drafting_agenda", "return the agenda", now)
     agenda = await AgendaRepository(session).get_or_add(meeting.id)
     agenda.status, agenda.comments, agenda.decided_by, agenda.decided_at = (
@@ -182,7 +185,9 @@ async def return_agenda(
     return meeting, body
 
 
-async def circulate(uow: UnitOfWork, actor: Principal | None, meeting: Meeting, body: MeetingBody) -> None:
+async def circulate(
+    uow: UnitOfWork, actor: Principal | None, meeting: Meeting, body: MeetingBody, trigger: str | None = None
+) -> None:
     """To every member unit and every unit whose topic is on the agenda (the departments concerned)."""
     session, clock = uow.session, uow.clock
     now = clock.now()
@@ -206,7 +211,7 @@ async def circulate(uow: UnitOfWork, actor: Principal | None, meeting: Meeting, 
         actor,
         "agenda-circulated",
         Subject.agenda(meeting),
-        {"version": agenda.version, "units": len(recipients)},
+        {"version": agenda.version, "units": len(recipients)} | ({"trigger": trigger} if trigger else {}),
     )
 
 

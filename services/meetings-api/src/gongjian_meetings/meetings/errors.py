@@ -34,6 +34,8 @@ ACTION_ZH = {
     "cancel": "取消会议",
     "open topic collection": "开始征集议题",
     "close topic submission": "截止议题报送",
+    "close topic collection early": "提前截止议题征集",
+    "reopen topic collection": "重新征集议题",
     "correct the attendance": "修改出席情况",
     "record a resolution": "登记议定事项",
     "reschedule": "改期",

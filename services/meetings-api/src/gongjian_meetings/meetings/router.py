@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from gongjian_meetings.audit.schemas import ActionPage, MeetingActionOut
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
-from gongjian_meetings.meetings import service
+from gongjian_meetings.meetings import collection, service
 from gongjian_meetings.meetings.schemas import (
     AdHocMeetingCreate,
     Cancel,
@@ -83,7 +83,9 @@ async def get_meeting(
 async def reschedule_meeting(
     meeting_id: uuid.UUID, body: Reschedule, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> MeetingOut:
-    """Move the meeting (会议改期): every deadline moves; emits `meeting-rescheduled`."""
+    """Move the meeting (会议改期): every deadline moves; emits `meeting-rescheduled`. 409 naming `held_on` when
+    the day is not after today or the deadline the meeting waits for would already be past; a meeting drafting
+    its agenda goes back to collecting topics when its topic cut-off is ahead again."""
     return service.to_out(*await service.reschedule(uow, scope, meeting_id, body.held_on, body.reason))
 
 
@@ -97,8 +99,18 @@ async def cancel_meeting(
 
 @router.post("/{meeting_id}/open-topics", response_model=MeetingOut, responses=ERRORS)
 async def open_topic_collection(meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> MeetingOut:
-    """Open topic collection (开始征集议题)."""
-    return service.to_out(*await service.open_topic_collection(uow, scope, meeting_id))
+    """Open topic collection (开始征集议题): from `scheduled`; on a meeting already collecting (the first topic
+    opens it too) the same answer again, nothing changed; 409 from any later state."""
+    return service.to_out(*await collection.open_topic_collection(uow, scope, meeting_id))
+
+
+@router.post("/{meeting_id}/close-topics", response_model=MeetingOut, responses=ERRORS)
+async def close_topic_collection(
+    meeting_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope
+) -> MeetingOut:
+    """Close topic collection before the cut-off (提前截止议题征集): the meeting moves to drafting its agenda and
+    emits `topic-submission-closed`, as at the cut-off; 409 unless it is collecting topics."""
+    return service.to_out(*await collection.close_topics_early(uow, scope, meeting_id))
 
 
 @router.get(

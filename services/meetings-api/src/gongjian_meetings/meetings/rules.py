@@ -13,24 +13,57 @@ from datetime import date, datetime, time, timedelta
 from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.workdays import is_working_day
 
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the state machine: the action, the states it starts from, where it leads, who takes it.
+
+    `by` names who may trigger it: `office` (the office running the body: the office, an admin, a county's
+    unit-admin for its own body), `convener`, `unit` (a member unit, by what it does) or `scheduler` (a
+    deadline row). The README's "The joint meeting's state machine" is this table in words; a unit test
+    keeps them equal.
+    """
+
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    by: tuple[str, ...]
+
+
+# states in which the meeting can still move (reschedule) or be called off
+MOVABLE_STATES = (
+    "scheduled",
+    "collecting_topics",
+    "drafting_agenda",
+    "awaiting_approval",
+    "approved",
+    "circulated",
+)
+
+STEPS: tuple[Step, ...] = (
+    Step("open topic collection", ("scheduled",), "collecting_topics", ("office", "unit")),
+    Step("close topic submission", ("scheduled", "collecting_topics"), "drafting_agenda", ("scheduler",)),
+    Step("close topic collection early", ("collecting_topics",), "drafting_agenda", ("office",)),
+    Step("reopen topic collection", ("drafting_agenda",), "collecting_topics", ("office",)),
+    Step("submit the agenda", ("drafting_agenda",), "awaiting_approval", ("office",)),
+    Step("approve the agenda", ("awaiting_approval",), "approved", ("convener",)),
+    Step("return the agenda", ("awaiting_approval",), "drafting_agenda", ("convener",)),
+    Step("circulate the agenda", ("approved",), "circulated", ("office", "convener", "scheduler")),
+    Step("record the meeting as held", ("circulated",), "held", ("office",)),
+    Step("publish the minutes", ("held",), "minutes_published", ("office",)),
+    Step("close the meeting", ("minutes_published",), "closed", ("office",)),
+    Step("cancel", MOVABLE_STATES, "cancelled", ("office",)),
+)
+STEP_BY_ACTION: dict[str, Step] = {step.action: step for step in STEPS}
+
+STATES = (*MOVABLE_STATES, "held", "minutes_published", "closed", "cancelled")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "scheduled": ("collecting_topics", "drafting_agenda", "cancelled"),
-    "collecting_topics": ("drafting_agenda", "cancelled"),
-    "drafting_agenda": ("awaiting_approval", "cancelled"),
-    "awaiting_approval": ("approved", "drafting_agenda", "cancelled"),
-    "approved": ("circulated", "drafting_agenda", "cancelled"),
-    "circulated": ("held", "cancelled"),
-    "held": ("minutes_published",),
-    "minutes_published": ("closed",),
-    "closed": (),
-    "cancelled": (),
+    state: tuple(dict.fromkeys(step.target for step in STEPS if state in step.sources)) for state in STATES
 }
 
 # states in which units may still send topics in time (before the cut-off) or, with leave, late
 TOPIC_STATES = ("scheduled", "collecting_topics")
 LATE_TOPIC_STATES = ("scheduled", "collecting_topics", "drafting_agenda")
-# states in which the meeting can still move or be called off
-MOVABLE_STATES = tuple(state for state, targets in TRANSITIONS.items() if "cancelled" in targets)
 
 
 def allowed_next(state: str) -> tuple[str, ...]:
@@ -39,6 +72,12 @@ def allowed_next(state: str) -> tuple[str, ...]:
 
 def may_move(state: str, target: str) -> bool:
     return target in allowed_next(state)
+
+
+def may_take(state: str, action: str) -> bool:
+    """Whether `action` is a step out of `state` (a state may reach one target by several actions)."""
+    step = STEP_BY_ACTION.get(action)
+    return step is not None and state in step.sources
 
 
 @dataclass(frozen=True)

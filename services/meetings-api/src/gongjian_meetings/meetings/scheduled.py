@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from gongjian_meetings.agendas.service import circulate
-from gongjian_meetings.audit.service import Subject, publish_and_record
 from gongjian_meetings.bodies.service import convener_of
 from gongjian_meetings.deadlines.context import EMITTED, FireContext, Firer
 from gongjian_meetings.deadlines.repository import DueDeadline
@@ -21,8 +20,8 @@ from gongjian_meetings.deadlines.service import (
     TOPICS_CLOSING_3D,
     windows_of,
 )
+from gongjian_meetings.meetings.collection import close_topic_submission
 from gongjian_meetings.meetings.rules import MOVABLE_STATES, TOPIC_STATES, schedule
-from gongjian_meetings.meetings.service import move
 from gongjian_meetings.members.service import owing, owing_all
 from gongjian_meetings.models import Meeting
 from gongjian_meetings.topics.repository import TopicRepository
@@ -31,7 +30,6 @@ from gongjian_shared.events.meetings import (
     AgendaReviewDue,
     AgendaReviewStage,
     MeetingUpcoming,
-    TopicSubmissionClosed,
     TopicSubmissionClosing,
 )
 from gongjian_shared.events.projects import UnitContact
@@ -77,26 +75,15 @@ async def fire_closed(ctx: FireContext, row: DueDeadline, meeting: Meeting) -> s
     if meeting.state not in TOPIC_STATES:
         return "skipped:closed"
     body = ctx.body(meeting)
-    move(meeting, "drafting_agenda", "close topic submission", ctx.now)
-    topics = TopicRepository(ctx.uow.session)
-    submitted = await topics.units_with_topics(meeting.id)
-    count = len(await topics.for_meeting(meeting.id, statuses=("submitted",)))
-    office = await ctx.office(body)
-    await publish_and_record(
+    await close_topic_submission(
         ctx.uow,
-        TopicSubmissionClosed(
-            meeting=ctx.ref(meeting),
-            closed_at=row.due_at,
-            topics_submitted=count,
-            units_without_topics=tuple(
-                r["unit_id"] for r in await ctx.members(body) if r["unit_id"] not in submitted
-            ),
-            units=(office,) if office else (),
-        ),
         None,
-        "topic-submission-closed",
-        Subject.meeting(meeting),
-        {"topics": count},
+        meeting,
+        body,
+        "close topic submission",
+        row.due_at,
+        await ctx.members(body),
+        await ctx.office(body),
     )
     return EMITTED
 

@@ -21,10 +21,12 @@ from gongjian_meetings.meetings.errors import InvalidTransition, MeetingNotFound
 from gongjian_meetings.meetings.repository import MeetingRepository
 from gongjian_meetings.meetings.rules import (
     MOVABLE_STATES,
+    STEP_BY_ACTION,
+    Schedule,
     Windows,
     add_months,
     allowed_next,
-    may_move,
+    may_take,
     schedule,
     series_dates,
 )
@@ -154,9 +156,10 @@ async def meeting_actions(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID) 
 
 
 def move(meeting: Meeting, target: str, action: str, now: datetime) -> None:
-    """Take one step of the state machine, or refuse with 409 naming the allowed next states."""
-    if not may_move(meeting.state, target):
+    """Take one step of the state machine (`rules.STEPS`), or refuse with 409 naming the allowed next states."""
+    if not may_take(meeting.state, action):
         raise InvalidTransition(meeting.state, action)
+    assert STEP_BY_ACTION[action].target == target, (action, target)
     meeting.state = target
     meeting.updated_at = now
 
@@ -303,19 +306,58 @@ async def generate_series_of(
     return await generate_series(uow, scope.principal, body, months_ahead), body
 
 
+# what still lies ahead of a meeting in each state, and must lie ahead of now on the new day
+PENDING_DEADLINE: dict[str, tuple[str, str, str]] = {
+    "scheduled": ("topics_close_at", "the topic cut-off", "议题征集截止时间"),
+    "collecting_topics": ("topics_close_at", "the topic cut-off", "议题征集截止时间"),
+    "drafting_agenda": ("agenda_due_at", "the agenda's submission to the convener", "议程报送审定时限"),
+    "awaiting_approval": ("circulation_at", "the agenda's approval and circulation", "议程审定印发时间"),
+    "approved": ("circulation_at", "the agenda's approval and circulation", "议程审定印发时间"),
+}
+
+
+def check_deadline_ahead(state: str, held_on: date, times: Schedule, now: datetime) -> None:
+    """Rescheduling is refused as calling the meeting would be: on the new day, the next deadline the meeting
+    is waiting for must not already be past (409 naming `held_on`, with that `deadline`)."""
+    if state not in PENDING_DEADLINE:
+        return  # circulated: only the day itself, checked by `check_in_future`
+    name, what, what_zh = PENDING_DEADLINE[state]
+    deadline: datetime = getattr(times, name)
+    if deadline <= now:
+        raise Conflict(
+            f"On {held_on} {what} ({deadline.isoformat()}) would already be past.",
+            errors=[
+                field_error(
+                    "held_on",
+                    "window-open",
+                    f"On that day {what} would already be past: choose a later day",
+                    f"改期后{what_zh}已过：请选择更晚的会议日期",
+                )
+            ],
+            extra={"deadline": deadline.isoformat()},
+        )
+
+
 async def reschedule(
     uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, held_on: date, reason: str
 ) -> tuple[Meeting, MeetingBody]:
+    """Every deadline moves (a new generation of rows; the old one's pending rows are cancelled and never
+    fire); a meeting drafting its agenda whose topic cut-off is again ahead goes back to collecting topics."""
     meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
     if meeting.state not in MOVABLE_STATES:
         raise InvalidTransition(meeting.state, "reschedule")
     check_in_future(held_on, business_today(uow.clock))
     check_day_changed(meeting, held_on)
-    previous = meeting.held_on
     now = uow.clock.now()
+    times = schedule(held_on, windows_of(meeting), body.reminder_hour)
+    reopen = meeting.state == "drafting_agenda" and times.topics_close_at > now
+    check_deadline_ahead("collecting_topics" if reopen else meeting.state, held_on, times, now)
+    previous = meeting.held_on
     meeting.held_on = held_on
     meeting.schedule_generation += 1
     meeting.updated_at = now
+    if reopen:
+        move(meeting, "collecting_topics", "reopen topic collection", now)
     await MeetingRepository(uow.session).flush()
     await replan_meeting(uow, meeting, body, now)
     await publish_and_record(
@@ -333,6 +375,9 @@ async def reschedule(
         Subject.meeting(meeting),
         {"from": previous.isoformat(), "to": held_on.isoformat(), "reason": reason},
     )
+    if reopen:
+        detail = {"trigger": "meeting-rescheduled", "topics_close_at": times.topics_close_at.isoformat()}
+        record(uow, scope.principal, "topic-collection-reopened", Subject.meeting(meeting), detail)
     return meeting, body
 
 
@@ -358,19 +403,4 @@ async def cancel(
         Subject.meeting(meeting),
         {"reason": reason},
     )
-    return meeting, body
-
-
-async def open_topics(uow: UnitOfWork, actor: Principal | None, meeting: Meeting) -> None:
-    """Topic collection opens with the office's notice or with the first topic that comes in."""
-    move(meeting, "collecting_topics", "open topic collection", uow.clock.now())
-    record(uow, actor, "topic-collection-opened", Subject.meeting(meeting))
-
-
-async def open_topic_collection(
-    uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID
-) -> tuple[Meeting, MeetingBody]:
-    """The office opens topic collection with its notice (开始征集议题)."""
-    meeting, body = await load(uow, scope, meeting_id, for_update=True, run=True)
-    await open_topics(uow, scope.principal, meeting)
     return meeting, body

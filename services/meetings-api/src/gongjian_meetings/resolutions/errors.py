@@ -29,3 +29,19 @@ class FeedbackReviewed(Conflict):
     slug = "feedback-reviewed"
     title = "The feedback was already checked"
     title_zh = "该反馈已核验"
+
+
+class ResolutionNotOverdue(Conflict):
+    """Escalation is for overdue resolutions (the day after the due date on)."""
+
+    slug = "resolution-not-overdue"
+    title = "The resolution is not overdue: there is nothing to escalate yet"
+    title_zh = "议定事项尚未逾期，不能升级督办"
+
+
+class EscalationOutOfOrder(Conflict):
+    """The ladder is climbed one level at a time; `allowed` names the next one."""
+
+    slug = "escalation-out-of-order"
+    title = "The resolution escalates one level at a time"
+    title_zh = "督办须逐级升级"

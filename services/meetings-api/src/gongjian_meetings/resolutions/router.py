@@ -7,8 +7,9 @@ from fastapi import APIRouter, status
 
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
 from gongjian_meetings.models import Resolution
-from gongjian_meetings.resolutions import service
+from gongjian_meetings.resolutions import escalation, service
 from gongjian_meetings.resolutions.schemas import (
+    EscalateNow,
     FeedbackCreate,
     FeedbackOut,
     FeedbackReview,
@@ -110,4 +111,15 @@ async def review_feedback(
     resolution = await service.review_feedback(
         uow, scope, resolution_id, feedback_id, body.decision, body.comment
     )
+    return await service.detail(uow, resolution)
+
+
+@router.post("/{resolution_id}/escalate", response_model=ResolutionDetail, responses=ERRORS)
+async def escalate_resolution(
+    resolution_id: uuid.UUID, body: EscalateNow, uow: UnitOfWorkDep, scope: CurrentScope
+) -> ResolutionDetail:
+    """The office escalates an overdue resolution now (升级督办), one level up the ladder as the overdue reminder
+    would: emits `resolution-escalated`. Repeating it (already at that level) changes nothing; 409 when the
+    resolution is closed, not yet overdue, or the level skips one."""
+    resolution = await escalation.escalate_now(uow, scope, resolution_id, body.level, body.reason)
     return await service.detail(uow, resolution)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
-from gongjian_meetings.audit.service import Subject, publish_and_record
-from gongjian_meetings.bodies.service import convener_of
 from gongjian_meetings.deadlines.context import EMITTED, FireContext, Firer
 from gongjian_meetings.deadlines.repository import DueDeadline
 from gongjian_meetings.deadlines.service import (
@@ -16,10 +12,11 @@ from gongjian_meetings.deadlines.service import (
 )
 from gongjian_meetings.meetings.rules import ESCALATION_LADDER
 from gongjian_meetings.members.service import owing
-from gongjian_meetings.models import Escalation, MeetingBody, Resolution
+from gongjian_meetings.models import Resolution
+from gongjian_meetings.resolutions.escalation import escalate
 from gongjian_meetings.resolutions.service import still_owing
 from gongjian_shared.clock import SHANGHAI
-from gongjian_shared.events.meetings import ResolutionDue, ResolutionEscalated, ResolutionOverdue
+from gongjian_shared.events.meetings import ResolutionDue, ResolutionOverdue
 from gongjian_shared.events.projects import UnitOwing
 
 RESOLUTION_KINDS = frozenset({RESOLUTION_DUE_3D, RESOLUTION_DUE_TODAY, RESOLUTION_OVERDUE})
@@ -72,43 +69,11 @@ async def fire_overdue(ctx: FireContext, row: DueDeadline) -> str:
     )
     await ctx.uow.outbox.publish(ctx.uow.session, overdue, key=str(meeting.id))
     if resolution.escalation_step < len(ESCALATION_LADDER):
-        await _escalate(ctx, resolution, ctx.body(meeting), overdue)
+        body = ctx.body(meeting)
+        await escalate(ctx.uow, None, resolution, body, overdue, await ctx.office(body), ctx.now)
     fired_on = row.due_at.astimezone(SHANGHAI).date()
     await plan_next_overdue(ctx.uow, meeting.id, resolution.id, row.sequence, fired_on, ctx.body(meeting))
     return EMITTED
-
-
-async def _escalate(
-    ctx: FireContext, resolution: Resolution, body: MeetingBody, overdue: ResolutionOverdue
-) -> None:
-    """One step up the escalation ladder, with the overdue notice's figures and the office (and convener)."""
-    step = resolution.escalation_step + 1
-    level = ESCALATION_LADDER[step - 1]
-    resolution.escalation_step = step
-    ctx.uow.session.add(
-        Escalation(
-            id=uuid.uuid4(),
-            resolution_id=resolution.id,
-            step=step,
-            level=level,
-            days_overdue=overdue.days_overdue,
-            at=ctx.now,
-        )
-    )
-    await publish_and_record(
-        ctx.uow,
-        ResolutionEscalated(
-            **dict(overdue),
-            step=step,
-            level=level,
-            office=await ctx.office(body),
-            convener=convener_of(body) if level == "convener-report" else None,
-        ),
-        None,
-        f"resolution-escalated-{level}",
-        Subject.resolution(resolution),
-        {"step": step, "days_overdue": overdue.days_overdue},
-    )
 
 
 FIRERS: dict[str, Firer] = {

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gongjian_meetings.topics.schemas import MeetingAttachment
-from gongjian_shared.events.meetings import FeedbackStatus
+from gongjian_shared.events.meetings import EscalationLevel, FeedbackStatus
 from gongjian_shared.pagination import Page
 from gongjian_shared.types import Day, Instant, Multiline, Name, RequestModel, cross_field
 
@@ -184,3 +184,15 @@ class ResolutionPage(Page[ResolutionOut]):
 
 class AttendancePage(Page[AttendanceOut]):
     """One page of a meeting's attendance (出席情况)."""
+
+
+class EscalateNow(RequestModel):
+    """The office escalates an overdue resolution now (升级督办), to the next level of the ladder; naming the
+    level makes the request safe to repeat: a resolution already at (or past) it is left as it is."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"level": "urging", "reason": "两次提醒未反馈"}]}
+    )
+
+    level: EscalationLevel
+    reason: Multiline | None = Field(default=None, max_length=1000)

@@ -12,9 +12,10 @@ from gongjian_meetings.audit.service import Subject, publish_and_record, record
 from gongjian_meetings.bodies.repository import BodyRepository
 from gongjian_meetings.bodies.service import member_ids, office_of
 from gongjian_meetings.deadlines.service import windows_of
+from gongjian_meetings.meetings.collection import open_topics
 from gongjian_meetings.meetings.repository import MeetingRepository
 from gongjian_meetings.meetings.rules import LATE_TOPIC_STATES, TOPIC_STATES, schedule
-from gongjian_meetings.meetings.service import load, meeting_ref, open_topics
+from gongjian_meetings.meetings.service import load, meeting_ref
 from gongjian_meetings.members.repository import ReplicaRepository
 from gongjian_meetings.models import LateAcceptance, Meeting, MeetingBody, Topic, TopicSuggestion
 from gongjian_meetings.projects.repository import ProjectReplicaRepository
@@ -183,8 +184,8 @@ async def submit_topic(uow: UnitOfWork, scope: Scope, meeting_id: uuid.UUID, com
     await check_projects(uow, scope, unit_id, command.project_ids)
     now = uow.clock.now()
     late = await submitted_late(uow, meeting, body, unit_id, origin, now)
-    if meeting.state == "scheduled":
-        await open_topics(uow, None, meeting)
+    if meeting.state == "scheduled":  # the first topic opens collection, as the office's notice would
+        await open_topics(uow, scope.principal, meeting, trigger="topic-submitted")
     unit = await ReplicaRepository(uow.session).get(unit_id)
     topic = Topic(
         id=uuid.uuid4(),
@@ -356,8 +357,10 @@ async def merge_topic(uow: UnitOfWork, scope: Scope, topic_id: uuid.UUID, into_i
 
 
 def check_every_topic_once(topic_ids: Sequence[uuid.UUID], topics: Sequence[Topic]) -> None:
+    """The order names the meeting's submitted topics as stored, each once: a list that does not is a conflict
+    with what is stored (409 naming `topic_ids`), as schema-valid ids of other topics are."""
     if len(set(topic_ids)) != len(topic_ids) or set(topic_ids) != {t.id for t in topics}:
-        raise RuleViolation(
+        raise Conflict(
             errors=[
                 field_error(
                     "topic_ids",
@@ -422,7 +425,7 @@ async def accept_draft(
         now,
     )
     if meeting.state == "scheduled":
-        await open_topics(uow, scope.principal, meeting)
+        await open_topics(uow, scope.principal, meeting, trigger="draft-accepted")
     await TopicRepository(uow.session).flush()
     await _announce(uow, scope.principal, meeting, body, topic)
     return topic
