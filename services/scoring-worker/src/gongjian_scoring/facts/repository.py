@@ -154,6 +154,7 @@ def _judgements_query(some_units: bool) -> Select[Any]:
 PROJECTS = {some: _projects_query(some) for some in (False, True)}
 JUDGEMENTS = {some: _judgements_query(some) for some in (False, True)}
 UNIT = select(UNIT_REPLICA.c.name, UNIT_REPLICA.c.kind).where(UNIT_REPLICA.c.unit_id == bindparam("unit_id"))
+TARGETS = select(AnnualTargets.targets).where(AnnualTargets.year == bindparam("year"))
 
 
 class FactsQueries(Repository):
@@ -175,8 +176,7 @@ class FactsQueries(Repository):
     async def targets(self, year: int) -> dict[uuid.UUID, Targets] | None:
         """The year's Annex 2 targets by unit id; None when none were set for the year. A unit without a row
         has no task (A17): the caller gives it zero targets."""
-        query = select(AnnualTargets.targets).where(AnnualTargets.year == year)
-        stored: dict[str, dict[str, int]] | None = await self._session.scalar(query)
+        stored: dict[str, dict[str, int]] | None = await self._session.scalar(TARGETS, {"year": year})
         if not stored:  # none set, or an empty Annex 2: the registered projects decide, as before A16
             return None
         return {uuid.UUID(unit_id): Targets(**counts) for unit_id, counts in stored.items()}
