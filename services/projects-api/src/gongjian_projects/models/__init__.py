@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from gongjian_projects.models.base import BUS, SCHEMA, Base, Money
 from gongjian_projects.models.idempotency import IdempotencyKey
+from gongjian_projects.models.leaders import LeaderDigest
 from gongjian_projects.models.ledger import (
     OBSTACLE_CATEGORIES,
     Obstacle,
@@ -56,6 +57,7 @@ __all__ = [
     "FrozenFigure",
     "IdempotencyKey",
     "Leader",
+    "LeaderDigest",
     "Money",
     "Obstacle",
     "ObstacleAction",
