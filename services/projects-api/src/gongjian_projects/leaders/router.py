@@ -27,10 +27,10 @@ async def list_leaders(uow: UnitOfWorkDep, _: CurrentPrincipal) -> list[LeaderOu
     dependencies=[IDEMPOTENT],
 )
 async def create_leader(
-    body: LeaderCreate, uow: UnitOfWorkDep, caches: AccessCachesDep, _: OfficeOnly
+    body: LeaderCreate, uow: UnitOfWorkDep, caches: AccessCachesDep, office: OfficeOnly
 ) -> LeaderOut:
     """Add a city or county leader (新增包抓领导); linked to an account, they read their projects at once."""
-    leader = await service.create_leader(uow, body)
+    leader = await service.create_leader(uow, body, office.user_id)
     caches.invalidate_after_commit(uow, leaders=True)
     return service.to_out(leader)
 

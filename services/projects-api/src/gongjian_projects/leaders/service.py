@@ -24,7 +24,9 @@ async def all_leaders(uow: UnitOfWork) -> list[LeaderOut]:
     return [to_out(leader) for leader in await LeaderRepository(uow.session).list()]
 
 
-async def create_leader(uow: UnitOfWork, command: LeaderCreate) -> Leader:
+async def create_leader(uow: UnitOfWork, command: LeaderCreate, actor_id: uuid.UUID) -> Leader:
+    """A new leader; an account named at once is linked as `link_account` links it (audited, evented), so the
+    notifier reaches the leader through it."""
     session = uow.session
     if command.unit_id and await UnitRepository(session).get(command.unit_id) is None:
         raise UnitNotFound(errors=[field_error("unit_id", "exists", "No such unit", "单位不存在")])
@@ -37,9 +39,11 @@ async def create_leader(uow: UnitOfWork, command: LeaderCreate) -> Leader:
                 field_error("user_id", "unique", "Account already linked to a leader", "该账号已关联包抓领导")
             ]
         )
-    leader = Leader(id=uuid.uuid4(), **command.model_dump())
+    leader = Leader(id=uuid.uuid4(), **command.model_dump(exclude={"user_id"}))
     leaders.add(leader)
     await leaders.flush()
+    if command.user_id is not None:
+        await link_account(uow, leader.id, LeaderAccountLink(user_id=command.user_id), actor_id)
     return leader
 
 
