@@ -101,7 +101,8 @@ def _draft(
         template=plan.template,
         link_path=plan.link_path,
         urgency=urgency,
-        needs_ack=plan.needs_ack,
+        # the assigned leaders are informed; acknowledging (and escalating when nobody does) is the unit's
+        needs_ack=plan.needs_ack and not audience.to_leaders,
         unit_id=audience.unit_id,
         unit_name=(unit.name if unit else audience.unit_name),
         office=audience.office,
