@@ -7,6 +7,7 @@ per leader and month whatever runs the job, however often.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from gongjian_projects.leaders.repository import LeaderRepository
@@ -53,7 +54,7 @@ async def send_digest(uow: UnitOfWork, leader: Leader, year: int, month: int) ->
     return True
 
 
-async def due_leaders(uow: UnitOfWork) -> tuple[tuple[int, int] | None, list[Leader]]:
+async def due_leaders(uow: UnitOfWork) -> tuple[tuple[int, int] | None, Sequence[Leader]]:
     """The month whose digests are due today and the leaders still waiting for theirs."""
     month = digest_month(business_today(uow.clock))
     if month is None:

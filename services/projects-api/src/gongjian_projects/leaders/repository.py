@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
 
 from sqlalchemy import Row, and_, select
 from sqlalchemy.dialects.postgresql import insert
@@ -51,7 +51,7 @@ class LeaderRepository(Repository):
         query = select(Leader).order_by(Leader.level, Leader.name)
         return list((await self._session.execute(query)).scalars())
 
-    async def undigested(self, year: int, month: int) -> list[Leader]:
+    async def undigested(self, year: int, month: int) -> Sequence[Leader]:
         """Leaders with key projects in the year's plan and no digest for the month yet."""
         sent = select(LeaderDigest.leader_id).where(LeaderDigest.year == year, LeaderDigest.month == month)
         assigned = (
@@ -64,9 +64,11 @@ class LeaderRepository(Repository):
             .where(Leader.id.in_(assigned), Leader.id.not_in(sent))
             .order_by(Leader.level, Leader.name, Leader.id)
         )
-        return list((await self._session.execute(query)).scalars())
+        return (await self._session.execute(query)).scalars().all()
 
-    async def digest_rows(self, leader_id: uuid.UUID, year: int, month: int) -> Sequence[Row[Any]]:
+    async def digest_rows(
+        self, leader_id: uuid.UUID, year: int, month: int
+    ) -> Sequence[Row[Project, Decimal, Decimal, str, str]]:
         """The leader's key projects of the year with the month's report and their warning colour."""
         query = (
             select(

@@ -38,7 +38,7 @@ class RecognitionRepository(ModelRepository[Recognition]):
 
     async def queue(
         self, where: QueueFilter, paging: Paging
-    ) -> tuple[Sequence[Row[tuple[Recognition, str, uuid.UUID, int]]], int]:
+    ) -> tuple[Sequence[Row[Recognition, str, uuid.UUID, int]], int]:
         """Applications across projects with their project's name, unit and year, oldest first."""
         query = select(Recognition, Project.name, Project.unit_id, Project.year).join(
             Project, Project.id == Recognition.project_id
