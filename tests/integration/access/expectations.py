@@ -122,6 +122,7 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/units/{unit_id}"): "unit-self-write",
     ("GET", "/api/v1/leaders"): "any-person",
     ("POST", "/api/v1/leaders"): "office-only",
+    ("PUT", "/api/v1/leaders/{leader_id}/account"): "office-only",
     # --- registry -------------------------------------------------------------------------------------------
     ("GET", "/api/v1/projects/import-template"): "reference",
     ("POST", "/api/v1/projects/import"): "unit-import",
@@ -137,6 +138,7 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/projects/{project_id}/recognitions"): "unit-read-scoped",
     ("POST", "/api/v1/projects/{project_id}/recognitions/{recognition_id}/recognise"): "office-act",
     ("POST", "/api/v1/projects/{project_id}/recognitions/{recognition_id}/reject"): "office-act",
+    ("GET", "/api/v1/recognitions"): "list",
     # --- monthly progress -----------------------------------------------------------------------------------
     ("GET", "/api/v1/progress-reports/months/{year}/{month}"): "reference",
     ("PUT", "/api/v1/progress-reports/months/{year}/{month}"): "office-only",

@@ -104,25 +104,36 @@ async def test_a_leader_linked_to_an_account_gets_the_red_project_alert_in_its_i
     )
     leader_id = uuid.uuid4()  # the registry's leader (包抓领导), no contact of any unit
     leader = await make_account(platform, Role.LEADER, leader_id=leader_id, email="vice@ankang.gov.cn")
+    other = await make_account(platform, Role.LEADER, leader_id=uuid.uuid4(), email="other@ankang.gov.cn")
     event_id = await publish(platform, behind_schedule(unit, leader_id), key=str(uuid.uuid4()))
-    await wait_for_notifications(platform, event_id)
+    await wait_for_notifications(platform, event_id, 2)
     worker = notifier_worker(platform)
     await worker.deliver_due()
     [to_liaison] = smtp_sink.to("liaison@behind.gov.cn")
     assert to_liaison.subject == ALERT
+    # the project's leader hears of it at once, without being asked to acknowledge (the unit acts)
+    own = bearer(platform, Role.LEADER, user_id=leader.account_id)
+    assert await inbox_titles(platform, own) == [ALERT]
+    [at_once] = smtp_sink.to("vice@ankang.gov.cn")
+    assert at_once.subject == ALERT
+    [direct] = [n for n in await wait_for_notifications(platform, event_id, 2) if n.unit_id is None]
+    assert (direct.needs_ack, direct.ack_due_at) == (False, None)
 
     clock.advance(timedelta(hours=2))
     await worker.deliver_due()
+    # the unit did not acknowledge: its heads and the leader are told again, once
     own = bearer(platform, Role.LEADER, user_id=leader.account_id)
-    assert await inbox_titles(platform, own) == [f"【升级提醒】{ALERT}"]
-    [to_leader] = smtp_sink.to("vice@ankang.gov.cn")
-    assert to_leader.subject == f"【升级提醒】{ALERT}"
+    assert await inbox_titles(platform, own) == [f"【升级提醒】{ALERT}", ALERT]
+    assert [m.subject for m in smtp_sink.to("vice@ankang.gov.cn")] == [ALERT, f"【升级提醒】{ALERT}"]
     rows = await delivery_rows(platform, Delivery.account_id == leader.account_id)
     assert {r.Delivery.channel for r in rows} == {"inbox", "email"}
     # the clock moved past the admin's sign-in: a fresh office token
     office = bearer(platform, Role.OFFICE)
     assert UNKNOWN not in await inbox_titles(platform, office), "the leader is no longer an unknown recipient"
     assert await inbox_titles(platform, bearer(platform, Role.LEADER)) == [], "another leader sees nothing"
+    other_own = bearer(platform, Role.LEADER, user_id=other.account_id)
+    assert await inbox_titles(platform, other_own) == [], "a leader of other projects hears nothing"
+    assert smtp_sink.to("other@ankang.gov.cn") == []
 
 
 async def test_a_convener_account_gets_its_agenda_review_item(platform: Platform) -> None:

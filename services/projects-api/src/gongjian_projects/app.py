@@ -16,20 +16,25 @@ from gongjian_projects.idempotency import jobs as idempotency_jobs
 from gongjian_projects.identity import jobs as identity_jobs
 from gongjian_projects.identity.router import router as identity_router
 from gongjian_projects.imports.router import router as imports_router
+from gongjian_projects.leaders import jobs as leaders_jobs
 from gongjian_projects.leaders.router import router as leaders_router
+from gongjian_projects.ledger import handlers as ledger_handlers
 from gongjian_projects.ledger.router import router as ledger_router
 from gongjian_projects.models import BUS, SCHEMA, Base
 from gongjian_projects.plans.router import router as plans_router
 from gongjian_projects.prephase.router import router as prephase_router
 from gongjian_projects.progress.router import router as progress_router
 from gongjian_projects.projects.router import router as projects_router
+from gongjian_projects.recognitions.router import queue_router as recognition_queue_router
 from gongjian_projects.recognitions.router import router as recognitions_router
 from gongjian_projects.reporting import jobs as reporting_jobs
 from gongjian_projects.reporting.router import router as reporting_router
 from gongjian_projects.settings import ProjectsSettings
 from gongjian_projects.statistics.router import router as statistics_router
 from gongjian_projects.units.router import router as units_router
+from gongjian_shared.bus.consumer import Handlers
 from gongjian_shared.clock import Clock
+from gongjian_shared.events.meetings import ResolutionClosed
 from gongjian_shared.service import ServiceSpec, build_service_app
 
 SERVICE_NAME = "projects-api"
@@ -41,6 +46,7 @@ PUBLIC_PREFIXES = (
     "/api/v1/units",
     "/api/v1/projects",
     "/api/v1/progress-reports",
+    "/api/v1/recognitions",
     "/api/v1/leaders",
     "/api/v1/ledger",
     "/api/v1/early-warning",
@@ -50,6 +56,11 @@ PUBLIC_PREFIXES = (
     "/api/v1/attraction",
     "/.well-known",  # the token keys (JWKS), served by build_service_app where the service signs
 )
+
+# The service's event handlers, by consumer group (`projects-api.<group>`) and payload class.
+EVENT_HANDLERS: dict[str, Handlers] = {
+    "ledger": {ResolutionClosed: ledger_handlers.on_resolution_closed},
+}
 
 SPEC = ServiceSpec(
     name=SERVICE_NAME,
@@ -68,6 +79,7 @@ SPEC = ServiceSpec(
         projects_router,
         prephase_router,
         recognitions_router,
+        recognition_queue_router,
         reporting_router,
         progress_router,
         ledger_router,
@@ -78,11 +90,13 @@ SPEC = ServiceSpec(
         concentrated_starts_router,
         attraction_router,
     ),
+    event_handlers=EVENT_HANDLERS,
     background=lambda context: (
         *identity_jobs.jobs(context),
         *reporting_jobs.jobs(context),
         *idempotency_jobs.jobs(context),
         *evidence_jobs.jobs(context),
+        *leaders_jobs.jobs(context),
     ),
 )
 

@@ -274,3 +274,6 @@ class ResolutionClosed(_ResolutionEvent):
     closed_at: datetime
     on_time: bool
     units: tuple[UnitOwing, ...]
+    # what the closing feedback reported, and the ledger obstacles the resolution's topics took up
+    outcome: FeedbackStatus | None = None
+    obstacle_ids: tuple[uuid.UUID, ...] = ()

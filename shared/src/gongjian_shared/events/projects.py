@@ -263,8 +263,17 @@ class AnnualTargetsSet(EventPayload):
     targets: tuple[UnitTargets, ...]
 
 
+# 审批、征地拆迁、土地（用地指标、供地）、水电路气、施工、融资贷款、营商环境、用工、其他
 ObstacleCategory = Literal[
-    "approvals", "land-and-demolition", "construction", "financing", "business-environment", "hiring", "other"
+    "approvals",
+    "land-and-demolition",
+    "land",
+    "utilities",
+    "construction",
+    "financing",
+    "business-environment",
+    "hiring",
+    "other",
 ]
 
 
@@ -300,3 +309,76 @@ class ProjectBehindSchedule(EventPayload):
     colour: Literal["red", "yellow", "green"]
     reason: str
     leader_ids: tuple[uuid.UUID, ...] = ()
+
+
+RecognitionKind = Literal["start", "completion"]
+
+
+@contract
+class RecognitionApplied(EventPayload):
+    event_type: ClassVar[str] = "recognition-applied"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = (
+        "A unit applied for start or completion recognition (申请开工/竣工认定); the office decides it."
+    )
+
+    recognition_id: uuid.UUID
+    project_id: uuid.UUID
+    project_name: str
+    unit_id: uuid.UUID
+    year: int
+    kind: RecognitionKind
+    claimed_on: date
+    applied_at: datetime
+
+
+@contract
+class RecognitionDecided(EventPayload):
+    event_type: ClassVar[str] = "recognition-decided"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = (
+        "The office recognised or rejected an application (认定 / 不予认定); the applying unit is told."
+    )
+
+    recognition_id: uuid.UUID
+    project_id: uuid.UUID
+    project_name: str
+    unit_id: uuid.UUID
+    year: int
+    kind: RecognitionKind
+    claimed_on: date
+    decision: Literal["recognised", "rejected"]
+    reason: str | None = None
+    decided_at: datetime
+
+
+class DigestProject(BaseModel):
+    """One project in a leader's monthly digest: its status and the month's report (figures in 万元, None
+    when the unit reported nothing for the month) and its early-warning colour."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    project_id: uuid.UUID
+    name: str
+    unit_id: uuid.UUID
+    status: str
+    planned_investment_10k: Decimal
+    month_completed_10k: Decimal | None
+    cumulative_10k: Decimal | None
+    report_status: str | None
+    warning_colour: Literal["red", "yellow", "green"] | None
+
+
+@contract
+class LeaderMonthlyDigest(EventPayload):
+    event_type: ClassVar[str] = "leader-monthly-digest"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = (
+        "Once a month per leader (包抓领导): their projects' status and the past month's figures."
+    )
+
+    leader_id: uuid.UUID
+    leader_name: str
+    year: int
+    month: int
+    projects: tuple[DigestProject, ...]

@@ -350,6 +350,8 @@ async def _close(
             closed_at=now,
             on_time=resolution.done_on <= resolution.due_on,
             units=await owing_units(uow, resolution, responsible(resolution)),
+            outcome=feedback.status,
+            obstacle_ids=await TopicRepository(uow.session).obstacle_ids(resolution.topic_ids),
         ),
         principal,
         "resolution-closed",

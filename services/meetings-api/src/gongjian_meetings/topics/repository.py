@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 from gongjian_meetings.models import LateAcceptance, Topic, TopicSuggestion
@@ -33,6 +33,18 @@ class TopicRepository(ModelRepository[Topic]):
         rows = await self._session.execute(select(Topic).where(Topic.id.in_(list(topic_ids))))
         by_id = {topic.id: topic for topic in rows.scalars()}
         return [by_id[topic_id] for topic_id in topic_ids if topic_id in by_id]
+
+    async def obstacle_ids(self, topic_ids: Sequence[uuid.UUID]) -> tuple[uuid.UUID, ...]:
+        """The ledger obstacles (攻坚台帐) these topics, and the topics merged into them, came from."""
+        if not topic_ids:
+            return ()
+        ids = list(topic_ids)
+        query = (
+            select(Topic.obstacle_id)
+            .where(or_(Topic.id.in_(ids), Topic.merged_into_id.in_(ids)), Topic.obstacle_id.is_not(None))
+            .order_by(Topic.obstacle_id)
+        )
+        return tuple(o for o in (await self._session.execute(query)).scalars() if o is not None)
 
     async def units_with_topics(self, meeting_id: uuid.UUID) -> set[uuid.UUID]:
         query = select(Topic.unit_id).where(

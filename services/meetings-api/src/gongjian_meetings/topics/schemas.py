@@ -12,6 +12,8 @@ from gongjian_shared.types import Instant, Line, Multiline, Name, NotNullPatch, 
 CATEGORY_ZH = {
     "approvals": "审批手续",
     "land-and-demolition": "征地拆迁",
+    "land": "土地",
+    "utilities": "水电路气",
     "construction": "项目建设",
     "financing": "融资贷款",
     "business-environment": "营商环境",

@@ -28,11 +28,15 @@ class Audience:
     # the named people are this role's holder (the convener): when no account is any of them, the active
     # accounts holding the role are told instead
     account_role: str | None = None
+    # the assigned leaders (`leader_ids`) are told themselves, at once, not as the unit's escalation
+    to_leaders: bool = False
 
     @property
     def key(self) -> str:
         if self.office:
             return "office"
+        if self.to_leaders:
+            return "leaders-" + "-".join(sorted(str(leader_id) for leader_id in self.leader_ids))
         if self.unit_id is not None:
             return str(self.unit_id)
         return "people-" + "-".join(sorted(str(p.person_id) for p in self.people))
@@ -76,3 +80,10 @@ def person(contact: UnitContact, role_name: str, account_role: str | None = None
     when the body has one); `account_role` stands in the accounts holding that role when no account matches.
     """
     return Audience(unit_id=None, unit_name=role_name, people=(contact,), account_role=account_role)
+
+
+def leaders(leader_ids: tuple[uuid.UUID, ...], **context: Any) -> Audience:
+    """The assigned leaders (包抓领导) themselves, through the accounts linked to them."""
+    return Audience(
+        unit_id=None, unit_name="包抓领导", leader_ids=leader_ids, to_leaders=True, context=context
+    )

@@ -31,22 +31,28 @@ from gongjian_shared.events.meetings import (
     TopicSubmitted,
 )
 from gongjian_shared.events.projects import (
+    LeaderMonthlyDigest,
     ObstacleEscalated,
     ProgressReportDue,
     ProgressReportLate,
     ProgressReportReturned,
     ProjectBehindSchedule,
     ProjectRemovedFromPlan,
+    RecognitionApplied,
+    RecognitionDecided,
 )
 
 PLANNERS: Mapping[type[EventPayload], Planner] = {
-    # projects-api: monthly reports and early warnings
+    # projects-api: monthly reports, early warnings, recognitions and the leaders' digests
     ProgressReportDue: projects.progress_report_due,
     ProgressReportLate: projects.progress_report_late,
     ProgressReportReturned: projects.progress_report_returned,
     ProjectBehindSchedule: projects.project_behind_schedule,
     ProjectRemovedFromPlan: projects.project_removed_from_plan,
     ObstacleEscalated: projects.obstacle_escalated,
+    RecognitionApplied: projects.recognition_applied,
+    RecognitionDecided: projects.recognition_decided,
+    LeaderMonthlyDigest: projects.leader_monthly_digest,
     # meetings-api: the joint meeting, its topics, agenda and resolutions
     MeetingScheduled: meetings.meeting_scheduled,
     MeetingRescheduled: meetings.meeting_rescheduled,

@@ -17,6 +17,9 @@ RESOLUTION = "/resolutions/{resolution_id}"
 PROGRESS_MONTH = "/progress-reports?year={year}&month={month}"
 PROGRESS_REPORT = "/progress-reports/{report_id}"
 PROJECT = "/projects/{project_id}"
+PROJECT_RECOGNITIONS = "/projects/{project_id}/recognitions"
+RECOGNITION_QUEUE = "/recognitions?status=pending"
+LEADER_PROJECTS = "/projects?leader_id={leader_id}&year={year}"
 OBSTACLE = "/ledger/obstacles/{obstacle_id}"
 INBOX = "/inbox"
 INBOX_AWAITING_ACK = "/inbox?awaiting_ack=true"
@@ -31,6 +34,9 @@ TEMPLATES = (
     PROGRESS_MONTH,
     PROGRESS_REPORT,
     PROJECT,
+    PROJECT_RECOGNITIONS,
+    RECOGNITION_QUEUE,
+    LEADER_PROJECTS,
     OBSTACLE,
     INBOX,
     INBOX_AWAITING_ACK,

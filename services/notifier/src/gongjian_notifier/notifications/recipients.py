@@ -151,6 +151,11 @@ class RecipientResolver:
             if level == 0:
                 people.extend(current(c) for c in audience.people)
             found.recipients.append(office_desk(self._settings))
+        elif level == 0 and audience.to_leaders:
+            leader_people, leader_accounts, unknown = await self._leaders(audience.leader_ids)
+            people.extend(leader_people)
+            accounts.extend(leader_accounts)
+            found.unknown.extend(unknown)
         elif level == 0:
             liaisons = [current(c) for c in audience.liaisons]
             people.extend(liaisons or (unit.with_role("liaison") if unit else []))

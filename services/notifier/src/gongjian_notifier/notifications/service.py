@@ -77,7 +77,8 @@ async def _addressed_drafts(
     items: list[Addressed] = []
     for audience in audiences:
         unit = units.get(audience.unit_id) if audience.unit_id is not None else None
-        if not audience.office and unit is None and not (audience.liaisons or audience.people):
+        named = audience.liaisons or audience.people or audience.to_leaders
+        if not audience.office and unit is None and not named:
             unknown.append(f"单位 {audience.unit_name or audience.unit_id}")
             continue
         resolution = await resolver.resolve(audience, unit, level=0)
@@ -100,7 +101,8 @@ def _draft(
         template=plan.template,
         link_path=plan.link_path,
         urgency=urgency,
-        needs_ack=plan.needs_ack,
+        # the assigned leaders are informed; acknowledging (and escalating when nobody does) is the unit's
+        needs_ack=plan.needs_ack and not audience.to_leaders,
         unit_id=audience.unit_id,
         unit_name=(unit.name if unit else audience.unit_name),
         office=audience.office,

@@ -27,6 +27,19 @@ class LeaderCreate(RequestModel):
     )
 
 
+class LeaderAccountLink(RequestModel):
+    """The account a leader signs in with (包抓领导账号); `null` unlinks it."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"user_id": "00000000-0000-0000-0000-000000000000"}, {"user_id": None}]
+        },
+    )
+
+    user_id: uuid.UUID | None = Field(description="The leader's account, or null for none.")
+
+
 class LeaderOut(BaseModel):
     id: uuid.UUID
     name: str

@@ -7,8 +7,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gongjian_shared.types import Day, Instant, Multiline, NotNullPatch, RequestModel
 
+# 审批、征地拆迁、土地（用地指标、供地）、水电路气、施工、融资贷款、营商环境、用工、其他
 ObstacleCategory = Literal[
-    "approvals", "land-and-demolition", "construction", "financing", "business-environment", "hiring", "other"
+    "approvals",
+    "land-and-demolition",
+    "land",
+    "utilities",
+    "construction",
+    "financing",
+    "business-environment",
+    "hiring",
+    "other",
 ]
 ObstacleStatus = Literal["open", "in-progress", "resolved", "escalated"]
 Text = Annotated[Multiline, Field(min_length=1, max_length=4000)]
@@ -16,7 +25,9 @@ OptionalText = Annotated[Multiline, Field(max_length=4000)]
 
 
 class ObstacleCreate(RequestModel):
-    """An obstacle of a project in the push ledger (攻坚台帐): 审批、征地拆迁、施工、融资贷款、营商环境、用工、其他."""
+    """An obstacle of a project in the push ledger (攻坚台帐): 审批、征地拆迁、土地、水电路气、施工、融资贷款、营商环境、
+    用工、其他. `responsible_unit_id` names the unit asked to help clear it (协助单位): it sees the obstacle and
+    records what it did, but changes nothing else."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -93,6 +104,9 @@ class ObstacleOut(BaseModel):
     overdue: bool
     resolved_on: Day | None
     escalated_at: Instant | None
+    closed_by_resolution_id: uuid.UUID | None = Field(
+        default=None, description="The joint meeting's resolution (议定事项) whose closing closed it."
+    )
     revision: int
     actions: list[ObstacleActionOut] = Field(default_factory=list)
 

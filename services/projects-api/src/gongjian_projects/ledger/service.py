@@ -49,6 +49,7 @@ def to_out(obstacle: Obstacle, actions: Sequence[ObstacleAction], today: date) -
         overdue=obstacle.status in OPEN and obstacle.due_on is not None and obstacle.due_on < today,
         resolved_on=obstacle.resolved_on,
         escalated_at=obstacle.escalated_at,
+        closed_by_resolution_id=obstacle.closed_by_resolution_id,
         revision=obstacle.revision,
         actions=[
             ObstacleActionOut.model_validate(a, from_attributes=True)
@@ -224,3 +225,24 @@ async def escalate(
         key=str(project.id),
     )
     return obstacle
+
+
+async def close_by_resolution(
+    uow: UnitOfWork, resolution_id: uuid.UUID, obstacle_ids: Sequence[uuid.UUID], closed_on: date
+) -> int:
+    """The joint meeting closed the resolution that took these obstacles up (议定事项办结): each still open
+    obstacle is resolved on that day. Idempotent: a resolved one, or an id this ledger lacks, is left as it
+    is, so a redelivered event changes nothing. Returns how many closed."""
+    ledger = LedgerRepository(uow.session)
+    closed = 0
+    for obstacle_id in obstacle_ids:
+        obstacle = await ledger.get(obstacle_id, for_update=True)
+        if obstacle is None or obstacle.status == "resolved":
+            continue
+        obstacle.status, obstacle.resolved_on = "resolved", closed_on
+        obstacle.closed_by_resolution_id = resolution_id
+        obstacle.revision += 1
+        obstacle.updated_at = uow.clock.now()
+        closed += 1
+    await ledger.flush()
+    return closed

@@ -8,6 +8,7 @@ from __future__ import annotations
 from gongjian_projects.models.base import BUS, SCHEMA, Base, Money
 from gongjian_projects.models.evidence import EVIDENCE_OWNERS, Evidence
 from gongjian_projects.models.idempotency import IdempotencyKey
+from gongjian_projects.models.leaders import LeaderDigest
 from gongjian_projects.models.ledger import (
     OBSTACLE_CATEGORIES,
     Obstacle,
@@ -63,6 +64,7 @@ __all__ = [
     "FrozenFigure",
     "IdempotencyKey",
     "Leader",
+    "LeaderDigest",
     "Money",
     "Obstacle",
     "ObstacleAction",

@@ -26,6 +26,8 @@ from gongjian_projects.models.base import Base
 OBSTACLE_CATEGORIES = (
     "approvals",
     "land-and-demolition",
+    "land",
+    "utilities",
     "construction",
     "financing",
     "business-environment",
@@ -54,6 +56,8 @@ class Obstacle(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     resolved_on: Mapped[date | None] = mapped_column(Date)
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the joint meeting's resolution (议定事项) whose closing closed the obstacle
+    closed_by_resolution_id: Mapped[uuid.UUID | None] = mapped_column()
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (

@@ -3,20 +3,26 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, status
+from fastapi import APIRouter, Body, Query, status
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
-from gongjian_projects.recognitions import service
+from gongjian_projects.recognitions import queue, service
 from gongjian_projects.recognitions.schemas import (
+    QueueStatus,
     RecogniseRequest,
     RecognitionApply,
+    RecognitionKind,
     RecognitionOut,
+    RecognitionQueuePage,
     RejectRequest,
 )
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.pagination import PagingDep
+from gongjian_shared.types import Year
 
 router = APIRouter(prefix="/api/v1/projects", tags=["recognitions"], route_class=IdempotentRoute)
+queue_router = APIRouter(prefix="/api/v1/recognitions", tags=["recognitions"])
 
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 
@@ -82,3 +88,21 @@ async def reject(
 ) -> RecognitionOut:
     """The office rejects an application, with the reason (不予认定)."""
     return service.to_out(await service.reject(uow, scope, project_id, recognition_id, body.reason))
+
+
+@queue_router.get("", response_model=RecognitionQueuePage, responses=problem_responses(401, 403, 422))
+async def recognition_queue(
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
+    paging: PagingDep,
+    status: QueueStatus | None = None,
+    kind: RecognitionKind | None = None,
+    unit_id: Annotated[list[uuid.UUID] | None, Query(description="One or more units.")] = None,
+    year: Annotated[Year | None, Query()] = None,
+) -> RecognitionQueuePage:
+    """Start and completion applications across projects (认定待办), oldest first: `status=pending` is the
+    office's queue of applications waiting for a decision. The office sees every unit, a county or department
+    reviewer the units under it, a unit its own; naming another unit's `unit_id` answers 403."""
+    return await queue.queue_page(
+        uow, scope, status=status, kind=kind, unit_ids=unit_id or (), year=year, paging=paging
+    )

@@ -6,10 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gongjian_shared.pagination import Page
 from gongjian_shared.types import Line, Multiline, Name, RequestModel
 
 RecognitionKind = Literal["start", "completion"]
 RecognitionStatus = Literal["applied", "recognised", "rejected"]
+# the office's queue names an application still waiting for its decision `pending` (stored as `applied`)
+QueueStatus = Literal["pending", "recognised", "rejected"]
 
 
 class RecognitionAttachment(RequestModel):
@@ -84,3 +87,15 @@ class RecognitionOut(BaseModel):
     applied_at: dt.datetime
     decided_at: dt.datetime | None
     decision_reason: str | None
+
+
+class QueuedRecognition(RecognitionOut):
+    """An application in the office's queue, with the project it is for (认定待办)."""
+
+    project_name: str
+    unit_id: uuid.UUID
+    year: int
+
+
+class RecognitionQueuePage(Page[QueuedRecognition]):
+    pass

@@ -18,7 +18,12 @@ from gongjian_projects.recognitions.repository import RecognitionRepository
 from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut
 from gongjian_shared.clock import business_today
 from gongjian_shared.errors import Conflict, Forbidden, field_error
-from gongjian_shared.events.projects import ProjectCompleted, ProjectStarted
+from gongjian_shared.events.projects import (
+    ProjectCompleted,
+    ProjectStarted,
+    RecognitionApplied,
+    RecognitionDecided,
+)
 from gongjian_shared.uow import UnitOfWork
 
 NEEDED_STATUS = {"start": "planned", "completion": "started"}
@@ -89,7 +94,42 @@ async def apply(
     )
     recognitions.add(recognition)
     await recognitions.flush()
+    await uow.outbox.publish(
+        session,
+        RecognitionApplied(
+            recognition_id=recognition.id,
+            project_id=project.id,
+            project_name=project.name,
+            unit_id=project.unit_id,
+            year=project.year,
+            kind=command.kind,
+            claimed_on=recognition.claimed_on,
+            applied_at=recognition.applied_at,
+        ),
+        key=str(project.id),
+    )
     return recognition
+
+
+async def _publish_decision(uow: UnitOfWork, project: Project, recognition: Recognition) -> None:
+    """`recognition-decided`: the applying unit hears of the office's decision."""
+    assert recognition.decided_at is not None
+    await uow.outbox.publish(
+        uow.session,
+        RecognitionDecided(
+            recognition_id=recognition.id,
+            project_id=project.id,
+            project_name=project.name,
+            unit_id=project.unit_id,
+            year=project.year,
+            kind="start" if recognition.kind == "start" else "completion",
+            claimed_on=recognition.claimed_on,
+            decision="recognised" if recognition.status == "recognised" else "rejected",
+            reason=recognition.decision_reason,
+            decided_at=recognition.decided_at,
+        ),
+        key=str(project.id),
+    )
 
 
 async def recognitions_of(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -> list[RecognitionOut]:
@@ -192,6 +232,7 @@ async def recognise(
     project.updated_at = now
     await projects.flush()
     await publish_project_changed(uow, project, event)
+    await _publish_decision(uow, project, recognition)
     return recognition
 
 
@@ -199,8 +240,9 @@ async def reject(
     uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, recognition_id: uuid.UUID, reason: str
 ) -> Recognition:
     session, clock = uow.session, uow.clock
-    _, recognition = await _open(uow, scope, project_id, recognition_id)
+    project, recognition = await _open(uow, scope, project_id, recognition_id)
     recognition.status, recognition.decision_reason = "rejected", reason
     recognition.decided_at, recognition.decided_by = clock.now(), scope.principal.user_id
     await RecognitionRepository(session).flush()
+    await _publish_decision(uow, project, recognition)
     return recognition
