@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -88,7 +89,7 @@ async def test_the_office_judges_a_completion_on_the_photo_uploaded_to_it(clocke
     [file] = before["evidence"]
     assert (file["id"], file["name"], file["media_type"]) == (photo["id"], "竣工现场.jpg", "image/jpeg")
     assert (file["size"], file["sha256"]) == (len(PHOTO), hashlib.sha256(PHOTO).hexdigest())
-    assert file["uploaded_at"] == photo["uploaded_at"]
+    assert datetime.fromisoformat(file["uploaded_at"]) == datetime.fromisoformat(photo["uploaded_at"])
     assert file["download_path"] == (
         f"/api/v1/projects/{project['id']}/recognitions/{applied['id']}/evidence/{photo['id']}"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from integration.evidence.evidence_support import jpeg
 from integration.projects.conftest import Clocked
 from integration.projects.registry_support import account, assert_problem, count, events, register, unit_ids
 
@@ -87,6 +88,12 @@ async def test_start_and_completion_are_recognised_by_the_office(clocked: Clocke
     )
     unfinished = await platform.client.post(f"{url}/{again.json()['id']}/recognise")
     assert_problem(unfinished, 409, "office_judgement", "planned-investment-completed")
+    photo = await platform.client.post(
+        f"{url}/{again.json()['id']}/evidence",
+        files={"file": ("竣工现场.jpg", jpeg(), "image/jpeg")},
+        headers=reporter.headers,
+    )
+    assert photo.status_code == 201, photo.text
     judged = await platform.client.post(
         f"{url}/{again.json()['id']}/recognise", json={"office_judgement": "现场核查已具备运营条件"}
     )
