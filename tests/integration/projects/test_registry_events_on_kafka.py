@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from integration.evidence.evidence_support import jpeg
 from integration.projects.registry_support import register, unit_ids
 
 from gongjian_projects.reporting.jobs import run_due_deadlines
@@ -109,6 +110,8 @@ async def drive_every_event(platform: Platform) -> dict[str, str]:
             await client.post(recognitions, json={"kind": kind, "date": today, "description": "认定"}),
             201,
         )
+        photo = {"file": (f"{kind}.jpg", jpeg(seed=kind.encode()), "image/jpeg")}
+        await ok(await client.post(f"{recognitions}/{applied['id']}/evidence", files=photo), 201)
         judgement = {"office_judgement": "经现场核查具备运营条件"} if kind == "completion" else None
         await ok(await client.post(f"{recognitions}/{applied['id']}/recognise", json=judgement))
 
