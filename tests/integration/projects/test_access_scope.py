@@ -26,15 +26,6 @@ RECOGNITION = {
     "kind": "start",
     "date": "2019-05-18",
     "description": "主体工程桩基开始施工",
-    "evidence": [
-        {
-            "name": "开工照片.jpg",
-            "content_type": "image/jpeg",
-            "size_bytes": 204800,
-            "checksum": "0" * 64,
-            "storage_key": "evidence/2019/05/abc.jpg",
-        }
-    ],
 }
 
 

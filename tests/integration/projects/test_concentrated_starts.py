@@ -25,15 +25,6 @@ from support.platform import Platform
 pytestmark = pytest.mark.asyncio
 
 URL = "/api/v1/concentrated-starts"
-EVIDENCE = [
-    {
-        "name": "开工照片.jpg",
-        "content_type": "image/jpeg",
-        "size_bytes": 2048,
-        "checksum": "d" * 64,
-        "storage_key": "evidence/2019/09/start.jpg",
-    }
-]
 
 
 def declaration(*project_ids: str, **overrides: Any) -> dict[str, Any]:
@@ -50,7 +41,7 @@ def declaration(*project_ids: str, **overrides: Any) -> dict[str, Any]:
 
 async def recognise_start(platform: Platform, project_id: str, when: str) -> None:
     url = f"/api/v1/projects/{project_id}/recognitions"
-    body = {"kind": "start", "date": when, "description": "主体工程开工", "evidence": EVIDENCE}
+    body = {"kind": "start", "date": when, "description": "主体工程开工"}
     applied = await platform.client.post(url, json=body)
     assert applied.status_code == 201, applied.text
     assert (await platform.client.post(f"{url}/{applied.json()['id']}/recognise")).status_code == 200

@@ -18,7 +18,6 @@ from support.platform import Platform
 pytestmark = pytest.mark.asyncio
 
 OWN, OTHER, HELPING = "紫阳县", "白河县", "市自然资源局"
-NAMED = {"name": "开工照片.jpg", "content_type": "image/jpeg", "size_bytes": 1, "checksum": "a" * 64}
 
 
 async def recognition(platform: Platform, project_id: str, reporter: Actor) -> str:
@@ -28,7 +27,6 @@ async def recognition(platform: Platform, project_id: str, reporter: Actor) -> s
             "kind": "start",
             "date": "2019-05-20",
             "description": "主体开工",
-            "evidence": [NAMED | {"storage_key": "uploaded-separately"}],
         },
         headers=reporter.headers,
     )

@@ -131,15 +131,6 @@ async def test_key_projects_turn_yellow_and_red_against_the_benchmark(clocked: C
                 "kind": "start",
                 "date": "2019-06-01",
                 "description": "开工",
-                "evidence": [
-                    {
-                        "name": "a.jpg",
-                        "content_type": "image/jpeg",
-                        "size_bytes": 1,
-                        "checksum": "b" * 64,
-                        "storage_key": "k",
-                    }
-                ],
             },
         )
         recognitions = (await platform.client.get(f"/api/v1/projects/{project['id']}/recognitions")).json()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from integration.evidence.evidence_support import jpeg
 from integration.projects.conftest import Clocked
 from integration.projects.registry_support import account, assert_problem, count, events, register, unit_ids
 
@@ -12,7 +13,8 @@ from gongjian_shared.auth import Role
 
 pytestmark = pytest.mark.asyncio
 
-EVIDENCE = [
+# the file metadata list applications carried before evidence files existed: no longer taken (422, named)
+DECLARED = [
     {
         "name": "开工照片.jpg",
         "content_type": "image/jpeg",
@@ -24,7 +26,7 @@ EVIDENCE = [
 
 
 def application(kind: str, when: str, **extra: Any) -> dict[str, Any]:
-    return {"kind": kind, "date": when, "description": "主体工程开工，连续施工", "evidence": EVIDENCE} | extra
+    return {"kind": kind, "date": when, "description": "主体工程开工，连续施工"} | extra
 
 
 async def test_start_and_completion_are_recognised_by_the_office(clocked: Clocked) -> None:
@@ -39,13 +41,7 @@ async def test_start_and_completion_are_recognised_by_the_office(clocked: Clocke
     for body, status, field, rule in [
         (application("start", "2019-04-30"), 409, "date", "start-month-window"),
         (application("start", "2019-06-11"), 409, "date", "not-future"),
-        (application("start", "2019-05-20", evidence=[]), 422, "evidence", "too_short"),
-        (
-            application("start", "2019-05-20", evidence=[EVIDENCE[0] | {"checksum": "xyz"}]),
-            422,
-            "checksum",
-            "string_pattern_mismatch",
-        ),
+        (application("start", "2019-05-20", evidence=DECLARED), 422, "evidence", "extra_forbidden"),
         (application("completion", "2019-06-01"), 409, "", ""),
     ]:
         response = await platform.client.post(url, json=body, headers=reporter.headers)
@@ -92,6 +88,12 @@ async def test_start_and_completion_are_recognised_by_the_office(clocked: Clocke
     )
     unfinished = await platform.client.post(f"{url}/{again.json()['id']}/recognise")
     assert_problem(unfinished, 409, "office_judgement", "planned-investment-completed")
+    photo = await platform.client.post(
+        f"{url}/{again.json()['id']}/evidence",
+        files={"file": ("竣工现场.jpg", jpeg(), "image/jpeg")},
+        headers=reporter.headers,
+    )
+    assert photo.status_code == 201, photo.text
     judged = await platform.client.post(
         f"{url}/{again.json()['id']}/recognise", json={"office_judgement": "现场核查已具备运营条件"}
     )

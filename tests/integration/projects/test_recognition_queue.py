@@ -22,19 +22,9 @@ from support.platform import Platform, eventually
 
 pytestmark = pytest.mark.asyncio
 
-EVIDENCE = [
-    {
-        "name": "开工照片.jpg",
-        "content_type": "image/jpeg",
-        "size_bytes": 204800,
-        "checksum": "a" * 64,
-        "storage_key": "evidence/2019/06/start.jpg",
-    }
-]
-
 
 def application(kind: str, when: str) -> dict[str, Any]:
-    return {"kind": kind, "date": when, "description": "主体工程开工，连续施工", "evidence": EVIDENCE}
+    return {"kind": kind, "date": when, "description": "主体工程开工，连续施工"}
 
 
 async def apply(platform: Platform, project: dict[str, Any], kind: str, when: str, headers: Any) -> str:

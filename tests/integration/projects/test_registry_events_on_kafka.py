@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from integration.evidence.evidence_support import jpeg
 from integration.projects.registry_support import register, unit_ids
 
 from gongjian_projects.reporting.jobs import run_due_deadlines
@@ -35,15 +36,6 @@ EXPECTED = {
     "obstacle-escalated",
     "project-behind-schedule",
 }
-EVIDENCE = [
-    {
-        "name": "a.jpg",
-        "content_type": "image/jpeg",
-        "size_bytes": 10,
-        "checksum": "c" * 64,
-        "storage_key": "k",
-    }
-]
 
 
 async def ok(response: Any, status: int = 200) -> dict[str, Any]:
@@ -115,11 +107,11 @@ async def drive_every_event(platform: Platform) -> dict[str, str]:
     recognitions = f"/api/v1/projects/{owing['id']}/recognitions"
     for kind in ("start", "completion"):
         applied = await ok(
-            await client.post(
-                recognitions, json={"kind": kind, "date": today, "description": "认定", "evidence": EVIDENCE}
-            ),
+            await client.post(recognitions, json={"kind": kind, "date": today, "description": "认定"}),
             201,
         )
+        photo = {"file": (f"{kind}.jpg", jpeg(seed=kind.encode()), "image/jpeg")}
+        await ok(await client.post(f"{recognitions}/{applied['id']}/evidence", files=photo), 201)
         judgement = {"office_judgement": "经现场核查具备运营条件"} if kind == "completion" else None
         await ok(await client.post(f"{recognitions}/{applied['id']}/recognise", json=judgement))
 

@@ -7,6 +7,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from integration.evidence.evidence_support import jpeg
 from integration.projects.conftest import Clocked
 from integration.projects.registry_support import assert_problem, count, events, register, unit_ids
 from integration.projects.test_ledger_warning_plan import report_and_accept
@@ -15,20 +16,11 @@ from openpyxl import Workbook
 pytestmark = pytest.mark.asyncio
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EVIDENCE = [
-    {
-        "name": "竣工验收报告.pdf",
-        "content_type": "application/pdf",
-        "size_bytes": 1024,
-        "checksum": "c" * 64,
-        "storage_key": "evidence/2019/11/acceptance.pdf",
-    }
-]
 JUDGEMENT = "经现场核查，主体工程已通过验收，具备运营条件"
 
 
 def completion(when: str) -> dict[str, Any]:
-    return {"kind": "completion", "date": when, "description": "竣工验收", "evidence": EVIDENCE}
+    return {"kind": "completion", "date": when, "description": "竣工验收"}
 
 
 async def report_with_cumulative(
@@ -194,6 +186,10 @@ async def test_the_office_may_complete_on_its_written_judgement_of_the_evidence(
         await count(platform, "SELECT count(*) FROM projects.recognitions WHERE status = 'recognised'") == 0
     )
 
+    photo = await platform.client.post(
+        f"{url}/{applied['id']}/evidence", files={"file": ("竣工照片.jpg", jpeg(), "image/jpeg")}
+    )
+    assert photo.status_code == 201, photo.text
     judged = await platform.client.post(
         f"{url}/{applied['id']}/recognise", json={"office_judgement": JUDGEMENT}
     )

@@ -244,13 +244,18 @@ class Recognition(Base):
     kind: Mapped[str] = mapped_column(Text)
     claimed_on: Mapped[date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text)
-    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    # the file metadata applications declared before evidence files existed (unverified; empty since 0013)
+    declared_evidence: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
     status: Mapped[str] = mapped_column(Text, default="applied")
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     applied_by: Mapped[uuid.UUID] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[uuid.UUID | None] = mapped_column()
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # the evidence files ({"id", "sha256"}) attached when the office decided: what the decision relied on
+    decision_evidence: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)
 
     __table_args__ = (
         CheckConstraint("kind IN ('start', 'completion')", name="kind"),

@@ -9,23 +9,11 @@ from gongjian_projects.access import Scope
 from gongjian_projects.projects.repository import visible_project_ids
 from gongjian_projects.recognitions.repository import QueueFilter, RecognitionRepository
 from gongjian_projects.recognitions.schemas import QueuedRecognition, RecognitionQueuePage
+from gongjian_projects.recognitions.service import stored_fields
 from gongjian_shared.errors import Forbidden, field_error
 from gongjian_shared.pagination import Paging
 from gongjian_shared.uow import UnitOfWork
 
-# the columns of a recognition its answer shows (`date` is read from `claimed_on`)
-_STORED_FIELDS = (
-    "id",
-    "project_id",
-    "kind",
-    "claimed_on",
-    "description",
-    "evidence",
-    "status",
-    "applied_at",
-    "decided_at",
-    "decision_reason",
-)
 STORED_STATUS = {"pending": "applied", "recognised": "recognised", "rejected": "rejected"}
 
 
@@ -67,12 +55,13 @@ async def queue_page(
     items = [
         QueuedRecognition.model_validate(
             {
-                **{field: getattr(recognition, field) for field in _STORED_FIELDS},
+                **stored_fields(recognition),
                 "project_name": name,
                 "unit_id": unit_id,
                 "year": year_of,
+                "evidence_count": files,
             }
         )
-        for recognition, name, unit_id, year_of in rows
+        for recognition, name, unit_id, year_of, files in rows
     ]
     return RecognitionQueuePage.of(items, total, paging)

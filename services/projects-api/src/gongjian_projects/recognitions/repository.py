@@ -5,11 +5,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, func, select
 
-from gongjian_projects.models import Project, Recognition
+from gongjian_projects.models import Evidence, Project, Recognition
 from gongjian_shared.pagination import Paging, fetch_page
 from gongjian_shared.repository import ModelRepository
+
+#: the `owner_kind` of a recognition's evidence files
+EVIDENCE_OWNER = "recognition"
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,26 @@ class RecognitionRepository(ModelRepository[Recognition]):
         query = select(Recognition).where(Recognition.project_id == project_id).order_by(Recognition.seq)
         return (await self._session.execute(query)).scalars().all()
 
+    async def evidence_of(self, recognition_ids: Sequence[uuid.UUID]) -> Sequence[Evidence]:
+        """The evidence files of these applications, each application's oldest first."""
+        query = (
+            select(Evidence)
+            .where(Evidence.owner_kind == EVIDENCE_OWNER, Evidence.owner_id.in_(list(recognition_ids)))
+            .order_by(Evidence.owner_id, Evidence.uploaded_at, Evidence.id)
+        )
+        return (await self._session.execute(query)).scalars().all()
+
     async def queue(
         self, where: QueueFilter, paging: Paging
-    ) -> tuple[Sequence[Row[Recognition, str, uuid.UUID, int]], int]:
-        """Applications across projects with their project's name, unit and year, oldest first."""
-        query = select(Recognition, Project.name, Project.unit_id, Project.year).join(
+    ) -> tuple[Sequence[Row[Recognition, str, uuid.UUID, int, int]], int]:
+        """Applications across projects with their project's name, unit and year and how many evidence files
+        each has, oldest first."""
+        files = (
+            select(func.count(Evidence.id))
+            .where(Evidence.owner_kind == EVIDENCE_OWNER, Evidence.owner_id == Recognition.id)
+            .scalar_subquery()
+        )
+        query = select(Recognition, Project.name, Project.unit_id, Project.year, files).join(
             Project, Project.id == Recognition.project_id
         )
         if where.visible_project_ids is not None:

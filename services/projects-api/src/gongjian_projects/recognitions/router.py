@@ -37,8 +37,9 @@ WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 async def apply_for_recognition(
     project_id: uuid.UUID, body: RecognitionApply, uow: UnitOfWorkDep, scope: CurrentScope
 ) -> RecognitionOut:
-    """Apply for start or completion recognition with the date and evidence (申请开工/竣工认定)."""
-    return service.to_out(await service.apply(uow, scope, project_id, body))
+    """Apply for start or completion recognition with the date and a description (申请开工/竣工认定); upload
+    the evidence files to `.../recognitions/{recognition_id}/evidence` afterwards."""
+    return await service.apply(uow, scope, project_id, body)
 
 
 @router.get(
@@ -68,9 +69,10 @@ async def recognise(
 ) -> RecognitionOut:
     """The office recognises the start or completion (认定); emits `project-started` or `project-completed`.
     A completion needs the year's planned investment completed (完成计划投资), or the office's written
-    judgement on the evidence in `office_judgement`; otherwise 409."""
+    judgement on the evidence in `office_judgement`, which needs at least one evidence file uploaded to the
+    application; otherwise 409. The decision records the files attached now (`decision_evidence`)."""
     judgement = body.office_judgement if body else None
-    return service.to_out(await service.recognise(uow, scope, project_id, recognition_id, judgement))
+    return await service.recognise(uow, scope, project_id, recognition_id, judgement)
 
 
 @router.post(
@@ -87,7 +89,7 @@ async def reject(
     scope: CurrentScope,
 ) -> RecognitionOut:
     """The office rejects an application, with the reason (不予认定)."""
-    return service.to_out(await service.reject(uow, scope, project_id, recognition_id, body.reason))
+    return await service.reject(uow, scope, project_id, recognition_id, body.reason)
 
 
 @queue_router.get("", response_model=RecognitionQueuePage, responses=problem_responses(401, 403, 422))

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gongjian_shared.pagination import Page
-from gongjian_shared.types import Line, Multiline, Name, RequestModel
+from gongjian_shared.types import Multiline, RequestModel
 
 RecognitionKind = Literal["start", "completion"]
 RecognitionStatus = Literal["applied", "recognised", "rejected"]
@@ -15,39 +15,27 @@ RecognitionStatus = Literal["applied", "recognised", "rejected"]
 QueueStatus = Literal["pending", "recognised", "rejected"]
 
 
-class RecognitionAttachment(RequestModel):
-    """Evidence metadata (佐证材料); the file itself lives in object storage under `storage_key`."""
+class DeclaredAttachment(BaseModel):
+    """File metadata an application declared before evidence files existed (佐证材料登记, unverified): kept as it
+    was stored, never written any more; the evidence of a recognition is its uploaded files."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: Annotated[Name, Field(max_length=255)]
-    content_type: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.+-]+/[A-Za-z0-9_.+-]+$")
-    size_bytes: int = Field(ge=1, le=200 * 1024 * 1024)
-    checksum: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, hex.")
-    storage_key: Annotated[Line, Field(min_length=1, max_length=500)]
+    name: str
+    content_type: str
+    size_bytes: int
+    checksum: str = Field(description="SHA-256, hex, as declared (never checked against a file).")
+    storage_key: str
 
 
 class RecognitionApply(RequestModel):
-    """Apply for start or completion recognition (开工/竣工认定申请)."""
+    """Apply for start or completion recognition (开工/竣工认定申请). The evidence (site photos, permits,
+    acceptance reports) is uploaded afterwards as files to `.../recognitions/{id}/evidence`; the metadata list
+    `evidence` earlier applications carried is no longer taken (422 names it)."""
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
             "examples": [
-                {
-                    "kind": "start",
-                    "date": "2019-05-18",
-                    "description": "主体工程桩基开始施工，连续作业",
-                    "evidence": [
-                        {
-                            "name": "开工照片.jpg",
-                            "content_type": "image/jpeg",
-                            "size_bytes": 204800,
-                            "checksum": "0" * 64,
-                            "storage_key": "evidence/2019/05/abc.jpg",
-                        }
-                    ],
-                }
+                {"kind": "start", "date": "2019-05-18", "description": "主体工程桩基开始施工，连续作业"}
             ]
         },
     )
@@ -55,7 +43,6 @@ class RecognitionApply(RequestModel):
     kind: RecognitionKind
     date: dt.date
     description: Annotated[Multiline, Field(min_length=1, max_length=4000)]
-    evidence: list[RecognitionAttachment] = Field(min_length=1, max_length=20)
 
 
 class RejectRequest(RequestModel):
@@ -66,7 +53,8 @@ class RejectRequest(RequestModel):
 
 class RecogniseRequest(RequestModel):
     """The office's decision to recognise (认定). A completion whose year's planned investment is not
-    completed needs `office_judgement`: the office's written judgement on the evidence (办公室研判意见)."""
+    completed needs `office_judgement`: the office's written judgement on the evidence (办公室研判意见), which
+    needs at least one evidence file uploaded to the application."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -76,25 +64,57 @@ class RecogniseRequest(RequestModel):
     office_judgement: Annotated[Multiline, Field(min_length=1, max_length=2000)] | None = None
 
 
-class RecognitionOut(BaseModel):
+class RecognitionEvidence(BaseModel):
+    """An evidence file of the application (认定证明材料); its bytes come from `download_path`."""
+
+    id: uuid.UUID
+    name: str = Field(description="The name it was uploaded with")
+    media_type: str = Field(description="Judged from the content at upload")
+    size: int = Field(ge=1, description="Bytes")
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+    uploaded_at: dt.datetime
+    download_path: str = Field(description="The API path that answers the file's bytes, with the same access")
+
+
+class ReliedOnFile(BaseModel):
+    """A file the office's decision relied on, as it was when deciding."""
+
+    id: uuid.UUID
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+
+
+class RecognitionFields(BaseModel):
     id: uuid.UUID
     project_id: uuid.UUID
     kind: RecognitionKind
     date: dt.date = Field(validation_alias="claimed_on")
     description: str
-    evidence: list[RecognitionAttachment]
     status: RecognitionStatus
     applied_at: dt.datetime
     decided_at: dt.datetime | None
     decision_reason: str | None
+    decision_evidence: list[ReliedOnFile] | None = Field(
+        description="The evidence files attached when the office decided (null: not decided, or decided "
+        "before files were recorded): files added later do not change what the decision relied on."
+    )
+    declared_evidence: list[DeclaredAttachment] = Field(
+        deprecated=True,
+        description="Unverified file metadata declared by applications made before evidence files existed; "
+        "empty for every later application. Read `evidence`.",
+    )
 
 
-class QueuedRecognition(RecognitionOut):
+class RecognitionOut(RecognitionFields):
+    evidence: list[RecognitionEvidence] = Field(description="The uploaded evidence files, oldest first")
+
+
+class QueuedRecognition(RecognitionFields):
     """An application in the office's queue, with the project it is for (认定待办)."""
 
     project_name: str
     unit_id: uuid.UUID
     year: int
+    evidence_count: int = Field(ge=0, description="How many evidence files are attached")
 
 
 class RecognitionQueuePage(Page[QueuedRecognition]):

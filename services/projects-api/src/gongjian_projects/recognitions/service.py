@@ -1,4 +1,5 @@
-"""Start and completion recognition (开工/竣工认定): the unit applies with evidence, the office decides.
+"""Start and completion recognition (开工/竣工认定): the unit applies and uploads its evidence files, the
+office decides and the decision records the files it relied on.
 
 A recognised start date lies in the month of the application or the one before it.
 """
@@ -6,16 +7,18 @@ A recognised start date lies in the month of the application or the one before i
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
 
 from gongjian_projects.access import Scope, ensure_may_write
-from gongjian_projects.models import Project, Recognition
+from gongjian_projects.models import Evidence, Project, Recognition
 from gongjian_projects.progress.repository import ProgressReportRepository
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.service import publish_project_changed, record_status, visible_project
 from gongjian_projects.recognitions.errors import RecognitionConflict, RecognitionNotFound
 from gongjian_projects.recognitions.repository import RecognitionRepository
-from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionOut
+from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionEvidence, RecognitionOut
 from gongjian_shared.clock import business_today
 from gongjian_shared.errors import Conflict, Forbidden, field_error
 from gongjian_shared.events.projects import (
@@ -30,8 +33,46 @@ NEEDED_STATUS = {"start": "planned", "completion": "started"}
 NEW_STATUS = {"start": "started", "completion": "completed"}
 
 
-def to_out(recognition: Recognition) -> RecognitionOut:
-    return RecognitionOut.model_validate(recognition, from_attributes=True)
+# the columns of a recognition its answer shows (`date` is read from `claimed_on`)
+STORED_FIELDS = (
+    "id",
+    "project_id",
+    "kind",
+    "claimed_on",
+    "description",
+    "status",
+    "applied_at",
+    "decided_at",
+    "decision_reason",
+    "decision_evidence",
+    "declared_evidence",
+)
+
+
+def stored_fields(recognition: Recognition) -> dict[str, Any]:
+    return {field: getattr(recognition, field) for field in STORED_FIELDS}
+
+
+def _file_out(recognition: Recognition, file: Evidence) -> RecognitionEvidence:
+    return RecognitionEvidence(
+        id=file.id,
+        name=file.file_name,
+        media_type=file.media_type,
+        size=file.size,
+        sha256=file.sha256,
+        uploaded_at=file.uploaded_at,
+        download_path=f"/api/v1/projects/{recognition.project_id}/recognitions/{recognition.id}"
+        f"/evidence/{file.id}",
+    )
+
+
+def to_out(recognition: Recognition, files: Sequence[Evidence]) -> RecognitionOut:
+    evidence = [_file_out(recognition, file) for file in files]
+    return RecognitionOut.model_validate(stored_fields(recognition) | {"evidence": evidence})
+
+
+async def _files(uow: UnitOfWork, recognition: Recognition) -> Sequence[Evidence]:
+    return await RecognitionRepository(uow.session).evidence_of([recognition.id])
 
 
 def start_window(applied_on: date) -> tuple[date, date]:
@@ -67,7 +108,8 @@ def _check_date(project: Project, command: RecognitionApply, today: date) -> Non
 
 async def apply(
     uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, command: RecognitionApply
-) -> Recognition:
+) -> RecognitionOut:
+    """The application, without files yet: its evidence is uploaded to it afterwards."""
     session, clock = uow.session, uow.clock
     project = await visible_project(uow, scope, project_id, for_update=True)
     ensure_may_write(scope, project.unit_id)
@@ -87,7 +129,7 @@ async def apply(
         kind=command.kind,
         claimed_on=command.date,
         description=command.description,
-        evidence=[attachment.model_dump() for attachment in command.evidence],
+        declared_evidence=[],
         status="applied",
         applied_at=clock.now(),
         applied_by=scope.principal.user_id,
@@ -108,7 +150,7 @@ async def apply(
         ),
         key=str(project.id),
     )
-    return recognition
+    return to_out(recognition, [])
 
 
 async def _publish_decision(uow: UnitOfWork, project: Project, recognition: Recognition) -> None:
@@ -135,7 +177,12 @@ async def _publish_decision(uow: UnitOfWork, project: Project, recognition: Reco
 async def recognitions_of(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -> list[RecognitionOut]:
     """A project's applications and decisions, oldest first."""
     project = await visible_project(uow, scope, project_id, details=False)
-    return [to_out(r) for r in await RecognitionRepository(uow.session).of_project(project.id)]
+    recognitions = RecognitionRepository(uow.session)
+    applications = await recognitions.of_project(project.id)
+    files: dict[uuid.UUID, list[Evidence]] = {}
+    for file in await recognitions.evidence_of([r.id for r in applications]):
+        files.setdefault(file.owner_id, []).append(file)
+    return [to_out(r, files.get(r.id, [])) for r in applications]
 
 
 async def _open(
@@ -177,30 +224,56 @@ async def _ensure_planned_investment_completed(
         )
 
 
+def _ensure_judged_on_evidence(files: Sequence[Evidence], office_judgement: str | None) -> None:
+    """The office's judgement is a judgement on the evidence (办公室研判须有证明材料): at least one file uploaded
+    to the application."""
+    if office_judgement is None or files:
+        return
+    raise RecognitionConflict(
+        "The office's judgement needs at least one evidence file attached to the application.",
+        errors=[
+            field_error(
+                "office_judgement",
+                "evidence-file-required",
+                "The office's judgement rests on the evidence: upload at least one evidence file (site photo, "
+                "acceptance report) to this application first",
+                "办公室研判认定须有证明材料：请先为该申请上传至少一份证明材料（现场照片、验收报告等）",
+            )
+        ],
+    )
+
+
+def _decide(
+    recognition: Recognition, status: str, scope: Scope, now: datetime, files: Sequence[Evidence]
+) -> None:
+    """The decision, with the files it relied on as they are now (files added later are not among them)."""
+    recognition.status, recognition.decided_at, recognition.decided_by = status, now, scope.principal.user_id
+    recognition.decision_evidence = [{"id": str(file.id), "sha256": file.sha256} for file in files]
+
+
 async def recognise(
     uow: UnitOfWork,
     scope: Scope,
     project_id: uuid.UUID,
     recognition_id: uuid.UUID,
     office_judgement: str | None = None,
-) -> Recognition:
+) -> RecognitionOut:
     """`office_judgement`: for a completion, the office's written reason to recognise it although the
-    year's planned investment is not completed; kept as the decision's reason."""
+    year's planned investment is not completed, on at least one evidence file; kept as the decision's
+    reason."""
     session, clock = uow.session, uow.clock
     project, recognition = await _open(uow, scope, project_id, recognition_id)
     if project.status != NEEDED_STATUS[recognition.kind]:
         raise RecognitionConflict(
             f"The project is {project.status}.", extra={"allowed": [NEEDED_STATUS[recognition.kind]]}
         )
+    files = await _files(uow, recognition)
     if recognition.kind == "completion":
+        _ensure_judged_on_evidence(files, office_judgement)
         await _ensure_planned_investment_completed(uow, project, office_judgement)
         recognition.decision_reason = office_judgement
     now, today = clock.now(), business_today(clock)
-    recognition.status, recognition.decided_at, recognition.decided_by = (
-        "recognised",
-        now,
-        scope.principal.user_id,
-    )
+    _decide(recognition, "recognised", scope, now, files)
     projects = ProjectRepository(session)
     record_status(
         projects,
@@ -233,16 +306,16 @@ async def recognise(
     await projects.flush()
     await publish_project_changed(uow, project, event)
     await _publish_decision(uow, project, recognition)
-    return recognition
+    return to_out(recognition, files)
 
 
 async def reject(
     uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, recognition_id: uuid.UUID, reason: str
-) -> Recognition:
-    session, clock = uow.session, uow.clock
+) -> RecognitionOut:
     project, recognition = await _open(uow, scope, project_id, recognition_id)
-    recognition.status, recognition.decision_reason = "rejected", reason
-    recognition.decided_at, recognition.decided_by = clock.now(), scope.principal.user_id
-    await RecognitionRepository(session).flush()
+    files = await _files(uow, recognition)
+    recognition.decision_reason = reason
+    _decide(recognition, "rejected", scope, uow.clock.now(), files)
+    await RecognitionRepository(uow.session).flush()
     await _publish_decision(uow, project, recognition)
-    return recognition
+    return to_out(recognition, files)
