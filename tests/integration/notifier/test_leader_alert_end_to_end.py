@@ -9,6 +9,7 @@ stored, then let it go: the leader's inbox must get the alert (`notifications/la
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ from sqlalchemy import select, text
 
 from gongjian_notifier.models import Notification
 from gongjian_shared.auth import Role
+from gongjian_shared.bus.embedded import EmbeddedConsumerRunner
 from gongjian_shared.clock import SHANGHAI, FrozenClock
 from support.platform import Platform, eventually, platform_settings, running_platform
 
@@ -43,13 +45,28 @@ async def platform(database_url: str) -> AsyncIterator[Platform]:
 
 @asynccontextmanager
 async def directory_held(platform: Platform) -> AsyncIterator[None]:
-    """The notifier's `directory` group reads nothing while this holds its positions (it skips locked ones)."""
-    async with platform.context("notifier").sessionmaker() as session, session.begin():
-        held = await session.execute(
-            text("SELECT source FROM notifier.bus_positions WHERE group_id = 'notifier.directory' FOR UPDATE")
-        )
-        assert "projects" in set(held.scalars()), "the directory group has read projects-api's log"
+    """The notifier's `directory` group reads nothing until this ends, as a busy or slow consumer would not.
+
+    (Not by holding a lock in an open transaction: the embedded consumers read only rows older than every
+    running transaction, so that would hold back every group, the notifications group too.)
+    """
+    bus = platform.context("notifier").bus
+    assert bus is not None
+    [runner] = [r for r in bus.consumers if r.subscription.group_id.endswith("notifier.directory")]
+    assert isinstance(runner, EmbeddedConsumerRunner)
+    released = asyncio.Event()
+    read_batch = runner._read_batch
+
+    async def held(source: str) -> bool:
+        await released.wait()
+        return await read_batch(source)
+
+    runner._read_batch = held  # type: ignore[method-assign]
+    try:
         yield
+    finally:
+        released.set()
+        del runner._read_batch
 
 
 async def leader_account(platform: Platform, username: str) -> str:
