@@ -179,7 +179,9 @@ async def test_unacknowledged_reminders_climb_to_the_heads_and_leaders_then_the_
     clock.advance(timedelta(minutes=1))
     await worker.deliver_due()
     [to_head] = smtp_sink.to("head@behind.gov.cn")
-    [to_leader] = smtp_sink.to("vice@ankang.gov.cn")
+    # the project's leader heard of the red project at once (领导包抓), and again as the unit's escalation
+    at_once, to_leader = smtp_sink.to("vice@ankang.gov.cn")
+    assert at_once.subject == "【预警】月河大桥进度滞后于序时进度"
     assert to_head.subject == to_leader.subject == "【升级提醒】【预警】月河大桥进度滞后于序时进度"
     assert "截至 2024年10月8日 12:00 仍未确认" in to_head.text
 
@@ -189,7 +191,7 @@ async def test_unacknowledged_reminders_climb_to_the_heads_and_leaders_then_the_
     assert to_office.subject == "【督办】【预警】月河大桥进度滞后于序时进度"
     clock.advance(timedelta(hours=10))
     await worker.deliver_due()
-    assert len(smtp_sink.received) == 4, "the office is the last level"
+    assert len(smtp_sink.received) == 5, "the office is the last level"
 
 
 async def test_acknowledging_stops_the_escalation_and_unsent_pushes(
