@@ -154,6 +154,12 @@ class NotifierSettings(BaseServiceSettings):
     schedule: ScheduleSettings = ScheduleSettings()
     delivery: DeliverySettings = DeliverySettings()
     escalation: EscalationSettings = EscalationSettings()
+    leader_catch_up_days: int = Field(
+        default=31,
+        ge=0,
+        le=366,
+        description="a leader's account linked late still gets the alerts planned for that leader this recently",
+    )
     outbound_unrestricted: bool = Field(
         default=False,
         description="tests only: robot and SMS gateway URLs may be any http(s) address (local test sinks)",

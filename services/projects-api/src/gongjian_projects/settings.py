@@ -13,6 +13,10 @@ class ProjectsAuthSettings(AuthSettings):
     sign: bool = True
 
 
+# the day of the month from which the leaders' digests of the month before go out (the units report by the 5th)
+DEFAULT_LEADER_DIGEST_DAY = 10
+
+
 class ProjectsSettings(BaseServiceSettings):
     """projects-api settings; environment variables start with PROJECTS_ (e.g. PROJECTS_DATABASE__URL)."""
 
@@ -25,6 +29,12 @@ class ProjectsSettings(BaseServiceSettings):
     )
     scheduler_interval_seconds: float = Field(
         default=30.0, gt=0, description="How often reporting deadlines are checked (seconds)."
+    )
+    leader_digest_day: int = Field(
+        default=DEFAULT_LEADER_DIGEST_DAY,
+        ge=1,
+        le=28,
+        description="From this day of the month the leaders' monthly digests of the month before go out (1..28).",
     )
     evidence: EvidenceSettings = EvidenceSettings()
 

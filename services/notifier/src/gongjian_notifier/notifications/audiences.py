@@ -13,6 +13,9 @@ from typing import Any
 from gongjian_notifier.settings import Urgency
 from gongjian_shared.events.projects import UnitContact, UnitOwing
 
+# the key prefix of an audience of assigned leaders (the late-link catch-up finds their notifications by it)
+LEADERS_AUDIENCE = "leaders-"
+
 
 @dataclass(frozen=True)
 class Audience:
@@ -36,7 +39,7 @@ class Audience:
         if self.office:
             return "office"
         if self.to_leaders:
-            return "leaders-" + "-".join(sorted(str(leader_id) for leader_id in self.leader_ids))
+            return LEADERS_AUDIENCE + "-".join(sorted(str(leader_id) for leader_id in self.leader_ids))
         if self.unit_id is not None:
             return str(self.unit_id)
         return "people-" + "-".join(sorted(str(p.person_id) for p in self.people))

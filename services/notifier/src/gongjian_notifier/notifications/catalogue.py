@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gongjian_notifier.notifications.audiences import NotificationPlan, Planner
-from gongjian_notifier.notifications.planners import meetings, projects
+from gongjian_notifier.notifications.planners import meetings, projects, starts
 from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.events.meetings import (
     AgendaApproved,
@@ -41,6 +41,7 @@ from gongjian_shared.events.projects import (
     RecognitionApplied,
     RecognitionDecided,
 )
+from gongjian_shared.events.starts import ConcentratedStartAnswered, ConcentratedStartDeclared
 
 PLANNERS: Mapping[type[EventPayload], Planner] = {
     # projects-api: monthly reports, early warnings, recognitions and the leaders' digests
@@ -53,6 +54,9 @@ PLANNERS: Mapping[type[EventPayload], Planner] = {
     RecognitionApplied: projects.recognition_applied,
     RecognitionDecided: projects.recognition_decided,
     LeaderMonthlyDigest: projects.leader_monthly_digest,
+    # projects-api: the quarterly concentrated starts (集中开工), declared to the units, answered to the office
+    ConcentratedStartDeclared: starts.concentrated_start_declared,
+    ConcentratedStartAnswered: starts.concentrated_start_answered,
     # meetings-api: the joint meeting, its topics, agenda and resolutions
     MeetingScheduled: meetings.meeting_scheduled,
     MeetingRescheduled: meetings.meeting_rescheduled,

@@ -224,11 +224,23 @@ def _delivery_rows(
     now: datetime,
     release: datetime,
 ) -> list[dict[str, Any]]:
-    """One row per recipient and enabled channel."""
+    return delivery_rows(notifier, notification_id, draft.urgency, recipients, now, release)
+
+
+def delivery_rows(
+    notifier: NotifierRuntime,
+    notification_id: uuid.UUID,
+    urgency: str,
+    recipients: Sequence[Recipient],
+    now: datetime,
+    release: datetime,
+) -> list[dict[str, Any]]:
+    """One row per recipient and enabled channel (also for recipients found after the notification was
+    written: a leader's account linked late)."""
     return [
         {
             **_delivery_row(notification_id, recipient, channel, now, release),
-            **_first_state(notifier.settings.schedule, draft, recipient, channel, now),
+            **_first_state(notifier.settings.schedule, urgency, recipient, channel, now),
         }
         for recipient in recipients
         for channel in recipient.channels
@@ -260,7 +272,7 @@ def _delivery_row(
 
 
 def _first_state(
-    schedule: ScheduleSettings, draft: Draft, recipient: Recipient, channel: str, now: datetime
+    schedule: ScheduleSettings, urgency: str, recipient: Recipient, channel: str, now: datetime
 ) -> dict[str, Any]:
     """Where a delivery starts: the inbox delivered at once, a push with no address failed, a low one for
     someone who takes digests waiting for the next digest, any other push pending."""
@@ -268,6 +280,6 @@ def _first_state(
         return {"status": "delivered", "delivered_at": now, "not_before": now}
     if not recipient.address(channel):
         return {"status": "failed", "failed_at": now, "last_error": NO_ADDRESS[channel]}
-    if draft.urgency == "low" and recipient.digest:
+    if urgency == "low" and recipient.digest:
         return {"status": "digest", "not_before": digest_time(now, schedule)}
     return {"status": "pending"}

@@ -21,6 +21,7 @@ PROJECT_RECOGNITIONS = "/projects/{project_id}/recognitions"
 RECOGNITION_QUEUE = "/recognitions?status=pending"
 LEADER_PROJECTS = "/projects?leader_id={leader_id}&year={year}"
 OBSTACLE = "/ledger/obstacles/{obstacle_id}"
+CONCENTRATED_START = "/concentrated-starts/{concentrated_start_id}"
 INBOX = "/inbox"
 INBOX_AWAITING_ACK = "/inbox?awaiting_ack=true"
 NOTIFICATIONS = "/notifications"
@@ -38,6 +39,7 @@ TEMPLATES = (
     RECOGNITION_QUEUE,
     LEADER_PROJECTS,
     OBSTACLE,
+    CONCENTRATED_START,
     INBOX,
     INBOX_AWAITING_ACK,
     NOTIFICATIONS,

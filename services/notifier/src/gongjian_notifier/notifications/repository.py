@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from gongjian_notifier.models import DELIVERIES, NOTIFICATIONS, Delivery, Notification
+from gongjian_notifier.notifications.audiences import LEADERS_AUDIENCE
 from gongjian_notifier.notifications.schemas import AuditFilter
 from gongjian_shared.repository import ModelRepository
 
@@ -55,6 +56,45 @@ class NotificationRepository(ModelRepository[Notification]):
     async def insert_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
             await self._session.execute(insert(DELIVERIES).on_conflict_do_nothing(), list(rows))
+
+    async def to_leader(self, leader_id: uuid.UUID, since: datetime) -> list[Notification]:
+        """The notifications written to a leader themselves (the `leaders-` audience) since then."""
+        query = (
+            select(Notification)
+            .where(
+                Notification.level == 0,
+                Notification.office.is_(False),
+                Notification.unit_id.is_(None),
+                Notification.key.like(f"%:{LEADERS_AUDIENCE}%"),
+                Notification.leader_ids.any_() == leader_id,
+                Notification.status.in_(("active", "unrouted")),
+                Notification.created_at >= since,
+            )
+            .order_by(Notification.created_at)
+        )
+        return list((await self._session.execute(query)).scalars())
+
+    async def recipient_keys(self, notification_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+        """Who each notification already reaches (its deliveries' recipient keys)."""
+        found: dict[uuid.UUID, set[str]] = {n: set() for n in notification_ids}
+        if notification_ids:
+            rows = await self._session.execute(
+                select(Delivery.notification_id, Delivery.recipient_key).where(
+                    Delivery.notification_id.in_(list(notification_ids))
+                )
+            )
+            for notification_id, key in rows.all():
+                found[notification_id].add(key)
+        return found
+
+    async def mark_routed(self, notification_ids: Sequence[uuid.UUID]) -> None:
+        """Notifications nobody could be told of now reach someone."""
+        if notification_ids:
+            await self._session.execute(
+                update(Notification)
+                .where(Notification.id.in_(list(notification_ids)), Notification.status == "unrouted")
+                .values(status="active", error=None)
+            )
 
     async def claim_escalations(self, now: datetime, max_level: int, limit: int) -> list[Notification]:
         """Unacknowledged notifications past their delay, locked so that one replica escalates each."""

@@ -17,6 +17,7 @@ from gongjian_notifier.notifications.errors import (
     NotificationNotFound,
 )
 from gongjian_notifier.notifications.export import workbook_bytes
+from gongjian_notifier.notifications.late_links import lock_leaders
 from gongjian_notifier.notifications.recipients import RecipientResolver
 from gongjian_notifier.notifications.repository import NotificationRepository
 from gongjian_notifier.notifications.schemas import (
@@ -47,6 +48,9 @@ async def notify_event(uow: NotifierUnitOfWork, event: Event[EventPayload]) -> i
         return 0
     event_type = event.envelope.type
     urgency = uow.notifier.settings.urgency.get(event_type, plan.urgency)
+    # the leaders' accounts are read under the leaders' lock: a link stored after this catches it up
+    # (`late_links.py`)
+    await lock_leaders(uow.session, (i for a in plan.audiences if a.to_leaders for i in a.leader_ids))
     resolver = RecipientResolver(uow.session, uow.notifier.settings)
     items, unknown = await _addressed_drafts(uow, resolver, event, plan, urgency)
     results = await write_notifications(uow, resolver, items)

@@ -1,6 +1,7 @@
 """The leaders' monthly digest (包抓项目月报): once a month per leader, their projects' status and figures.
 
-The digest of a month goes out from `DIGEST_DAY` of the next month (the units report by the 5th). Each
+The digest of a month goes out from the digest day of the next month (the setting `leader_digest_day`, the
+10th by default: the units report by the 5th). Each
 leader's digest is a row stamped in the transaction of its `leader-monthly-digest` event, so it is sent once
 per leader and month whatever runs the job, however often.
 """
@@ -16,12 +17,10 @@ from gongjian_shared.clock import business_today
 from gongjian_shared.events.projects import DigestProject, LeaderMonthlyDigest
 from gongjian_shared.uow import UnitOfWork
 
-DIGEST_DAY = 10
 
-
-def digest_month(today: date) -> tuple[int, int] | None:
-    """The month whose digest is due on `today` (the previous month, from its `DIGEST_DAY`), else None."""
-    if today.day < DIGEST_DAY:
+def digest_month(today: date, digest_day: int) -> tuple[int, int] | None:
+    """The month whose digest is due on `today` (the previous month, from `digest_day` on), else None."""
+    if today.day < digest_day:
         return None
     return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
 
@@ -54,9 +53,9 @@ async def send_digest(uow: UnitOfWork, leader: Leader, year: int, month: int) ->
     return True
 
 
-async def due_leaders(uow: UnitOfWork) -> tuple[tuple[int, int] | None, Sequence[Leader]]:
+async def due_leaders(uow: UnitOfWork, digest_day: int) -> tuple[tuple[int, int] | None, Sequence[Leader]]:
     """The month whose digests are due today and the leaders still waiting for theirs."""
-    month = digest_month(business_today(uow.clock))
+    month = digest_month(business_today(uow.clock), digest_day)
     if month is None:
         return None, []
     return month, await LeaderRepository(uow.session).undigested(*month)

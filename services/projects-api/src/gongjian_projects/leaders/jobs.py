@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gongjian_projects.leaders import digest
 from gongjian_projects.leaders.repository import LeaderRepository
-from gongjian_projects.settings import projects_settings
+from gongjian_projects.settings import DEFAULT_LEADER_DIGEST_DAY, projects_settings
 from gongjian_shared.clock import Clock
 from gongjian_shared.db import unit_of_work
 from gongjian_shared.jobs import PeriodicJob
@@ -23,11 +23,13 @@ async def send_due_digests(
     outbox: Outbox,
     clock: Clock,
     *,
+    digest_day: int = DEFAULT_LEADER_DIGEST_DAY,
     limit: int = DIGESTS_PER_RUN,
 ) -> int:
-    """Send the digests due today, each leader in its own transaction; returns how many went out."""
+    """Send the digests due today (from `digest_day` of the month on), each leader in its own transaction;
+    returns how many went out."""
     async with unit_of_work(sessionmaker) as session:
-        month, leaders = await digest.due_leaders(UnitOfWork(session, outbox, clock))
+        month, leaders = await digest.due_leaders(UnitOfWork(session, outbox, clock), digest_day)
         leader_ids = [leader.id for leader in leaders[:limit]]
     if month is None:
         return 0
@@ -47,7 +49,9 @@ def jobs(context: ServiceContext) -> tuple[PeriodicJob, ...]:
         return ()
 
     async def step() -> bool:
-        sent = await send_due_digests(context.sessionmaker, context.outbox, context.clock)
+        sent = await send_due_digests(
+            context.sessionmaker, context.outbox, context.clock, digest_day=settings.leader_digest_day
+        )
         return sent == DIGESTS_PER_RUN  # a full batch: more leaders may be waiting
 
     return (
