@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -104,6 +104,7 @@ async def test_the_office_judges_a_completion_on_the_photo_uploaded_to_it(clocke
     assert (judged.json()["decision_evidence"], judged.json()["evidence"]) == (relied_on, before["evidence"])
     assert (await platform.client.get(f"/api/v1/projects/{project['id']}")).json()["status"] == "completed"
 
+    clocked.clock.advance(timedelta(minutes=5))  # files are listed oldest first
     later = await upload(platform, applied, LATER, reporter)  # added after the decision
     after = await shown(platform, applied)
     assert [item["id"] for item in after["evidence"]] == [photo["id"], later["id"]]
@@ -128,6 +129,12 @@ async def test_a_decision_without_a_judgement_records_the_files_it_had_even_none
     assert refused.json()["decision_evidence"] == [{"id": photo["id"], "sha256": photo["sha256"]}]
 
     bare = await apply(platform, (await register(platform, unit))["id"], "start", "2019-06-05", reporter)
+    judged = await platform.client.post(
+        f"/api/v1/projects/{bare['project_id']}/recognitions/{bare['id']}/recognise",
+        json={"office_judgement": JUDGEMENT},
+    )
+    assert_problem(judged, 422, "office_judgement", "completion-only")  # never silently ignored
+    assert (await shown(platform, bare))["status"] == "applied"
     started = await platform.client.post(
         f"/api/v1/projects/{bare['project_id']}/recognitions/{bare['id']}/recognise"
     )

@@ -20,7 +20,7 @@ from gongjian_projects.recognitions.errors import RecognitionConflict, Recogniti
 from gongjian_projects.recognitions.repository import RecognitionRepository
 from gongjian_projects.recognitions.schemas import RecognitionApply, RecognitionEvidence, RecognitionOut
 from gongjian_shared.clock import business_today
-from gongjian_shared.errors import Conflict, Forbidden, field_error
+from gongjian_shared.errors import Conflict, Forbidden, RuleViolation, field_error
 from gongjian_shared.events.projects import (
     ProjectCompleted,
     ProjectStarted,
@@ -266,6 +266,17 @@ async def recognise(
     if project.status != NEEDED_STATUS[recognition.kind]:
         raise RecognitionConflict(
             f"The project is {project.status}.", extra={"allowed": [NEEDED_STATUS[recognition.kind]]}
+        )
+    if recognition.kind == "start" and office_judgement is not None:
+        raise RuleViolation(
+            errors=[
+                field_error(
+                    "office_judgement",
+                    "completion-only",
+                    "An office judgement is given on a completion only; a start is recognised on its date",
+                    "办公室研判仅适用于竣工认定；开工认定以开工日期为准",
+                )
+            ]
         )
     files = await _files(uow, recognition)
     if recognition.kind == "completion":
