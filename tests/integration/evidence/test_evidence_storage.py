@@ -46,16 +46,10 @@ async def recognition_of(platform: Platform, unit: str) -> tuple[str, Actor]:
     units = await unit_ids(platform)
     project = await register(platform, units[unit])
     reporter = await account(platform, [Role.REPORTER], units[unit])
-    # the application names its evidence (the older list of file facts); the files themselves are uploaded
-    named = {"name": PHOTO_NAME, "content_type": "image/jpeg", "size_bytes": 4096, "checksum": "a" * 64}
+    # the application carries no file facts: its evidence is the files uploaded to it
     applied = await platform.client.post(
         f"/api/v1/projects/{project['id']}/recognitions",
-        json={
-            "kind": "start",
-            "date": "2025-06-10",
-            "description": "主体开工",
-            "evidence": [named | {"storage_key": "uploaded-separately"}],
-        },
+        json={"kind": "start", "date": "2025-06-10", "description": "主体开工"},
         headers=reporter.headers,
     )
     assert applied.status_code == 201, applied.text
