@@ -139,3 +139,61 @@ async def test_closing_the_resolution_closes_the_obstacle_it_took_up(meetings: M
     async with unit_of_work(context.sessionmaker) as session:
         envelope = await context.outbox.publish(session, unknown, key=meeting["id"])
     await consumed_by_ledger(meetings, str(envelope.event_id))
+
+
+async def test_a_resolution_closed_as_cannot_complete_hands_the_obstacle_back(meetings: Meetings) -> None:
+    platform = meetings.platform
+    meeting = await meetings.ad_hoc(HELD_ON)
+    project = await register(platform, meetings.units["汉滨区"], name="汉江六桥")
+    taken = await obstacle(meetings, project["id"], "征地拆迁未完成")
+    topic_id = await take_up(meetings, meeting, taken["id"])
+    await hold(meetings, meeting)
+    recorded = await meetings.call(
+        "POST",
+        f"/api/v1/meetings/{meeting['id']}/resolutions",
+        json={
+            "text": "汉滨区 7 月 10 日前完成征地拆迁。",
+            "lead_unit_id": meetings.units["汉滨区"],
+            "supporting_unit_ids": [],
+            "due_on": "2019-07-10",
+            "project_ids": [project["id"]],
+            "topic_ids": [topic_id],
+        },
+    )
+    assert recorded.status_code == 201, recorded.text
+    resolution = recorded.json()
+    base = f"/api/v1/resolutions/{resolution['id']}"
+    feedback = await meetings.call(
+        "POST",
+        f"{base}/feedback",
+        "汉滨区",
+        json={"text": "群众诉求未达成一致", "status": "cannot-complete", "reason": "补偿标准争议"},
+    )
+    assert feedback.status_code == 201, feedback.text
+    await meetings.at(datetime(2019, 6, 28, 9, tzinfo=SHANGHAI))
+    closed = await meetings.call(
+        "POST", f"{base}/feedback/{feedback.json()['id']}/review", json={"decision": "accept"}
+    )
+    assert closed.json()["status"] == "closed", closed.text
+    [event] = await meetings.events("resolution-closed", meeting["id"])
+    assert event["payload"]["outcome"] == "cannot-complete"
+
+    async def handed_back() -> bool:
+        return (await read(meetings, taken["id"]))["status"] == "in-progress"
+
+    await eventually(handed_back, what="the obstacle handed back to its unit")
+    after = await read(meetings, taken["id"])
+    assert after["resolved_on"] is None and after["closed_by_resolution_id"] is None
+    [action] = after["actions"]
+    assert action["resolution_id"] == resolution["id"] and action["actor_id"] is None
+    assert "无法完成" in action["description"] and "cannot be completed" in action["description"]
+
+    # the same closing delivered again records nothing more; the unit may take the obstacle to a later meeting
+    again = ResolutionClosed.model_validate(event["payload"])
+    context = platform.context("meetings-api")
+    async with unit_of_work(context.sessionmaker) as session:
+        envelope = await context.outbox.publish(session, again, key=meeting["id"])
+    await consumed_by_ledger(meetings, str(envelope.event_id))
+    assert await read(meetings, taken["id"]) == after
+    escalated = await meetings.call("POST", f"/api/v1/ledger/obstacles/{taken['id']}/escalate", json={})
+    assert escalated.status_code == 200, escalated.text

@@ -1,4 +1,5 @@
-"""Consumed events: the joint meeting closing a resolution closes the ledger obstacles it took up."""
+"""Consumed events: the joint meeting closing a resolution closes the ledger obstacles it took up (or, closed as
+cannot be completed, hands them back to their units)."""
 
 from __future__ import annotations
 
@@ -13,4 +14,10 @@ async def on_resolution_closed(uow: UnitOfWork, event: Event[ResolutionClosed]) 
     resolution = event.payload
     if resolution.obstacle_ids:
         closed_on = resolution.closed_at.astimezone(SHANGHAI).date()
-        await service.close_by_resolution(uow, resolution.resolution_id, resolution.obstacle_ids, closed_on)
+        await service.close_by_resolution(
+            uow,
+            service.ResolutionRef(resolution.resolution_id, resolution.number),
+            resolution.obstacle_ids,
+            closed_on,
+            resolution.outcome,
+        )

@@ -18,6 +18,12 @@ class LedgerRepository(ModelRepository[Obstacle]):
         query = select(ObstacleAction).where(ObstacleAction.obstacle_id.in_(list(obstacle_ids)))
         return (await self._session.execute(query.order_by(ObstacleAction.seq))).scalars().all()
 
+    async def has_resolution_action(self, obstacle_id: uuid.UUID, resolution_id: uuid.UUID) -> bool:
+        query = select(ObstacleAction.id).where(
+            ObstacleAction.obstacle_id == obstacle_id, ObstacleAction.resolution_id == resolution_id
+        )
+        return (await self._session.execute(query.limit(1))).first() is not None
+
     async def page(
         self,
         *,

@@ -87,7 +87,12 @@ class EscalateRequest(RequestModel):
 class ObstacleActionOut(BaseModel):
     taken_on: Day
     description: str
-    actor_id: uuid.UUID
+    actor_id: uuid.UUID | None = Field(
+        description="Who recorded it; null when the joint meeting's resolution did."
+    )
+    resolution_id: uuid.UUID | None = Field(
+        default=None, description="The joint-meeting resolution (议定事项) this records, if any."
+    )
     recorded_at: Instant
 
 

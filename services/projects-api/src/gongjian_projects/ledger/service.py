@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,10 +30,18 @@ from gongjian_projects.units.repository import UnitRepository
 from gongjian_shared.access import Facts
 from gongjian_shared.clock import business_today
 from gongjian_shared.errors import field_error
+from gongjian_shared.events.meetings import FeedbackStatus
 from gongjian_shared.events.projects import ObstacleEscalated
 from gongjian_shared.uow import UnitOfWork
 
 OPEN = ("open", "in-progress")
+
+
+class ResolutionRef(NamedTuple):
+    """The joint-meeting resolution (议定事项) that took obstacles up."""
+
+    id: uuid.UUID
+    number: int
 
 
 def to_out(obstacle: Obstacle, actions: Sequence[ObstacleAction], today: date) -> ObstacleOut:
@@ -228,21 +237,57 @@ async def escalate(
 
 
 async def close_by_resolution(
-    uow: UnitOfWork, resolution_id: uuid.UUID, obstacle_ids: Sequence[uuid.UUID], closed_on: date
+    uow: UnitOfWork,
+    resolution: ResolutionRef,
+    obstacle_ids: Sequence[uuid.UUID],
+    closed_on: date,
+    outcome: FeedbackStatus | None,
 ) -> int:
-    """The joint meeting closed the resolution that took these obstacles up (议定事项办结): each still open
-    obstacle is resolved on that day. Idempotent: a resolved one, or an id this ledger lacks, is left as it
-    is, so a redelivered event changes nothing. Returns how many closed."""
+    """The joint meeting closed the resolution that took these obstacles up (议定事项办结).
+
+    Carried out (`done`): each still open obstacle is resolved on that day. Closed as `cannot-complete`: the
+    obstacle is not cleared, so it goes back to its unit in progress, with an action recording the outcome, and
+    may be escalated again. Idempotent: a resolved obstacle, one already marked by this resolution, or an id this
+    ledger lacks is left as it is, so a redelivered event changes nothing. Returns how many changed."""
     ledger = LedgerRepository(uow.session)
-    closed = 0
+    changed = 0
     for obstacle_id in obstacle_ids:
         obstacle = await ledger.get(obstacle_id, for_update=True)
         if obstacle is None or obstacle.status == "resolved":
             continue
-        obstacle.status, obstacle.resolved_on = "resolved", closed_on
-        obstacle.closed_by_resolution_id = resolution_id
+        if outcome == "cannot-complete":
+            if not await _mark_unresolved(uow, ledger, obstacle, resolution, closed_on):
+                continue
+        else:
+            obstacle.status, obstacle.resolved_on = "resolved", closed_on
+            obstacle.closed_by_resolution_id = resolution.id
         obstacle.revision += 1
         obstacle.updated_at = uow.clock.now()
-        closed += 1
+        changed += 1
     await ledger.flush()
-    return closed
+    return changed
+
+
+async def _mark_unresolved(
+    uow: UnitOfWork, ledger: LedgerRepository, obstacle: Obstacle, resolution: ResolutionRef, on: date
+) -> bool:
+    """Record that the resolution closed without clearing the obstacle; False if it was recorded already."""
+    if await ledger.has_resolution_action(obstacle.id, resolution.id):
+        return False
+    ledger.add(
+        ObstacleAction(
+            id=uuid.uuid4(),
+            obstacle_id=obstacle.id,
+            taken_on=on,
+            description=(
+                f"联席会议议定事项第{resolution.number}号办结，结论为无法完成，问题未解决。 "
+                f"The joint meeting closed resolution {resolution.number} as cannot be completed; "
+                "the obstacle is not cleared."
+            ),
+            actor_id=None,
+            resolution_id=resolution.id,
+            recorded_at=uow.clock.now(),
+        )
+    )
+    obstacle.status = "in-progress"
+    return True

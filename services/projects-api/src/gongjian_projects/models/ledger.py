@@ -76,7 +76,9 @@ class ObstacleAction(Base):
     obstacle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("obstacles.id", ondelete="CASCADE"), index=True)
     taken_on: Mapped[date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text)
-    actor_id: Mapped[uuid.UUID] = mapped_column()
+    # who recorded it; none when the platform recorded it from a joint-meeting resolution (resolution_id)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column()
+    resolution_id: Mapped[uuid.UUID | None] = mapped_column()
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
