@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -101,7 +102,7 @@ async def test_every_record_carries_the_cloudevents_headers(kafka_platform: Plat
     count = await published_count(kafka_platform)
     kafka = kafka_platform.settings["projects-api"].kafka
     records = await read_topic(kafka, topic_name(kafka.topic_prefix, "projects"), count)
-    assert len(records) == count
+    assert len(records) >= count  # a periodic job may have written more since
     for record in records:
         headers = {name: value.decode() for name, value in record.headers}
         envelope = json.loads(record.value)
@@ -126,7 +127,8 @@ async def test_the_java_consumer_checks_every_record_of_the_projects_topic(
     topic = topic_name(kafka.topic_prefix, "projects")
     code, output = await asyncio.to_thread(run_consumer, java_consumer, kafka.bootstrap, topic, count)
     assert code == 0, output
-    assert f"checked {count} records: {count} passed, 0 failed" in output, output
+    checked = re.search(r"^checked (\d+) records: (\d+) passed, 0 failed", output, re.MULTILINE)
+    assert checked and checked[1] == checked[2] and int(checked[1]) >= count, output  # a job may add more
     for event_type in keys:
         assert f"cn.gov.ankang.gongjian.{event_type}.v1=" in output, (event_type, output)
     summary = [line for line in output.splitlines() if line.startswith(("checked ", "by type: "))]
