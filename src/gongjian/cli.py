@@ -283,7 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
         "gateway-routes", help="print the nginx routes of deploy/gateway/routes.conf"
     ).set_defaults(handler=_cmd_gateway_routes)
     events = commands.add_parser("events", help="print the event contracts as JSON Schema")
-    events.add_argument("--write", action="store_true", help="rewrite the checked-in schema files")
+    events.add_argument(
+        "--write", action="store_true", help="rewrite the checked-in schema files and asyncapi.json"
+    )
     events.set_defaults(handler=_cmd_events)
     commands.add_parser(
         "score", help="score a facts document offline (see gongjian score --help)", add_help=False

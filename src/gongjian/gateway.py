@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gongjian.event_contract import install_event_contract
 from gongjian_shared.contract import install_cors, install_docs, merge_documents
 from gongjian_shared.errors import install_problem_handlers
 from gongjian_shared.service import docs_path, routed_prefixes
@@ -84,6 +85,7 @@ class Gateway:
             MERGED_OPENAPI,
             links=[(docs_path(name), app.title) for name, app in self.apps.items()],
         )
+        install_event_contract(own)
         origins = sorted({origin for app in self.apps.values() for origin in app.state.cors_origins})
         install_cors(own, origins)
 

@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from gongjian.event_contract import install_event_contract
 from gongjian.gateway import DESCRIPTION as GATEWAY_DESCRIPTION
 from gongjian.gateway import MERGED_OPENAPI
 from gongjian.services import SERVICES, ServiceEntry, service
@@ -175,7 +176,8 @@ async def _merged_openapi(client: httpx.AsyncClient, upstreams: Mapping[str, str
 def build_health_gateway(upstreams: Mapping[str, str], *, timeout: float = 3.0) -> FastAPI:
     """The gateway's `/healthz` in docker-compose: nginx cannot aggregate, so this asks every service's
     `/readyz` over HTTP and answers 200 only when all of them are ready. It also serves `/`, the merged
-    `/openapi.json` and `/docs` (Swagger UI from the platform's own files), as the in-process gateway does, and a problem-details 404 for paths no service owns."""
+    `/openapi.json`, `/docs` (Swagger UI from the platform's own files) and the event contract (`/asyncapi.json`,
+    `/asyncapi`), as the in-process gateway does, and a problem-details 404 for paths no service owns."""
     upstreams = dict(upstreams)
 
     @asynccontextmanager
@@ -214,6 +216,7 @@ def build_health_gateway(upstreams: Mapping[str, str], *, timeout: float = 3.0) 
     install_docs(
         app, "/docs", MERGED_OPENAPI, links=[(docs_path(n), service(n).spec.title) for n in upstreams]
     )
+    install_event_contract(app)
 
     @app.get("/")
     async def root() -> dict[str, str]:

@@ -28,6 +28,7 @@ from gongjian_shared.bus.consumer import (
 from gongjian_shared.bus.listener import wait_for_wake
 from gongjian_shared.bus.tables import SNAPSHOT_XMIN, BusTables
 from gongjian_shared.db import unit_of_work
+from gongjian_shared.events.cloudevents import cloudevents_headers
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.registry import topic_name
 from gongjian_shared.jobs import PeriodicJob
@@ -163,7 +164,7 @@ class OutboxRelay:
                         topic_name(self._kafka.topic_prefix, row.stream),
                         value=json.dumps(row.envelope, ensure_ascii=False).encode(),
                         key=row.key.encode(),
-                        headers=[("type", str(row.envelope["type"]).encode())],
+                        headers=cloudevents_headers(row.envelope),
                     )
                 )
             await asyncio.gather(*deliveries)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from gongjian_shared.events.asyncapi import ASYNCAPI_PATH, render_asyncapi
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.registry import contracts, topic_name
 
@@ -24,11 +25,16 @@ def render_schemas() -> dict[str, dict[str, Any]]:
     return rendered
 
 
+def dump(document: dict[str, Any]) -> str:
+    """The checked-in form of a generated document."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 def write_schemas() -> None:
+    """Rewrite the JSON Schema of every contract and the AsyncAPI document (`gongjian events --write`)."""
     SCHEMA_DIR.mkdir(exist_ok=True)
     for stale in SCHEMA_DIR.glob("*.json"):
         stale.unlink()
     for name, schema in render_schemas().items():
-        (SCHEMA_DIR / name).write_text(
-            json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        (SCHEMA_DIR / name).write_text(dump(schema), encoding="utf-8")
+    ASYNCAPI_PATH.write_text(dump(render_asyncapi()), encoding="utf-8")
