@@ -200,9 +200,10 @@ def verified_manifest(folder: Path) -> dict[str, Any]:
 
 
 async def prepare_target(
-    database: Database, schemas: list[str], extensions: list[str], replace: bool
+    database: Database, schemas: list[str], extensions: list[str], replace: bool, *, create: bool
 ) -> None:
-    """Refuse a target whose schemas hold tables (unless `replace`: then drop them); create the extensions."""
+    """Refuse a target whose schemas hold tables (unless `replace`: then drop them); create the extensions, and
+    the schemas themselves when `create` (pg_restore --schema restores what is in a schema, not the schema)."""
     connection = await database.connect()
     try:
         for schema in schemas:
@@ -210,6 +211,8 @@ async def prepare_target(
             if tables and not replace:
                 raise BackupError(f"schema {schema} already holds {tables} tables: restore into an empty one")
             await connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            if create:
+                await connection.execute(f'CREATE SCHEMA "{schema}"')
         for extension in extensions:
             await connection.execute(f'CREATE EXTENSION IF NOT EXISTS "{extension}"')
     finally:
@@ -281,12 +284,14 @@ def restore(
         schemas = [entry.spec.schema for entry in entries]
         files = sorted({manifest["services"][entry.name]["file"] for entry in entries})
         extensions = sorted({ext for name in files for ext in dumps[name]["extensions"]})
-        asyncio.run(prepare_target(database, schemas, extensions, replace))
+        # a dump whose schemas all come here is restored whole; of a dump split across databases, only ours
+        partial = any(set(dumps[name]["schemas"]) - set(schemas) for name in files)
+        asyncio.run(prepare_target(database, schemas, extensions, replace, create=partial))
         for name in files:
             wanted = [schema for schema in dumps[name]["schemas"] if schema in schemas]
             args = [str(bin_dir / "pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error"]
             args += ["--single-transaction", f"--dbname={database.dsn}"]
-            if wanted != dumps[name]["schemas"]:  # part of a dump: only these schemas
+            if partial:
                 args += [f"--schema={schema}" for schema in wanted]
             run([*args, str(folder / name)], database)
             notes.append(f"restored {', '.join(wanted)} from {name}")

@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 from integration.ops.ops_support import CLOCK_START, answers, generate, inbox, report_month, settled, tables
 from integration.projects.registry_support import register, unit_ids
+from pydantic import SecretStr
 
-from gongjian.assembly import migrate
+from gongjian.assembly import migrate, seed_and_admin
 from gongjian.backup import MANIFEST, BackupError, backup, code_heads, restore
 from gongjian.cli import main
 from gongjian.infra.postgres import EmbeddedPostgres, default_bin_dir
 from gongjian.services import SERVICES
 from gongjian_shared.clock import FrozenClock
-from support.platform import platform_settings, running_platform
+from support.platform import ADMIN_PASSWORD, platform_settings, running_platform
 from support.reports import report
 
 pytestmark = pytest.mark.asyncio
@@ -123,3 +124,27 @@ async def test_restore_refuses_a_changed_backup_and_a_target_that_holds_data(
     (folder / "stray.txt").write_text("x")
     with pytest.raises(BackupError, match="differ from the manifest"):
         await asyncio.to_thread(restore, target, folder, default_bin_dir())
+
+
+async def test_a_backup_of_one_database_restores_into_a_database_per_service(
+    database_url: str, fresh_server: EmbeddedPostgres, tmp_path: Path
+) -> None:
+    source = platform_settings(database_url)
+    await seed_and_admin(source["projects-api"], SecretStr(ADMIN_PASSWORD), force_seed=True)
+    folder = tmp_path / "backup"
+    await asyncio.to_thread(backup, source, folder, default_bin_dir())
+    source_rows = await tables(plain(database_url))
+    assert sum(len(rows) for rows in source_rows.values()) > 100, "the seed's units, targets and events"
+
+    target = {}
+    for entry in SERVICES:
+        name = entry.spec.schema
+        fresh_server.create_database(name)
+        own = platform_settings(fresh_server.url(name))[entry.name]
+        target[entry.name] = own
+    notes = await asyncio.to_thread(restore, target, folder, default_bin_dir())
+    assert len([note for note in notes if note.startswith("restored ")]) == len(SERVICES), notes
+    restored: dict[str, list[str]] = {}
+    for entry in SERVICES:
+        restored |= await tables(fresh_server.dsn(entry.spec.schema))
+    assert restored == source_rows
