@@ -11,6 +11,7 @@ PACKAGES := -e shared -e services/projects-api -e services/meetings-api -e servi
 TOOLS := var/tools/bin
 HELM_VERSION := v4.3.2
 KUBECONFORM_VERSION := v0.8.0
+GO ?= go
 HELM := $(TOOLS)/.helm-$(HELM_VERSION)
 KUBECONFORM := $(TOOLS)/.kubeconform-$(KUBECONFORM_VERSION)
 
@@ -37,12 +38,12 @@ typecheck: install
 
 $(HELM):
 	mkdir -p $(TOOLS)
-	GOBIN=$(CURDIR)/$(TOOLS) go install helm.sh/helm/v4/cmd/helm@$(HELM_VERSION)
+	GOBIN=$(CURDIR)/$(TOOLS) $(GO) install helm.sh/helm/v4/cmd/helm@$(HELM_VERSION)
 	touch $@
 
 $(KUBECONFORM):
 	mkdir -p $(TOOLS)
-	GOBIN=$(CURDIR)/$(TOOLS) go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
+	GOBIN=$(CURDIR)/$(TOOLS) $(GO) install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
 	touch $@
 
 k8s-tools: $(HELM) $(KUBECONFORM)

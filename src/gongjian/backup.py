@@ -24,7 +24,6 @@ import shutil
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from gongjian.services import SERVICES, ServiceEntry
+from gongjian_shared.clock import Clock, SystemClock
 from gongjian_shared.settings import BaseServiceSettings
 
 MANIFEST = "manifest.json"
@@ -134,7 +134,9 @@ def copy_evidence(settings: BaseServiceSettings, target: Path) -> dict[str, Any]
     return {"backend": "filesystem", "folder": target.name, "copied": True}
 
 
-def backup(settings: dict[str, BaseServiceSettings], folder: Path, bin_dir: Path) -> dict[str, Any]:
+def backup(
+    settings: dict[str, BaseServiceSettings], folder: Path, bin_dir: Path, clock: Clock | None = None
+) -> dict[str, Any]:
     """Blocking (it runs pg_dump and copies files): from a running event loop, call it in a thread."""
     if folder.exists() and any(folder.iterdir()):
         raise BackupError(f"{folder} is not empty: back up into a new folder")
@@ -142,7 +144,7 @@ def backup(settings: dict[str, BaseServiceSettings], folder: Path, bin_dir: Path
     pg_dump = str(bin_dir / "pg_dump")
     manifest: dict[str, Any] = {
         "format": FORMAT,
-        "created_at": datetime.now(UTC).isoformat(),
+        "created_at": (clock or SystemClock()).now().isoformat(),
         "gongjian": version("gongjian"),
         "pg_dump": run([pg_dump, "--version"], Database("", None)).strip(),
         "databases": [],

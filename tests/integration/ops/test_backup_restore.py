@@ -51,11 +51,12 @@ async def test_a_backup_restored_into_a_fresh_server_gives_the_same_platform(
         before = await answers(platform, made)
         # online, as an operator would (the platform's evidence folder goes when it stops)
         folder = tmp_path / "backup"
-        manifest = await asyncio.to_thread(backup, source, folder, default_bin_dir())
+        manifest = await asyncio.to_thread(backup, source, folder, default_bin_dir(), clock)
         source_rows = await tables(plain(database_url))
 
     written = json.loads((folder / MANIFEST).read_text())
     assert written == manifest
+    assert manifest["created_at"] == CLOCK_START.isoformat()
     assert [db["schemas"] for db in manifest["databases"]] == [[e.spec.schema for e in SERVICES]], (
         "one snapshot"
     )
