@@ -177,6 +177,65 @@ def _cmd_recompute(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from gongjian.backup import BackupError, backup
+    from gongjian.infra.postgres import default_bin_dir
+
+    settings = _all_service_settings(PlatformSettings())
+    try:
+        manifest = backup(settings, Path(args.folder), default_bin_dir())
+    except BackupError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    for name, facts in manifest["services"].items():
+        print(
+            f"{name}: schema {facts['schema']} at {', '.join(facts['alembic_revisions'])} in {facts['file']}"
+        )
+    print(f"backed up {len(manifest['files'])} files into {args.folder} ({manifest['pg_dump']})")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from gongjian.backup import BackupError, restore
+    from gongjian.infra.postgres import default_bin_dir
+
+    settings = _all_service_settings(PlatformSettings())
+    try:
+        notes = restore(settings, Path(args.folder), default_bin_dir(), replace=args.replace)
+    except BackupError as exc:
+        print(f"restore failed: {exc}", file=sys.stderr)
+        return 1
+    asyncio.run(migrate(settings))
+    for note in notes:
+        print(note)
+    print("migrated every schema to head; start the platform")
+    return 0
+
+
+def _backup_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = commands.add_parser(
+        "backup",
+        help="dump every service's schema (one snapshot per database) and the evidence files into FOLDER",
+    )
+    backup.add_argument("folder", help="a new or empty folder")
+    backup.set_defaults(handler=_cmd_backup)
+    restore = commands.add_parser(
+        "restore",
+        help="restore a backup FOLDER into the configured databases and evidence stores, then migrate",
+    )
+    restore.add_argument("folder")
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="drop the services' schemas first when they already hold tables",
+    )
+    restore.set_defaults(handler=_cmd_restore)
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     entry = service(args.service)
     return serve_service(
@@ -247,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_cmd_seed
     )
     _accounts_parser(commands)
+    _backup_parsers(commands)
     recompute = commands.add_parser("recompute", help="recompute every score sheet from the facts (全量重算)")
     recompute.add_argument("--rule-set", help="only this rule set, e.g. 2019-county")
     recompute.add_argument("--year", type=int)
