@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
 
-from gongjian_projects.models import Amendment, ProgressReport, ReportStep
+from gongjian_projects.models import Amendment, ProgressReport, Project, ReportStep
 from gongjian_shared.repository import ModelRepository
 
 _PERIOD = ProgressReport.year * 12 + ProgressReport.month
@@ -40,6 +40,18 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
             elif after is None:
                 after = report
         return before, same, after
+
+    async def last_of_earlier_years(self, identity_id: uuid.UUID, year: int) -> ProgressReport | None:
+        """The latest report of the project's entries of the years before `year` (its cumulative runs on
+        into the year's entry, 累计完成投资跨年度连续)."""
+        query = (
+            select(ProgressReport)
+            .join(Project, Project.id == ProgressReport.project_id)
+            .where(Project.identity_id == identity_id, Project.year < year, ProgressReport.year < year)
+            .order_by(_PERIOD.desc())
+            .limit(1)
+        )
+        return (await self._session.execute(query)).scalar_one_or_none()
 
     async def year_to_date(self, project_id: uuid.UUID, year: int, month: int) -> Decimal:
         """Accepted 万元 of the project in the year up to the month, corrections included."""
