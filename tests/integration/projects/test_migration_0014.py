@@ -65,7 +65,9 @@ def test_0014_makes_identities_and_its_downgrade_restores_unique_codes(postgres:
             ),
         )
         command.upgrade(config, "0014")
-        identities = "SELECT id::text, code, legacy_code, name, unit_id::text FROM projects.project_identities"
+        identities = (
+            "SELECT id::text, code, legacy_code, name, unit_id::text FROM projects.project_identities"
+        )
         assert sorted(run(url, identities)) == [
             (CODED, CODE, None, "汉江大桥", UNIT),
             (LEGACY, CURRENT, OLD, "旧码项目", UNIT),

@@ -72,7 +72,18 @@ class CarryOverItem(RequestModel):
     planned project proposed for next year, promoted as a new start. What the year changes is given here;
     the rest (name, codes, unit, industry, location, total investment, dates) is copied."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "from_project_id": "00000000-0000-0000-0000-000000000000",
+                    "plan_category": "continuing",
+                    "planned_investment_10k": "12000",
+                }
+            ]
+        },
+    )
 
     from_project_id: uuid.UUID = Field(description="Last year's entry (上年度计划项目).")
     plan_category: PlanCategory
@@ -95,22 +106,7 @@ class CarryOverItem(RequestModel):
 class CarryOverRequest(RequestModel):
     """Carry last year's entries into the year's plan, all or none (年度计划结转)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "entries": [
-                        {
-                            "from_project_id": "00000000-0000-0000-0000-000000000000",
-                            "plan_category": "continuing",
-                            "planned_investment_10k": "12000",
-                        }
-                    ]
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid")
 
     entries: list[CarryOverItem] = Field(min_length=1, max_length=1000)
 
