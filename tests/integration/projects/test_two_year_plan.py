@@ -306,3 +306,31 @@ async def test_a_code_belongs_to_the_project_across_its_years(clocked: Clocked) 
         f"/api/v1/projects/{other['id']}", json={"code": CODE}, headers={"If-Match": '"1"'}
     )
     assert again.status_code == 200, again.text  # the old code is free again
+
+
+async def test_a_correction_of_frozen_december_lands_in_the_next_years_entry(clocked: Clocked) -> None:
+    platform = clocked.platform
+    made = await the_2019_plan(clocked)
+    await clocked.at(2020, 1, 10, 9)
+    carried = await carry(platform, 2020, item(made["continuing"], "continuing"))
+    assert carried.status_code == 201, carried.text
+    [road] = carried.json()["entries"]
+    frozen = await platform.client.post("/api/v1/progress-reports/months/2019/12/freeze")
+    assert frozen.status_code == 200, frozen.text
+    reports = f"/api/v1/projects/{made['continuing']['id']}/progress-reports"
+    december = (await platform.client.get(reports)).json()["items"][0]
+    amended = await platform.client.post(
+        f"/api/v1/progress-reports/{december['id']}/amendments",
+        json={"completed_10k": "750", "reason": "补报 12 月设备款"},
+    )
+    assert amended.status_code == 201, amended.text
+    assert (amended.json()["lands_year"], amended.json()["lands_month"]) == (2020, 1)
+
+    # the correction lands in the January report of the 2020 entry
+    await clocked.at(2020, 1, 28, 9)
+    assert_problem(
+        await report(platform, road["id"], 2020, 1, "100", "3800"), 409, "cumulative_10k", "matches-history"
+    )
+    january = await report(platform, road["id"], 2020, 1, "100", "3850")
+    assert january.status_code == 201, january.text
+    assert january.json()["adjustment_10k"] == "50.00"
