@@ -53,18 +53,24 @@ _STATIC_FIELDS = (
 
 async def candidates(uow: UnitOfWork, year: int) -> list[CarryOverCandidate]:
     """Last year's entries that may enter `year`'s plan, with the category each would take."""
-    rows = await PlanRepository(uow.session).carry_over_candidates(year)
     return [
-        CarryOverCandidate.model_validate(
-            {
-                **{
-                    name: getattr(row, name) for name in CarryOverCandidate.model_fields if hasattr(row, name)
-                },
-                "project_id": row.id,
-                "suggested_category": carry_over.suggested_category(row, year),
-            }
+        CarryOverCandidate(
+            project_id=row.id,
+            identity_id=row.identity_id,
+            year=row.year,
+            kind=row.kind,
+            name=row.name,
+            code=row.code,
+            unit_id=row.unit_id,
+            plan_category=row.plan_category,
+            status=row.status,
+            started_on=row.started_on,
+            planned_completion=row.planned_completion,
+            total_investment_10k=row.total_investment_10k,
+            planned_investment_10k=row.planned_investment_10k,
+            suggested_category=carry_over.suggested_category(row, year),
         )
-        for row in rows
+        for row in await PlanRepository(uow.session).carry_over_candidates(year)
     ]
 
 

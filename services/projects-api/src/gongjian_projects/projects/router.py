@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
-from gongjian_projects.projects import handover, service
+from gongjian_projects.projects import handover, service, years
 from gongjian_projects.projects.schemas import (
     HandoverRequest,
     PlanCategory,
@@ -86,7 +86,7 @@ async def get_project(
 ) -> ProjectDetail:
     """One project's plan entry (项目详情), with its ETag for a later `If-Match`, its identity across the
     years (`identity_id`) and its entries on the other years' plans (`other_years`)."""
-    detail = await service.project_detail(uow, scope, project_id)
+    detail = await years.project_detail(uow, scope, project_id)
     response.headers["ETag"] = etag(detail.revision)
     return detail
 

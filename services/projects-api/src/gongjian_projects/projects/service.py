@@ -27,9 +27,7 @@ from gongjian_projects.projects.errors import ProjectCodeTaken, ProjectNotFound
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import (
     Location,
-    PlanEntryRef,
     ProjectCreate,
-    ProjectDetail,
     ProjectFilter,
     ProjectOut,
     ProjectPage,
@@ -281,24 +279,6 @@ async def visible_project(
         if scope.may_read(project_facts(project, leaders)):
             return project
     raise ProjectNotFound(f"No project {project_id}.")
-
-
-async def project_detail(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -> ProjectDetail:
-    """The entry, with the project's entries of the other years the caller may read."""
-    project = await visible_project(uow, scope, project_id)
-    entries = await ProjectRepository(uow.session).entries_of(project.identity_id)
-    others = [
-        PlanEntryRef(
-            project_id=entry.id,
-            year=entry.year,
-            kind=entry.kind,
-            plan_category=entry.plan_category,
-            status=entry.status,
-        )
-        for entry in entries
-        if entry.id != project.id and scope.may_read(project_facts(entry, leader_ids_of(entry)))
-    ]
-    return ProjectDetail(**dict(to_out(project)), other_years=others)
 
 
 async def project_page(
