@@ -23,7 +23,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import Table
 
-from gongjian_projects.models import SCHEMA, ProgressReport, Project, Unit
+from gongjian_projects.models import SCHEMA, ProgressReport, Project, ProjectIdentity, Unit
 
 UNIT_KINDS = ("county", "zone", "department", "enterprise")
 UNIT_KIND_WEIGHTS = (0.10, 0.05, 0.35, 0.50)
@@ -144,7 +144,9 @@ PROJECT_COLUMNS = (
     "construction_content",
     "status",
     "revision",
+    "identity_id",
 )
+IDENTITY_COLUMNS = ("id", "code", "name", "unit_id")
 
 
 def report_rows(
@@ -270,11 +272,16 @@ async def load(dsn: str, scale: Scale) -> Dataset:
             await _copy(connection, _table(Unit), UNIT_COLUMNS, unit_rows(scale, rng, dataset.unit_ids))
             key_projects: list[tuple[uuid.UUID, uuid.UUID, Decimal]] = []
 
+            rows = list(project_rows(scale, rng, dataset.unit_ids, dataset.project_ids))
+            # each project one identity (its id, code, name, unit) holding its one plan entry
+            identities = ((row[0], row[4], row[3], row[5]) for row in rows)
+            await _copy(connection, _table(ProjectIdentity), IDENTITY_COLUMNS, identities)
+
             def projects() -> Iterator[tuple[Any, ...]]:
-                for row in project_rows(scale, rng, dataset.unit_ids, dataset.project_ids):
+                for row in rows:
                     if row[2] == "key":
                         key_projects.append((row[0], row[5], row[7]))
-                    yield row
+                    yield (*row, row[0])
 
             await _copy(connection, _table(Project), PROJECT_COLUMNS, projects())
             dataset.key_project_ids = [project_id for project_id, _, _ in key_projects]

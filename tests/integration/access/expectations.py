@@ -184,6 +184,8 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/plans/{year}/publish"): "office-only",
     ("GET", "/api/v1/plans/{year}/key-projects"): "office-read",
     ("POST", "/api/v1/plans/{year}/removals/{project_id}"): "office-act",
+    ("POST", "/api/v1/plans/{year}/entries"): "office-only",
+    ("GET", "/api/v1/plans/{year}/entries/candidates"): "office-only",
     ("GET", "/api/v1/plans/{year}/targets"): "list",
     ("POST", "/api/v1/plans/{year}/targets/import"): "office-only",
     ("GET", "/api/v1/statistics/{year}/units"): "list",

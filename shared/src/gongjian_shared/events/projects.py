@@ -65,6 +65,10 @@ class ProjectRegistered(EventPayload):
     planned_completion: date | None
     # flagged at registration as a provincial key project (省级重点项目, C4.1); absent from older events
     provincial_key: bool = False
+    # the project as one identity across the years, and the previous year's entry this one was carried over
+    # from (结转); absent from older events
+    identity_id: uuid.UUID | None = None
+    carried_from_id: uuid.UUID | None = None
 
 
 @contract

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -48,18 +49,38 @@ class Leader(Base):
     __table_args__ = (CheckConstraint("level IN ('city', 'county')", name="level"),)
 
 
+class ProjectIdentity(Base):
+    """A project as one identity across the years (项目库): its unified code, once it has one, and the name and
+    unit it entered with. Each year's plan holds an entry of it (a `Project` row, 年度计划)."""
+
+    __tablename__ = "project_identities"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    code: Mapped[str | None] = mapped_column(Text, unique=True)
+    legacy_code: Mapped[str | None] = mapped_column(Text, unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class Project(Base):
-    """A project on the year's plan: key (重点项目), pre-phase, planned or attraction."""
+    """A plan entry: one project (its identity) on one year's plan, key (重点项目), pre-phase, planned or
+    attraction, with the year's category, planned investment, monthly plan, leaders and status. Reports,
+    recognitions, warnings, statistics and scores hang off the entry of their year."""
 
     __tablename__ = "projects"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    identity_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("project_identities.id"))
+    # the previous year's entry this one was carried over from (结转), None for a registration
+    carried_from_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("projects.id"))
     year: Mapped[int] = mapped_column(SmallInteger)
     kind: Mapped[str] = mapped_column(Text)
     name: Mapped[str] = mapped_column(Text)
-    code: Mapped[str | None] = mapped_column(Text, unique=True)
+    # the identity's codes, copied on each entry (unique within a year) for listing and search
+    code: Mapped[str | None] = mapped_column(Text)
     code_shape: Mapped[str | None] = mapped_column(Text)
-    legacy_code: Mapped[str | None] = mapped_column(Text, unique=True)
+    legacy_code: Mapped[str | None] = mapped_column(Text)
     region_code: Mapped[str | None] = mapped_column(Text)
     region_unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("units.id"))
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"), index=True)
@@ -134,6 +155,9 @@ class Project(Base):
         CheckConstraint(
             "capital_origin IS NULL OR capital_origin IN ('domestic', 'foreign')", name="capital_origin"
         ),
+        UniqueConstraint("identity_id", "year", name="uq_projects_identity_id_year"),
+        UniqueConstraint("code", "year", name="uq_projects_code_year"),
+        UniqueConstraint("legacy_code", "year", name="uq_projects_legacy_code_year"),
         # pages in name order without sorting the filtered set; counts by index-only scans
         Index("ix_projects_year_name", "year", "name", "id"),
         Index("ix_projects_year_kind_name", "year", "kind", "name", "id"),

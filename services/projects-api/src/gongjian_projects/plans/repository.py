@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from gongjian_projects.models import AnnualTarget, Plan, Project, Unit
 from gongjian_shared.repository import Repository
@@ -32,6 +34,46 @@ class PlanRepository(Repository):
             else query.where(Project.status != "removed")
         )
         return (await self._session.execute(query.order_by(Project.unit_id, Project.name))).scalars().all()
+
+    async def entries_for_carry_over(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Project]:
+        """The entries named, locked against a concurrent carry-over, with their leaders."""
+        query = (
+            select(Project)
+            .where(Project.id.in_(list(ids)))
+            .order_by(Project.id)
+            .with_for_update(of=Project)
+            .options(selectinload(Project.leaders))
+        )
+        return {project.id: project for project in (await self._session.execute(query)).scalars()}
+
+    async def identities_in_year(self, identity_ids: Sequence[uuid.UUID], year: int) -> set[uuid.UUID]:
+        """The identities among these that already have an entry in the year."""
+        query = select(Project.identity_id).where(
+            Project.identity_id.in_(list(identity_ids)), Project.year == year
+        )
+        return set((await self._session.execute(query)).scalars())
+
+    async def carry_over_candidates(self, year: int) -> Sequence[Project]:
+        """Last year's entries that may enter `year`: key projects started and not yet completed or removed,
+        planned projects proposed for next year; none already in `year`."""
+        carried = select(Project.identity_id).where(Project.year == year)
+        query = (
+            select(Project)
+            .where(
+                Project.year == year - 1,
+                Project.identity_id.not_in(carried),
+                or_(
+                    and_(Project.kind == "key", Project.status == "started"),
+                    and_(
+                        Project.kind == "planned",
+                        Project.proposed_for_next_year.is_(True),
+                        Project.status != "removed",
+                    ),
+                ),
+            )
+            .order_by(Project.kind, Project.unit_id, Project.name, Project.id)
+        )
+        return (await self._session.execute(query)).scalars().all()
 
     async def targets(self, year: int) -> Sequence[tuple[AnnualTarget, Unit]]:
         query = (

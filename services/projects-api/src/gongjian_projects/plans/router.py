@@ -4,12 +4,20 @@ import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Response, UploadFile
+from fastapi import APIRouter, Path, Response, UploadFile, status
 
 from gongjian_projects.deps import CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
-from gongjian_projects.plans import service, targets
-from gongjian_projects.plans.schemas import PlanOut, PlanView, PlanViewName, RemovalRequest
+from gongjian_projects.plans import entries, service, targets
+from gongjian_projects.plans.schemas import (
+    CarryOverCandidate,
+    CarryOverOut,
+    CarryOverRequest,
+    PlanOut,
+    PlanView,
+    PlanViewName,
+    RemovalRequest,
+)
 from gongjian_projects.projects import service as projects
 from gongjian_projects.projects.schemas import ProjectOut
 from gongjian_projects.xlsx import XLSX_MEDIA_TYPE
@@ -54,6 +62,37 @@ async def remove_from_plan(
     """Take a project off the year's plan (调出计划); emits `project-removed-from-plan`."""
     project = await service.remove_from_plan(uow, scope, year, project_id, body)
     return projects.to_out(await projects.visible_project(uow, scope, project.id))
+
+
+@router.post(
+    "/{year}/entries",
+    response_model=CarryOverOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[IDEMPOTENT],
+)
+async def carry_over(
+    year: Year, body: CarryOverRequest, uow: UnitOfWorkDep, principal: OfficeOnly
+) -> CarryOverOut:
+    """Carry last year's entries into the year's plan (年度计划结转), all or none: continuing and completion key
+    projects enter under construction, planned projects proposed for next year enter as new starts; each new
+    entry emits `project-registered`. A refused item is named (`entries[3].from_project_id`): 404 an unknown
+    entry, 409 one that may not carry over (completed, removed, not started, of another year, already in the
+    year, another kind), 422 a category or monthly plan that does not fit."""
+    created = await entries.carry_over_entries(uow, principal, year, body)
+    return CarryOverOut(year=year, entries=[projects.to_out(entry) for entry in created])
+
+
+@router.get(
+    "/{year}/entries/candidates",
+    response_model=list[CarryOverCandidate],
+    responses=problem_responses(401, 403, 422),
+)
+async def carry_over_candidates(year: Year, uow: UnitOfWorkDep, _: OfficeOnly) -> list[CarryOverCandidate]:
+    """Last year's entries that may be carried into the year (结转候选), each with its suggested category:
+    completion when its planned completion falls within the year, else continuing; planned projects proposed
+    for next year as new starts."""
+    return await entries.candidates(uow, year)
 
 
 XLSX: dict[int | str, dict[str, Any]] = {

@@ -128,7 +128,7 @@ async def amend_report(
         amended_by=scope.principal.user_id,
         amended_at=uow.clock.now(),
     )
-    target = report if not frozen else await reports.for_month(report.project_id, *lands)
+    target = report if not frozen else await reports.of_project_in_month(report.project_id, *lands)
     if not frozen:
         _correct_in_place(report, command)
     elif target is not None:

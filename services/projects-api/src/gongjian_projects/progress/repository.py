@@ -7,10 +7,16 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
 
-from gongjian_projects.models import Amendment, ProgressReport, ReportStep
+from gongjian_projects.models import Amendment, ProgressReport, Project, ReportStep
 from gongjian_shared.repository import ModelRepository
 
 _PERIOD = ProgressReport.year * 12 + ProgressReport.month
+
+
+def _entries_of_same_project(project_id: uuid.UUID) -> Select[Any]:
+    """The ids of every year's plan entry of the entry's project identity."""
+    identity = select(Project.identity_id).where(Project.id == project_id).scalar_subquery()
+    return select(Project.id).where(Project.identity_id == identity)
 
 
 class ProgressReportRepository(ModelRepository[ProgressReport]):
@@ -19,6 +25,18 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
     async def for_month(self, project_id: uuid.UUID, year: int, month: int) -> ProgressReport | None:
         query = select(ProgressReport).where(
             ProgressReport.project_id == project_id,
+            ProgressReport.year == year,
+            ProgressReport.month == month,
+        )
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def of_project_in_month(
+        self, project_id: uuid.UUID, year: int, month: int
+    ) -> ProgressReport | None:
+        """The month's report of the project on any year's plan entry (a correction of December lands in
+        the next year's entry's January)."""
+        query = select(ProgressReport).where(
+            ProgressReport.project_id.in_(_entries_of_same_project(project_id)),
             ProgressReport.year == year,
             ProgressReport.month == month,
         )
@@ -41,6 +59,18 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
                 after = report
         return before, same, after
 
+    async def last_of_earlier_years(self, identity_id: uuid.UUID, year: int) -> ProgressReport | None:
+        """The latest report of the project's entries of the years before `year` (its cumulative runs on
+        into the year's entry, 累计完成投资跨年度连续)."""
+        query = (
+            select(ProgressReport)
+            .join(Project, Project.id == ProgressReport.project_id)
+            .where(Project.identity_id == identity_id, Project.year < year, ProgressReport.year < year)
+            .order_by(_PERIOD.desc())
+            .limit(1)
+        )
+        return (await self._session.execute(query)).scalar_one_or_none()
+
     async def year_to_date(self, project_id: uuid.UUID, year: int, month: int) -> Decimal:
         """Accepted 万元 of the project in the year up to the month, corrections included."""
         query = select(
@@ -56,10 +86,12 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
     async def shift_cumulative_from(
         self, project_id: uuid.UUID, year: int, month: int, delta: Decimal
     ) -> Sequence[ProgressReport]:
-        """Move the cumulative of every report from (year, month) on by delta; returns them, in order."""
+        """Move the cumulative of every report of the project (on every year's entry) from (year, month) on by
+        delta; returns them, in order."""
+        entries = _entries_of_same_project(project_id)
         await self._session.execute(
             update(ProgressReport)
-            .where(ProgressReport.project_id == project_id, year * 12 + month <= _PERIOD)
+            .where(ProgressReport.project_id.in_(entries), year * 12 + month <= _PERIOD)
             .values(
                 cumulative_10k=ProgressReport.cumulative_10k + delta, revision=ProgressReport.revision + 1
             )
@@ -67,16 +99,17 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
         )
         query = (
             select(ProgressReport)
-            .where(ProgressReport.project_id == project_id, year * 12 + month <= _PERIOD)
+            .where(ProgressReport.project_id.in_(entries), year * 12 + month <= _PERIOD)
             .order_by(_PERIOD)
             .execution_options(populate_existing=True)
         )
         return (await self._session.execute(query)).scalars().all()
 
     async def pending_adjustments(self, project_id: uuid.UUID, year: int, month: int) -> Sequence[Amendment]:
-        """Corrections of frozen months waiting for this month's report to land on."""
+        """Corrections of frozen months waiting for this month's report to land on (of the project's earlier
+        years' entries too)."""
         query = select(Amendment).where(
-            Amendment.project_id == project_id,
+            Amendment.project_id.in_(_entries_of_same_project(project_id)),
             Amendment.lands_year == year,
             Amendment.lands_month == month,
             Amendment.applied_report_id.is_(None),

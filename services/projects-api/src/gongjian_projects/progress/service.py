@@ -215,6 +215,14 @@ def _new_report(
     )
 
 
+async def _carried_previous(reports: ProgressReportRepository, project: Project) -> ProgressReport | None:
+    """For the first report of an entry carried over from last year's plan: the last report of the project's
+    earlier entries, which its cumulative continues from."""
+    if project.carried_from_id is None:
+        return None
+    return await reports.last_of_earlier_years(project.identity_id, project.year)
+
+
 async def submit_report(
     uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, command: ProgressReportCreate
 ) -> ProgressReport:
@@ -228,6 +236,7 @@ async def submit_report(
     rules.ensure_window_open(window, now)
     reports = ProgressReportRepository(uow.session)
     previous, same, following = await reports.around(project.id, command.year, command.month)
+    previous = previous or await _carried_previous(reports, project)
     rules.ensure_first_of_month(project, same, command.year, command.month)
     pending = await reports.pending_adjustments(project.id, command.year, command.month)
     adjustment = sum((amendment.delta_10k for amendment in pending), Decimal(0))
@@ -267,6 +276,7 @@ async def resubmit_report(
     assert project is not None
     reports = ProgressReportRepository(uow.session)
     previous, _, following = await reports.around(project.id, report.year, report.month)
+    previous = previous or await _carried_previous(reports, project)
     rules.check_figures(project, previous, following, command, report.adjustment_10k)
     for name, value in command.model_dump().items():
         setattr(report, name, value)

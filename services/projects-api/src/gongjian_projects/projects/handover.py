@@ -10,7 +10,12 @@ from gongjian_projects.models import Project
 from gongjian_projects.projects.errors import HandoverConflict
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import HandoverRequest, Location, ProjectCreate
-from gongjian_projects.projects.service import publish_project_changed, register_project, visible_project
+from gongjian_projects.projects.service import (
+    publish_project_changed,
+    register_project,
+    release_codes,
+    visible_project,
+)
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.uow import UnitOfWork
 
@@ -57,8 +62,7 @@ async def _register_key_project(
 ) -> Project:
     """A new key project from the attraction's data; the unified code moves over to it."""
     code, legacy = attraction.code, attraction.legacy_code
-    attraction.code, attraction.legacy_code = None, None
-    await ProjectRepository(uow.session).flush()
+    await release_codes(uow, attraction)
     return await register_project(
         uow,
         scope,

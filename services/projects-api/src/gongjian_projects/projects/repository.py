@@ -7,7 +7,13 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from gongjian_projects.models import Project, ProjectLeader, ProjectStatusChange, ProjectWarning
+from gongjian_projects.models import (
+    Project,
+    ProjectIdentity,
+    ProjectLeader,
+    ProjectStatusChange,
+    ProjectWarning,
+)
 from gongjian_projects.projects.schemas import ProjectFilter
 from gongjian_shared.access import Scope
 from gongjian_shared.repository import Repository
@@ -102,15 +108,32 @@ class ProjectRepository(Repository):
         query = select(ProjectLeader.leader_id).where(ProjectLeader.project_id == project_id)
         return (await self._session.execute(query)).scalars().all()
 
-    async def by_code(self, code: str) -> Project | None:
-        return (await self._session.execute(select(Project).where(Project.code == code))).scalar_one_or_none()
+    async def by_code(self, code: str, year: int | None = None) -> Project | None:
+        """The entry carrying the code: of `year`, or of the latest year the project is on a plan."""
+        query = select(Project).where(Project.code == code)
+        if year is not None:
+            query = query.where(Project.year == year)
+        query = query.order_by(Project.year.desc()).limit(1)
+        return (await self._session.execute(query)).scalar_one_or_none()
 
     async def holder_of_code(self, code: str, *, besides: uuid.UUID | None = None) -> uuid.UUID | None:
-        """The project that already carries the code, as its code or its pre-2020 code."""
-        query = select(Project.id).where(or_(Project.code == code, Project.legacy_code == code))
+        """The project identity that already carries the code, as its code or its pre-2020 code; `besides`
+        names the identity asking (its own entries of other years share its code)."""
+        query = select(ProjectIdentity.id).where(
+            or_(ProjectIdentity.code == code, ProjectIdentity.legacy_code == code)
+        )
         if besides is not None:
-            query = query.where(Project.id != besides)
+            query = query.where(ProjectIdentity.id != besides)
         return (await self._session.execute(query.limit(1))).scalar_one_or_none()
+
+    async def identity(self, identity_id: uuid.UUID) -> ProjectIdentity | None:
+        return await self._session.get(ProjectIdentity, identity_id)
+
+    async def entries_of(self, identity_id: uuid.UUID) -> Sequence[Project]:
+        """Every year's entry of a project identity, oldest year first."""
+        query = select(Project).where(Project.identity_id == identity_id).order_by(Project.year)
+        query = query.options(selectinload(Project.leaders), selectinload(Project.month_plan))
+        return (await self._session.execute(query)).scalars().all()
 
     async def page(
         self, where: ProjectFilter, *, sort: str | None, limit: int, offset: int

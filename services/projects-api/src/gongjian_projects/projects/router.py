@@ -7,11 +7,12 @@ from fastapi import APIRouter, Query, Response, status
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
-from gongjian_projects.projects import handover, service
+from gongjian_projects.projects import handover, service, years
 from gongjian_projects.projects.schemas import (
     HandoverRequest,
     PlanCategory,
     ProjectCreate,
+    ProjectDetail,
     ProjectFilter,
     ProjectKind,
     ProjectOut,
@@ -79,14 +80,15 @@ async def list_projects(
     return await service.project_page(uow, where, sort=sort, limit=limit, offset=offset)
 
 
-@router.get("/{project_id}", response_model=ProjectOut, responses=problem_responses(401, 404, 422))
+@router.get("/{project_id}", response_model=ProjectDetail, responses=problem_responses(401, 404, 422))
 async def get_project(
     project_id: uuid.UUID, response: Response, uow: UnitOfWorkDep, scope: CurrentScope
-) -> ProjectOut:
-    """One project (项目详情), with its ETag for a later `If-Match`."""
-    project = await service.visible_project(uow, scope, project_id)
-    response.headers["ETag"] = etag(project.revision)
-    return service.to_out(project)
+) -> ProjectDetail:
+    """One project's plan entry (项目详情), with its ETag for a later `If-Match`, its identity across the
+    years (`identity_id`) and its entries on the other years' plans (`other_years`)."""
+    detail = await years.project_detail(uow, scope, project_id)
+    response.headers["ETag"] = etag(detail.revision)
+    return detail
 
 
 @router.patch(

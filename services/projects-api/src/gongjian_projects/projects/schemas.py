@@ -235,7 +235,11 @@ class ProjectUpdate(_Dates, NotNullPatch):
 
 
 class ProjectOut(BaseModel):
+    """A plan entry: the project (its identity) on one year's plan."""
+
     id: uuid.UUID
+    identity_id: uuid.UUID = Field(description="The project across the years (项目库); one entry per year.")
+    carried_from_id: uuid.UUID | None = Field(description="Last year's entry this one was carried over from.")
     year: int
     kind: ProjectKind
     name: str
@@ -265,6 +269,22 @@ class ProjectOut(BaseModel):
     revision: int
     created_at: Instant
     updated_at: Instant
+
+
+class PlanEntryRef(BaseModel):
+    """The project's entry on another year's plan: open it for that year's reports and recognitions."""
+
+    project_id: uuid.UUID
+    year: int
+    kind: ProjectKind
+    plan_category: PlanCategory | None
+    status: ProjectStatus
+
+
+class ProjectDetail(ProjectOut):
+    """One plan entry, with the project's entries of the other years it is on a plan (历年计划)."""
+
+    other_years: list[PlanEntryRef]
 
 
 class ProjectPage(BaseModel):

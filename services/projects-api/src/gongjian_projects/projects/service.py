@@ -13,7 +13,13 @@ from gongjian_projects.access import Scope, ensure_may_write, project_facts
 from gongjian_projects.http import require_if_match
 from gongjian_projects.leaders.errors import LeaderNotFound
 from gongjian_projects.leaders.repository import LeaderRepository
-from gongjian_projects.models import Project, ProjectLeader, ProjectMonthPlan, ProjectStatusChange
+from gongjian_projects.models import (
+    Project,
+    ProjectIdentity,
+    ProjectLeader,
+    ProjectMonthPlan,
+    ProjectStatusChange,
+)
 from gongjian_projects.plans.repository import PlanRepository
 from gongjian_projects.projects import kinds
 from gongjian_projects.projects.codes import parse_code
@@ -56,6 +62,8 @@ def leader_ids_of(project: Project) -> list[uuid.UUID]:
 def to_out(project: Project) -> ProjectOut:
     return ProjectOut(
         id=project.id,
+        identity_id=project.identity_id,
+        carried_from_id=project.carried_from_id,
         year=project.year,
         kind=project.kind,
         name=project.name,
@@ -91,6 +99,76 @@ def to_out(project: Project) -> ProjectOut:
         created_at=project.created_at,
         updated_at=project.updated_at,
     )
+
+
+def project_registered(project: Project) -> ProjectRegistered:
+    """The event of an entry entering a year's plan, registered or carried over (项目入库 / 结转)."""
+    return ProjectRegistered(
+        project_id=project.id,
+        unit_id=project.unit_id,
+        year=project.year,
+        kind=project.kind,
+        name=project.name,
+        code=project.code,
+        plan_category=project.plan_category,
+        total_investment_10k=project.total_investment_10k,
+        planned_investment_10k=project.planned_investment_10k,
+        planned_start=project.planned_start,
+        planned_completion=project.planned_completion,
+        provincial_key=project.provincial_key,
+        identity_id=project.identity_id,
+        carried_from_id=project.carried_from_id,
+    )
+
+
+async def new_identity(
+    session: AsyncSession,
+    name: str,
+    unit_id: uuid.UUID,
+    code: str | None,
+    legacy_code: str | None,
+    at: datetime,
+) -> ProjectIdentity:
+    """The project as one identity across the years, created with its first entry (its codes checked)."""
+    identity = ProjectIdentity(
+        id=uuid.uuid4(), code=code, legacy_code=legacy_code, name=name, unit_id=unit_id, created_at=at
+    )
+    projects = ProjectRepository(session)
+    projects.add(identity)
+    await projects.flush()
+    return identity
+
+
+async def _recode(
+    session: AsyncSession, project: Project, code: str | None, legacy: str | None, *, checked: bool = True
+) -> list[Project]:
+    """A change of code is the identity's: it and every year's entry of it carry the new codes. Returns the
+    entries of the other years, which changed too."""
+    projects = ProjectRepository(session)
+    shape, region, region_unit_id = (
+        await _checked_codes(session, code, legacy, project.identity_id) if checked else (None, None, None)
+    )
+    identity = await projects.identity(project.identity_id)
+    assert identity is not None
+    identity.code, identity.legacy_code = code, legacy
+    others = [entry for entry in await projects.entries_of(project.identity_id) if entry.id != project.id]
+    for entry in (project, *others):
+        entry.code, entry.legacy_code = code, legacy
+        entry.code_shape, entry.region_code, entry.region_unit_id = shape, region, region_unit_id
+    return others
+
+
+async def release_codes(uow: UnitOfWork, project: Project) -> None:
+    """The project identity gives up its unified codes (they move to another project, e.g. a handover)."""
+    for other in await _recode(uow.session, project, None, None, checked=False):
+        await _publish_recoded(uow, other)
+    await ProjectRepository(uow.session).flush()
+
+
+async def _publish_recoded(uow: UnitOfWork, entry: Project) -> None:
+    entry.revision += 1
+    entry.updated_at = uow.clock.now()
+    await publish_project_changed(uow, entry)
 
 
 def project_updated(project: Project) -> ProjectUpdated:
@@ -264,7 +342,7 @@ def month_plan_fits(months: Sequence[Decimal], annual: Decimal) -> bool:
     return sum(months, Decimal(0)) == annual and all(amount >= 0 for amount in months)
 
 
-def _checked_month_plan(months: Sequence[Decimal] | None, annual: Decimal) -> list[ProjectMonthPlan]:
+def checked_month_plan(months: Sequence[Decimal] | None, annual: Decimal) -> list[ProjectMonthPlan]:
     if months is None:
         return []
     if not month_plan_fits(months, annual):
@@ -281,7 +359,7 @@ def _checked_month_plan(months: Sequence[Decimal] | None, annual: Decimal) -> li
     return [ProjectMonthPlan(month=index + 1, planned_10k=amount) for index, amount in enumerate(months)]
 
 
-async def _checked_leaders(session: AsyncSession, leader_ids: Sequence[uuid.UUID]) -> list[ProjectLeader]:
+async def checked_leaders(session: AsyncSession, leader_ids: Sequence[uuid.UUID]) -> list[ProjectLeader]:
     unique = list(dict.fromkeys(leader_ids))
     missing = set(unique) - await LeaderRepository(session).existing_ids(unique)
     if missing:
@@ -329,8 +407,12 @@ async def register_project(uow: UnitOfWork, scope: Scope, command: ProjectCreate
     await _checked_unit(session, scope, command.unit_id)
     shape, region, region_unit_id = await _checked_codes(session, command.code, command.legacy_code, None)
     now = clock.now()
+    identity = await new_identity(
+        session, command.name, command.unit_id, command.code, command.legacy_code, now
+    )
     project = Project(
         id=uuid.uuid4(),
+        identity_id=identity.id,
         year=command.year,
         kind=command.kind,
         code=command.code,
@@ -343,8 +425,8 @@ async def register_project(uow: UnitOfWork, scope: Scope, command: ProjectCreate
         revision=1,
         created_at=now,
         updated_at=now,
-        leaders=await _checked_leaders(session, command.leader_ids),
-        month_plan=_checked_month_plan(command.planned_by_month, command.planned_investment_10k),
+        leaders=await checked_leaders(session, command.leader_ids),
+        month_plan=checked_month_plan(command.planned_by_month, command.planned_investment_10k),
         **{name: getattr(command, name) for name in _PLAIN_FIELDS},
     )
     _apply_location(project, command.location)
@@ -365,24 +447,7 @@ async def register_project(uow: UnitOfWork, scope: Scope, command: ProjectCreate
             reason=entering_reason(project),
         )
     )
-    await outbox.publish(
-        session,
-        ProjectRegistered(
-            project_id=project.id,
-            unit_id=project.unit_id,
-            year=project.year,
-            kind=command.kind,
-            name=project.name,
-            code=project.code,
-            plan_category=command.plan_category,
-            total_investment_10k=project.total_investment_10k,
-            planned_investment_10k=project.planned_investment_10k,
-            planned_start=project.planned_start,
-            planned_completion=project.planned_completion,
-            provincial_key=project.provincial_key,
-        ),
-        key=str(project.id),
-    )
+    await outbox.publish(session, project_registered(project), key=str(project.id))
     if project.kind == "planned":
         await outbox.publish(session, kinds.planned_project_updated(project), key=str(project.id))
     return project
@@ -396,16 +461,14 @@ async def update_project(
     ensure_may_write(scope, project.unit_id)
     require_if_match(if_match, project.revision)
     changes = command.model_dump(exclude_unset=True)
+    recoded: list[Project] = []
     if "unit_id" in changes and changes["unit_id"] != project.unit_id:
         await _checked_unit(session, scope, changes["unit_id"])
         project.unit_id = changes["unit_id"]
     if "code" in changes or "legacy_code" in changes:
         code = changes.get("code", project.code)
         legacy = changes.get("legacy_code", project.legacy_code)
-        project.code_shape, project.region_code, project.region_unit_id = await _checked_codes(
-            session, code, legacy, project.id
-        )
-        project.code, project.legacy_code = code, legacy
+        recoded = await _recode(session, project, code, legacy)
     for name in _PLAIN_FIELDS:
         if name in changes:
             setattr(project, name, changes[name])
@@ -413,16 +476,18 @@ async def update_project(
     if "location" in changes:
         _apply_location(project, command.location)
     if "leader_ids" in changes:
-        project.leaders = await _checked_leaders(session, command.leader_ids or [])
+        project.leaders = await checked_leaders(session, command.leader_ids or [])
     if "planned_by_month" in changes or ("planned_investment_10k" in changes and project.month_plan):
         months = (
             command.planned_by_month
             if "planned_by_month" in changes
             else [m.planned_10k for m in project.month_plan]
         )
-        project.month_plan = _checked_month_plan(months, project.planned_investment_10k)
+        project.month_plan = checked_month_plan(months, project.planned_investment_10k)
     kinds.apply_kind_fields(project, command.planned, command.attraction, creating=False)
     projects = ProjectRepository(session)
+    for other in recoded:
+        await _publish_recoded(uow, other)
     if "plan_category" in changes:
         follow_plan_category(projects, project, at=clock.now(), by=scope.principal.user_id)
     project.revision += 1

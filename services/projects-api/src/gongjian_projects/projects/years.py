@@ -1,0 +1,29 @@
+"""A project across the years (项目库): one plan entry with the project's entries of the other years."""
+
+from __future__ import annotations
+
+import uuid
+
+from gongjian_projects.access import Scope, project_facts
+from gongjian_projects.projects.repository import ProjectRepository
+from gongjian_projects.projects.schemas import PlanEntryRef, ProjectDetail
+from gongjian_projects.projects.service import leader_ids_of, to_out, visible_project
+from gongjian_shared.uow import UnitOfWork
+
+
+async def project_detail(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -> ProjectDetail:
+    """The entry, with the project's entries of the other years the caller may read."""
+    project = await visible_project(uow, scope, project_id)
+    entries = await ProjectRepository(uow.session).entries_of(project.identity_id)
+    others = [
+        PlanEntryRef(
+            project_id=entry.id,
+            year=entry.year,
+            kind=entry.kind,
+            plan_category=entry.plan_category,
+            status=entry.status,
+        )
+        for entry in entries
+        if entry.id != project.id and scope.may_read(project_facts(entry, leader_ids_of(entry)))
+    ]
+    return ProjectDetail(**dict(to_out(project)), other_years=others)
