@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := -e shared -e services/projects-api -e services/meetings-api -e services/scoring-worker -e services/notifier -e .
 
-.PHONY: install dev dev-kafka test fuzz lint typecheck unit integration kafka postgres bench schemas clean
+.PHONY: install dev dev-kafka test fuzz lint typecheck unit integration kafka postgres bench schemas clean web web-api web-dev
 
 $(STAMP): requirements/dev.txt pyproject.toml shared/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,3 +48,7 @@ schemas: install
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+
+# The web console (web/): its typed client is generated from the services' OpenAPI document.
+web-api: install web/node_modules/.package-lock.json
+	cd web && GONGJIAN_PYTHON=$(CURDIR)/$(BIN)/python npm run gen:api
