@@ -7,7 +7,7 @@ import { defineConfig } from 'vite'
 // Element Plus components (and their styles) are imported per component where a template uses them.
 export default defineConfig({
   plugins: [vue(), Components({ resolvers: [ElementPlusResolver()], dts: 'src/components.d.ts' })],
-  build: { manifest: true, chunkSizeWarningLimit: 700 },
+  build: { manifest: true, assetsDir: 'web-assets', chunkSizeWarningLimit: 700 },
   server: {
     host: '127.0.0.1',
     port: 5173,
