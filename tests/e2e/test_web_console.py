@@ -241,6 +241,33 @@ def test_the_reporter_changes_the_password_and_files_the_months_report_with_a_ph
         f"/api/v1/progress-reports/{reports[0]['id']}/evidence", headers=reporter.headers
     ).json()
     assert [(e["file_name"], e["size"]) for e in evidence] == [(photo.name, photo.stat().st_size)]
+    console.shared["filed"] = (reporter, project, reports[0])
+
+
+def test_the_office_returns_the_report_and_the_reporter_corrects_and_resubmits_it(console: Console) -> None:
+    filed = console.shared.get("filed")
+    assert filed, "needs the report filed by the journey before (test_the_reporter_changes_the_password_...)"
+    reporter, project, filed_report = filed
+    reason = "累计数与台账不符，请核实"
+    result = _journey(
+        console,
+        "returned-and-resubmitted",
+        office={"username": console.office.username, "password": console.office.password},
+        reporter={"username": reporter.username, "password": reporter.password},
+        project_name=project["name"],
+        reason=reason,
+        corrected="820.00",
+    )
+    _assert_accessible(result)
+    http = console.journey.http
+    report_now = http.get(
+        f"/api/v1/progress-reports/{filed_report['id']}", headers=console.office.headers
+    ).json()
+    assert (report_now["status"], report_now["completed_10k"]) == ("submitted", "820.00")
+    history = http.get(
+        f"/api/v1/progress-reports/{filed_report['id']}/history", headers=console.office.headers
+    ).json()
+    assert reason in json.dumps(history, ensure_ascii=False)
 
 
 def test_a_second_countys_reporter_sees_none_of_the_first_countys_projects(console: Console) -> None:

@@ -120,6 +120,37 @@ const JOURNEYS = {
     await h.axe('inbox')
   },
 
+  /** Journey 2, continued: the office returns the report with a reason; the reporter corrects and resubmits it. */
+  async 'returned-and-resubmitted'(page, h, result) {
+    await signIn(page, input.office.username, input.office.password)
+    await page.getByRole('heading', { level: 1, name: '我的待办' }).waitFor()
+    await h.nav('月报审核')
+    await page.getByRole('radio', { name: '待初审' }).click({ force: true })
+    const row = page.getByTestId('review-queue').getByRole('row', { name: new RegExp(input.project_name) })
+    await row.waitFor()
+    await h.shot('review-queue')
+    await h.axe('reviews')
+    await row.getByRole('button', { name: '退回' }).click()
+    await page.getByRole('dialog').getByRole('textbox').fill(input.reason)
+    await page.getByRole('dialog').getByRole('button', { name: '退回' }).click()
+    await row.waitFor({ state: 'detached' })
+    await h.shot('returned')
+    await page.getByRole('button', { name: '退出' }).click()
+
+    await signIn(page, input.reporter.username, input.reporter.password)
+    const owed = page.getByRole('link', { name: new RegExp(`月报被退回.*${input.reason}`) })
+    await owed.waitFor()
+    await h.shot('home-shows-the-return')
+    await owed.click()
+    await page.getByText(`退回原因：${input.reason}`).waitFor()
+    await page.locator('#completed').fill(input.corrected)
+    await h.shot('correcting')
+    await page.getByRole('button', { name: '重新提交' }).click()
+    await page.getByTestId('report-status').getByText('已提交待审核').waitFor()
+    await h.shot('resubmitted')
+    await h.axe('report-form-resubmitted')
+  },
+
   /** Journey 5: a second county's reporter sees none of the first county's projects. */
   async 'second-county-sees-none'(page, h, result) {
     await signIn(page, input.reporter.username, input.reporter.password)
