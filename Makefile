@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := -e shared -e services/projects-api -e services/meetings-api -e services/scoring-worker -e services/notifier -e .
 
-.PHONY: install dev dev-kafka test fuzz lint typecheck unit integration kafka postgres bench schemas clean k8s-tools k8s-check
+.PHONY: install dev dev-kafka test fuzz lint typecheck unit integration kafka postgres bench schemas clean k8s-tools k8s-check web web-api web-dev browser
 
 # helm and kubeconform for the offline chart check, built from their Go modules at pinned versions.
 TOOLS := var/tools/bin
@@ -21,13 +21,38 @@ $(STAMP): requirements/dev.txt pyproject.toml shared/pyproject.toml services/*/p
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation $(PACKAGES)
 	touch $(STAMP)
 
-install: $(STAMP)
+WEB_MODULES := web/node_modules/.package-lock.json
+WEB_STAMP := web/.build-stamp
+WEB_SOURCES := $(shell find web/src -type f) web/index.html web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
 
-dev: install
+install: $(STAMP) $(WEB_MODULES)
+
+# The web console's packages, from package-lock.json (pinned with integrity hashes), again when the lock changes.
+$(WEB_MODULES): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $(WEB_MODULES)
+
+# The web console's build (web/dist, served by `gongjian dev` at /), again only when its sources changed.
+$(WEB_STAMP): $(WEB_MODULES) $(WEB_SOURCES)
+	cd web && npm run build
+	touch $(WEB_STAMP)
+
+web: $(WEB_STAMP)
+
+# Debian's Chromium and a CJK font for the console's browser tests (Playwright's own download does not work here).
+browser:
+	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+	fc-list :lang=zh | grep -q . || (apt-get update -q && apt-get install -y -q fonts-noto-cjk)
+
+dev: install web
 	$(BIN)/gongjian dev
 
-dev-kafka: install
+dev-kafka: install web
 	$(BIN)/gongjian dev --bus kafka
+
+# Vite's dev server on http://127.0.0.1:5173 for front-end work, proxying /api to `make dev` on :8000.
+web-dev: $(WEB_MODULES)
+	cd web && npm run dev
 
 lint: install
 	$(BIN)/ruff check .
@@ -53,7 +78,7 @@ k8s-tools: $(HELM) $(KUBECONFORM)
 k8s-check: install k8s-tools
 	$(BIN)/python deploy/helm/check.py
 
-test: install lint typecheck k8s-tools
+test: install web browser lint typecheck k8s-tools
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 fuzz: install
@@ -72,4 +97,8 @@ schemas: install
 	$(BIN)/gongjian events --write
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache web/node_modules web/dist $(WEB_STAMP)
+
+# The web console (web/): its typed client is generated from the services' OpenAPI document.
+web-api: install
+	cd web && GONGJIAN_PYTHON=$(CURDIR)/$(BIN)/python npm run gen:api

@@ -29,6 +29,7 @@ from gongjian_shared.settings import AuthSettings, BaseServiceSettings, Database
 logger = logging.getLogger("gongjian")
 
 DEFAULT_STATE_DIR = Path("var")
+DEFAULT_WEB_DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 DEVELOPMENT_KEY_FILE = Path("auth") / "signing-key.pem"
 DATABASE_NAME = "gongjian"
 
@@ -53,6 +54,8 @@ class PlatformSettings(BaseSettings):
     kafka: PlatformKafka = PlatformKafka()
     auth: AuthSettings = AuthSettings()
     admin_password: SecretStr | None = None
+    # the built web console the gateway serves at / (`make dev` builds it); absent: the API only
+    web_dist: Path = DEFAULT_WEB_DIST
 
 
 def service_settings(

@@ -22,6 +22,7 @@ from gongjian.gateway import Gateway
 from gongjian.infra.kafka import KafkaBroker
 from gongjian.infra.postgres import EmbeddedPostgres
 from gongjian.services import SERVICES
+from gongjian.web import built_console
 
 logger = logging.getLogger("gongjian")
 
@@ -70,9 +71,16 @@ def run_dev(platform: PlatformSettings) -> int:
         if boot.admin_password:
             print(f"Created the account 'admin' with the generated password: {boot.admin_password}")
             print("  (printed once; set GONGJIAN_ADMIN_PASSWORD to choose it)")
-        gateway = Gateway({entry.name: entry.create_app(settings[entry.name]) for entry in SERVICES})
+        web = built_console(platform.web_dist)
+        gateway = Gateway({entry.name: entry.create_app(settings[entry.name]) for entry in SERVICES}, web)
         base = f"http://{platform.host}:{platform.port}"
         print(f"Gongjian is serving on {base} (bus: {platform.bus})")
+        if web is not None:
+            print(f"  web console: {base}/    (built files in {web})")
+        else:
+            print(
+                f"  web console: not built ({platform.web_dist}/index.html is missing): serving the API only"
+            )
         print(f"  API docs: {base}/docs    health: {base}/healthz")
         print(f"  log in:   curl -X POST {base}/api/v1/auth/token -d 'username=admin&password=...'")
         config = uvicorn.Config(

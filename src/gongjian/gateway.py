@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gongjian.event_contract import install_event_contract
+from gongjian.web import WebConsole, is_console_path
 from gongjian_shared.contract import install_cors, install_docs, merge_documents
 from gongjian_shared.errors import install_problem_handlers
 from gongjian_shared.service import docs_path, routed_prefixes
@@ -39,8 +41,10 @@ def merged_openapi(apps: dict[str, FastAPI], base_url: str) -> dict[str, Any]:
 
 
 class Gateway:
-    def __init__(self, apps: dict[str, FastAPI]) -> None:
+    def __init__(self, apps: dict[str, FastAPI], web_dist: Path | None = None) -> None:
+        """`web_dist`: a built web console (web/dist) to serve at / (see gongjian.web); API only without it."""
         self.apps = apps
+        self._web = WebConsole(web_dist) if web_dist is not None else None
         first = next(iter(apps.values()), None)
         self.base_url = str(first.servers[0]["url"]) if first is not None and first.servers else "/"
         # Built here, so two services that define one name differently stop the gateway from starting.
@@ -114,4 +118,13 @@ class Gateway:
                 if path == prefix or path.startswith(prefix + "/"):
                     await app(scope, receive, send)
                     return
+            if self._web is not None and self._for_console(scope):
+                await self._web(scope, receive, send)
+                return
         await self._own(scope, receive, send)
+
+    @staticmethod
+    def _for_console(scope: Scope) -> bool:
+        return (
+            scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and is_console_path(scope["path"])
+        )

@@ -1,0 +1,51 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { whenSignedOut } from './api/client'
+import { mayVisit } from './lib/menu'
+import { loadMe, session } from './session'
+import LoginView from './views/LoginView.vue'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', component: LoginView, meta: { public: true, title: '登录' } },
+    { path: '/password', component: () => import('./views/PasswordView.vue'), meta: { title: '修改密码' } },
+    {
+      path: '/',
+      component: () => import('./views/ShellLayout.vue'),
+      children: [
+        { path: '', component: () => import('./views/HomeView.vue'), meta: { title: '我的待办' } },
+        { path: 'inbox', component: () => import('./views/InboxView.vue'), meta: { title: '消息' } },
+        { path: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '数据看板' } },
+        { path: 'projects', component: () => import('./views/ProjectsView.vue'), meta: { title: '项目' } },
+        {
+          path: 'projects/:id/report',
+          component: () => import('./views/ReportFormView.vue'),
+          meta: { title: '月报填报' },
+        },
+        { path: 'reviews', component: () => import('./views/ReviewsView.vue'), meta: { title: '月报审核' } },
+        { path: 'plan', component: () => import('./views/PlanView.vue'), meta: { title: '年度计划' } },
+        { path: 'months', component: () => import('./views/MonthsView.vue'), meta: { title: '填报窗口' } },
+        { path: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { title: '账号管理' } },
+      ],
+    },
+    { path: '/:rest(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { public: true } },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true
+  const me = session.me ?? (await loadMe())
+  if (!me) return { path: '/login', query: { next: to.fullPath } }
+  if (me.password_change_required && to.path !== '/password') return '/password'
+  if (!mayVisit(to.path, me.roles)) return '/'
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = `${(to.meta.title as string | undefined) ?? '攻坚平台'} · 攻坚平台`
+})
+
+whenSignedOut(() => {
+  session.me = null
+  void router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } })
+})

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import { mayVisit, menuFor } from '../src/lib/menu'
+
+const titles = (roles: string[]) => menuFor(roles).map((entry) => entry.path)
+
+describe('the menu by role', () => {
+  it('gives the office every screen', () => {
+    expect(titles(['office'])).toEqual(['/', '/inbox', '/dashboard', '/projects', '/reviews', '/plan', '/months', '/accounts'])
+  })
+  it('gives a unit reporter their projects, not the office screens', () => {
+    expect(titles(['reporter'])).toEqual(['/', '/inbox', '/projects'])
+    expect(mayVisit('/projects/abc/report', ['reporter'])).toBe(true)
+    expect(mayVisit('/accounts', ['reporter'])).toBe(false)
+    expect(mayVisit('/plan', ['liaison'])).toBe(false)
+  })
+  it('gives a reviewer the review queue and a leader the dashboard', () => {
+    expect(titles(['reviewer'])).toContain('/reviews')
+    expect(titles(['leader'])).toEqual(['/', '/inbox', '/dashboard', '/projects'])
+    expect(titles(['unit-admin'])).toContain('/accounts')
+  })
+  it('joins the menus of several roles', () => {
+    expect(titles(['reporter', 'reviewer'])).toEqual(['/', '/inbox', '/projects', '/reviews'])
+  })
+})
