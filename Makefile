@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := -e shared -e services/projects-api -e services/meetings-api -e services/scoring-worker -e services/notifier -e .
 
-.PHONY: install dev dev-kafka test fuzz lint typecheck unit integration kafka postgres bench schemas clean
+.PHONY: install dev dev-kafka test mutants fuzz lint typecheck unit integration kafka postgres bench schemas clean
 
 $(STAMP): requirements/dev.txt pyproject.toml shared/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ typecheck: install
 
 test: install lint typecheck
 	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python tests/mutants/run.py
+
+# Each deliberately broken variant of a reliability property must make its tests fail (tests/mutants/).
+mutants: install
+	$(BIN)/python tests/mutants/run.py
 
 fuzz: install
 	$(BIN)/python -m pytest -p no:cacheprovider -m fuzz tests/contract/test_schemathesis.py

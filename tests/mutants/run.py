@@ -36,6 +36,7 @@ class Verdict:
     caught_by: list[str]
     seconds: float
     problem: str = ""
+    reason: str = ""
 
     @property
     def caught(self) -> bool:
@@ -54,6 +55,15 @@ def failed_tests(junit: Path) -> tuple[list[str], list[str]]:
         elif case.find("error") is not None:
             errored.append(name)
     return failed, errored
+
+
+def first_assertion(output: str) -> str:
+    """The first failure line pytest printed (`E   AssertionError: ...`), to show why the mutant was caught."""
+    for line in output.splitlines():
+        text = line[1:].strip()
+        if line.startswith("E ") and (text.startswith("assert") or "Error" in text.split(" ", 1)[0]):
+            return text[:160]
+    return ""
 
 
 def run_one(mutant: Mutant, every_test: bool) -> Verdict:
@@ -82,7 +92,7 @@ def run_one(mutant: Mutant, every_test: bool) -> Verdict:
         elif done.returncode != 1 or not failed:
             tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
             problem = f"no test failed (exit {done.returncode}, errors: {errored or 'none'})\n{tail}"
-        return Verdict(mutant, failed, seconds, problem)
+        return Verdict(mutant, failed, seconds, problem, first_assertion(done.stdout))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         if verdict.caught:
             tests = ", ".join(name.rsplit("::", 1)[-1] for name in verdict.caught_by)
             print(f"mutant {mutant.name}: caught in {verdict.seconds:.0f}s by {tests}", flush=True)
+            print(f"    {verdict.reason}", flush=True)
         else:
             print(
                 f"mutant {mutant.name}: NOT CAUGHT in {verdict.seconds:.0f}s: {verdict.problem}", flush=True
