@@ -87,7 +87,9 @@ async def wait_for_both(platform: Platform, a: uuid.UUID, b: uuid.UUID) -> None:
     async def both_applied() -> bool:
         async with scoring.sessionmaker() as session:
             applied = await session.scalar(
-                select(func.count()).select_from(inbox).where(inbox.c.event_id.in_([a, b]))
+                select(func.count())
+                .select_from(inbox)
+                .where(inbox.c.group_id == "scoring-worker.facts", inbox.c.event_id.in_([a, b]))
             )
         return applied == 2
 
