@@ -101,7 +101,7 @@ async def test_writes_during_a_broker_outage_arrive_exactly_once(
     runner = members_runner(kafka_platform)
     await eventually(_lag_zero(runner), what="every seed offset committed before the outage")
     applications = count_applications(monkeypatch, MEETINGS_HANDLERS["members"], UnitUpdated)
-    applied, duplicates = runner.stats.applied, runner.stats.duplicates
+    applied = runner.stats.applied
     kafka.kill()
     restart = asyncio.create_task(asyncio.to_thread(kafka.restart, timeout=120))
     try:
@@ -114,7 +114,8 @@ async def test_writes_during_a_broker_outage_arrive_exactly_once(
     replicated = await replica_names(kafka_platform)
     assert all(replicated.count(name) == 1 for name in names)
     assert applications.counts == Counter(dict.fromkeys(events, 1)), "an event applied twice, or not at all"
-    assert (runner.stats.applied - applied, runner.stats.duplicates - duplicates) == (5, 0)
+    # a redelivery after the restart (a rebalance before an offset commit) may happen; a second effect may not
+    assert runner.stats.applied - applied == 5
     assert await inbox_count(kafka_platform) == 41
     assert await unsent(kafka_platform) == 0
     published = Counter(m.event_id for m in await projects_topic(kafka_platform, kafka))
@@ -185,7 +186,7 @@ async def test_a_crash_after_the_database_commit_and_before_the_offset_commit_ha
 
     await eventually(_bool(redelivered), what="the redelivery")
     assert applications.counts[event_id] == 1, "the redelivered event was applied again"
-    assert runner.stats.duplicates == duplicates_before + 1
+    assert runner.stats.duplicates > duplicates_before, "the redelivery was not recognised as a duplicate"
     assert (await replica_names(kafka_platform)).count(names[0]) == 1
     assert await inbox_count(kafka_platform) == 37
 
