@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := -e shared -e services/projects-api -e services/meetings-api -e services/scoring-worker -e services/notifier -e .
 
-.PHONY: install dev dev-kafka test fuzz lint typecheck unit integration kafka postgres bench schemas clean k8s-tools k8s-check web web-api web-dev browser
+.PHONY: install dev dev-kafka test fuzz lint typecheck unit integration kafka postgres bench schemas clean mutants k8s-tools k8s-check web web-api web-dev browser
 
 # helm and kubeconform for the offline chart check, built from their Go modules at pinned versions.
 TOOLS := var/tools/bin
@@ -80,6 +80,11 @@ k8s-check: install k8s-tools
 
 test: install web browser lint typecheck k8s-tools
 	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python tests/mutants/run.py
+
+# Each deliberately broken variant of a reliability property must make its tests fail (tests/mutants/).
+mutants: install
+	$(BIN)/python tests/mutants/run.py
 
 fuzz: install
 	$(BIN)/python -m pytest -p no:cacheprovider -m fuzz tests/contract/test_schemathesis.py

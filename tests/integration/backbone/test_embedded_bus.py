@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable, Callable
+
 import pytest
 from sqlalchemy import func, select, text
 
+from gongjian_meetings.app import EVENT_HANDLERS as MEETINGS_HANDLERS
 from gongjian_meetings.models import BUS as MEETINGS_BUS
 from gongjian_meetings.models import UNIT_REPLICA
-from gongjian_shared.bus.consumer import EventApplier
 from gongjian_shared.bus.embedded import EmbeddedConsumerRunner
 from gongjian_shared.db import unit_of_work
-from gongjian_shared.events.envelope import EventEnvelope
+from gongjian_shared.events.projects import UnitUpdated
+from support.bus_probes import count_applications
 from support.platform import Platform, eventually
 
 pytestmark = pytest.mark.asyncio
@@ -26,19 +30,74 @@ async def replica_rows(platform: Platform) -> list[tuple[object, ...]]:
         return [tuple(row) for row in rows]
 
 
-async def test_the_same_event_delivered_twice_is_applied_once(platform: Platform) -> None:
+async def unit_event(platform: Platform, unit_id: str) -> tuple[uuid.UUID, int, int]:
+    """The event id and log position (txid, id) of the unit's `unit-updated` row in the projects outbox."""
+    async with platform.context("projects-api").sessionmaker() as session:
+        row = (
+            await session.execute(
+                text("SELECT event_id, txid, id FROM projects.outbox WHERE key = :key AND type = :type"),
+                {"key": unit_id, "type": UnitUpdated.event_type},
+            )
+        ).one()
+    return row.event_id, row.txid, row.id
+
+
+def position_past(platform: Platform, group: str, txid: int, outbox_id: int) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        async with platform.context("meetings-api").sessionmaker() as session:
+            position = (
+                await session.execute(
+                    text(
+                        "SELECT txid, outbox_id FROM meetings.bus_positions "
+                        "WHERE group_id = :group AND source = 'projects'"
+                    ),
+                    {"group": group},
+                )
+            ).first()
+        return position is not None and (position.txid, position.outbox_id) >= (txid, outbox_id)
+
+    return check
+
+
+async def test_the_same_event_delivered_twice_is_applied_once(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the bus: the group's position is moved back before an event it applied, so its runner reads
+    and hands the event to the consumer a second time; the handler must not run again."""
     await eventually(lambda: _count(platform, 36), what="seed units replicated")
     context = platform.context("meetings-api")
-    async with platform.context("projects-api").sessionmaker() as session:
-        raw = await session.scalar(text("SELECT envelope FROM projects.outbox ORDER BY id LIMIT 1"))
-    envelope = EventEnvelope.model_validate(raw)
     assert context.bus is not None
-    applier = EventApplier(MEETINGS_BUS, context.bus.consumers[0].subscription, context.unit_of_work)
-    before = await replica_rows(platform)
-    for _ in range(2):
-        async with unit_of_work(context.sessionmaker) as session:
-            assert await applier.apply(session, envelope) is False
+    runner = context.bus.consumers[0]
+    assert isinstance(runner, EmbeddedConsumerRunner)
+    group = runner.subscription.group_id
+    applications = count_applications(monkeypatch, MEETINGS_HANDLERS["members"], UnitUpdated)
+    created = await platform.client.post("/api/v1/units", json={"name": "重投局", "kind": "department"})
+    assert created.status_code == 201, created.text
+    event_id, txid, outbox_id = await unit_event(platform, created.json()["id"])
+    await eventually(position_past(platform, group, txid, outbox_id), what="the unit's event read")
+    assert applications.counts[event_id] == 1
+    before, duplicates = await replica_rows(platform), runner.stats.duplicates
+    async with unit_of_work(context.sessionmaker) as session:
+        rewound = await session.execute(
+            text(
+                "UPDATE meetings.bus_positions SET txid = :txid, outbox_id = :id "
+                "WHERE group_id = :group AND source = 'projects'"
+            ),
+            {"txid": txid, "id": outbox_id - 1, "group": group},
+        )
+        assert rewound.rowcount == 1  # type: ignore[attr-defined]
+    await eventually(position_past(platform, group, txid, outbox_id), what="the unit's event read again")
+    assert applications.counts[event_id] == 1, "the handler ran again for an event it had applied"
+    assert runner.stats.duplicates > duplicates, "the second delivery was not recognised as a duplicate"
     assert await replica_rows(platform) == before
+    async with context.sessionmaker() as session:
+        inbox = MEETINGS_BUS.inbox
+        held = await session.scalar(
+            select(func.count())
+            .select_from(inbox)
+            .where(inbox.c.group_id == group, inbox.c.event_id == event_id)
+        )
+    assert held == 1
 
 
 async def test_a_replay_from_the_start_of_the_log_changes_nothing(platform: Platform) -> None:

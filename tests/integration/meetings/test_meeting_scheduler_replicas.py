@@ -1,4 +1,5 @@
-"""Acceptance: the scheduler killed mid-cycle, then two replicas at once: no deadline missed, none twice."""
+"""Acceptance: the scheduler killed mid-cycle, then two replicas at once: no deadline missed, none twice; and a
+replica never waits for, nor fires, the rows another replica holds."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 from integration.meetings.meetings_driver import Meetings
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gongjian_meetings.deadlines.jobs import due_deadlines_job
+from gongjian_meetings.deadlines.jobs import due_deadlines_job, run_due
+from gongjian_meetings.deadlines.repository import DeadlineRepository
 from gongjian_meetings.models import Deadline
 from gongjian_meetings.settings import SchedulerSettings
 from gongjian_shared.db import create_engine, create_sessionmaker
@@ -89,3 +91,48 @@ async def test_a_killed_scheduler_and_two_replicas_fire_every_deadline_exactly_o
         }, meeting_id
         closing = sorted(e["payload"]["days_left"] for e in events if e["type"] == "topic-submission-closing")
         assert closing == [1, 3]
+
+
+async def replicas_waiting_for_deadlines(meetings: Meetings) -> int:
+    """Sessions of this database blocked on a lock while running a statement on the deadline rows."""
+    async with meetings.platform.context("meetings-api").sessionmaker() as session:
+        waiting = await session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query ILIKE '%deadlines%'"
+            )
+        )
+    return int(waiting or 0)
+
+
+async def test_a_replica_fires_other_rows_while_another_holds_its_batch(meetings: Meetings) -> None:
+    """Replica A has claimed its batch and is still firing it (its transaction open); replica B's run must skip
+    A's rows, neither wait for them (a scheduler claiming with FOR UPDATE alone) nor fire them (one claiming
+    without a lock), and fire the next due rows at once."""
+    ids = [(await meetings.ad_hoc("2019-06-20", title=f"并行{i}"))["id"] for i in range(4)]
+    meetings.clock.set(datetime(2019, 6, 10, 10, tzinfo=UTC))  # both closing reminders of each are due
+    sessionmaker = meetings.platform.context("meetings-api").sessionmaker
+    async with sessionmaker() as replica_a:
+        held = {row.id for row in await DeadlineRepository(replica_a).claim_due(meetings.clock.now(), 2)}
+        assert len(held) == 2
+        replica_b = asyncio.create_task(run_due(sessionmaker, meetings.clock, 2))
+
+        async def finished_or_waiting() -> bool:
+            return replica_b.done() or await replicas_waiting_for_deadlines(meetings) > 0
+
+        await eventually(finished_or_waiting, what="replica B to finish or to wait for a lock")
+        blocked = not replica_b.done()
+        await replica_a.rollback()  # A dies: its rows go back to the pool
+    fired_by_b = await replica_b
+    assert not blocked, "replica B waited for the rows replica A holds"
+    rows = [row for meeting_id in ids for row in await meetings.deadlines(meeting_id)]
+    fired = {row.id for row in rows if row.fired_at is not None}
+    assert fired_by_b == 2 and len(fired) == 2, (fired_by_b, fired)
+    assert not fired & held, "replica B fired rows replica A holds"
+
+    assert await meetings.fire() == 2 * len(ids) - 2
+    for meeting_id in ids:
+        events = await meetings.events(meeting_id=meeting_id)
+        assert Counter(e["type"] for e in events if e["type"] == "topic-submission-closing") == {
+            "topic-submission-closing": 2
+        }, meeting_id

@@ -55,7 +55,7 @@ class EmbeddedConsumerRunner:
         self.stats = ConsumerStats()
         self._job = PeriodicJob(
             name=f"embedded consumer {subscription.group_id}",
-            step=self._read_all,
+            step=self.read_once,
             interval_seconds=settings.poll_interval_seconds,
             jitter=0.0,  # woken by NOTIFY; the interval is only the fallback
             backoff_seconds=max(settings.retry_backoff_seconds, 0.1),
@@ -67,7 +67,8 @@ class EmbeddedConsumerRunner:
     async def run(self) -> None:
         await self._job()
 
-    async def _read_all(self) -> bool:
+    async def read_once(self) -> bool:
+        """One read of every producer log this group follows (the job's step); True when more may wait."""
         more = False
         for source in sorted(self.subscription.streams):
             more = await self._read_batch(source) or more

@@ -100,7 +100,7 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self._job = PeriodicJob(
             name=f"outbox relay {tables.schema}",
-            step=self._step,
+            step=self.publish_once,
             interval_seconds=bus.poll_interval_seconds,
             jitter=0.0,  # woken by NOTIFY; the interval is only the fallback
             backoff_seconds=0.2,
@@ -113,10 +113,10 @@ class OutboxRelay:
         try:
             await self._job()
         finally:
-            await self._disconnect()
+            await self.close()
 
-    async def _step(self) -> bool:
-        """Connect when not connected, then send one batch; True when more rows may be waiting."""
+    async def publish_once(self) -> bool:
+        """Connect when not connected, then send one batch (the job's step); True when more rows may wait."""
         try:
             if self._producer is None:
                 self._producer = new_producer(self._kafka, f"relay-{self._tables.schema}")
@@ -124,14 +124,15 @@ class OutboxRelay:
                 self.connected = True
             return await self._publish_batch(self._producer)
         except Exception:
-            await self._disconnect()
+            await self.close()
             raise
 
     def _lost(self, exc: Exception) -> None:
         self.connected = False
         self.last_error = describe_error(exc)
 
-    async def _disconnect(self) -> None:
+    async def close(self) -> None:
+        """Stop the producer (a later step connects again)."""
         producer, self._producer = self._producer, None
         if producer is not None:
             with contextlib.suppress(Exception):
