@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from integration.projects.conftest import Clocked
 from integration.projects.registry_support import Actor, account, events, register
+from sqlalchemy import text
 
 from gongjian_shared.auth import Role
 from gongjian_shared.clock import SHANGHAI, FrozenClock
