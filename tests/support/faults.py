@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
@@ -28,6 +29,35 @@ async def stop_postgres(server: EmbeddedPostgres) -> None:
 
 async def start_postgres(server: EmbeddedPostgres) -> None:
     await asyncio.to_thread(server.start)
+
+
+@asynccontextmanager
+async def postgres_shutting_down(server: EmbeddedPostgres, database_url: str) -> AsyncIterator[None]:
+    """The server in its "shutting down" state (a smart shutdown, held by one open session): new sessions are
+    refused with 57P03, as while a restart goes on. Leaving stops it for good (fast); start it again after."""
+    server._requested_port = server.port
+    held = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    smart = asyncio.create_task(asyncio.to_thread(server.stop, "smart", 60))
+    try:
+        await _refusing_new_sessions(database_url)
+        yield
+    finally:
+        await asyncio.to_thread(server.stop, "fast")
+        held.terminate()
+        await smart
+
+
+async def _refusing_new_sessions(database_url: str) -> None:
+    for _ in range(200):
+        try:
+            async with engine_for(database_url) as probe, probe.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as exc:
+            if "shutting down" in str(exc):
+                return
+            raise
+        await asyncio.sleep(0.05)
+    raise AssertionError("the server never started shutting down")
 
 
 def reserved_port() -> int:

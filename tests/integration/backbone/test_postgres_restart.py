@@ -5,12 +5,32 @@ event is dead-lettered for the outage."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from gongjian.infra.kafka import KafkaBroker
 from gongjian.services import SERVICES
-from support.faults import engine_for, ready, rows, start_postgres, stop_postgres, unique
+from gongjian_scoring.models import BUS as SCORING_BUS
+from gongjian_shared.bus.consumer import Event, Subscription, is_infrastructure_error
+from gongjian_shared.bus.kafka import KafkaConsumerRunner, dead_letter_topic
+from gongjian_shared.events.envelope import EventEnvelope
+from gongjian_shared.events.projects import UnitUpdated
+from gongjian_shared.events.registry import topic_name
+from gongjian_shared.uow import UnitOfWork
+from support.faults import (
+    engine_for,
+    postgres_shutting_down,
+    ready,
+    rows,
+    start_postgres,
+    stop_postgres,
+    unique,
+)
 from support.platform import Platform, eventually
 from support.servers import PostgresForTests
 
@@ -145,3 +165,79 @@ async def test_services_reconnect_after_a_postgres_restart_and_nothing_is_lost(
     assert all(
         runner.stats.dead_lettered == 0 for name in SCHEMAS for runner in platform.context(name).bus.consumers
     )  # type: ignore[union-attr]
+
+
+async def test_sessions_refused_while_postgres_shuts_down_are_an_outage_not_the_events_fault(
+    postgres: PostgresForTests, database_url: str
+) -> None:
+    try:
+        async with postgres_shutting_down(postgres.server, database_url), engine_for(database_url) as engine:
+            with pytest.raises(DBAPIError) as refused:
+                async with engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+            assert "the database system is shutting down" in str(refused.value)
+            assert is_infrastructure_error(refused.value)
+    finally:
+        await start_postgres(postgres.server)
+
+
+@pytest.mark.kafka
+async def test_a_kafka_consumer_waits_out_a_postgres_shutdown_instead_of_dead_lettering(
+    kafka_platform: Platform, kafka: KafkaBroker, postgres: PostgresForTests, database_url: str
+) -> None:
+    name = unique("关停单位")
+    response = await kafka_platform.client.post("/api/v1/units", json={"name": name, "kind": "department"})
+    assert response.status_code == 201, response.text
+    async with engine_for(database_url) as engine:
+
+        async def published() -> bool:
+            sent = await rows(
+                engine,
+                "SELECT sent_at FROM projects.outbox WHERE envelope->'payload'->>'name' = :name",
+                name=name,
+            )
+            return bool(sent) and all(row.sent_at is not None for row in sent)
+
+        await eventually(published, what="the unit's event on the broker")
+    scoring = kafka_platform.context("scoring-worker")
+    applied: list[str] = []
+
+    async def handler(uow: UnitOfWork, event: Event[UnitUpdated]) -> None:
+        if event.payload.name == name:
+            applied.append(name)
+
+    subscription = Subscription(group_id=unique("test-shutdown-"), handlers={UnitUpdated: handler})
+    bus = scoring.settings.bus.model_copy(update={"max_attempts": 2, "retry_backoff_seconds": 0.01})
+    runner = KafkaConsumerRunner(
+        scoring.sessionmaker, SCORING_BUS, subscription, scoring.settings.kafka, bus, scoring.unit_of_work
+    )
+    task = asyncio.create_task(runner.run())
+    try:
+        try:
+            async with postgres_shutting_down(postgres.server, database_url):
+
+                async def refused_and_lost() -> bool:  # it tried the event and gave the outage up as such
+                    return "shutting down" in (runner.stats.last_error or "") and not runner.stats.connected
+
+                await eventually(refused_and_lost, timeout=60, what="the consumer refused by the server")
+        finally:
+            await start_postgres(postgres.server)
+
+        async def done() -> bool:
+            return applied == [name]
+
+        await eventually(done, timeout=60, what="the event applied once the server is back")
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert runner.stats.dead_lettered == 0
+    dlq = dead_letter_topic(topic_name(scoring.settings.kafka.topic_prefix, "projects"))
+    reader = AIOKafkaConsumer(dlq, bootstrap_servers=kafka.bootstrap_servers, auto_offset_reset="earliest")
+    await reader.start()
+    try:
+        batch = await reader.getmany(timeout_ms=3_000)
+    finally:
+        await reader.stop()
+    letters = [EventEnvelope.model_validate_json(m.value).payload for ms in batch.values() for m in ms]
+    assert letters == [], f"dead-lettered for the outage: {letters}"
