@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -30,8 +30,8 @@ from gongjian_notifier.delivery.worker import DeliveryWorker
 from gongjian_notifier.models import Delivery, Notification
 from gongjian_notifier.runtime import notifier_runtime
 from gongjian_notifier.settings import SmsSettings
-from gongjian_shared.clock import FrozenClock
-from gongjian_shared.events.projects import ProgressReportDue, UnitContact, UnitOwing
+from gongjian_shared.clock import SHANGHAI, FrozenClock
+from gongjian_shared.events.projects import ProgressReportDue, ProgressReportLate, UnitContact, UnitOwing
 from support.platform import Platform, platform_settings, running_platform
 
 pytestmark = pytest.mark.asyncio
@@ -164,3 +164,45 @@ async def test_a_push_sent_once_is_not_called_a_duplicate(
     rows = await pushes(platform, event_id)
     assert {(row.status, row.attempts, row.last_error) for row in rows.values()} == {("delivered", 1, None)}
     assert smtp_sink.duplicates == [] and http_sink.duplicates == []
+
+
+def item(month: int) -> str:
+    return f"【逾期报送】2024年{month}月进度报告逾期"
+
+
+def late(unit: dict[str, Any], month: int) -> ProgressReportLate:
+    return ProgressReportLate(
+        report_id=uuid.uuid4(),
+        project_id=uuid.uuid4(),
+        unit_id=uuid.UUID(unit["id"]),
+        year=2024,
+        month=month,
+        window_closed_at=datetime(2024, month + 1, 5, 16, 0, tzinfo=UTC),
+    )
+
+
+async def test_a_digest_that_gained_items_while_its_sender_was_dead_is_not_dropped_as_a_copy(
+    platform: Platform, smtp_sink: SmtpSink, clock: FrozenClock
+) -> None:
+    unit = await make_unit(platform, "汇总崩溃局", [contact("liaison", "汇一", email="h1@huizong.gov.cn")])
+    for month in (7, 8):
+        await wait_for_notifications(platform, await publish(platform, late(unit, month), key=unit["id"]))
+    clock.set(datetime(2024, 10, 9, 10, tzinfo=SHANGHAI))
+    context = platform.context("notifier")
+    dying = DiesBeforeRecording(context, notifier_runtime(context), worker_id="dies-mid-digest")
+    await dying.run_once(scheduled=True)
+    [first] = smtp_sink.to("h1@huizong.gov.cn")
+    assert [item(month) in first.text for month in (7, 8, 9)] == [True, True, False]
+
+    # another item for the same person comes in; the dead sender's lease runs out by the next digest slot
+    await wait_for_notifications(platform, await publish(platform, late(unit, 9), key=unit["id"]))
+    clock.set(datetime(2024, 10, 10, 10, tzinfo=SHANGHAI))
+    await notifier_worker(platform).deliver_due()
+
+    # the same two items would be the same digest (a copy); with the third it is another one, and it arrives
+    mails = smtp_sink.to("h1@huizong.gov.cn")
+    assert len(mails) == 2, [mail.subject for mail in mails]
+    assert mails[1].message["Message-ID"] != first.message["Message-ID"]
+    assert all(item(month) in mails[1].text for month in (7, 8, 9))
+    rows = await delivery_rows(platform, Delivery.channel == "email", Delivery.recipient_name == "汇一")
+    assert {(row.Delivery.status, row.Delivery.last_error) for row in rows} == {("delivered", None)}
