@@ -92,15 +92,25 @@ class _SmtpHandler:
             return "421 closing"
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
+        mail = ReceivedMail(to=list(envelope.rcpt_tos), message=parsed)
+        message_id = str(parsed["Message-ID"] or "")
         with self._sink.lock:
-            self._sink.received.append(ReceivedMail(to=list(envelope.rcpt_tos), message=parsed))
+            if message_id and message_id in self._sink.accepted_ids:
+                # the contract (README, "Pushes sent again after a crash"): a copy of an accepted Message-ID
+                # is dropped, and the reply says so
+                self._sink.duplicates.append(mail)
+                return f"250 2.0.0 duplicate {message_id}: already accepted, this copy dropped"
+            self._sink.accepted_ids.add(message_id)
+            self._sink.received.append(mail)
         return "250 Message accepted for delivery"
 
 
 class SmtpSink:
     def __init__(self, tls: ssl.SSLContext | None = None, implicit_tls: bool = False) -> None:
         self.lock = threading.Lock()
-        self.received: list[ReceivedMail] = []
+        self.received: list[ReceivedMail] = []  # each Message-ID once: what the mailboxes got
+        self.duplicates: list[ReceivedMail] = []  # copies of an accepted Message-ID, dropped
+        self.accepted_ids: set[str] = set()
         self.refused: set[str] = set()
         self.drops = 0
         self.temporary_failures = 0
@@ -128,6 +138,8 @@ class SmtpSink:
     def reset(self) -> None:
         with self.lock:
             self.received.clear()
+            self.duplicates.clear()
+            self.accepted_ids.clear()
             self.refused.clear()
             self.drops = 0
             self.temporary_failures = 0
@@ -151,7 +163,9 @@ class HttpSink:
 
     default_status: int = 200
     default_body: bytes = b'{"errcode": 0, "errmsg": "ok"}'
-    requests: list[ReceivedRequest] = field(default_factory=list)
+    requests: list[ReceivedRequest] = field(default_factory=list)  # every request, copies included
+    accepted: dict[str, ReceivedRequest] = field(default_factory=dict)  # by X-Gongjian-Delivery, answered 2xx
+    duplicates: list[ReceivedRequest] = field(default_factory=list)  # copies of an accepted key, dropped
     script: dict[str, list[int | str]] = field(default_factory=dict)
     port: int = 0
     _server: asyncio.Server | None = None
@@ -193,8 +207,9 @@ class HttpSink:
                     return
                 status = int(step)
                 body = self.default_body if status < 300 else b'{"error": "scripted failure"}'
+                extra = self._dedupe(request) if status < 300 else ""
                 writer.write(
-                    f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
+                    f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n{extra}"
                     f"Content-Length: {len(body)}\r\n\r\n".encode()
                     + body
                 )
@@ -204,6 +219,18 @@ class HttpSink:
         finally:
             self._handlers.discard(task)
             writer.close()
+
+    def _dedupe(self, request: ReceivedRequest) -> str:
+        """The contract (README, "Pushes sent again after a crash"): a copy of an accepted delivery key is
+        dropped and answered with `X-Gongjian-Duplicate`; the extra header line to answer with."""
+        key = request.headers.get("x-gongjian-delivery")
+        if key is None:
+            return ""
+        if key in self.accepted:
+            self.duplicates.append(request)
+            return f"X-Gongjian-Duplicate: {key}\r\n"
+        self.accepted[key] = request
+        return ""
 
     async def _read(self, reader: asyncio.StreamReader) -> ReceivedRequest | None:
         line = await reader.readline()

@@ -162,10 +162,19 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:4000]
 
 
+# SQLSTATEs of a server that is going away or not there yet (admin or crash shutdown, "the database system is
+# shutting down / starting up", too many connections): an outage, not the event's fault; class 08 likewise
+OUTAGE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+
+
 def is_infrastructure_error(exc: BaseException) -> bool:
-    """A lost database connection is no reason to dead-letter an event: the runner reconnects instead."""
+    """A lost or refused database connection is no reason to dead-letter an event: the runner reconnects
+    instead. A PostgreSQL restarting answers new sessions with 57P03 for a while, which no handler can fix."""
     from sqlalchemy.exc import DBAPIError
 
     if isinstance(exc, OSError | ConnectionError | TimeoutError):
         return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+    if not isinstance(exc, DBAPIError):
+        return False
+    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+    return bool(exc.connection_invalidated) or sqlstate.startswith("08") or sqlstate in OUTAGE_SQLSTATES

@@ -14,6 +14,10 @@ from typing import Literal, Protocol
 from gongjian_notifier.settings import Urgency
 
 OutcomeStatus = Literal["delivered", "retry", "failed"]
+# what the audit says of a push the receiver already had
+DUPLICATE_NOTE = (
+    "duplicate: the receiver already had this delivery and dropped the copy (接收方已收到, 重复副本已丢弃)"
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,12 @@ class Outcome:
     @classmethod
     def failed(cls, error: str) -> Outcome:
         return cls("failed", error[:2000])
+
+    @classmethod
+    def duplicate(cls, words: str) -> Outcome:
+        """Delivered before: the receiver already had this delivery key and dropped the copy (an attempt sent
+        again after a crash between the receiver's acceptance and the record of it)."""
+        return cls("delivered", f"{DUPLICATE_NOTE}: {words}"[:2000])
 
 
 class Channel(Protocol):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import re
 import smtplib
 import ssl
 from collections.abc import Sequence
@@ -15,6 +17,7 @@ from gongjian_notifier.channels.base import Message, Outcome, plain_text
 from gongjian_notifier.settings import EmailSettings
 from gongjian_shared.clock import Clock
 
+_ENHANCED_CODE = re.compile(r"^\s*\d\.\d{1,3}\.\d{1,3}\s+")
 SMTP_LINES = compat32.clone(linesep="\r\n")  # bytes given to sendmail go out as they are: CRLF, no bare LF
 
 
@@ -112,7 +115,7 @@ class EmailChannel:
 
     def _send_one(self, smtp: smtplib.SMTP, message: Message) -> Outcome:
         try:
-            smtp.sendmail(self._settings.sender, [message.address], self._mime(message))
+            accepted = _transmit(smtp, self._settings.sender, message.address, self._mime(message))
         except smtplib.SMTPRecipientsRefused as exc:
             code, words = next(iter(exc.recipients.values()), (550, b"refused"))
             return _verdict(int(code), _words(words))
@@ -122,7 +125,38 @@ class EmailChannel:
             return Outcome.failed(f"invalid address: {exc}")
         except (smtplib.SMTPException, OSError) as exc:
             return Outcome.retry(f"{type(exc).__name__}: {exc}")
+        if _ENHANCED_CODE.sub("", accepted).lower().startswith("duplicate"):
+            return Outcome.duplicate(f"SMTP 250: {accepted}")
         return Outcome.delivered()
+
+
+def _transmit(smtp: smtplib.SMTP, sender: str, recipient: str, body: bytes) -> str:
+    """`smtplib.SMTP.sendmail` for one recipient, answering the server's words on accepting the DATA (which
+    sendmail drops): a receiver that already has the Message-ID says there that it dropped the copy."""
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"size={len(body)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    code, words = smtp.mail(sender, options)
+    if code != 250:
+        _abandon(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, words, sender)
+    code, words = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        _abandon(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, words)})
+    code, words = smtp.data(body)
+    if code != 250:
+        _abandon(smtp, code)
+        raise smtplib.SMTPDataError(code, words)
+    return _words(words)
+
+
+def _abandon(smtp: smtplib.SMTP, code: int) -> None:
+    """What sendmail does after a refusal: 421 closes the connection, anything else resets the transaction."""
+    if code == 421:
+        smtp.close()
+        return
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()
 
 
 def _close(smtp: smtplib.SMTP, *, polite: bool) -> None:

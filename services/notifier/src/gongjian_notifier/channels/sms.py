@@ -9,7 +9,7 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
 from gongjian_notifier.channels.base import Message, Outcome
 from gongjian_notifier.channels.http import ClientPool
-from gongjian_notifier.channels.webhooks import DELIVERY_HEADER, http_verdict, post_each
+from gongjian_notifier.channels.webhooks import DELIVERY_HEADER, duplicate_verdict, http_verdict, post_each
 from gongjian_notifier.settings import SmsSettings
 
 
@@ -74,7 +74,7 @@ class SmsChannel:
             headers=headers,
             timeout=self._settings.timeout_seconds,
         )
-        return http_verdict(response) or Outcome.delivered()
+        return http_verdict(response) or duplicate_verdict(response) or Outcome.delivered()
 
     async def send(self, messages: Sequence[Message]) -> list[Outcome]:
         return await post_each(messages, self._pool, self._post, self._settings.timeout_seconds)

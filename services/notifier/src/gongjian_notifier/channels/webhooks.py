@@ -18,6 +18,8 @@ from gongjian_notifier.channels.http import ClientPool
 from gongjian_shared.clock import Clock
 
 DELIVERY_HEADER = "X-Gongjian-Delivery"
+# answered by a receiver that already accepted the delivery key: it dropped this copy
+DUPLICATE_HEADER = "X-Gongjian-Duplicate"
 
 # errcodes the robots answer when they throttle: the message is fine, the moment is not
 WECOM_RETRY_ERRCODES = {45009, -1}
@@ -33,8 +35,15 @@ def http_verdict(response: httpx.Response) -> Outcome | None:
     return None
 
 
+def duplicate_verdict(response: httpx.Response) -> Outcome | None:
+    """A 2xx naming the delivery as a duplicate: delivered before, this copy dropped by the receiver."""
+    if response.is_success and DUPLICATE_HEADER in response.headers:
+        return Outcome.duplicate(f"{DUPLICATE_HEADER}: {response.headers[DUPLICATE_HEADER]}")
+    return None
+
+
 def robot_verdict(response: httpx.Response, retry_codes: set[int]) -> Outcome:
-    decided = http_verdict(response)
+    decided = http_verdict(response) or duplicate_verdict(response)
     if decided is not None:
         return decided
     try:

@@ -13,6 +13,7 @@ import os
 import socket
 import time
 import uuid
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -52,6 +53,13 @@ def message_of(claimed: Claimed, secret: str | None = None) -> Message:
         mention_im_id=claimed.mention_im_id,
         secret=secret,
     )
+
+
+def digest_key(rows: Sequence[Claimed]) -> str:
+    """One digest's key, from the rows it holds: sent again after a crash with the same rows it is the same
+    message (a receiver drops the copy); with rows that came in meanwhile it is another, which must arrive."""
+    members = ",".join(str(row.id) for row in sorted(rows, key=lambda row: row.id))
+    return f"digest-{min(row.id for row in rows)}-{zlib.crc32(members.encode()):08x}"
 
 
 class DeliveryWorker:
@@ -242,7 +250,7 @@ class DeliveryWorker:
             )
             for row in claimed:
                 groups[(row.recipient_key, row.channel, row.address)].append(row)
-            keys = {row.id: f"digest-{rows[0].id}" for rows in groups.values() for row in rows}
+            keys = {row.id: digest_key(rows) for rows in groups.values() for row in rows}
             await repository.set_digest_keys(keys)
             secrets = await self._secrets(
                 session, "dingtalk", [r for r in claimed if r.channel == "dingtalk"]
@@ -281,7 +289,7 @@ class DeliveryWorker:
             return Outcome.failed(str(exc))
         return Message(
             delivery_id=first.id,
-            key=f"gongjian-digest-{first.id}",
+            key=f"gongjian-{digest_key(rows)}",
             address=first.address,
             recipient_name=first.recipient_name,
             title=rendered.title,
