@@ -72,6 +72,26 @@ async def hold(meetings: Meetings, meeting: dict[str, Any]) -> None:
     assert response.status_code == 200, response.text
 
 
+async def record(
+    meetings: Meetings, meeting: dict[str, Any], project_id: str, topic_id: str, text: str
+) -> str:
+    """The held meeting records a resolution on the topic; returns the resolution's id."""
+    recorded = await meetings.call(
+        "POST",
+        f"/api/v1/meetings/{meeting['id']}/resolutions",
+        json={
+            "text": text,
+            "lead_unit_id": meetings.units["汉滨区"],
+            "supporting_unit_ids": [],
+            "due_on": "2019-07-10",
+            "project_ids": [project_id],
+            "topic_ids": [topic_id],
+        },
+    )
+    assert recorded.status_code == 201, recorded.text
+    return str(recorded.json()["id"])
+
+
 async def consumed_by_ledger(meetings: Meetings, event_id: str) -> None:
     async def applied() -> bool:
         async with meetings.platform.context("projects-api").sessionmaker() as session:
@@ -93,20 +113,10 @@ async def test_closing_the_resolution_closes_the_obstacle_it_took_up(meetings: M
     topic_id = await take_up(meetings, meeting, taken["id"])
     await hold(meetings, meeting)
 
-    recorded = await meetings.call(
-        "POST",
-        f"/api/v1/meetings/{meeting['id']}/resolutions",
-        json={
-            "text": "国网安康供电公司 7 月 10 日前完成施工用电接入。",
-            "lead_unit_id": meetings.units["汉滨区"],
-            "supporting_unit_ids": [],
-            "due_on": "2019-07-10",
-            "project_ids": [project["id"]],
-            "topic_ids": [topic_id],
-        },
+    resolution_id = await record(
+        meetings, meeting, project["id"], topic_id, "国网安康供电公司 7 月 10 日前完成施工用电接入。"
     )
-    assert recorded.status_code == 201, recorded.text
-    base = f"/api/v1/resolutions/{recorded.json()['id']}"
+    base = f"/api/v1/resolutions/{resolution_id}"
     feedback = await meetings.call(
         "POST", f"{base}/feedback", "汉滨区", json={"text": "施工用电已接入", "status": "done"}
     )
@@ -125,7 +135,7 @@ async def test_closing_the_resolution_closes_the_obstacle_it_took_up(meetings: M
 
     await eventually(resolved, what="the obstacle closed by its resolution")
     after = await read(meetings, taken["id"])
-    assert (after["resolved_on"], after["closed_by_resolution_id"]) == ("2019-06-28", recorded.json()["id"])
+    assert (after["resolved_on"], after["closed_by_resolution_id"]) == ("2019-06-28", resolution_id)
     assert (await read(meetings, untouched["id"]))["status"] == "open", "an obstacle no resolution took up"
 
     # the same closing delivered again (a replayed or duplicated event) changes nothing
@@ -148,21 +158,10 @@ async def test_a_resolution_closed_as_cannot_complete_hands_the_obstacle_back(me
     taken = await obstacle(meetings, project["id"], "征地拆迁未完成")
     topic_id = await take_up(meetings, meeting, taken["id"])
     await hold(meetings, meeting)
-    recorded = await meetings.call(
-        "POST",
-        f"/api/v1/meetings/{meeting['id']}/resolutions",
-        json={
-            "text": "汉滨区 7 月 10 日前完成征地拆迁。",
-            "lead_unit_id": meetings.units["汉滨区"],
-            "supporting_unit_ids": [],
-            "due_on": "2019-07-10",
-            "project_ids": [project["id"]],
-            "topic_ids": [topic_id],
-        },
+    resolution_id = await record(
+        meetings, meeting, project["id"], topic_id, "汉滨区 7 月 10 日前完成征地拆迁。"
     )
-    assert recorded.status_code == 201, recorded.text
-    resolution = recorded.json()
-    base = f"/api/v1/resolutions/{resolution['id']}"
+    base = f"/api/v1/resolutions/{resolution_id}"
     feedback = await meetings.call(
         "POST",
         f"{base}/feedback",
@@ -185,7 +184,7 @@ async def test_a_resolution_closed_as_cannot_complete_hands_the_obstacle_back(me
     after = await read(meetings, taken["id"])
     assert after["resolved_on"] is None and after["closed_by_resolution_id"] is None
     [action] = after["actions"]
-    assert action["resolution_id"] == resolution["id"] and action["actor_id"] is None
+    assert action["resolution_id"] == resolution_id and action["actor_id"] is None
     assert "无法完成" in action["description"] and "cannot be completed" in action["description"]
 
     # the same closing delivered again records nothing more; the unit may take the obstacle to a later meeting
