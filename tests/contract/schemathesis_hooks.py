@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from gongjian.services import SERVICES
 from gongjian_projects.identity.passwords import policy_errors
-from gongjian_projects.projects.codes import parse_code
+from gongjian_projects.projects.codes import ANKANG_PREFIX, normal_region, parse_code
 from gongjian_projects.projects.service import month_plan_fits
 from gongjian_scoring.engine.facts import FactsDocument, consistency_problems
 from gongjian_shared.contract import INPUT_SUFFIX
@@ -110,15 +110,30 @@ def _weak_password(case: Any) -> bool:
     return isinstance(password, str) and bool(policy_errors(password, str(body.get("username", ""))))
 
 
+def _impossible_code(code: Any, plan_year: Any) -> bool:
+    """A code no unit may carry: no valid shape, a region outside Ankang (every unit's codes lie in 6109xx), or
+    a year after the plan year. Whether the region is the unit's county the body cannot tell (fuzzed unit ids
+    name no unit anyway)."""
+    parsed = parse_code(code) if isinstance(code, str) else None
+    if parsed is None:
+        return isinstance(code, str)
+    if not normal_region(parsed.region).startswith(ANKANG_PREFIX):
+        return True
+    return isinstance(plan_year, int) and parsed.year > plan_year
+
+
 def _breaks_a_registry_rule(case: Any) -> bool:
-    """A project body whose code has no valid shape (year 2013-2019, or YYMM from 2001), a legacy code that is
-    not a pre-2020 code beside a current one, or a registration whose months miss the annual amount."""
+    """A project body whose code is impossible (`_impossible_code`), a legacy code that is not a pre-2020 code
+    beside a current one, or a registration whose months miss the annual amount; a lookup by a code of no
+    valid shape."""
+    if case.operation.path == "/api/v1/projects/by-code/{code}":
+        return parse_code(str((case.path_parameters or {}).get("code"))) is None
     if case.operation.path not in ("/api/v1/projects", "/api/v1/projects/{project_id}"):
         return False
     body = case.body if isinstance(case.body, dict) else {}
     code, legacy = body.get("code"), body.get("legacy_code")
     parsed = parse_code(code) if isinstance(code, str) else None
-    if isinstance(code, str) and parsed is None:
+    if any(_impossible_code(text, body.get("year")) for text in (code, legacy) if text is not None):
         return True
     if isinstance(legacy, str):
         old = parse_code(legacy)

@@ -129,6 +129,7 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/projects"): "unit-create",
     ("GET", "/api/v1/projects"): "list-scoped",
     ("GET", "/api/v1/projects/{project_id}"): "unit-read-scoped",
+    ("GET", "/api/v1/projects/by-code/{code}"): "unit-read-scoped",
     ("PATCH", "/api/v1/projects/{project_id}"): "unit-write",
     ("GET", "/api/v1/projects/{project_id}/status-history"): "unit-read-scoped",
     ("POST", "/api/v1/projects/{project_id}/handover"): "unit-write",

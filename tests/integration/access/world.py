@@ -20,12 +20,15 @@ from support.platform import ADMIN_PASSWORD, Platform, eventually
 OWN, OTHER, CHILD = "own", "other", "child"
 OWNERS = (OWN, OTHER, CHILD)
 UNIT_NAMES = {OWN: "汉滨区", OTHER: "宁陕县", CHILD: "恒口示范区"}
+#: the region segment of each owner's project code: its county (恒口示范区 lies in 汉滨区)
+CODE_REGIONS = {OWN: "610902", OTHER: "610923", CHILD: "610902"}
 PASSWORD = "matrix-Password-2019"
 
 #: path parameters that name an object owned by a unit (the others name shared things: years, rule sets...)
 OWNED_KINDS = (
     "unit_id",
     "project_id",
+    "code",  # a project's unified code (GET /api/v1/projects/by-code/{code})
     "recognition_id",
     "report_id",
     "obstacle_id",
@@ -178,11 +181,12 @@ async def build(world: World) -> None:
             "planned_start": "2019-03-01",
             "planned_completion": "2020-12-31",
             "leader_ids": [leader_id] if owner == OWN and leader_id else [],
+            "code": f"2019-{CODE_REGIONS[owner]}-48-01-{OWNERS.index(owner) + 700001:06d}",
         }
         project = await world.make(f"the {owner} project", "projects-api", "/api/v1/projects", body)
         if project is None:
             continue
-        ids["project_id"] = project
+        ids["project_id"], ids["code"] = project, body["code"]
         if owner == OWN:
             # the carry-over names last year's entry in its body: a real one, so the office's answer is about
             # the entry (409, not of the previous year), not a 404 for an id made up

@@ -12,6 +12,7 @@ import pytest
 from integration.projects.registry_support import assert_problem, count
 from openpyxl import Workbook, load_workbook
 
+from gongjian_projects.seed import TARGETS_FILE, _rows
 from support.platform import Platform
 
 pytestmark = pytest.mark.asyncio
@@ -24,8 +25,15 @@ def upload(content: bytes, name: str = "file.xlsx") -> dict[str, Any]:
     return {"file": (name, content, XLSX)}
 
 
+# the seeded counties' administrative codes: a county's projects carry its region in their codes
+COUNTY_REGIONS = {
+    row["unit_name"]: row["admin_code"] for row in _rows(TARGETS_FILE) if row["unit_kind"] == "county"
+}
+
+
 def plan_rows(targets: list[dict[str, Any]]) -> list[list[Any]]:
-    """Per unit: as many key projects as Annex 2 says, the new starts among them, amounts summing exactly."""
+    """Per unit: as many key projects as Annex 2 says, the new starts among them, amounts summing exactly;
+    codes in the unit's county (city-level units: the city's code)."""
     rows = []
     serial = 0
     for target in targets:
@@ -39,7 +47,7 @@ def plan_rows(targets: list[dict[str, Any]]) -> list[list[Any]]:
                 [
                     f"{target['unit_name']}重点项目{index + 1}",
                     "重点",
-                    f"2019-610900-48-01-{serial:06d}",
+                    f"2019-{COUNTY_REGIONS.get(target['unit_name'], '610900')}-48-01-{serial:06d}",
                     target["unit_name"],
                     category,
                     float(amount * 3),

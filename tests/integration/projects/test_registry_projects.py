@@ -75,7 +75,11 @@ async def test_a_key_project_keeps_every_field_and_decodes_its_region(platform: 
 async def test_a_current_code_is_stored_with_its_pre_2020_code(platform: Platform) -> None:
     units = await unit_ids(platform)
     project = await register(
-        platform, units["旬阳县"], code="2203-610981-04-01-000777", legacy_code="2019-610928-04-01-000777"
+        platform,
+        units["旬阳县"],
+        year=2022,
+        code="2203-610981-04-01-000777",
+        legacy_code="2019-610928-04-01-000777",
     )
     assert project["code_shape"] == "current"
     assert project["legacy_code"] == "2019-610928-04-01-000777"

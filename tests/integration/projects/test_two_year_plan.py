@@ -16,7 +16,7 @@ from support.platform import Platform
 pytestmark = pytest.mark.asyncio
 
 ENTRIES = "SELECT count(*) FROM projects.projects"
-CODE = "2019-610921-48-01-000777"
+CODE = "2019-610928-48-01-000777"
 
 
 async def report(
@@ -270,7 +270,7 @@ async def test_a_code_belongs_to_the_project_across_its_years(clocked: Clocked) 
     await clocked.at(2019, 3, 10, 9)
     unit = (await unit_ids(platform))["旬阳县"]
     old = await register(platform, unit, name="跨年项目", code=CODE, plan_category="continuing")
-    other = await register(platform, unit, name="他项目", code="2019-610921-48-01-000888")
+    other = await register(platform, unit, name="他项目", code="2019-610928-48-01-000888")
     await clocked.at(2020, 1, 10, 9)
     carried = await carry(platform, 2020, item(old, "continuing"))
     assert carried.status_code == 201, carried.text
@@ -295,7 +295,7 @@ async def test_a_code_belongs_to_the_project_across_its_years(clocked: Clocked) 
     assert_problem(clash, 409, "code", "unique")
 
     # a new code is the identity's: every year's entry carries it
-    recoded = "2019-610921-48-01-000999"
+    recoded = "2019-610928-48-01-000999"
     changed = await platform.client.patch(url, json={"code": recoded}, headers={"If-Match": '"1"'})
     assert changed.status_code == 200, changed.text
     before = (await platform.client.get(f"/api/v1/projects/{old['id']}")).json()

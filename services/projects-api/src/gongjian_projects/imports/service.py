@@ -3,6 +3,7 @@ are registered in one transaction, or none."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,7 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from gongjian_projects.access import Scope
 from gongjian_projects.models import Project, Unit
-from gongjian_projects.projects.codes import parse_code
+from gongjian_projects.projects.code_checks import county_of
+from gongjian_projects.projects.codes import parse_code, segment_refusal
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import Location, ProjectCreate
 from gongjian_projects.projects.service import register_project
@@ -92,6 +94,7 @@ class _Known:
     units: dict[str, Unit]
     projects: ProjectRepository
     codes: dict[str, int] = field(default_factory=dict)  # code -> the first row carrying it
+    units_by_id: dict[uuid.UUID, Unit] = field(default_factory=dict)
 
 
 def _squeezed(name: str | None) -> str:
@@ -119,6 +122,18 @@ async def _check_code(errors: CellErrors, known: _Known, row: int, code: str | N
     elif await known.projects.holder_of_code(code) is not None:
         errors.add(row, 3, "unique", "Code already registered", "统一项目代码已登记", HEADERS[2])
     known.codes.setdefault(code, row)
+
+
+def _check_code_segments(
+    errors: CellErrors, known: _Known, year: int, row: int, code: str | None, unit: Unit | None
+) -> None:
+    """A well-shaped code's region lies under the row's unit and its year is not after the plan year."""
+    parsed = parse_code(code) if code else None
+    if parsed is None or unit is None:
+        return
+    refusal = segment_refusal(parsed, plan_year=year, unit_region=county_of(unit, known.units_by_id))
+    if refusal is not None:
+        errors.add(row, 3, f"{refusal.segment}-segment", refusal.message, refusal.message_zh, HEADERS[2])
 
 
 def _checked_unit(errors: CellErrors, known: _Known, row: int, unit_name: str | None) -> Unit | None:
@@ -169,6 +184,7 @@ async def _row_command(
     _check_name_and_kind(errors, row, name, kind)
     await _check_code(errors, known, row, code)
     unit = _checked_unit(errors, known, row, unit_name)
+    _check_code_segments(errors, known, year, row, code, unit)
     _check_category(errors, row, category)
     total, planned = _amounts(errors, row, cells)
     start, finish = _dates(errors, row, cells)
@@ -206,6 +222,7 @@ async def _parse(uow: UnitOfWork, scope: Scope, year: int, content: bytes) -> li
     errors = CellErrors(SHEET)
     units = await UnitRepository(uow.session).all()
     known = _Known(scope, {_squeezed(unit.name): unit for unit in units}, ProjectRepository(uow.session))
+    known.units_by_id = {unit.id: unit for unit in units}
     commands: list[ProjectCreate] = []
     for row, cells in enumerate(sheet.iter_rows(min_row=2, max_col=len(HEADERS), values_only=True), start=2):
         cells = tuple(cells) + (None,) * (len(HEADERS) - len(cells))

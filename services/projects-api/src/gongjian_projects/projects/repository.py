@@ -109,8 +109,9 @@ class ProjectRepository(Repository):
         return (await self._session.execute(query)).scalars().all()
 
     async def by_code(self, code: str, year: int | None = None) -> Project | None:
-        """The entry carrying the code: of `year`, or of the latest year the project is on a plan."""
-        query = select(Project).where(Project.code == code)
+        """The entry carrying the code (as its code or its pre-2020 code): of `year`, or of the latest year the
+        project is on a plan."""
+        query = select(Project).where(or_(Project.code == code, Project.legacy_code == code))
         if year is not None:
             query = query.where(Project.year == year)
         query = query.order_by(Project.year.desc()).limit(1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
@@ -78,6 +78,28 @@ async def list_projects(
         search=q,
     )
     return await service.project_page(uow, where, sort=sort, limit=limit, offset=offset)
+
+
+@router.get("/by-code/{code}", response_model=ProjectDetail, responses=problem_responses(401, 404, 422))
+async def get_project_by_code(
+    code: Annotated[
+        str,
+        Path(
+            pattern=r"^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}$",
+            description="The unified project code, current (YYMM-…) or pre-2020 (YYYY-…).",
+            examples=["2104-610921-04-01-518093"],
+        ),
+    ],
+    response: Response,
+    uow: UnitOfWorkDep,
+    scope: CurrentScope,
+    year: Annotated[Year | None, Query(description="The plan year; the latest year when absent.")] = None,
+) -> ProjectDetail:
+    """The project carrying a unified code (按项目代码查询), as its code or its pre-2020 code: its entry of
+    `year`, else of the latest year it is on a plan; 404 as for the detail when the caller may not see it."""
+    detail = await years.project_by_code(uow, scope, code, year)
+    response.headers["ETag"] = etag(detail.revision)
+    return detail
 
 
 @router.get("/{project_id}", response_model=ProjectDetail, responses=problem_responses(401, 404, 422))

@@ -22,7 +22,8 @@ from gongjian_projects.models import (
 )
 from gongjian_projects.plans.repository import PlanRepository
 from gongjian_projects.projects import kinds
-from gongjian_projects.projects.codes import parse_code
+from gongjian_projects.projects.code_checks import check_code_segments
+from gongjian_projects.projects.codes import SHAPE_MESSAGE, SHAPE_MESSAGE_ZH, parse_code
 from gongjian_projects.projects.errors import ProjectCodeTaken, ProjectNotFound
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import (
@@ -146,7 +147,11 @@ async def _recode(
     entries of the other years, which changed too."""
     projects = ProjectRepository(session)
     shape, region, region_unit_id = (
-        await _checked_codes(session, code, legacy, project.identity_id) if checked else (None, None, None)
+        await _checked_codes(
+            session, code, legacy, project.identity_id, unit_id=project.unit_id, plan_year=project.year
+        )
+        if checked
+        else (None, None, None)
     )
     identity = await projects.identity(project.identity_id)
     assert identity is not None
@@ -295,9 +300,16 @@ async def status_history(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -
 
 
 async def _checked_codes(
-    session: AsyncSession, code: str | None, legacy_code: str | None, besides: uuid.UUID | None
+    session: AsyncSession,
+    code: str | None,
+    legacy_code: str | None,
+    besides: uuid.UUID | None,
+    *,
+    unit_id: uuid.UUID,
+    plan_year: int,
 ) -> tuple[str | None, str | None, uuid.UUID | None]:
-    """(shape, region, region unit) of a valid, unused code pair; problem details otherwise."""
+    """(shape, region, region unit) of a valid, unused code pair fitting its unit and plan year; problem
+    details otherwise."""
     parsed = parse_code(code) if code else None
     if code and parsed is None:
         raise RuleViolation(
@@ -305,8 +317,8 @@ async def _checked_codes(
                 field_error(
                     "code",
                     "code-shape",
-                    "Not a unified project code: YYYY-AAAAAA-BB-CC-NNNNNN (before 2020) or YYMM-AAAAAA-BB-CC-NNNNNN",
-                    "统一项目代码格式错误：应为 YYYY-AAAAAA-BB-CC-NNNNNN（2020年前）或 YYMM-AAAAAA-BB-CC-NNNNNN",
+                    SHAPE_MESSAGE,
+                    SHAPE_MESSAGE_ZH,
                 )
             ]
         )
@@ -323,6 +335,7 @@ async def _checked_codes(
                     )
                 ]
             )
+    await check_code_segments(session, unit_id, plan_year, {"code": code, "legacy_code": legacy_code})
     projects = ProjectRepository(session)
     for name, value in (("code", code), ("legacy_code", legacy_code)):
         if value and await projects.holder_of_code(value, besides=besides) is not None:
@@ -405,7 +418,9 @@ def _ensure_completion_after_start(project: Project) -> None:
 async def register_project(uow: UnitOfWork, scope: Scope, command: ProjectCreate) -> Project:
     session, outbox, clock = uow.session, uow.outbox, uow.clock
     await _checked_unit(session, scope, command.unit_id)
-    shape, region, region_unit_id = await _checked_codes(session, command.code, command.legacy_code, None)
+    shape, region, region_unit_id = await _checked_codes(
+        session, command.code, command.legacy_code, None, unit_id=command.unit_id, plan_year=command.year
+    )
     now = clock.now()
     identity = await new_identity(
         session, command.name, command.unit_id, command.code, command.legacy_code, now
@@ -462,13 +477,17 @@ async def update_project(
     require_if_match(if_match, project.revision)
     changes = command.model_dump(exclude_unset=True)
     recoded: list[Project] = []
-    if "unit_id" in changes and changes["unit_id"] != project.unit_id:
+    moved = "unit_id" in changes and changes["unit_id"] != project.unit_id
+    if moved:
         await _checked_unit(session, scope, changes["unit_id"])
         project.unit_id = changes["unit_id"]
     if "code" in changes or "legacy_code" in changes:
         code = changes.get("code", project.code)
         legacy = changes.get("legacy_code", project.legacy_code)
         recoded = await _recode(session, project, code, legacy)
+    elif moved:
+        codes = {"code": project.code, "legacy_code": project.legacy_code}
+        await check_code_segments(session, project.unit_id, project.year, codes)
     for name in _PLAIN_FIELDS:
         if name in changes:
             setattr(project, name, changes[name])

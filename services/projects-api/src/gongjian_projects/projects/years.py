@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 
 from gongjian_projects.access import Scope, project_facts
+from gongjian_projects.projects.codes import SHAPE_MESSAGE, SHAPE_MESSAGE_ZH, parse_code
+from gongjian_projects.projects.errors import ProjectNotFound
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import PlanEntryRef, ProjectDetail
 from gongjian_projects.projects.service import leader_ids_of, to_out, visible_project
+from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.uow import UnitOfWork
 
 
@@ -27,3 +30,23 @@ async def project_detail(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -
         if entry.id != project.id and scope.may_read(project_facts(entry, leader_ids_of(entry)))
     ]
     return ProjectDetail(**dict(to_out(project)), other_years=others)
+
+
+async def project_by_code(uow: UnitOfWork, scope: Scope, code: str, year: int | None) -> ProjectDetail:
+    """The entry carrying a unified code (current or pre-2020), of `year` or the latest year, as its detail;
+    404 as for the detail when the caller may not read it."""
+    if parse_code(code) is None:
+        raise RuleViolation(
+            errors=[
+                field_error(
+                    "code",
+                    "code-shape",
+                    SHAPE_MESSAGE,
+                    SHAPE_MESSAGE_ZH,
+                )
+            ]
+        )
+    project = await ProjectRepository(uow.session).by_code(code, year)
+    if project is None:
+        raise ProjectNotFound(f"No project with code {code}" + (f" in {year}." if year else "."))
+    return await project_detail(uow, scope, project.id)
