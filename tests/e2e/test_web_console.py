@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -268,6 +269,39 @@ def test_the_office_returns_the_report_and_the_reporter_corrects_and_resubmits_i
         f"/api/v1/progress-reports/{filed_report['id']}/history", headers=console.office.headers
     ).json()
     assert reason in json.dumps(history, ensure_ascii=False)
+
+
+def _wan(amount: Decimal) -> str:
+    """An amount as the console's formatWan shows it (zh-CN grouping, two decimals)."""
+    return f"{amount:,.2f} 万元"
+
+
+def test_the_county_reviewer_passes_the_report_and_the_office_accepts_it(console: Console) -> None:
+    filed = console.shared.get("filed")
+    assert filed, (
+        "needs the report resubmitted by the journey before (test_the_office_returns_the_report_...)"
+    )
+    _, project, filed_report = filed
+    http, office = console.journey.http, console.office.headers
+    path = f"/api/v1/statistics/{console.year}/city"
+    month = {"month": filed_report["month"]}
+    before = Decimal(http.get(path, params=month, headers=office).json()["completed_year_to_date_10k"])
+    reviewer = console.journey.create_account(console.units["汉滨区"], "reviewer")
+    console.journey.first_sign_in(reviewer)
+    result = _journey(
+        console,
+        "reviewed-and-accepted",
+        office={"username": console.office.username, "password": console.office.password},
+        reviewer={"username": reviewer.username, "password": reviewer.password},
+        project_name=project["name"],
+    )
+    _assert_accessible(result)
+    accepted = http.get(f"/api/v1/progress-reports/{filed_report['id']}", headers=office).json()
+    assert accepted["status"] == "accepted"
+    after = Decimal(http.get(path, params=month, headers=office).json()["completed_year_to_date_10k"])
+    assert after == before + Decimal(accepted["completed_10k"])
+    assert (result["figure_before"], result["figure_after"]) == (_wan(before), _wan(after))
+    assert result["chart_changed"] is True
 
 
 def test_a_second_countys_reporter_sees_none_of_the_first_countys_projects(console: Console) -> None:

@@ -31,6 +31,19 @@ async function signIn(page, username, password) {
   await page.locator('#password').press('Enter') // the keyboard alone signs in
 }
 
+/** The dashboard's 累计完成投资 figure and its monthly chart as drawn (once ECharts' 1 s animation has ended). */
+async function readDashboard(page, h) {
+  await h.nav('数据看板')
+  await page.locator('[data-testid="dashboard"][data-ready="true"]').waitFor()
+  const canvas = page.getByRole('img', { name: '按月累计的计划投资与完成投资' }).locator('canvas')
+  await canvas.waitFor()
+  await page.waitForTimeout(1500)
+  return {
+    figure: (await page.getByTestId('completed-ytd').innerText()).trim(),
+    chart: await canvas.evaluate((element) => element.toDataURL()),
+  }
+}
+
 const JOURNEYS = {
   /** Journey 1: the office creates a county reporter, publishes the plan and opens the month. */
   async 'office-sets-up-the-month'(page, h, result) {
@@ -149,6 +162,47 @@ const JOURNEYS = {
     await page.getByTestId('report-status').getByText('已提交待审核').waitFor()
     await h.shot('resubmitted')
     await h.axe('report-form-resubmitted')
+  },
+
+  /** Journey 3: the county reviewer passes the report, the office accepts it; the dashboard's figure and chart change. */
+  async 'reviewed-and-accepted'(page, h, result) {
+    await signIn(page, input.office.username, input.office.password)
+    await page.getByRole('heading', { level: 1, name: '我的待办' }).waitFor()
+    const before = await readDashboard(page, h)
+    result.figure_before = before.figure
+    await h.shot('dashboard-before')
+    await page.getByRole('button', { name: '退出' }).click()
+
+    await signIn(page, input.reviewer.username, input.reviewer.password)
+    await page.getByRole('heading', { level: 1, name: '我的待办' }).waitFor()
+    await h.nav('月报审核')
+    const submitted = page.getByTestId('review-queue').getByRole('row', { name: new RegExp(input.project_name) })
+    await submitted.waitFor()
+    await h.shot('county-review-queue')
+    await h.axe('reviews-county')
+    await submitted.getByRole('button', { name: '通过', exact: true }).click()
+    await submitted.waitFor({ state: 'detached' })
+    await h.shot('county-passed')
+    await page.getByRole('button', { name: '退出' }).click()
+
+    await signIn(page, input.office.username, input.office.password)
+    await page.getByRole('heading', { level: 1, name: '我的待办' }).waitFor()
+    await h.nav('月报审核')
+    await page.getByRole('radio', { name: '待采纳' }).click({ force: true })
+    const passed = page.getByTestId('review-queue').getByRole('row', { name: new RegExp(input.project_name) })
+    await passed.waitFor()
+    await h.shot('office-acceptance-queue')
+    await passed.getByRole('button', { name: '采纳', exact: true }).click()
+    await passed.waitFor({ state: 'detached' })
+    await page.getByRole('radio', { name: '已采纳' }).click({ force: true })
+    await page.getByTestId('review-queue').getByRole('row', { name: new RegExp(input.project_name) }).waitFor()
+    await h.shot('accepted')
+
+    const after = await readDashboard(page, h)
+    result.figure_after = after.figure
+    result.chart_changed = after.chart !== before.chart
+    await h.shot('dashboard-after')
+    await h.axe('dashboard-after')
   },
 
   /** Journey 5: a second county's reporter sees none of the first county's projects. */

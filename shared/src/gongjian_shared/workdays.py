@@ -10,7 +10,9 @@ per year that the official calendar is missing.
 
 from __future__ import annotations
 
+import functools
 import logging
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -59,3 +61,34 @@ def next_working_day(day: date) -> date:
             return day
         day += timedelta(days=1)
     raise RuntimeError("no working day within 60 days")
+
+
+@dataclass(frozen=True)
+class YearCalendar:
+    """A year's departures from Monday-Friday: weekdays off (holidays) and weekend days worked (调休)."""
+
+    year: int
+    official: bool  # the State Council's calendar is known for the year (else the fallback above)
+    days_off: tuple[date, ...]
+    working_weekends: tuple[date, ...]
+
+
+@functools.lru_cache(maxsize=16)
+def year_calendar(year: int) -> YearCalendar:
+    days_off: list[date] = []
+    working_weekends: list[date] = []
+    day = date(year, 1, 1)
+    while day.year == year:  # bounded: the days of one year
+        weekend = day.weekday() >= 5
+        if is_working_day(day) == weekend:
+            (working_weekends if weekend else days_off).append(day)
+        day += timedelta(days=1)
+    return YearCalendar(year, _is_official(year), tuple(days_off), tuple(working_weekends))
+
+
+def _is_official(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True

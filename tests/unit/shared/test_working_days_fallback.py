@@ -13,7 +13,7 @@ from gongjian_meetings.meetings.rules import after_days, reminder_day
 from gongjian_notifier.delivery.timing import release_time
 from gongjian_notifier.settings import ScheduleSettings
 from gongjian_shared.clock import SHANGHAI
-from gongjian_shared.workdays import is_working_day, next_working_day
+from gongjian_shared.workdays import is_working_day, next_working_day, year_calendar
 
 SCHEDULE = ScheduleSettings(
     quiet_start=time(20, 0), quiet_end=time(8, 0), release_at=time(9, 0), digest_at=time(9, 30)
@@ -119,3 +119,16 @@ def test_covered_years_still_follow_the_official_calendar() -> None:
     assert is_working_day(date(2025, 9, 28))  # a Sunday made a working day (调休)
     assert not is_working_day(date(2025, 10, 8))  # the National Day week ran to the 8th
     assert not is_working_day(date(2026, 1, 1))
+
+
+def test_a_years_calendar_lists_its_departures_from_monday_to_friday() -> None:
+    official = year_calendar(2019)
+    assert official.official
+    assert date(2019, 2, 4) in official.days_off and date(2019, 2, 2) in official.working_weekends
+    assert all(day.weekday() < 5 and not is_working_day(day) for day in official.days_off)
+    assert all(day.weekday() >= 5 and is_working_day(day) for day in official.working_weekends)
+    fallback = year_calendar(YEAR)
+    assert not fallback.official and fallback.working_weekends == ()
+    fixed = [date(YEAR, m, d) for m, d in ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))]
+    holidays_on_weekdays = {day for day in [*fixed, qingming(YEAR)] if day.weekday() < 5}
+    assert holidays_on_weekdays and holidays_on_weekdays <= set(fallback.days_off)

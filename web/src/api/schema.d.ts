@@ -519,7 +519,8 @@ export interface paths {
         };
         /**
          * Get Project
-         * @description One project (项目详情), with its ETag for a later `If-Match`.
+         * @description One project's plan entry (项目详情), with its ETag for a later `If-Match`, its identity across the
+         *     years (`identity_id`) and its entries on the other years' plans (`other_years`).
          */
         get: operations["projects-get_project"];
         put?: never;
@@ -1208,6 +1209,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/plans/{year}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Carry Over
+         * @description Carry last year's entries into the year's plan (年度计划结转), all or none: continuing and completion key
+         *     projects enter under construction, planned projects proposed for next year enter as new starts; each new
+         *     entry emits `project-registered`. A refused item is named (`entries[3].from_project_id`): 404 an unknown
+         *     entry, 409 one that may not carry over (completed, removed, not started, of another year, already in the
+         *     year, another kind), 422 a category or monthly plan that does not fit.
+         */
+        post: operations["plans-carry_over"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{year}/entries/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Carry Over Candidates
+         * @description Last year's entries that may be carried into the year (结转候选), each with its suggested category:
+         *     completion when its planned completion falls within the year, else continuing; planned projects proposed
+         *     for next year as new starts.
+         */
+        get: operations["plans-carry_over_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/plans/{year}/targets": {
         parameters: {
             query?: never;
@@ -1694,6 +1741,26 @@ export interface paths {
          *     notice's headline targets for the office and conveners.
          */
         get: operations["attraction-attraction_tally"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Working Day Calendar
+         * @description The year's working-day calendar: the deadlines of reports, topics and resolutions count these days.
+         */
+        get: operations["calendar-working_day_calendar"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3891,6 +3958,143 @@ export interface components {
             file: string;
         };
         /**
+         * CalendarOut
+         * @description A year's departures from Monday-Friday; every other weekday is a working day, every other weekend day not.
+         */
+        CalendarOut: {
+            /** Year */
+            year: number;
+            /**
+             * Official
+             * @description True when the State Council's holiday calendar for the year is known. False: only the holidays whose date the law fixes are off (New Year, Qingming, Labour Day, National Day), no 调休.
+             */
+            official: boolean;
+            /**
+             * Days Off
+             * @description Monday-Friday days that are public holidays (法定节假日).
+             */
+            days_off: string[];
+            /**
+             * Working Weekends
+             * @description Saturdays and Sundays that are working days (调休上班).
+             */
+            working_weekends: string[];
+        };
+        /**
+         * CarryOverCandidate
+         * @description An entry of last year that may enter the year's plan, and the category it would take.
+         */
+        CarryOverCandidate: {
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /**
+             * Identity Id
+             * Format: uuid
+             */
+            identity_id: string;
+            /** Year */
+            year: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "key" | "planned";
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+            /**
+             * Unit Id
+             * Format: uuid
+             */
+            unit_id: string;
+            /** Plan Category */
+            plan_category: ("new-start" | "continuing" | "completion") | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "planned" | "started" | "completed" | "removed";
+            /** Started On */
+            started_on: string | null;
+            /** Planned Completion */
+            planned_completion: string | null;
+            /** Total Investment 10K */
+            total_investment_10k: string;
+            /** Planned Investment 10K */
+            planned_investment_10k: string;
+            /**
+             * Suggested Category
+             * @enum {string}
+             */
+            suggested_category: "new-start" | "continuing" | "completion";
+        };
+        /**
+         * CarryOverItem
+         * @description One of last year's entries to carry into the year (结转): a continuing or completion key project, or a
+         *     planned project proposed for next year, promoted as a new start. What the year changes is given here;
+         *     the rest (name, codes, unit, industry, location, total investment, dates) is copied.
+         * @example {
+         *       "from_project_id": "00000000-0000-0000-0000-000000000000",
+         *       "plan_category": "continuing",
+         *       "planned_investment_10k": "12000"
+         *     }
+         */
+        CarryOverItem: {
+            /**
+             * From Project Id
+             * Format: uuid
+             * @description Last year's entry (上年度计划项目).
+             */
+            from_project_id: string;
+            /**
+             * Plan Category
+             * @enum {string}
+             */
+            plan_category: "new-start" | "continuing" | "completion";
+            /**
+             * Planned Investment 10K
+             * @description The year's planned investment (年度计划投资), 万元.
+             */
+            planned_investment_10k: number | string;
+            /**
+             * Planned By Month
+             * @description Twelve monthly amounts (分月计划) summing to the year's planned investment.
+             */
+            planned_by_month?: (number | string)[] | null;
+            /**
+             * Leader Ids
+             * @description The year's leaders (包抓领导); default: last year's.
+             */
+            leader_ids?: string[] | null;
+            /**
+             * Provincial Key
+             * @description A provincial key project this year (省级重点项目); default: last year's flag.
+             */
+            provincial_key?: boolean | null;
+        };
+        /** CarryOverOut */
+        CarryOverOut: {
+            /** Year */
+            year: number;
+            /**
+             * Entries
+             * @description The year's new entries, in the order of the request.
+             */
+            entries: components["schemas"]["ProjectOut"][];
+        };
+        /**
+         * CarryOverRequest
+         * @description Carry last year's entries into the year's plan, all or none (年度计划结转).
+         */
+        CarryOverRequest: {
+            /** Entries */
+            entries: components["schemas"]["CarryOverItem"][];
+        };
+        /**
          * ColourCounts
          * @description Projects per colour for a unit or a leader (分单位/分领导预警汇总).
          */
@@ -4398,9 +4602,14 @@ export interface components {
             description: string;
             /**
              * Actor Id
-             * Format: uuid
+             * @description Who recorded it; null when the joint meeting's resolution did.
              */
-            actor_id: string;
+            actor_id: string | null;
+            /**
+             * Resolution Id
+             * @description The joint-meeting resolution (议定事项) this records, if any.
+             */
+            resolution_id?: string | null;
             /**
              * Recorded At
              * Format: date-time
@@ -4558,6 +4767,31 @@ export interface components {
              * @description Shown once; must be changed at the next sign-in.
              */
             initial_password: string;
+        };
+        /**
+         * PlanEntryRef
+         * @description The project's entry on another year's plan: open it for that year's reports and recognitions.
+         */
+        PlanEntryRef: {
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** Year */
+            year: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "key" | "prephase" | "planned" | "attraction";
+            /** Plan Category */
+            plan_category: ("new-start" | "continuing" | "completion") | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "planned" | "started" | "completed" | "removed";
         };
         /** PlanOut */
         PlanOut: {
@@ -4921,13 +5155,124 @@ export interface components {
             /** @description Only for kind `attraction`. */
             attraction?: components["schemas"]["AttractionFields"] | null;
         };
-        /** ProjectOut */
+        /**
+         * ProjectDetail
+         * @description One plan entry, with the project's entries of the other years it is on a plan (历年计划).
+         */
+        ProjectDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Identity Id
+             * Format: uuid
+             * @description The project across the years (项目库); one entry per year.
+             */
+            identity_id: string;
+            /**
+             * Carried From Id
+             * @description Last year's entry this one was carried over from.
+             */
+            carried_from_id: string | null;
+            /** Year */
+            year: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "key" | "prephase" | "planned" | "attraction";
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+            /** Code Shape */
+            code_shape: ("pre-2020" | "current") | null;
+            /** Legacy Code */
+            legacy_code: string | null;
+            /** Region Code */
+            region_code: string | null;
+            /**
+             * Region Unit Id
+             * @description The Ankang county the code's region decodes to.
+             */
+            region_unit_id: string | null;
+            /**
+             * Unit Id
+             * Format: uuid
+             */
+            unit_id: string;
+            /** Responsible Person */
+            responsible_person: string | null;
+            /** Industry */
+            industry: string | null;
+            location: components["schemas"]["Location-Output"];
+            /** Plan Category */
+            plan_category: ("new-start" | "continuing" | "completion") | null;
+            /** Total Investment 10K */
+            total_investment_10k: string;
+            /** Planned Investment 10K */
+            planned_investment_10k: string;
+            /** Planned By Month */
+            planned_by_month: string[] | null;
+            /** Planned Start */
+            planned_start: string | null;
+            /** Planned Completion */
+            planned_completion: string | null;
+            /** Construction Content */
+            construction_content: string | null;
+            /** Provincial Key */
+            provincial_key: boolean;
+            /** Leader Ids */
+            leader_ids: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "planned" | "started" | "completed" | "removed";
+            /** Started On */
+            started_on: string | null;
+            /** Completed On */
+            completed_on: string | null;
+            planned: components["schemas"]["PlannedOut"] | null;
+            attraction: components["schemas"]["AttractionOut"] | null;
+            /** Revision */
+            revision: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Other Years */
+            other_years: components["schemas"]["PlanEntryRef"][];
+        };
+        /**
+         * ProjectOut
+         * @description A plan entry: the project (its identity) on one year's plan.
+         */
         ProjectOut: {
             /**
              * Id
              * Format: uuid
              */
             id: string;
+            /**
+             * Identity Id
+             * Format: uuid
+             * @description The project across the years (项目库); one entry per year.
+             */
+            identity_id: string;
+            /**
+             * Carried From Id
+             * @description Last year's entry this one was carried over from.
+             */
+            carried_from_id: string | null;
             /** Year */
             year: number;
             /**
@@ -11573,7 +11918,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectOut"];
+                    "application/json": components["schemas"]["ProjectDetail"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -14314,6 +14659,147 @@ export interface operations {
             };
         };
     };
+    "plans-carry_over": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe POST: the same key returns the first response (幂等键). */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CarryOverRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CarryOverOut"];
+                };
+            };
+            /** @description The body cannot be read as its media type (请求体无法解析): not JSON, broken multipart */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "plans-carry_over_candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CarryOverCandidate"][];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (未找到): no such resource, or a path segment that cannot be its id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     "plans-get_targets": {
         parameters: {
             query?: {
@@ -16103,6 +16589,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AttractionTallyTable"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (未找到): no such resource, or a path segment that cannot be its id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "calendar-working_day_calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"];
                 };
             };
             /** @description Problem details (RFC 9457) */

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from gongjian_projects.accounts.router import router as accounts_router
 from gongjian_projects.attraction.router import router as attraction_router
+from gongjian_projects.calendar.router import router as calendar_router
 from gongjian_projects.concentrated_starts.router import router as concentrated_starts_router
 from gongjian_projects.early_warning.router import router as early_warning_router
 from gongjian_projects.evidence import jobs as evidence_jobs
@@ -54,6 +55,7 @@ PUBLIC_PREFIXES = (
     "/api/v1/statistics",
     "/api/v1/concentrated-starts",
     "/api/v1/attraction",
+    "/api/v1/calendar",
     "/.well-known",  # the token keys (JWKS), served by build_service_app where the service signs
 )
 
@@ -89,6 +91,7 @@ SPEC = ServiceSpec(
         evidence_router,
         concentrated_starts_router,
         attraction_router,
+        calendar_router,
     ),
     event_handlers=EVENT_HANDLERS,
     background=lambda context: (
