@@ -212,7 +212,7 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ): "unit-write",
     ("POST", "/api/v1/projects/{project_id}/attraction-stage"): "unit-write",
     ("GET", "/api/v1/attraction/{year}/tally"): "list",
-    ("GET", "/api/v1/calendar/{year}"): "reference",
+    ("GET", "/api/v1/calendar/{year}"): "any-person",
     # --- meetings-api ---------------------------------------------------------------------------------------
     ("GET", "/api/v1/meetings/member-units"): "any-person",
     ("GET", "/api/v1/meeting-bodies"): "list",

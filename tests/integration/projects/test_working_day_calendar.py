@@ -35,4 +35,4 @@ async def test_a_year_without_the_official_calendar_says_so(platform: Platform) 
 
 async def test_a_year_out_of_range_is_refused_naming_it(platform: Platform) -> None:
     refused = await platform.client.get("/api/v1/calendar/1999")
-    assert_problem(refused, 422, "year", "ge")
+    assert_problem(refused, 422, "year", "greater_than_equal")
