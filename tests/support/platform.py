@@ -22,6 +22,7 @@ from pydantic import SecretStr
 from gongjian.assembly import PlatformSettings, seed_and_admin, service_settings
 from gongjian.gateway import Gateway
 from gongjian.services import SERVICES
+from gongjian_projects.projects.code_checks import unit_region
 from gongjian_shared.auth import Principal, generate_private_key_pem, load_private_key, public_key_pem
 from gongjian_shared.clock import SHANGHAI, Clock
 from gongjian_shared.service import ServiceContext
@@ -146,3 +147,10 @@ async def eventually(
             return
         await asyncio.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what or check}")
+
+
+async def region_of(platform: Platform, unit_id: str) -> str:
+    """The region segment a unit's project codes carry: its county's administrative code, the city's for a
+    city-level unit (the registry's own rule, `gongjian_projects.projects.code_checks`)."""
+    async with platform.context("projects-api").sessionmaker() as session:
+        return await unit_region(session, uuid.UUID(unit_id)) or "610900"

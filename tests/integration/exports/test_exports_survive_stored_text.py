@@ -26,7 +26,7 @@ from gongjian_meetings.settings import SchedulerSettings
 from gongjian_shared.clock import FrozenClock
 from gongjian_shared.events.projects import ProjectStarted
 from gongjian_shared.office_text import docx_safe, xlsx_safe
-from support.platform import Platform, platform_settings, running_platform
+from support.platform import Platform, platform_settings, region_of, running_platform
 
 # every C0 control but tab, newline and carriage return (which the formats hold) and NUL (PostgreSQL refuses)
 BAD = "".join(chr(c) for c in (*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
@@ -65,7 +65,7 @@ async def scored_projects(platform: Platform) -> None:
                 "year": 2019,
                 "kind": "key",
                 "name": name,
-                "code": f"2019-610902-48-01-{serial:06d}",
+                "code": f"2019-{await region_of(platform, units[unit_name])}-48-01-{serial:06d}",
                 "unit_id": units[unit_name],
                 "plan_category": "new-start",
                 "total_investment_10k": "100000",

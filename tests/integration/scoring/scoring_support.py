@@ -13,7 +13,7 @@ from gongjian_scoring.scores.repository import SnapshotRepository
 from gongjian_shared.auth import Principal
 from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.events.projects import ProgressReported
-from support.platform import Platform, eventually, mint_token
+from support.platform import Platform, eventually, mint_token, region_of
 
 
 async def unit_ids(platform: Platform, kind: str) -> dict[str, str]:
@@ -92,7 +92,7 @@ async def register_project(
             "year": year,
             "kind": kind,
             "name": f"项目{serial}",
-            "code": f"{year}-610902-48-01-{serial:06d}",
+            "code": f"{year}-{await region_of(platform, unit_id)}-48-01-{serial:06d}",
             "unit_id": unit_id,
             "plan_category": plan_category,
             "total_investment_10k": total,
