@@ -24,7 +24,13 @@ from gongjian_shared.clock import SystemClock
 from gongjian_shared.db import create_engine, create_sessionmaker, unit_of_work
 from gongjian_shared.migrations import upgrade
 from gongjian_shared.outbox import Outbox
-from gongjian_shared.settings import AuthSettings, BaseServiceSettings, DatabaseSettings
+from gongjian_shared.settings import (
+    AuthSettings,
+    BaseServiceSettings,
+    DatabaseSettings,
+    LogSettings,
+    TracingSettings,
+)
 
 logger = logging.getLogger("gongjian")
 
@@ -54,6 +60,9 @@ class PlatformSettings(BaseSettings):
     kafka: PlatformKafka = PlatformKafka()
     auth: AuthSettings = AuthSettings()
     admin_password: SecretStr | None = None
+    # log lines of the whole process: readable text on one machine (GONGJIAN_LOG__FORMAT=json for JSON)
+    log: LogSettings = LogSettings(format="text")
+    tracing: TracingSettings = TracingSettings()
     # the built web console the gateway serves at / (`make dev` builds it); absent: the API only
     web_dist: Path = DEFAULT_WEB_DIST
 

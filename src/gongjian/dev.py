@@ -23,6 +23,8 @@ from gongjian.infra.kafka import KafkaBroker
 from gongjian.infra.postgres import EmbeddedPostgres
 from gongjian.services import SERVICES
 from gongjian.web import built_console
+from gongjian_shared.observability.logs import configure_logging
+from gongjian_shared.observability.tracing import configure_tracing
 
 logger = logging.getLogger("gongjian")
 
@@ -37,6 +39,8 @@ def run_dev(platform: PlatformSettings) -> int:
     signal.signal(signal.SIGTERM, _exit_cleanly)
     # one persistent Ed25519 key in the state directory: projects-api signs with it, the others get its public half
     platform = with_development_key(platform)
+    configure_logging(platform.log)  # readable text unless GONGJIAN_LOG__FORMAT=json
+    configure_tracing(platform.tracing, "gongjian")
     with ExitStack() as stack:
         if platform.database is not None:
             database_url = platform.database.url.get_secret_value()
@@ -84,7 +88,13 @@ def run_dev(platform: PlatformSettings) -> int:
         print(f"  API docs: {base}/docs    health: {base}/healthz")
         print(f"  log in:   curl -X POST {base}/api/v1/auth/token -d 'username=admin&password=...'")
         config = uvicorn.Config(
-            gateway, host=platform.host, port=platform.port, log_level="info", lifespan="on"
+            gateway,
+            host=platform.host,
+            port=platform.port,
+            log_level="info",
+            log_config=None,
+            access_log=not platform.log.requests,
+            lifespan="on",
         )
         uvicorn.Server(config).run()
     return 0

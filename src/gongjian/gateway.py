@@ -20,6 +20,7 @@ from gongjian.event_contract import install_event_contract
 from gongjian.web import WebConsole, is_console_path
 from gongjian_shared.contract import install_cors, install_docs, merge_documents
 from gongjian_shared.errors import install_problem_handlers
+from gongjian_shared.observability.metrics import METRICS_PATH, metrics_endpoint
 from gongjian_shared.service import docs_path, routed_prefixes
 
 MERGED_OPENAPI = "/openapi.json"
@@ -76,6 +77,9 @@ class Gateway:
             services = dict(checks)
             ready = all(check.get("ready") for check in services.values())
             return JSONResponse({"ready": ready, "services": services}, status_code=200 if ready else 503)
+
+        # the whole process's metrics (in development every service runs in it), for Prometheus
+        own.add_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)
 
         @own.get(MERGED_OPENAPI, include_in_schema=False)
         async def openapi() -> JSONResponse:

@@ -33,6 +33,8 @@ from gongjian_shared.contract import install_docs, merge_documents
 from gongjian_shared.db import create_engine
 from gongjian_shared.errors import ServiceUnavailable, install_problem_handlers
 from gongjian_shared.migrations import upgrade
+from gongjian_shared.observability.logs import configure_logging
+from gongjian_shared.observability.tracing import configure_tracing
 from gongjian_shared.service import docs_path, openapi_path, routed_prefixes
 from gongjian_shared.settings import BaseServiceSettings
 
@@ -75,10 +77,15 @@ def serve_service(
     problem = settings.auth.key_problem(settings.environment, entry.env_prefix)
     if problem is not None:
         raise SettingsError(f"{entry.name}: cannot start: {problem}")
-    return _run_uvicorn(entry.create_app(settings), host, port, forwarded_allow_ips)
+    configure_logging(settings.log)
+    configure_tracing(settings.tracing, entry.name)
+    app = entry.create_app(settings)
+    return _run_uvicorn(app, host, port, forwarded_allow_ips, access_log=not settings.log.requests)
 
 
-def _run_uvicorn(app: Any, host: str, port: int, forwarded_allow_ips: str = "127.0.0.1") -> int:
+def _run_uvicorn(
+    app: Any, host: str, port: int, forwarded_allow_ips: str = "127.0.0.1", *, access_log: bool = True
+) -> int:
     # uvicorn re-raises SIGTERM once its graceful shutdown is done: exit 0 rather than die by the signal.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     server = uvicorn.Server(
@@ -88,6 +95,8 @@ def _run_uvicorn(app: Any, host: str, port: int, forwarded_allow_ips: str = "127
             port=port,
             lifespan="on",
             log_level="info",
+            log_config=None,  # the process's logging (configure_logging) stays as it is
+            access_log=access_log,  # off where the services write their own line per request
             server_header=False,
             proxy_headers=True,
             forwarded_allow_ips=forwarded_allow_ips,
@@ -109,6 +118,7 @@ async def run_relay(entry: ServiceEntry, settings: BaseServiceSettings) -> int:
             f"{entry.name}: the relay publishes to Kafka; set {entry.env_prefix}BUS__KIND=kafka "
             f"and {entry.env_prefix}KAFKA__BOOTSTRAP"
         )
+    configure_logging(settings.log)
     engine = create_engine(settings.database)
     listener = OutboxListener(asyncpg_dsn(engine))
     relay = OutboxRelay(engine, entry.spec.tables, settings.kafka, settings.bus, listener.wake_event())

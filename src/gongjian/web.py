@@ -25,6 +25,7 @@ NOT_THE_CONSOLE = (
     "/asyncapi.json",
     "/healthz",
     "/readyz",
+    "/metrics",
 )
 
 

@@ -40,6 +40,7 @@ from gongjian_shared.bus.consumer import Event, Subscription
 from gongjian_shared.clock import Clock
 from gongjian_shared.errors import Forbidden, NotAuthenticated
 from gongjian_shared.events.accounts import AccountCreated, AccountDisabled, AccountState, AccountUpdated
+from gongjian_shared.observability.context import user_id_var
 from gongjian_shared.settings import AuthSettings
 from gongjian_shared.uow import UnitOfWork
 
@@ -542,6 +543,7 @@ async def _verified(request: Request, token: str | None) -> Principal:
         raise NotAuthenticated("A bearer token is required: POST /api/v1/auth/token to get one.")
     verifier: TokenVerifier = request.app.state.context.tokens
     principal = await verifier.verify(token)
+    user_id_var.set(principal.user_id)  # for the request's log lines (reset by the request middleware)
     if not scope_allows(principal, request.method, _route_template(request)):
         raise ScopeMissing(
             f"{request.method} {_route_template(request)} needs one of the scopes: "

@@ -13,6 +13,7 @@ from gongjian_shared.bus.tables import BusTables
 from gongjian_shared.clock import Clock
 from gongjian_shared.events.envelope import EventEnvelope, EventPayload
 from gongjian_shared.events.registry import stream_of
+from gongjian_shared.observability.context import traceparent_var
 
 correlation_id_var: ContextVar[uuid.UUID | None] = ContextVar("correlation_id", default=None)
 
@@ -25,7 +26,7 @@ def outbox_row(envelope: EventEnvelope) -> dict[str, Any]:
         "version": envelope.version,
         "stream": stream_of(envelope.type),
         "key": envelope.key,
-        "envelope": envelope.model_dump(mode="json"),
+        "envelope": envelope.to_json(),
     }
 
 
@@ -57,6 +58,7 @@ class Outbox:
             occurred_at=self._clock.now(),
             correlation_id=correlation_id_var.get(),
             event_id=event_id,
+            traceparent=traceparent_var.get(),
         )
 
     async def publish(

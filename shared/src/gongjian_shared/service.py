@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -37,11 +38,29 @@ from gongjian_shared.errors import install_problem_handlers, internal_error_prob
 from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.guards import RequestGuardMiddleware
 from gongjian_shared.jobs import bounded, cancel_and_wait
+from gongjian_shared.observability.context import TRACEPARENT_HEADER, service_var, user_id_var
+from gongjian_shared.observability.metrics import (
+    CONSUMER_LAG,
+    METRICS_PATH,
+    OUTBOX_OLDEST_AGE,
+    OUTBOX_UNSENT,
+    MetricsSource,
+    RequestMetrics,
+    Sample,
+    Sampler,
+    group_label,
+    metrics_endpoint,
+    register_source,
+    route_template,
+    unregister_source,
+)
+from gongjian_shared.observability.tracing import traced
 from gongjian_shared.outbox import Outbox, correlation_id_var
 from gongjian_shared.settings import BaseServiceSettings
 from gongjian_shared.uow import UnitOfWork
 
 logger = logging.getLogger("gongjian")
+request_logger = logging.getLogger("gongjian.http")
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -80,6 +99,8 @@ def plain_unit_of_work(context: ServiceContext, session: AsyncSession) -> UnitOf
 # What each consumer group keeps in memory beside its rows (`Subscription.after_commit`), by group.
 MemoryFactory = Callable[[ServiceContext], Mapping[str, Mapping[type[EventPayload], Remember]]]
 BackgroundFactory = Callable[[ServiceContext], Sequence[Callable[[], Coroutine[Any, Any, None]]]]
+# A service's own gauges, read when /metrics is scraped (`observability.metrics.sampled_gauge`)
+SamplersFactory = Callable[[ServiceContext], Sequence[Sampler]]
 
 
 @dataclass(frozen=True)
@@ -98,42 +119,68 @@ class ServiceSpec:
     background: BackgroundFactory = lambda _: ()
     # what a service's unit of work holds beyond session, outbox and clock (the notifier's channels)
     unit_of_work: UnitOfWorkFactory = plain_unit_of_work
+    samplers: SamplersFactory = lambda _: ()
 
 
 class CorrelationMiddleware:
-    """Carries X-Correlation-ID from the request into the events it causes, and back on the response.
+    """Carries X-Correlation-ID and the W3C trace context from the request into the events it causes (and the
+    id back on the response); counts and times the request by route template; writes its log line.
 
     A plain ASGI middleware: @app.middleware("http") would wrap every request in BaseHTTPMiddleware's
     extra task and body streaming, for nothing.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, service: str = "gongjian", log_requests: bool = True) -> None:
         self.app = app
+        self.service = service
+        self.log_requests = log_requests
+        self.metrics = RequestMetrics(service)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        raw = Headers(scope=scope).get(CORRELATION_HEADER)
+        headers = Headers(scope=scope)
+        raw = headers.get(CORRELATION_HEADER)
         try:
             correlation_id = uuid.UUID(raw) if raw else uuid.uuid4()
         except ValueError:
             correlation_id = uuid.uuid4()
+        status = 500
 
         async def send_with_header(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 MutableHeaders(scope=message)[CORRELATION_HEADER] = str(correlation_id)
             await send(message)
 
+        tokens = (
+            correlation_id_var.set(correlation_id),
+            service_var.set(self.service),
+            user_id_var.set(None),
+        )
+        started = time.perf_counter()
+        try:
+            with traced(scope["method"], headers.get(TRACEPARENT_HEADER)):
+                try:
+                    await self._answer(scope, receive, send_with_header, correlation_id)
+                finally:
+                    self._observe(scope, status, time.perf_counter() - started)
+        finally:
+            correlation_id_var.reset(tokens[0])
+            service_var.reset(tokens[1])
+            user_id_var.reset(tokens[2])
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, correlation_id: uuid.UUID) -> None:
         response_started = False
 
         async def send_tracked(message: Message) -> None:
             nonlocal response_started
             if message["type"] == "http.response.start":
                 response_started = True
-            await send_with_header(message)
+            await send(message)
 
-        token = correlation_id_var.set(correlation_id)
         try:
             await self.app(scope, receive, send_tracked)
         except Exception:
@@ -143,14 +190,53 @@ class CorrelationMiddleware:
                 scope.get("method"),
                 scope.get("path"),
                 correlation_id,
-                extra={"correlation_id": str(correlation_id)},
             )
             if response_started:
                 raise
             problem = internal_error_problem(str(correlation_id), scope.get("path"))
-            await problem_response(problem)(scope, receive, send_with_header)
-        finally:
-            correlation_id_var.reset(token)
+            await problem_response(problem)(scope, receive, send)
+
+    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
+        route = route_template(scope)
+        method: str = scope["method"]
+        self.metrics.observe(method, route, status, seconds)
+        if self.log_requests:
+            request_logger.info(
+                "%s %s %d",
+                method,
+                scope["path"],
+                status,
+                extra={"route": route, "status": status, "duration_ms": round(seconds * 1000, 2)},
+            )
+
+
+def metrics_source(spec: ServiceSpec, context: ServiceContext) -> MetricsSource:
+    """What /metrics reads of this running service: its pool, its bus, the bus's figures and its own gauges."""
+
+    async def consumer_lag() -> list[Sample]:
+        samples: list[Sample] = []
+        for runner in context.bus.consumers if context.bus is not None else ():
+            lag = await runner.refresh_lag()
+            if lag is not None:
+                samples.append((CONSUMER_LAG, {"group": group_label(runner.subscription.group_id)}, lag))
+        return samples
+
+    async def outbox_backlog() -> list[Sample]:
+        async with context.engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    text(
+                        "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+                        f'FROM "{spec.schema}".outbox WHERE sent_at IS NULL'
+                    )
+                )
+            ).one()
+        return [(OUTBOX_UNSENT, {}, float(row[0])), (OUTBOX_OLDEST_AGE, {}, float(row[1]))]
+
+    samplers: list[Sampler] = [consumer_lag, *spec.samplers(context)]
+    if context.settings.bus.kind == "kafka":  # only a relay stamps rows sent; the embedded bus reads them
+        samplers.append(outbox_backlog)
+    return MetricsSource(spec.name, context.engine, context.bus, samplers)
 
 
 def docs_path(service: str) -> str:
@@ -267,6 +353,8 @@ def build_service_app(
                 spec.name,
             )
         await context.bus.start()
+        source = metrics_source(spec, context)
+        register_source(source)
         background = [
             asyncio.create_task(factory(), name=f"{spec.name}:{getattr(factory, '__name__', 'background')}")
             for factory in spec.background(context)
@@ -274,6 +362,7 @@ def build_service_app(
         try:
             yield
         finally:
+            unregister_source(source)
             await cancel_and_wait(background)
             await context.bus.stop()
             await bounded(_forget_group(context, states_group), f"{spec.name}: dropping {states_group}")
@@ -298,8 +387,11 @@ def build_service_app(
 
     # Added first, so it runs inside the correlation middleware: its refusals carry the id too.
     app.add_middleware(RequestGuardMiddleware, settings=settings.http)
-    app.add_middleware(CorrelationMiddleware)
+    app.add_middleware(CorrelationMiddleware, service=spec.name, log_requests=settings.log.requests)
     install_cors(app, settings.cors_origins)
+
+    # Prometheus scrapes each service without a token: counts and durations only, outside the API document
+    app.add_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)
 
     @app.get("/healthz", tags=["health"], summary="Alive (存活)")
     async def healthz() -> dict[str, str]:

@@ -47,6 +47,27 @@ class HttpSettings(BaseModel):
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)  # multipart/form-data (file uploads)
 
 
+LogFormat = Literal["json", "text"]
+
+
+class LogSettings(BaseModel):
+    """`<P>_LOG__FORMAT`: `json` (one object a line, the default) or `text` (readable, `make dev`'s);
+    `<P>_LOG__LEVEL`; `<P>_LOG__REQUESTS`: a line per HTTP request (method, route, status, duration)."""
+
+    format: LogFormat = "json"
+    level: str = "INFO"
+    requests: bool = True
+
+
+class TracingSettings(BaseModel):
+    """`<P>_TRACING__ENABLED` switches OpenTelemetry spans on; `<P>_TRACING__EXPORTER`: `none` (the default:
+    spans are made and dropped) or `console` (spans as JSON on stdout); `<P>_TRACING__SAMPLE_RATIO`."""
+
+    enabled: bool = False
+    exporter: Literal["none", "console"] = "none"
+    sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
 def _pem_list(value: Any) -> Any:
     """A list of PEM keys from a list, a JSON list, or one string holding one or more PEM blocks."""
     if isinstance(value, str):
@@ -111,6 +132,8 @@ class BaseServiceSettings(BaseSettings):
     bus: BusSettings = BusSettings()
     auth: AuthSettings = AuthSettings()
     http: HttpSettings = HttpSettings()
+    log: LogSettings = LogSettings()
+    tracing: TracingSettings = TracingSettings()
     frontend_base_url: str = "http://127.0.0.1:8000"
     # The front ends' origins allowed by CORS (e.g. ["https://gongjian.example.gov.cn"]); none by default.
     cors_origins: list[str] = Field(default_factory=list)

@@ -11,6 +11,7 @@ from gongjian_meetings.agendas.router import router as agendas_router
 from gongjian_meetings.bodies import handlers as bodies_handlers
 from gongjian_meetings.bodies.router import router as bodies_router
 from gongjian_meetings.deadlines.jobs import scheduler_jobs
+from gongjian_meetings.deadlines.metrics import deadline_samplers
 from gongjian_meetings.evidence import jobs as evidence_jobs
 from gongjian_meetings.evidence.router import router as evidence_router
 from gongjian_meetings.meetings.router import router as meetings_router
@@ -87,6 +88,7 @@ SPEC = ServiceSpec(
     ),
     event_handlers=EVENT_HANDLERS,
     remembers=remembers,
+    samplers=deadline_samplers,
 )
 
 

@@ -7,10 +7,11 @@ calls the handler with a unit of work (the event's transaction) and the typed `E
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -21,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gongjian_shared.bus.tables import BusTables
 from gongjian_shared.events.envelope import EventEnvelope, EventPayload
 from gongjian_shared.events.registry import parse_payload, streams_of
+from gongjian_shared.observability.context import event_id_var, service_var
+from gongjian_shared.observability.tracing import traced
 from gongjian_shared.outbox import correlation_id_var
 from gongjian_shared.uow import UnitOfWork
 
@@ -103,6 +106,7 @@ class EventApplier:
         self._unit_of_work = unit_of_work
         self._event_types = subscription.event_types
         self.subscription = subscription
+        self._service = subscription.group_id.partition(".")[0]
 
     def wants(self, event_type: str) -> bool:
         return event_type in self._event_types
@@ -125,11 +129,15 @@ class EventApplier:
                 f"{self.subscription.group_id} has no handler for {envelope.type} v{envelope.version}"
             )
         uow = self._unit_of_work(session)
-        token = correlation_id_var.set(envelope.correlation_id or envelope.event_id)
-        try:
+        with handling(self._service, envelope):
             await handler(uow, Event(payload, envelope))
-        finally:
-            correlation_id_var.reset(token)
+            logger.info(
+                "consumer group %s applied %s v%d",
+                self.subscription.group_id,
+                envelope.type,
+                envelope.version,
+                extra={"group": self.subscription.group_id, "event_type": envelope.type},
+            )
         remember = self.subscription.after_commit.get(type(payload))
         if remember is not None:
             uow.after_commit(functools.partial(remember, payload))
@@ -143,7 +151,7 @@ class EventApplier:
                 group_id=self.subscription.group_id,
                 event_id=envelope.event_id,
                 type=envelope.type,
-                envelope=envelope.model_dump(mode="json"),
+                envelope=envelope.to_json(),
                 error=error,
                 attempts=attempts,
             )
@@ -156,6 +164,24 @@ class EventApplier:
             attempts,
             error,
         )
+
+
+@contextlib.contextmanager
+def handling(service: str, envelope: EventEnvelope) -> Iterator[None]:
+    """What log lines and caused events carry while a consumer applies `envelope`: its correlation id (the
+    event's own id when it has none), the service, the event id, and a span in the event's trace."""
+    tokens = (
+        correlation_id_var.set(envelope.correlation_id or envelope.event_id),
+        service_var.set(service),
+        event_id_var.set(envelope.event_id),
+    )
+    try:
+        with traced(f"apply {envelope.type}", envelope.traceparent, kind="consumer"):
+            yield
+    finally:
+        correlation_id_var.reset(tokens[0])
+        service_var.reset(tokens[1])
+        event_id_var.reset(tokens[2])
 
 
 def describe_error(exc: BaseException) -> str:

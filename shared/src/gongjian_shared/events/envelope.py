@@ -31,6 +31,8 @@ class EventEnvelope(BaseModel):
     key: str
     correlation_id: uuid.UUID | None = None
     payload: dict[str, Any]
+    # W3C trace context of the request or event that caused this one (absent from events written before it)
+    traceparent: str | None = Field(default=None, pattern=r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
 
     @field_validator("occurred_at")
     @classmethod
@@ -49,6 +51,7 @@ class EventEnvelope(BaseModel):
         occurred_at: datetime,
         correlation_id: uuid.UUID | None = None,
         event_id: uuid.UUID | None = None,
+        traceparent: str | None = None,
     ) -> Self:
         return cls(
             event_id=event_id or uuid.uuid4(),
@@ -59,7 +62,12 @@ class EventEnvelope(BaseModel):
             key=key,
             correlation_id=correlation_id,
             payload=payload.model_dump(mode="json"),
+            traceparent=traceparent,
         )
 
+    def to_json(self) -> dict[str, Any]:
+        """The envelope's JSON form; without `traceparent` when there is none, as events were before it."""
+        return self.model_dump(mode="json", exclude={"traceparent"} if self.traceparent is None else None)
+
     def to_json_bytes(self) -> bytes:
-        return self.model_dump_json().encode()
+        return self.model_dump_json(exclude={"traceparent"} if self.traceparent is None else None).encode()

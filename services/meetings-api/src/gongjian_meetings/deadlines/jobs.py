@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gongjian_meetings.bodies.repository import BodyRepository
 from gongjian_meetings.deadlines.context import Defer, FireContext, Firer
+from gongjian_meetings.deadlines.metrics import DEADLINES_FIRED
 from gongjian_meetings.deadlines.repository import DeadlineRepository, DueDeadline
 from gongjian_meetings.meetings.scheduled import FIRERS as MEETING_FIRERS
 from gongjian_meetings.meetings.service import generate_series
@@ -88,7 +89,10 @@ async def run_due(
             outcomes = await _fire_each(context, rows)
             await outbox.flush(session)
             await deadlines.stamp(outcomes, now)
-            return len(outcomes)
+        kinds = {row.id: row.kind for row in rows}
+        for row_id, outcome in outcomes.items():
+            DEADLINES_FIRED.labels(PRODUCER, kinds[row_id], outcome).inc()
+        return len(outcomes)
     except _Failed as failed:
         await _count_failure(session_maker, failed, now, max_attempts)
         return 0

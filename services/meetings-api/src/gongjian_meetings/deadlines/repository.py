@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from gongjian_meetings.models import Deadline
@@ -88,3 +88,18 @@ class DeadlineRepository(Repository):
             select(Deadline).where(Deadline.meeting_id == meeting_id).order_by(Deadline.due_at, Deadline.id)
         )
         return (await self._session.execute(query)).scalars().all()
+
+    async def due_and_late(self, now: datetime, late_before: datetime) -> list[tuple[str, int, int]]:
+        """Per kind: pending rows whose time has come, and those of them still pending since before
+        `late_before` (the scheduler is behind or a firing keeps failing); for the metrics."""
+        pending = DEADLINES.c.fired_at.is_(None) & DEADLINES.c.cancelled_at.is_(None)
+        query = (
+            select(
+                DEADLINES.c.kind,
+                func.count(),
+                func.count().filter(DEADLINES.c.due_at < late_before),
+            )
+            .where(pending, DEADLINES.c.due_at <= now)
+            .group_by(DEADLINES.c.kind)
+        )
+        return [(kind, int(due), int(late)) for kind, due, late in (await self._session.execute(query)).all()]

@@ -22,6 +22,7 @@ from typing import Any, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_notifier.channels.base import Channel, Message, Outcome
+from gongjian_notifier.delivery.metrics import count_delivery
 from gongjian_notifier.delivery.ratelimit import TokenBucket
 from gongjian_notifier.delivery.repository import Claimed, DeliveryRepository
 from gongjian_notifier.delivery.timing import backoff
@@ -204,6 +205,8 @@ class DeliveryWorker:
         ]
         async with unit_of_work(self._sessionmaker) as session:
             await DeliveryRepository(session).complete(self.worker_id, params)
+        for row, values in zip(claimed, params, strict=True):
+            count_delivery(row.channel, values["b_status"])
 
     def _recorded(self, row: Claimed, outcome: Outcome, now: datetime, retry_status: str) -> dict[str, Any]:
         """A row's outcome as it is stored: delivered; back to `retry_status` after a backoff while attempts

@@ -29,6 +29,7 @@ from gongjian_scoring.facts.repository import FactsQueries
 from gongjian_scoring.models import BUS, StoredRuleSet
 from gongjian_scoring.rule_sets.repository import RuleSetRef, RuleSetRepository
 from gongjian_scoring.rule_sets.service import loaded, rule_set_at, rule_set_kind
+from gongjian_scoring.scores.metrics import timed
 from gongjian_scoring.scores.repository import SnapshotRepository, SnapshotRow
 from gongjian_scoring.settings import ScoringSettings
 from gongjian_shared.clock import Clock, SystemClock
@@ -91,6 +92,7 @@ async def rescore_unit_everywhere(uow: UnitOfWork, unit: UnitUpdated) -> None:
             await _rescore_with(uow, stored.id, unit.unit_id, unit.name)
 
 
+@timed("unit")
 async def _rescore_with(uow: UnitOfWork, rule_set_id: str, unit_id: uuid.UUID, name: str) -> None:
     snapshots = SnapshotRepository(uow.session)
     await snapshots.lock_unit(rule_set_id, unit_id)
@@ -104,6 +106,7 @@ async def _rescore_with(uow: UnitOfWork, rule_set_id: str, unit_id: uuid.UUID, n
     await _store(uow, ref, rule_set, collected, {unit_id: latest} if latest else {})
 
 
+@timed("all")
 async def recompute(
     uow: UnitOfWork,
     *,
