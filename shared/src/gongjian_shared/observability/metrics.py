@@ -252,7 +252,7 @@ async def render_metrics() -> tuple[bytes, float]:
     return generate_latest(REGISTRY), time.perf_counter() - started
 
 
-async def metrics_endpoint(_: Request) -> Response:
+async def metrics_endpoint(request: Request) -> Response:
     """`/metrics`: counts and durations only, no identifiers of people, projects or units."""
-    body, _ = await render_metrics()
+    body, _seconds = await render_metrics()
     return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
