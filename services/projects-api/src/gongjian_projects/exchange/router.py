@@ -74,7 +74,7 @@ async def dead_letters(uow: UnitOfWorkDep, _: OfficeOnly, paging: PagingDep) -> 
 @push_router.post(
     "/dead-letters/{delivery_id}/replay",
     response_model=Replayed,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
     dependencies=[IDEMPOTENT],
 )
 async def replay(
