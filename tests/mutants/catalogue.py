@@ -54,6 +54,22 @@ MUTANTS: tuple[Mutant, ...] = (
         ),
     ),
     Mutant(
+        name="feed-reads-by-id",
+        breaks="the change feed hands out rows by id after its cursor, past transactions still running",
+        target="gongjian_projects.exchange.repository:ChangeRepository.after",
+        edits=(
+            (
+                'f"WHERE (txid, id) > (:txid, :id) AND txid < {SNAPSHOT_XMIN} AND type = ANY(:types) "',
+                '"WHERE id > :id AND CAST(:txid AS bigint) IS NOT NULL AND type = ANY(:types) "',
+            ),
+            ('"ORDER BY txid, id LIMIT :limit"', '"ORDER BY id LIMIT :limit"'),
+        ),
+        tests=(
+            "tests/integration/projects/test_change_feed.py::"
+            "test_a_change_committed_after_a_later_one_is_handed_out_once_and_first",
+        ),
+    ),
+    Mutant(
         name="relay-without-idempotence",
         breaks="the relay's producer is not idempotent: a batch resent after a lost answer is stored twice",
         target="gongjian_shared.bus.kafka:new_producer",

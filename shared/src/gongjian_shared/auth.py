@@ -486,13 +486,17 @@ def _principal(claims: Mapping[str, Any]) -> Principal:
 # `progress:read` even though `projects:read` grants GET under `/api/v1/projects`.
 ServiceScope = Literal["projects:read", "progress:read", "statistics:read", "events:read"]
 SCOPE_GRANTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "projects:read": (("GET", "/api/v1/projects"), ("GET", "/api/v1/units")),
+    "projects:read": (
+        ("GET", "/api/v1/projects"),
+        ("GET", "/api/v1/units"),
+        ("GET", "/api/v1/plans/{year}/export"),
+    ),
     "progress:read": (
         ("GET", "/api/v1/progress-reports"),
         ("GET", "/api/v1/projects/{project_id}/progress-reports"),
     ),
     "statistics:read": (("GET", "/api/v1/statistics"),),
-    "events:read": (),  # reserved for the provincial-database integration (省库对接)
+    "events:read": (("GET", "/api/v1/changes"),),  # the change feed (省库对接, other systems)
 }
 assert set(get_args(ServiceScope)) == set(SCOPE_GRANTS), "ServiceScope names every scope SCOPE_GRANTS grants"
 # operations every service account may call whatever its scopes

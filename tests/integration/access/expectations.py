@@ -41,6 +41,10 @@ RULES: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     # the office (and admin) only
     "office-only": ("A", "R", "R", "R", "R", "R", "R", "D"),
     "office-read": ("A", "D", "D", "D", "D", "D", "A", "D"),  # the office and conveners
+    # the office, conveners and a service account through a read scope (the year's plan in bulk)
+    "office-read-scoped": ("A", "D", "D", "D", "D", "D", "A", "A"),
+    # the change feed: the office and service accounts holding `events:read` (the matrix's has not)
+    "change-feed": ("A", "D", "D", "D", "D", "D", "D", "D"),
     # an object of a unit (projects, their reports, recognitions, obstacles)
     # (a county's unit-admin reads its county's and zones' projects: it runs their joint meetings)
     "unit-read": ("A", "AHA", "AHH", "AHH", "AHA", "AHH", "A", "D"),
@@ -189,6 +193,11 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/plans/{year}/entries/candidates"): "office-only",
     ("GET", "/api/v1/plans/{year}/targets"): "list",
     ("POST", "/api/v1/plans/{year}/targets/import"): "office-only",
+    ("GET", "/api/v1/plans/{year}/export"): "office-read-scoped",
+    # --- exchange by interface: the change feed, the push adapter's dead letters --------------------------------
+    ("GET", "/api/v1/changes"): "change-feed",
+    ("GET", "/api/v1/push/dead-letters"): "office-only",
+    ("POST", "/api/v1/push/dead-letters/{delivery_id}/replay"): "office-only",
     ("GET", "/api/v1/statistics/{year}/units"): "list",
     ("GET", "/api/v1/statistics/{year}/leaders"): "list",
     ("GET", "/api/v1/statistics/{year}/city"): "office-read",

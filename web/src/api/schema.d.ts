@@ -1317,6 +1317,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/plans/{year}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Plan
+         * @description The year's key-project plan with its figures as one JSON document (年度计划批量导出), for machine clients
+         *     (`projects:read`) and the office: each entry's plan data, monthly plan and accepted months (万元).
+         */
+        get: operations["plans-export_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes
+         * @description The registry's changes in the order they happened (变更订阅): projects and plan entries, accepted monthly
+         *     reports, recognitions, each as its published event. Page with the cursor: a client that passes each page's
+         *     `next_cursor` as `since` sees every change exactly once, also when transactions commit out of order (a
+         *     change waits until everything written before it has committed or rolled back). A cursor not given by this
+         *     feed answers 422 naming `since`.
+         */
+        get: operations["exchange-changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dead Letters
+         * @description The changes the push adapter gave up on (推送失败), oldest first, with the last error.
+         */
+        get: operations["exchange-dead_letters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/dead-letters/{delivery_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay
+         * @description Send a dead letter again (重新推送), ahead of every later change; its attempts count anew.
+         */
+        post: operations["exchange-replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/statistics/{year}/units": {
         parameters: {
             query?: never;
@@ -4116,6 +4201,58 @@ export interface components {
             entries: components["schemas"]["CarryOverItem"][];
         };
         /**
+         * Change
+         * @description One change of the registry: the event as published (its envelope's fields, the payload as in the
+         *     event's JSON Schema of `type` and `version`, `/asyncapi.json`).
+         */
+        Change: {
+            /**
+             * Change Id
+             * Format: uuid
+             * @description The event id: a change is handed out once, under this id.
+             */
+            change_id: string;
+            /**
+             * Type
+             * @description The event type (project-registered, progress-reported, ...).
+             */
+            type: string;
+            /** Version */
+            version: number;
+            /**
+             * Key
+             * @description The aggregate the change is of (a project's id): one key's changes in order.
+             */
+            key: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Payload */
+            payload: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * ChangePage
+         * @description A page of the change feed (变更订阅), in log order.
+         */
+        ChangePage: {
+            /** Changes */
+            changes: components["schemas"]["Change"][];
+            /**
+             * Next Cursor
+             * @description Opaque: pass it as `since` for the next page (the same cursor again when nothing is new).
+             */
+            next_cursor: string;
+            /**
+             * Has More
+             * @description More changes are waiting now: ask again at once.
+             */
+            has_more: boolean;
+        };
+        /**
          * ColourCounts
          * @description Projects per colour for a unit or a leader (分单位/分领导预警汇总).
          */
@@ -4299,6 +4436,53 @@ export interface components {
              * @description actual >= target.
              */
             done: boolean | null;
+        };
+        /**
+         * DeadLetter
+         * @description A change the push adapter gave up on after its attempts (推送失败), with the last error.
+         */
+        DeadLetter: {
+            /** Delivery Id */
+            delivery_id: number;
+            /**
+             * Change Id
+             * Format: uuid
+             */
+            change_id: string;
+            /** Type */
+            type: string;
+            /** Key */
+            key: string;
+            /** Attempts */
+            attempts: number;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dead At */
+            dead_at: string | null;
+            /**
+             * Replays
+             * @description How many times the office sent it again.
+             */
+            replays: number;
+        };
+        /** DeadLetterPage */
+        DeadLetterPage: {
+            /** Items */
+            items: components["schemas"]["DeadLetter"][];
+            /**
+             * Total
+             * @description how many match, on every page
+             */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
         };
         /**
          * DeclaredAttachment
@@ -4573,6 +4757,31 @@ export interface components {
             password_change_required: boolean;
         };
         /**
+         * MonthFigure
+         * @description An accepted month of the year (已审定月报), 万元.
+         */
+        MonthFigure: {
+            /** Month */
+            month: number;
+            /**
+             * Planned 10K
+             * @description The month's share of the plan, when the unit gave one.
+             */
+            planned_10k: string | null;
+            /**
+             * Completed 10K
+             * @description The month's accepted completion, corrections included.
+             */
+            completed_10k: string | null;
+            /**
+             * Cumulative 10K
+             * @description Completed since the project began, at that month.
+             */
+            cumulative_10k: string | null;
+            /** Image Progress Percent */
+            image_progress_percent?: string | null;
+        };
+        /**
          * MonthFigureOut
          * @description A project's accepted figures of a month (月度数据), in 万元; from the snapshot once frozen.
          */
@@ -4790,6 +4999,80 @@ export interface components {
             initial_password: string;
         };
         /**
+         * PlanEntryExport
+         * @description One entry of the year's plan (年度计划项目) with its figures, 万元.
+         */
+        PlanEntryExport: {
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /**
+             * Identity Id
+             * Format: uuid
+             */
+            identity_id: string;
+            /** Code */
+            code: string | null;
+            /** Legacy Code */
+            legacy_code: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Unit Id
+             * Format: uuid
+             */
+            unit_id: string;
+            /** Plan Category */
+            plan_category: string | null;
+            /** Status */
+            status: string;
+            /** Provincial Key */
+            provincial_key: boolean;
+            /** Industry */
+            industry: string | null;
+            /** Location Admin Code */
+            location_admin_code: string | null;
+            /** Total Investment 10K */
+            total_investment_10k: string;
+            /** Planned Investment 10K */
+            planned_investment_10k: string;
+            /** Baseline Planned Investment 10K */
+            baseline_planned_investment_10k: string | null;
+            /** Planned Start */
+            planned_start: string | null;
+            /** Planned Completion */
+            planned_completion: string | null;
+            /** Started On */
+            started_on: string | null;
+            /** Completed On */
+            completed_on: string | null;
+            /** Added Mid Year */
+            added_mid_year: boolean;
+            /** Removed On */
+            removed_on: string | null;
+            /** Removal Reason */
+            removal_reason: string | null;
+            /** Leader Ids */
+            leader_ids: string[];
+            /**
+             * Year To Date 10K
+             * @description Accepted completion of the year, corrections included.
+             */
+            year_to_date_10k: string;
+            /**
+             * Cumulative 10K
+             * @description At the last accepted month, when there is one.
+             */
+            cumulative_10k: string | null;
+            /**
+             * Months
+             * @description The twelve months, January first.
+             */
+            months: components["schemas"]["MonthFigure"][];
+        };
+        /**
          * PlanEntryRef
          * @description The project's entry on another year's plan: open it for that year's reports and recognitions.
          */
@@ -4813,6 +5096,32 @@ export interface components {
              * @enum {string}
              */
             status: "planned" | "started" | "completed" | "removed";
+        };
+        /**
+         * PlanExport
+         * @description The year's key-project plan with its figures, for machine clients (年度计划批量导出).
+         */
+        PlanExport: {
+            /** Year */
+            year: number;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Exported At
+             * Format: date-time
+             */
+            exported_at: string;
+            /** Total Projects */
+            total_projects: number;
+            /**
+             * Total Planned Investment 10K
+             * @description Of the entries not removed from the plan.
+             */
+            total_planned_investment_10k: string;
+            /** Total Year To Date 10K */
+            total_year_to_date_10k: string;
+            /** Projects */
+            projects: components["schemas"]["PlanEntryExport"][];
         };
         /** PlanOut */
         PlanOut: {
@@ -5798,6 +6107,16 @@ export interface components {
             removed_on: string;
             /** Approved By */
             approved_by: string;
+        };
+        /** Replayed */
+        Replayed: {
+            /** Delivery Id */
+            delivery_id: number;
+            /**
+             * Status
+             * @description `pending`: it goes out with the next run, before any later change.
+             */
+            status: string;
         };
         /**
          * ReportFigures
@@ -14990,6 +15309,238 @@ export interface operations {
                 };
             };
             /** @description A valid request that what is stored, today's date or the Idempotency-Key does not allow (与当前状态冲突) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "plans-export_plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanExport"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (未找到): no such resource, or a path segment that cannot be its id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "exchange-changes": {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the page before, as given (opaque); none: from the start. */
+                since?: string | null;
+                /** @description Changes per page at most. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePage"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "exchange-dead_letters": {
+        parameters: {
+            query?: {
+                /** @description page size (每页条数) */
+                limit?: number;
+                /** @description rows to skip (跳过条数) */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterPage"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "exchange-replay": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe POST: the same key returns the first response (幂等键). */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Replayed"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,6 +14,9 @@ from gongjian_projects.concentrated_starts.router import router as concentrated_
 from gongjian_projects.early_warning.router import router as early_warning_router
 from gongjian_projects.evidence import jobs as evidence_jobs
 from gongjian_projects.evidence.router import router as evidence_router
+from gongjian_projects.exchange import jobs as exchange_jobs
+from gongjian_projects.exchange.handlers import PUSH_HANDLERS
+from gongjian_projects.exchange.router import changes_router, plan_export_router, push_router
 from gongjian_projects.idempotency import jobs as idempotency_jobs
 from gongjian_projects.identity import jobs as identity_jobs
 from gongjian_projects.identity.router import router as identity_router
@@ -56,6 +60,8 @@ PUBLIC_PREFIXES = (
     "/api/v1/concentrated-starts",
     "/api/v1/attraction",
     "/api/v1/calendar",
+    "/api/v1/changes",
+    "/api/v1/push",
     "/.well-known",  # the token keys (JWKS), served by build_service_app where the service signs
 )
 
@@ -87,6 +93,9 @@ SPEC = ServiceSpec(
         ledger_router,
         early_warning_router,
         plans_router,
+        plan_export_router,
+        changes_router,
+        push_router,
         statistics_router,
         evidence_router,
         concentrated_starts_router,
@@ -100,9 +109,22 @@ SPEC = ServiceSpec(
         *idempotency_jobs.jobs(context),
         *evidence_jobs.jobs(context),
         *leaders_jobs.jobs(context),
+        *exchange_jobs.jobs(context),
     ),
 )
 
 
+# The push adapter's consumer group (`projects-api.push`): only where PROJECTS_PUSH__URL is set. Its first run
+# starts at the beginning of the registry's log, so the receiver gets every change once.
+PUSH_GROUP = "push"
+
+
+def spec_for(settings: ProjectsSettings) -> ServiceSpec:
+    if not settings.push.enabled:
+        return SPEC
+    return dataclasses.replace(SPEC, event_handlers={**EVENT_HANDLERS, PUSH_GROUP: PUSH_HANDLERS})
+
+
 def create_app(settings: ProjectsSettings | None = None, clock: Clock | None = None) -> FastAPI:
-    return build_service_app(SPEC, settings or ProjectsSettings(), clock)
+    settings = settings or ProjectsSettings()
+    return build_service_app(spec_for(settings), settings, clock)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from gongjian_shared.evidence.settings import EvidenceSettings
@@ -11,6 +11,29 @@ class ProjectsAuthSettings(AuthSettings):
     """projects-api owns the accounts: it alone signs tokens (PROJECTS_AUTH__SIGNING_KEYS)."""
 
     sign: bool = True
+
+
+class PushSettings(BaseModel):
+    """The outbound push adapter (推送): the registry's changes POSTed as JSON to one endpoint
+    (PROJECTS_PUSH__URL, __TOKEN, __TIMEOUT_SECONDS, __MAX_ATTEMPTS, __BACKOFF_SECONDS, __MAX_BACKOFF_SECONDS).
+    Off unless a URL is set."""
+
+    url: str | None = Field(default=None, description="The receiving endpoint; unset: no push at all.")
+    token: SecretStr | None = Field(default=None, description="Sent as `Authorization: Bearer <token>`.")
+    timeout_seconds: float = Field(default=10.0, gt=0, description="One request's whole time limit.")
+    max_attempts: int = Field(default=8, ge=1, description="Attempts before a change becomes a dead letter.")
+    backoff_seconds: float = Field(
+        default=2.0, gt=0, description="The wait after the first failure; doubled."
+    )
+    max_backoff_seconds: float = Field(default=600.0, gt=0, description="The longest wait between attempts.")
+    interval_seconds: float = Field(
+        default=2.0, gt=0, description="How often waiting changes are looked for."
+    )
+    batch_size: int = Field(default=50, ge=1, le=1000, description="Changes sent per run, in log order.")
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
 
 
 # the day of the month from which the leaders' digests of the month before go out (the units report by the 5th)
@@ -37,6 +60,7 @@ class ProjectsSettings(BaseServiceSettings):
         description="From this day of the month the leaders' monthly digests of the month before go out (1..28).",
     )
     evidence: EvidenceSettings = EvidenceSettings()
+    push: PushSettings = PushSettings()
 
 
 def projects_settings(settings: BaseServiceSettings) -> ProjectsSettings:

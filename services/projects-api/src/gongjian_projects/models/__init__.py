@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from gongjian_projects.models.base import BUS, SCHEMA, Base, Money
 from gongjian_projects.models.evidence import EVIDENCE_OWNERS, Evidence
+from gongjian_projects.models.exchange import PUSH_STATUSES, PushDelivery
 from gongjian_projects.models.idempotency import IdempotencyKey
 from gongjian_projects.models.leaders import LeaderDigest
 from gongjian_projects.models.ledger import (
@@ -53,6 +54,7 @@ __all__ = [
     "EVIDENCE_OWNERS",
     "OBSTACLE_CATEGORIES",
     "PROCEDURES",
+    "PUSH_STATUSES",
     "SCHEMA",
     "AccountAudit",
     "Amendment",
@@ -79,6 +81,7 @@ __all__ = [
     "ProjectStatusChange",
     "ProjectWarning",
     "PublishedBulletin",
+    "PushDelivery",
     "Recognition",
     "RefreshToken",
     "ReportStep",
