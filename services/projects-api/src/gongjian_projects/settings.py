@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from pydantic import Field
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 
 from gongjian_shared.evidence.settings import EvidenceSettings
@@ -15,6 +17,19 @@ class ProjectsAuthSettings(AuthSettings):
 
 # the day of the month from which the leaders' digests of the month before go out (the units report by the 5th)
 DEFAULT_LEADER_DIGEST_DAY = 10
+
+
+class ProvincialSettings(BaseModel):
+    """The exchange with the provincial platform (PROJECTS_PROVINCIAL__TOLERANCE_10K, ...)."""
+
+    tolerance_10k: Decimal = Field(
+        default=Decimal("1.00"),
+        ge=0,
+        description="A difference between our figure and the province's above this (万元) opens a ledger item.",
+    )
+    max_file_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="The largest provincial export accepted (bytes)."
+    )
 
 
 class ProjectsSettings(BaseServiceSettings):
@@ -37,6 +52,7 @@ class ProjectsSettings(BaseServiceSettings):
         description="From this day of the month the leaders' monthly digests of the month before go out (1..28).",
     )
     evidence: EvidenceSettings = EvidenceSettings()
+    provincial: ProvincialSettings = ProvincialSettings()
 
 
 def projects_settings(settings: BaseServiceSettings) -> ProjectsSettings:

@@ -36,6 +36,7 @@ from gongjian_projects.models.projects import (
     ProjectStatusChange,
     Recognition,
 )
+from gongjian_projects.models.provincial import ProvincialBatch, ProvincialFigure, ProvincialRow
 from gongjian_projects.models.registry import (
     AccountAudit,
     AnnualTarget,
@@ -78,6 +79,9 @@ __all__ = [
     "ProjectMonthPlan",
     "ProjectStatusChange",
     "ProjectWarning",
+    "ProvincialBatch",
+    "ProvincialFigure",
+    "ProvincialRow",
     "PublishedBulletin",
     "Recognition",
     "RefreshToken",
