@@ -1875,6 +1875,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/provincial/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Templates
+         * @description The provincial templates known (模板): a file's template is detected from its header row.
+         */
+        get: operations["provincial-list_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provincial/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Batch
+         * @description Stage the provincial platform's monthly export (导入省平台月度数据), xlsx or CSV (UTF-8 or GB18030),
+         *     multipart `file`: each row parsed with its problems (row, column, reason), matched to the year's plan
+         *     entries by project code (current or pre-2020 shape), and reconciled with the units' reports. Nothing in the
+         *     registry changes until applied. The same file again answers 200 with the batch already staged. A file
+         *     whose header row matches no template, or that cannot be read, is refused (422); one over the size limit
+         *     413.
+         */
+        post: operations["provincial-upload_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provincial/batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Batch
+         * @description A staged batch with every row, its problems, its match and its reconciliation; the unmatched and
+         *     ambiguous rows listed.
+         */
+        get: operations["provincial-get_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provincial/batches/{batch_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply Batch
+         * @description Apply the rows the office accepts (应用省平台数据): the province's figures of each project and month are
+         *     recorded as the province's side of reconciliation, with a `provincial-figures-applied` event each, in one
+         *     transaction; the units' own reports are never changed. A difference beyond the tolerance opens a ledger
+         *     item for the project's unit (once). Figures already recorded unchanged change nothing (the same file twice
+         *     changes nothing). A row that is unknown, unmatched, ambiguous or has problems is refused (409) and nothing
+         *     is applied.
+         */
+        post: operations["provincial-apply_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provincial/reconciliation/{year}/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reconciliation
+         * @description The month's reconciliation per unit (月度对账): our figure, the province's, the difference (the
+         *     province's minus ours), whether it is beyond the tolerance, and the unit responsible with the side it
+         *     corrects. `format=xlsx` exports the same.
+         */
+        get: operations["provincial-reconciliation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provincial/export/{year}/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Month
+         * @description The month's figures of every project on the plan in the province's template (导出省平台模板), for the
+         *     office to upload to the provincial platform; a project not reported yet has its figures blank.
+         */
+        get: operations["provincial-export_month"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/member-units": {
         parameters: {
             query?: never;
@@ -3774,6 +3908,40 @@ export interface components {
             percent: string | null;
         };
         /**
+         * ApplyRequest
+         * @description The rows the office accepts (按行号); absent: every applicable row.
+         * @example {
+         *       "rows": [
+         *         2,
+         *         3,
+         *         5
+         *       ]
+         *     }
+         * @example {}
+         */
+        ApplyRequest: {
+            /** Rows */
+            rows?: number[] | null;
+        };
+        /**
+         * ApplyResult
+         * @description What applying changed: the province's figures recorded (`changed`), those already recorded with the same
+         *     figures (`unchanged`), and the ledger items opened for differences beyond the tolerance.
+         */
+        ApplyResult: {
+            /**
+             * Batch Id
+             * Format: uuid
+             */
+            batch_id: string;
+            /** Changed */
+            changed: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Ledger Items Opened */
+            ledger_items_opened: number;
+        };
+        /**
          * AttractionFields
          * @description Attraction project (招商引资项目): stage (签约 signed -> 落地 landed -> 开工 started) with the date of
          *     each stage reached, amounts as given in 万元 (CNY) and 万美元 (USD), never converted, origin of the capital,
@@ -4014,6 +4182,65 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** BatchCounts */
+        BatchCounts: {
+            /** Rows */
+            rows: number;
+            /** Matched */
+            matched: number;
+            /** Unmatched */
+            unmatched: number;
+            /** Ambiguous */
+            ambiguous: number;
+            /** Invalid */
+            invalid: number;
+            /** With Problems */
+            with_problems: number;
+            /** Applicable */
+            applicable: number;
+            /** Applied */
+            applied: number;
+        };
+        /**
+         * BatchOut
+         * @description A staged import of the province's monthly export (省平台导入批次).
+         */
+        BatchOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Filename */
+            filename: string;
+            /** Sha256 */
+            sha256: string;
+            /** Template */
+            template: string;
+            /** Year */
+            year: number;
+            /** Month */
+            month: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Applied At */
+            applied_at: string | null;
+            /**
+             * Duplicate
+             * @description This upload's content was already staged: the earlier batch, unchanged.
+             */
+            duplicate: boolean;
+            counts: components["schemas"]["BatchCounts"];
+            /** Unmatched */
+            unmatched: components["schemas"]["RowRef"][];
+            /** Ambiguous */
+            ambiguous: components["schemas"]["RowRef"][];
+            /** Rows */
+            rows: components["schemas"]["StagedRow"][];
+        };
         /** Body_accounts-import_accounts */
         "Body_accounts-import_accounts": {
             /** File */
@@ -4060,6 +4287,11 @@ export interface components {
         };
         /** Body_plans-import_targets */
         "Body_plans-import_targets": {
+            /** File */
+            file: string;
+        };
+        /** Body_provincial-upload_batch */
+        "Body_provincial-upload_batch": {
             /** File */
             file: string;
         };
@@ -6049,6 +6281,102 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** ReconciliationLine */
+        ReconciliationLine: {
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "agrees" | "differs" | "no-report" | "no-provincial-figure";
+            /** Our Completed 10K */
+            our_completed_10k: string | null;
+            /** Our Cumulative 10K */
+            our_cumulative_10k: string | null;
+            /** Our Report Status */
+            our_report_status: string | null;
+            /** Province Completed 10K */
+            province_completed_10k: string | null;
+            /** Province Cumulative 10K */
+            province_cumulative_10k: string | null;
+            /** Completed Difference 10K */
+            completed_difference_10k: string | null;
+            /** Cumulative Difference 10K */
+            cumulative_difference_10k: string | null;
+            /** Beyond Tolerance */
+            beyond_tolerance: boolean;
+            /** Responsible Unit Id */
+            responsible_unit_id: string | null;
+            /** Responsible Unit Name */
+            responsible_unit_name: string | null;
+            /** Correct On */
+            correct_on: ("province" | "registry") | null;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** Project Name */
+            project_name: string;
+            /** Code */
+            code: string | null;
+            /**
+             * Unit Id
+             * Format: uuid
+             */
+            unit_id: string;
+            /** Unit Name */
+            unit_name: string;
+        };
+        /**
+         * ReconciliationOut
+         * @description Our figure against the province's for one project and month (对账): who provides a figure is responsible
+         *     for it; `correct_on` says which side the responsible unit corrects.
+         */
+        ReconciliationOut: {
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "agrees" | "differs" | "no-report" | "no-provincial-figure";
+            /** Our Completed 10K */
+            our_completed_10k: string | null;
+            /** Our Cumulative 10K */
+            our_cumulative_10k: string | null;
+            /** Our Report Status */
+            our_report_status: string | null;
+            /** Province Completed 10K */
+            province_completed_10k: string | null;
+            /** Province Cumulative 10K */
+            province_cumulative_10k: string | null;
+            /** Completed Difference 10K */
+            completed_difference_10k: string | null;
+            /** Cumulative Difference 10K */
+            cumulative_difference_10k: string | null;
+            /** Beyond Tolerance */
+            beyond_tolerance: boolean;
+            /** Responsible Unit Id */
+            responsible_unit_id: string | null;
+            /** Responsible Unit Name */
+            responsible_unit_name: string | null;
+            /** Correct On */
+            correct_on: ("province" | "registry") | null;
+        };
+        /**
+         * ReconciliationReport
+         * @description The month's reconciliation (月度对账): every plan project and every project with a provincial figure.
+         */
+        ReconciliationReport: {
+            /** Year */
+            year: number;
+            /** Month */
+            month: number;
+            /** Tolerance 10K */
+            tolerance_10k: string;
+            /** Units */
+            units: components["schemas"]["UnitReconciliation"][];
+            /** Lines */
+            lines: components["schemas"]["ReconciliationLine"][];
+        };
         /** RedProject */
         RedProject: {
             /**
@@ -6272,6 +6600,38 @@ export interface components {
          */
         Role: "admin" | "office" | "convener" | "reviewer" | "reporter" | "leader" | "liaison" | "unit-admin" | "service";
         /**
+         * RowProblem
+         * @description A bad cell of a staged row (行号、列、原因), in English and Chinese.
+         */
+        RowProblem: {
+            /** Row */
+            row: number;
+            /**
+             * Column
+             * @description The column letter, as in the spreadsheet.
+             */
+            column: string;
+            /** Header */
+            header: string;
+            /** Field */
+            field: string;
+            /** Rule */
+            rule: string;
+            /** Message */
+            message: string;
+            /** Message Zh */
+            message_zh: string;
+        };
+        /** RowRef */
+        RowRef: {
+            /** Row Number */
+            row_number: number;
+            /** Code */
+            code: string | null;
+            /** Name */
+            name: string | null;
+        };
+        /**
          * ServiceAccountCreate
          * @description A machine client (服务账号): the provincial-database integration, a reporting tool.
          */
@@ -6313,6 +6673,50 @@ export interface components {
              * Format: date
              */
             on: string;
+        };
+        /**
+         * StagedRow
+         * @description A row of the province's file as parsed, matched and reconciled; nothing of it is applied yet unless
+         *     `applied_at` is set.
+         */
+        StagedRow: {
+            /** Row Number */
+            row_number: number;
+            /** Code */
+            code: string | null;
+            /** Name */
+            name: string | null;
+            /** Location */
+            location: string | null;
+            /** Total Investment 10K */
+            total_investment_10k: string | null;
+            /** Planned Investment 10K */
+            planned_investment_10k: string | null;
+            /** Completed 10K */
+            completed_10k: string | null;
+            /** Cumulative 10K */
+            cumulative_10k: string | null;
+            /** Started On */
+            started_on: string | null;
+            /** Physical Progress */
+            physical_progress: string | null;
+            /** Problems */
+            problems: components["schemas"]["RowProblem"][];
+            /**
+             * Match
+             * @description matched: one plan entry of the year carries the code (as its code or its pre-2020 code); unmatched: none; ambiguous: the code is on several rows; invalid: no usable code.
+             * @enum {string}
+             */
+            match: "matched" | "unmatched" | "ambiguous" | "invalid";
+            /** Project Id */
+            project_id: string | null;
+            /** Project Name */
+            project_name: string | null;
+            /** Applicable */
+            applicable: boolean;
+            /** Applied At */
+            applied_at: string | null;
+            reconciliation: components["schemas"]["ReconciliationOut"] | null;
         };
         /**
          * StartCounts
@@ -6527,6 +6931,35 @@ export interface components {
              */
             attraction_other_target: string | null;
         };
+        /** TemplateColumnOut */
+        TemplateColumnOut: {
+            /** Field */
+            field: string;
+            /** Headers */
+            headers: string[];
+            /** Required */
+            required: boolean;
+            /** Money */
+            money: boolean;
+        };
+        /**
+         * TemplateOut
+         * @description A provincial template version (省平台模板), kept as a data file.
+         */
+        TemplateOut: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Version */
+            version: string;
+            /** Title Zh */
+            title_zh: string;
+            /** Money Unit */
+            money_unit: string;
+            /** Columns */
+            columns: components["schemas"]["TemplateColumnOut"][];
+        };
         /**
          * ThresholdsIn
          * @description Points behind the time-schedule benchmark that turn a project yellow and red (预警阈值).
@@ -6656,6 +7089,32 @@ export interface components {
             projects: number;
             /** Planned Investment 10K */
             planned_investment_10k: string;
+        };
+        /** UnitReconciliation */
+        UnitReconciliation: {
+            /**
+             * Unit Id
+             * Format: uuid
+             */
+            unit_id: string;
+            /** Unit Name */
+            unit_name: string;
+            /** Projects */
+            projects: number;
+            /** Agrees */
+            agrees: number;
+            /** Differs */
+            differs: number;
+            /** Beyond Tolerance */
+            beyond_tolerance: number;
+            /** No Report */
+            no_report: number;
+            /** No Provincial Figure */
+            no_provincial_figure: number;
+            /** Our Completed 10K */
+            our_completed_10k: string;
+            /** Province Completed 10K */
+            province_completed_10k: string;
         };
         /**
          * UnitUpdate
@@ -17275,6 +17734,408 @@ export interface operations {
                 };
             };
             /** @description Not found (未找到): no such resource, or a path segment that cannot be its id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "provincial-list_templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"][];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "provincial-upload_batch": {
+        parameters: {
+            query: {
+                /** @description The plan year the figures belong to. */
+                year: number;
+                /** @description The month the figures belong to. */
+                month: number;
+            };
+            header?: {
+                /** @description Retry-safe POST: the same key returns the first response (幂等键). */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_provincial-upload_batch"];
+            };
+        };
+        responses: {
+            /** @description The same file, already staged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description The body cannot be read as its media type (请求体无法解析): not JSON, broken multipart */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid request that what is stored, today's date or the Idempotency-Key does not allow (与当前状态冲突) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "provincial-get_batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "provincial-apply_batch": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe POST: the same key returns the first response (幂等键). */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplyResult"];
+                };
+            };
+            /** @description The body cannot be read as its media type (请求体无法解析): not JSON, broken multipart */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "provincial-reconciliation": {
+        parameters: {
+            query?: {
+                /** @description One unit's projects only. */
+                unit_id?: string | null;
+                format?: "json" | "xlsx";
+            };
+            header?: never;
+            path: {
+                /** @description The plan year. */
+                year: number;
+                /** @description The month, 1..12. */
+                month: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The xlsx file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationReport"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "provincial-export_month": {
+        parameters: {
+            query?: {
+                /** @description name@version; the newest when absent. */
+                template?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description The plan year. */
+                year: number;
+                /** @description The month, 1..12. */
+                month: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The xlsx file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             404: {
                 headers: {
                     [name: string]: unknown;

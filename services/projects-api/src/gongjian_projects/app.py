@@ -30,6 +30,7 @@ from gongjian_projects.plans.router import router as plans_router
 from gongjian_projects.prephase.router import router as prephase_router
 from gongjian_projects.progress.router import router as progress_router
 from gongjian_projects.projects.router import router as projects_router
+from gongjian_projects.provincial.router import router as provincial_router
 from gongjian_projects.recognitions.router import queue_router as recognition_queue_router
 from gongjian_projects.recognitions.router import router as recognitions_router
 from gongjian_projects.reporting import jobs as reporting_jobs
@@ -62,6 +63,7 @@ PUBLIC_PREFIXES = (
     "/api/v1/calendar",
     "/api/v1/changes",
     "/api/v1/push",
+    "/api/v1/provincial",
     "/.well-known",  # the token keys (JWKS), served by build_service_app where the service signs
 )
 
@@ -101,6 +103,7 @@ SPEC = ServiceSpec(
         concentrated_starts_router,
         attraction_router,
         calendar_router,
+        provincial_router,
     ),
     event_handlers=EVENT_HANDLERS,
     background=lambda context: (

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
@@ -40,6 +42,19 @@ class PushSettings(BaseModel):
 DEFAULT_LEADER_DIGEST_DAY = 10
 
 
+class ProvincialSettings(BaseModel):
+    """The exchange with the provincial platform (PROJECTS_PROVINCIAL__TOLERANCE_10K, ...)."""
+
+    tolerance_10k: Decimal = Field(
+        default=Decimal("1.00"),
+        ge=0,
+        description="A difference between our figure and the province's above this (万元) opens a ledger item.",
+    )
+    max_file_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="The largest provincial export accepted (bytes)."
+    )
+
+
 class ProjectsSettings(BaseServiceSettings):
     """projects-api settings; environment variables start with PROJECTS_ (e.g. PROJECTS_DATABASE__URL)."""
 
@@ -61,6 +76,7 @@ class ProjectsSettings(BaseServiceSettings):
     )
     evidence: EvidenceSettings = EvidenceSettings()
     push: PushSettings = PushSettings()
+    provincial: ProvincialSettings = ProvincialSettings()
 
 
 def projects_settings(settings: BaseServiceSettings) -> ProjectsSettings:

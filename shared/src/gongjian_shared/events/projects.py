@@ -386,3 +386,26 @@ class LeaderMonthlyDigest(EventPayload):
     year: int
     month: int
     projects: tuple[DigestProject, ...]
+
+
+@contract
+class ProvincialFiguresApplied(EventPayload):
+    event_type: ClassVar[str] = "provincial-figures-applied"
+    stream: ClassVar[str] = "projects"
+    summary: ClassVar[str] = (
+        "The office applied the provincial platform's figures of a project and month (省平台数据), the province's"
+        " side of reconciliation (对账); the unit's own report is unchanged. Amounts in 万元, exact to 0.01 元."
+    )
+
+    batch_id: uuid.UUID
+    project_id: uuid.UUID
+    unit_id: uuid.UUID
+    year: int
+    month: int
+    completed_10k: Decimal
+    cumulative_10k: Decimal
+    outcome: Literal["agrees", "differs", "no-report"]
+    completed_difference_10k: Decimal | None = None
+    cumulative_difference_10k: Decimal | None = None
+    beyond_tolerance: bool = False
+    obstacle_id: uuid.UUID | None = None

@@ -37,6 +37,7 @@ from gongjian_projects.models.projects import (
     ProjectStatusChange,
     Recognition,
 )
+from gongjian_projects.models.provincial import ProvincialBatch, ProvincialFigure, ProvincialRow
 from gongjian_projects.models.registry import (
     AccountAudit,
     AnnualTarget,
@@ -80,6 +81,9 @@ __all__ = [
     "ProjectMonthPlan",
     "ProjectStatusChange",
     "ProjectWarning",
+    "ProvincialBatch",
+    "ProvincialFigure",
+    "ProvincialRow",
     "PublishedBulletin",
     "PushDelivery",
     "Recognition",
