@@ -13,6 +13,8 @@ from pathlib import Path
 
 from soak.run import FULL, SHORT, Outcome, soak
 
+TIMEOUT_SECONDS = 600  # the whole run, servers included
+
 
 def render(outcome: Outcome) -> str:
     lines = ["", "soak figures:"]
@@ -34,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="gongjian-soak-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        outcome = asyncio.run(soak(SHORT if args.short else FULL, workdir))
+        outcome = asyncio.run(asyncio.wait_for(soak(SHORT if args.short else FULL, workdir), TIMEOUT_SECONDS))
     except Exception:
         traceback.print_exc()
         print(f"soak: could not run (logs in {workdir})")

@@ -145,12 +145,13 @@ async def check_deadlines(db: asyncpg.Connection, now: datetime, verdict: Verdic
     )
 
 
-async def check_notifications(db: asyncpg.Connection, verdict: Verdict) -> None:
+async def check_notifications(db: asyncpg.Connection, now: datetime, verdict: Verdict) -> None:
     """Each delivery (notification, recipient, channel) delivered, or failed onto the office's failure list."""
     waiting = await db.fetch(
         "SELECT d.id, d.channel, d.status, n.event_type FROM notifier.deliveries d "
         "JOIN notifier.notifications n ON n.id = d.notification_id "
-        "WHERE d.status IN ('pending', 'sending') AND d.not_before <= now() + interval '1 day'"
+        "WHERE d.status IN ('pending', 'sending') AND d.not_before <= $1",
+        now,
     )
     verdict.lost += [
         f"delivery {r['id']} ({r['event_type']}, {r['channel']}) still {r['status']}" for r in waiting

@@ -78,7 +78,7 @@ class Load:
                 if report is not None:
                     path = f"/api/v1/progress-reports/{report['id']}/accept"
                     await self.write("acceptance", world.actors.office(), "POST", "projects-api", path)
-            if status == 409 and not await self.reported(project, month):
+            elif status == 409:
                 done = MONTHS  # the month is closed to it (frozen once the clock jumped): a new project
             if done < MONTHS:
                 queue.append((project, unit, done))

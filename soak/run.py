@@ -50,10 +50,10 @@ async def load_and_faults(stack: Stack, plan: Plan) -> tuple[Load, faults.FaultL
     async with httpx.AsyncClient(
         trust_env=False, limits=httpx.Limits(max_connections=plan.users * 2)
     ) as client:
-        load = Load(world, client, time.monotonic() + plan.load_seconds + 300, plan.max_writes)
+        load = Load(world, client, time.monotonic() + plan.load_seconds + 120, plan.max_writes)
         writing = asyncio.create_task(load.run(plan.users))
         try:
-            await faults.run(stack, script, gap, log, asyncio.Event())
+            await faults.run(stack, script, gap, log, within=plan.load_seconds + 30)
             await asyncio.sleep(5)  # writes on the recovered platform
         finally:
             load.deadline = time.monotonic()

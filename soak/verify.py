@@ -75,7 +75,7 @@ async def database_verdict(
         await check.check_writes(db, acknowledged, verdict)
         await check.check_applied(db, verdict)
         await check.check_deadlines(db, now, verdict)
-        await check.check_notifications(db, verdict)
+        await check.check_notifications(db, now, verdict)
     finally:
         await db.close()
     return verdict
