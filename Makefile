@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := -e shared -e services/projects-api -e services/meetings-api -e services/scoring-worker -e services/notifier -e .
 
-.PHONY: install dev dev-kafka test fuzz lint typecheck unit integration kafka postgres bench schemas clean mutants k8s-tools k8s-check web web-api web-dev browser
+.PHONY: install dev dev-kafka test fuzz lint typecheck unit integration kafka postgres bench soak schemas clean mutants k8s-tools k8s-check toxiproxy web web-api web-dev browser
 
 # helm and kubeconform for the offline chart check, built from their Go modules at pinned versions.
 TOOLS := var/tools/bin
@@ -14,6 +14,9 @@ KUBECONFORM_VERSION := v0.8.0
 GO ?= go
 HELM := $(TOOLS)/.helm-$(HELM_VERSION)
 KUBECONFORM := $(TOOLS)/.kubeconform-$(KUBECONFORM_VERSION)
+# Toxiproxy for the soak's faults between a service and the broker (its server is the module's cmd/server).
+TOXIPROXY_VERSION := v2.12.0
+TOXIPROXY := $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION)
 
 $(STAMP): requirements/dev.txt pyproject.toml shared/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,12 +76,20 @@ $(KUBECONFORM):
 
 k8s-tools: $(HELM) $(KUBECONFORM)
 
+$(TOXIPROXY):
+	mkdir -p $(TOOLS)
+	GOBIN=$(CURDIR)/$(TOOLS) $(GO) install github.com/Shopify/toxiproxy/v2/cmd/server@$(TOXIPROXY_VERSION)
+	mv $(TOOLS)/server $(TOOLS)/toxiproxy-server
+	touch $@
+
+toxiproxy: $(TOXIPROXY)
+
 # The Helm chart: helm lint, and helm template (optional parts on and off) through kubeconform -strict against
 # the schemas in deploy/helm/schemas/ (offline). make test runs it too (tests/integration/deploy/test_helm_chart.py).
 k8s-check: install k8s-tools
 	$(BIN)/python deploy/helm/check.py
 
-test: install web browser lint typecheck k8s-tools
+test: install web browser lint typecheck k8s-tools toxiproxy
 	$(BIN)/python -m pytest -p no:cacheprovider
 	$(BIN)/python tests/mutants/run.py
 
@@ -97,6 +108,12 @@ postgres: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Faults under load (issue 15): the platform on Kafka, services as processes, kill -9s, broker and PostgreSQL
+# restarts, Toxiproxy latency and cuts, a clock jump; then every write and event checked. At most 10 minutes.
+# `make test` runs the short version (tests/soak/test_soak_short.py).
+soak: install toxiproxy
+	$(BIN)/python -m soak
 
 schemas: install
 	$(BIN)/gongjian events --write
