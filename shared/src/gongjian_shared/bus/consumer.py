@@ -163,6 +163,12 @@ class EventApplier:
             envelope.type,
             attempts,
             error,
+            extra={
+                "service": self._service,
+                "event_id": str(envelope.event_id),
+                "correlation_id": str(envelope.correlation_id or envelope.event_id),
+                "group": self.subscription.group_id,
+            },
         )
 
 
