@@ -23,6 +23,7 @@ from gongjian_shared.errors import field_error
 MAX_ROWS = 20_000
 MAX_TEXT = 500
 EXACT = Decimal("0.000001")  # 万元 to the fen (0.01 元)
+LARGEST = Decimal(10) ** 13  # 万元: the columns hold 14 digits before the point
 MONEY_FIELDS = ("total_investment", "planned_investment", "completed", "cumulative")
 _DAY = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*(?:[-./月]\s*(\d{1,2})\s*日?|月)?$")
 
@@ -115,6 +116,9 @@ def _amount(row: ParsedRow, layout: Layout, name: str, value: Any, unit: str) ->
         row.problem(layout, name, "non-negative", "must be a number not below 0", "须为不小于 0 的数字")
         return None
     converted = number * MONEY_UNITS[unit]
+    if converted >= LARGEST:
+        row.problem(layout, name, "maximum", "is too large", "金额过大")
+        return None
     if converted != converted.quantize(EXACT):
         row.problem(
             layout,

@@ -87,7 +87,7 @@ async def list_templates(_: OfficeOnly) -> list[TemplateOut]:
     response_model=BatchOut,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 413, 422)
-    | {200: {"description": "The same file, already staged."}},
+    | {200: {"model": BatchOut, "description": "The same file, already staged."}},
     dependencies=[IDEMPOTENT],
 )
 async def upload_batch(

@@ -32,6 +32,7 @@ from gongjian_projects.provincial.schemas import (
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_shared.errors import field_error
 from gongjian_shared.events.projects import ProvincialFiguresApplied
+from gongjian_shared.office_text import office_text
 from gongjian_shared.uow import UnitOfWork
 
 FIGURE_FIELDS = (
@@ -50,13 +51,18 @@ def _matches(parsed: list[ParsedRow], entries: Sequence[Project]) -> list[tuple[
     for entry in entries:
         for code in {entry.code, entry.legacy_code} - {None}:
             by_code.setdefault(str(code), []).append(entry)
-    on_rows = Counter(row.values["code"] for row in parsed)
+
+    def holder(code: str | None) -> object:
+        return by_code[code][0].id if code is not None and code in by_code else code
+
+    # a project on several rows (twice, or under its current and its pre-2020 code) is ambiguous too
+    on_rows = Counter(holder(row.values["code"]) for row in parsed)
     result: list[tuple[str, uuid.UUID | None]] = []
     for row in parsed:
         code = row.values["code"]
         if code is None or any(problem["field"] == "code" for problem in row.problems):
             result.append(("invalid", None))
-        elif on_rows[code] > 1 or len(by_code.get(code, [])) > 1:
+        elif len(by_code.get(code, [])) > 1 or on_rows[holder(code)] > 1:
             result.append(("ambiguous", None))
         elif code not in by_code:
             result.append(("unmatched", None))
@@ -81,7 +87,7 @@ async def upload(
     batch = ProvincialBatch(
         id=uuid.uuid4(),
         sha256=sha256,
-        filename=filename[:200] or "provincial.xlsx",
+        filename=office_text(filename).replace("\t", " ").strip()[:200] or "provincial.xlsx",
         template=parsed.layout.template.key,
         year=year,
         month=month,

@@ -104,12 +104,18 @@ def upgrade() -> None:
         schema=SCHEMA,
     )
     op.create_index(
-        op.f("ix_projects_provincial_figures_unit_id"), "provincial_figures", ["unit_id"], unique=False, schema=SCHEMA
+        op.f("ix_projects_provincial_figures_unit_id"),
+        "provincial_figures",
+        ["unit_id"],
+        unique=False,
+        schema=SCHEMA,
     )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_projects_provincial_figures_unit_id"), table_name="provincial_figures", schema=SCHEMA)
+    op.drop_index(
+        op.f("ix_projects_provincial_figures_unit_id"), table_name="provincial_figures", schema=SCHEMA
+    )
     op.drop_table("provincial_figures", schema=SCHEMA)
     op.drop_table("provincial_rows", schema=SCHEMA)
     op.drop_table("provincial_batches", schema=SCHEMA)
