@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assessedKind, awardName, explanationSteps, formatPoints, itemCell, itemColumns, sheetSums } from '../src/lib/scores'
+import { assessedKind, awardName, explanationSteps, formatPoints, itemCell, itemColumns, notApplicable } from '../src/lib/scores'
 
 describe('points as the sheets print them', () => {
   it('keeps at most two decimals and drops trailing zeros', () => {
@@ -32,14 +32,14 @@ describe('a line of the sheet explained', () => {
     ])
     expect(explanationSteps('no key project → not applicable')).toEqual(['no key project → not applicable'])
   })
-  it('adds the applicable lines and their standards, deductions outside the standard (A5)', () => {
-    const sums = sheetSums([
+  it('names the lines that do not apply (A5)', () => {
+    const lines = [
       { id: 'C1.1', points: 12.5, standard: 35, applicable: true },
       { id: 'C2.1', points: 0, standard: 15, applicable: false },
-      { id: 'C3', points: 0.3, standard: 5, applicable: true },
-      { id: 'C5.1', points: -1, standard: -5, applicable: true },
-    ])
-    expect(sums).toEqual({ points: '11.8', applicableStandard: '40', fullStandard: '55', notApplicable: ['C2.1'] })
+      { id: 'C2.2', points: 0, standard: 20, applicable: false },
+    ]
+    expect(notApplicable(lines)).toEqual(['C2.1', 'C2.2'])
+    expect(notApplicable(lines.slice(0, 1))).toEqual([])
   })
 })
 

@@ -50,26 +50,11 @@ export interface SheetLine {
 }
 
 /**
- * What the items add up to, and the standards they are measured against: a not-applicable item (A5) leaves both
- * the points and the standard, so a total prorated to the applicable standards can be read off the sheet.
+ * The items that do not apply to the unit (A5): they score nothing, and the engine prorates the total to the
+ * standards of the items that do (each such line's explanation gives the arithmetic).
  */
-export function sheetSums(items: readonly SheetLine[]): {
-  points: string
-  applicableStandard: string
-  fullStandard: string
-  notApplicable: string[]
-} {
-  const hundredths = (values: number[]) => values.reduce((sum, value) => sum + Math.round(value * 100), 0)
-  const text = (value: number) => formatPoints(value / 100)
-  const applicable = items.filter((item) => item.applicable)
-  // Deductions (negative standards) are not part of the standard a total is prorated to.
-  const positive = (item: SheetLine) => Math.max(item.standard, 0)
-  return {
-    points: text(hundredths(applicable.map((item) => item.points))),
-    applicableStandard: text(hundredths(applicable.map(positive))),
-    fullStandard: text(hundredths(items.map(positive))),
-    notApplicable: items.filter((item) => !item.applicable).map((item) => item.id),
-  }
+export function notApplicable(items: readonly SheetLine[]): string[] {
+  return items.filter((item) => !item.applicable).map((item) => item.id)
 }
 
 /** The standing's columns: the item ids in the order of the first unit's sheet. */
