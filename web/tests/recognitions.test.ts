@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { dispositionName } from '../src/lib/download'
-import { planEntryText } from '../src/lib/projectPage'
+import { localDay, localMinute, planEntryText, statusReason } from '../src/lib/projectPage'
 import { applicableKinds, claimableDates, mayClaim } from '../src/lib/recognitions'
 
 describe('start and completion applications', () => {
@@ -35,5 +35,18 @@ describe('the project page', () => {
     expect(dispositionName(`attachment; filename="x.png"; filename*=UTF-8''%E7%8E%B0%E5%9C%BA.png`, 'f')).toBe('现场.png')
     expect(dispositionName('attachment; filename="standings.xlsx"', 'f')).toBe('standings.xlsx')
     expect(dispositionName(null, 'fallback.bin')).toBe('fallback.bin')
+  })
+})
+
+describe('instants on the project page', () => {
+  it('shows an instant in the local day and minute of the office (Shanghai), not in UTC', () => {
+    expect(localMinute('2026-12-06T18:39:05Z', 'Asia/Shanghai')).toBe('2026-12-07 02:39')
+    expect(localDay('2026-12-06T15:59:59Z', 'Asia/Shanghai')).toBe('2026-12-06')
+    expect(localDay('2026-12-06T16:00:00Z', 'Asia/Shanghai')).toBe('2026-12-07')
+  })
+  it('reads a recognition as the reason of a status change', () => {
+    expect(statusReason('start recognised')).toBe('开工认定')
+    expect(statusReason('调整出计划')).toBe('调整出计划')
+    expect(statusReason(null)).toBe('')
   })
 })

@@ -42,3 +42,34 @@ export function planEntryText(entry: PlanEntryLike | null | undefined): string {
   if (entry.removed_on) return `已于 ${entry.removed_on} 调出计划${entry.removal_reason ? `（${entry.removal_reason}）` : ''}`
   return entry.added_mid_year ? '年中增补列入计划' : '列入年初计划'
 }
+
+/** An instant from the API (UTC, ISO 8601) as the person's local date and minute ("2026-12-07 02:39"). */
+export function localMinute(instant: string, timeZone?: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(instant))
+  const part = (type: string) => parts.find((item) => item.type === type)?.value ?? ''
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`
+}
+
+/** An instant's local date ("2026-12-07"). */
+export function localDay(instant: string, timeZone?: string): string {
+  return localMinute(instant, timeZone).slice(0, 10)
+}
+
+const STATUS_REASONS: Record<string, string> = {
+  'start recognised': '开工认定',
+  'completion recognised': '竣工认定',
+}
+
+/** A status change's reason in Chinese where the API writes a fixed English one. */
+export function statusReason(reason: string | null | undefined): string {
+  if (!reason) return ''
+  return STATUS_REASONS[reason] ?? reason
+}
