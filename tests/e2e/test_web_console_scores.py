@@ -167,3 +167,26 @@ def test_a_unit_applies_for_a_start_with_a_photo_and_the_office_recognises_it(
     ]
     assert description in decided["recognitions"][0]
     assert any("未开工 → 在建" in line for line in decided["history"]), decided["history"]
+
+
+def test_the_office_sees_the_months_reporting_status_and_reminds_a_unit_in_one_click(
+    console: Console,
+) -> None:
+    project = _project(console, "宁陕县", "宁陕县筒车湾旅游综合体")
+    year, month = console.journey.open_this_month()
+    result = _journey(
+        console,
+        "office-reminds-the-missing",
+        office={"username": console.office.username, "password": console.office.password},
+        unit="宁陕县",
+        project_name=project["name"],
+    )
+    _assert_accessible(result)
+    assert result["month_state"] == "填报中"
+    assert result["message"] == "已催报：宁陕县"
+    missing = console.journey.http.get(
+        f"/api/v1/progress-reports/months/{year}/{month}/missing", headers=console.office.headers
+    ).json()
+    owed = {unit["unit_name"]: unit["project_ids"] for unit in missing}
+    assert project["id"] in owed["宁陕县"]
+    assert f"未报 {sum(len(ids) for ids in owed.values())}" in result["totals"]

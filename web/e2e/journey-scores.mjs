@@ -130,6 +130,24 @@ const JOURNEYS = {
     await page.setViewportSize({ width: 390, height: 844 })
     await h.shot('project-page-phone')
   },
+
+  /** The office reads the month's reporting status and reminds one unit that still owes, in one click. */
+  async 'office-reminds-the-missing'(page, h, result) {
+    await h.signIn(input.office)
+    await h.nav('报送情况')
+    await page.locator('[data-testid="reporting-status"][data-ready="true"]').waitFor()
+    result.month_state = (await page.getByTestId('reporting-month-state').innerText()).trim()
+    const row = page.getByTestId('reporting-table').getByRole('row', { name: new RegExp(input.unit) })
+    await row.getByText(input.project_name).waitFor()
+    result.totals = (await page.getByTestId('reporting-totals').innerText()).trim()
+    await h.shot('reporting-status')
+    await h.axe('reporting-status')
+    await row.getByRole('button', { name: '催报' }).click()
+    const message = page.locator('.el-message', { hasText: '已催报' })
+    await message.waitFor()
+    result.message = (await message.innerText()).trim()
+    await h.shot('reminded')
+  },
 }
 
 async function main() {

@@ -34,6 +34,7 @@ export const router = createRouter({
           meta: { title: '考核评分表' },
         },
         { path: 'recognitions', component: () => import('./views/RecognitionsView.vue'), meta: { title: '开竣工认定' } },
+        { path: 'reporting', component: () => import('./views/ReportingStatusView.vue'), meta: { title: '报送情况' } },
       ],
     },
     { path: '/:rest(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { public: true } },

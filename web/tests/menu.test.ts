@@ -5,7 +5,7 @@ const titles = (roles: string[]) => menuFor(roles).map((entry) => entry.path)
 
 describe('the menu by role', () => {
   it('gives the office every screen', () => {
-    expect(titles(['office'])).toEqual(['/', '/inbox', '/dashboard', '/projects', '/reviews', '/plan', '/months', '/accounts', '/recognitions', '/scores'])
+    expect(titles(['office'])).toEqual(['/', '/inbox', '/dashboard', '/projects', '/reviews', '/plan', '/months', '/accounts', '/recognitions', '/reporting', '/scores'])
   })
   it('gives a unit reporter their projects, not the office screens', () => {
     expect(titles(['reporter'])).toEqual(['/', '/inbox', '/projects', '/scores'])

@@ -29,6 +29,7 @@ export const MENU: MenuEntry[] = [
   { path: '/months', title: '填报窗口', roles: OFFICE },
   { path: '/accounts', title: '账号管理', roles: [...OFFICE, 'unit-admin'] },
   { path: '/recognitions', title: '开竣工认定', roles: [...OFFICE, 'reviewer'] },
+  { path: '/reporting', title: '报送情况', roles: OFFICE },
   { path: '/scores', title: '考核评分', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'reviewer'] },
 ]
 
