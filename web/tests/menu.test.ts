@@ -5,10 +5,10 @@ const titles = (roles: string[]) => menuFor(roles).map((entry) => entry.path)
 
 describe('the menu by role', () => {
   it('gives the office every screen', () => {
-    expect(titles(['office'])).toEqual(['/', '/inbox', '/dashboard', '/projects', '/reviews', '/plan', '/months', '/accounts'])
+    expect(titles(['office'])).toEqual(['/', '/inbox', '/dashboard', '/projects', '/reviews', '/plan', '/months', '/accounts', '/recognitions', '/reporting', '/scores'])
   })
   it('gives a unit reporter their projects, not the office screens', () => {
-    expect(titles(['reporter'])).toEqual(['/', '/inbox', '/projects'])
+    expect(titles(['reporter'])).toEqual(['/', '/inbox', '/projects', '/scores'])
     expect(mayVisit('/projects/abc/report', ['reporter'])).toBe(true)
     expect(mayVisit('/accounts', ['reporter'])).toBe(false)
     expect(mayVisit('/plan', ['liaison'])).toBe(false)
@@ -19,6 +19,6 @@ describe('the menu by role', () => {
     expect(titles(['unit-admin'])).toContain('/accounts')
   })
   it('joins the menus of several roles', () => {
-    expect(titles(['reporter', 'reviewer'])).toEqual(['/', '/inbox', '/projects', '/reviews'])
+    expect(titles(['reporter', 'reviewer'])).toEqual(['/', '/inbox', '/projects', '/reviews', '/recognitions', '/scores'])
   })
 })

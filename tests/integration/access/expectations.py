@@ -148,6 +148,7 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/progress-reports/months/{year}/{month}"): "reference",
     ("PUT", "/api/v1/progress-reports/months/{year}/{month}"): "office-only",
     ("POST", "/api/v1/progress-reports/months/{year}/{month}/freeze"): "office-only",
+    ("POST", "/api/v1/progress-reports/months/{year}/{month}/reminders"): "office-only",
     ("GET", "/api/v1/progress-reports/months/{year}/{month}/missing"): "list-scoped",
     ("GET", "/api/v1/progress-reports/months/{year}/{month}/figures"): "office-only",
     ("POST", "/api/v1/projects/{project_id}/progress-reports"): "unit-write",

@@ -811,6 +811,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/progress-reports/months/{year}/{month}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Reminders
+         * @description Remind the units that still owe the month's reports now (一键催报), all of them or those named: the
+         *     notifier reaches each unit's liaisons as for the scheduled reminder (`progress-report-due`). Office only;
+         *     only while the month is open or closed (409 before it opens and once it is frozen).
+         */
+        post: operations["reporting-send_reminders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/progress-reports": {
         parameters: {
             query?: never;
@@ -6415,6 +6437,34 @@ export interface components {
             id: string;
             /** Sha256 */
             sha256: string;
+        };
+        /**
+         * ReminderOut
+         * @description Who was reminded (已催报): the units owing reports, with the projects each still owes.
+         */
+        ReminderOut: {
+            /** Year */
+            year: number;
+            /** Month */
+            month: number;
+            /** Reminded */
+            reminded: components["schemas"]["OwingUnitOut"][];
+        };
+        /**
+         * ReminderRequest
+         * @description Remind the units that still owe the month's reports (一键催报): the named ones, or every one.
+         * @example {
+         *       "unit_ids": [
+         *         "2f1c7a52-8d0e-4a8e-9a51-0e1f3b2c4d5e"
+         *       ]
+         *     }
+         */
+        ReminderRequest: {
+            /**
+             * Unit Ids
+             * @description The units to remind; absent or null: every unit that owes. A named unit owing nothing is skipped.
+             */
+            unit_ids?: string[] | null;
         };
         /**
          * RemovalRequest
@@ -13836,6 +13886,90 @@ export interface operations {
             };
             /** @description Not found (未找到): no such resource, or a path segment that cannot be its id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "reporting-send_reminders": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe POST: the same key returns the first response (幂等键). */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                year: number;
+                month: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReminderRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderOut"];
+                };
+            };
+            /** @description The body cannot be read as its media type (请求体无法解析): not JSON, broken multipart */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (未找到): no such resource, or a path segment that cannot be its id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,6 +28,9 @@ export const MENU: MenuEntry[] = [
   { path: '/plan', title: '年度计划', roles: OFFICE },
   { path: '/months', title: '填报窗口', roles: OFFICE },
   { path: '/accounts', title: '账号管理', roles: [...OFFICE, 'unit-admin'] },
+  { path: '/recognitions', title: '开竣工认定', roles: [...OFFICE, 'reviewer'] },
+  { path: '/reporting', title: '报送情况', roles: OFFICE },
+  { path: '/scores', title: '考核评分', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'reviewer'] },
 ]
 
 export const ROLE_NAMES: Record<Role, string> = {

@@ -10,6 +10,8 @@ from gongjian_projects.reporting import service
 from gongjian_projects.reporting.schemas import (
     MonthFiguresOut,
     OwingUnitOut,
+    ReminderOut,
+    ReminderRequest,
     ReportingMonthOut,
     ReportingMonthUpdate,
 )
@@ -83,3 +85,18 @@ async def missing_reports(
 async def month_figures(year: Year, month: Month, uow: UnitOfWorkDep, _: OfficeOnly) -> MonthFiguresOut:
     """The month's accepted figures per project (月度数据); from the frozen snapshot once published."""
     return await service.month_figures(uow, year, month)
+
+
+@router.post(
+    "/{year}/{month}/reminders",
+    response_model=ReminderOut,
+    responses=problem_responses(401, 403, 409, 422),
+    dependencies=[IDEMPOTENT],
+)
+async def send_reminders(
+    year: Year, month: Month, uow: UnitOfWorkDep, _: OfficeOnly, body: ReminderRequest | None = None
+) -> ReminderOut:
+    """Remind the units that still owe the month's reports now (一键催报), all of them or those named: the
+    notifier reaches each unit's liaisons as for the scheduled reminder (`progress-report-due`). Office only;
+    only while the month is open or closed (409 before it opens and once it is frozen)."""
+    return await service.remind(uow, year, month, body.unit_ids if body else None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gongjian_shared.types import Instant, MoneyOut, RequestModel, cross_field
 
@@ -76,3 +76,27 @@ class MonthFiguresOut(BaseModel):
     month: int
     frozen: bool
     items: list[MonthFigureOut]
+
+
+class ReminderRequest(RequestModel):
+    """Remind the units that still owe the month's reports (一键催报): the named ones, or every one."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"unit_ids": ["2f1c7a52-8d0e-4a8e-9a51-0e1f3b2c4d5e"]}]},
+    )
+
+    unit_ids: list[uuid.UUID] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="The units to remind; absent or null: every unit that owes. A named unit owing nothing is skipped.",
+    )
+
+
+class ReminderOut(BaseModel):
+    """Who was reminded (已催报): the units owing reports, with the projects each still owes."""
+
+    year: int
+    month: int
+    reminded: list[OwingUnitOut]

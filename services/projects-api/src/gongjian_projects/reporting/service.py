@@ -8,6 +8,7 @@ a month's published figures come from its snapshot and never change.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -16,13 +17,14 @@ from gongjian_projects.early_warning import service as early_warning
 from gongjian_projects.http import require_if_match
 from gongjian_projects.models import ReportingMonth
 from gongjian_projects.projects.repository import visible_to
-from gongjian_projects.reporting.errors import MonthFrozen, WindowStillOpen
+from gongjian_projects.reporting.errors import MonthFrozen, NothingToRemind, WindowStillOpen
 from gongjian_projects.reporting.repository import ReportingRepository
 from gongjian_projects.reporting.schemas import (
     MonthFigureOut,
     MonthFiguresOut,
     MonthState,
     OwingUnitOut,
+    ReminderOut,
     ReportingMonthOut,
     ReportingMonthUpdate,
 )
@@ -178,10 +180,15 @@ async def owing_units(uow: UnitOfWork, year: int, month: int, scope: Scope | Non
     return list(grouped.values())
 
 
-async def due_reminder(uow: UnitOfWork, year: int, month: int) -> ProgressReportDue | None:
-    """`progress-report-due` naming every unit that owes reports, with its liaisons; None when none owe."""
+async def due_reminder(
+    uow: UnitOfWork, year: int, month: int, unit_ids: Sequence[uuid.UUID] | None = None
+) -> ProgressReportDue | None:
+    """`progress-report-due` naming every unit that owes reports (of `unit_ids`, when given), with its
+    liaisons; None when none owe."""
     row = await ensure_month(uow, year, month)
     owing = await owing_units(uow, year, month, None)
+    if unit_ids is not None:
+        owing = [entry for entry in owing if entry.unit_id in set(unit_ids)]
     if not owing:
         return None
     contacts = await ReportingRepository(uow.session).liaisons([entry.unit_id for entry in owing])
@@ -210,6 +217,22 @@ async def due_reminder(uow: UnitOfWork, year: int, month: int) -> ProgressReport
             for entry in owing
         ),
     )
+
+
+async def remind(uow: UnitOfWork, year: int, month: int, unit_ids: Sequence[uuid.UUID] | None) -> ReminderOut:
+    """The office's reminder now (一键催报): the same `progress-report-due` event as the scheduled one, through
+    the notifier, to the units (of `unit_ids`, when given) that owe reports; none is written when none owe."""
+    row = await ensure_month(uow, year, month)
+    if state_of(row, uow.clock.now()) not in ("open", "closed"):
+        raise NothingToRemind(f"{year}-{month:02d} is {state_of(row, uow.clock.now())}.")
+    event = await due_reminder(uow, year, month, unit_ids)
+    if event is not None:
+        await uow.outbox.publish(uow.session, event, key=f"{year}-{month:02d}")
+    reminded = [
+        OwingUnitOut(unit_id=unit.unit_id, unit_name=unit.unit_name, project_ids=list(unit.project_ids))
+        for unit in (event.units if event else ())
+    ]
+    return ReminderOut(year=year, month=month, reminded=reminded)
 
 
 async def month_figures(uow: UnitOfWork, year: int, month: int) -> MonthFiguresOut:
