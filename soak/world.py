@@ -128,7 +128,7 @@ async def set_city_body(world: World, client: httpx.AsyncClient, city: str) -> N
 
 
 async def ad_hoc(world: World, client: httpx.AsyncClient, city: str, held_on: date, topic_days: int) -> Any:
-    body = {"body_id": city, "title": f"浸泡会议{held_on}", "held_on": held_on.isoformat()}
+    body: dict[str, Any] = {"body_id": city, "title": f"浸泡会议{held_on}", "held_on": held_on.isoformat()}
     body |= {"topic_days": topic_days, "agenda_days": 7, "circulation_days": 3}
     return await world.office(client, "POST", "meetings-api", "/api/v1/meetings", json=body)
 
