@@ -17951,7 +17951,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
             };
             /** @description Successful Response */
             201: {
