@@ -6,6 +6,8 @@ import asyncio
 import logging
 import signal
 from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import FrameType
 
 import uvicorn
@@ -23,12 +25,45 @@ from gongjian.infra.kafka import KafkaBroker
 from gongjian.infra.postgres import EmbeddedPostgres
 from gongjian.services import SERVICES
 from gongjian.web import built_console
+from gongjian_shared.clock import Clock, SystemClock
 
 logger = logging.getLogger("gongjian")
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
+
+
+class FileClock:
+    """The platform's time moved by a file (GONGJIAN_DEV_CLOCK_FILE; the web console's browser tests walk a joint
+    meeting from its topic cut-off to its resolutions this way): the file holds an ISO-8601 instant, and time
+    runs on from it as the wall clock has run since the file was written. No file or an empty one: the system's
+    time. Only `gongjian dev` reads it; `gongjian serve` always runs on the system clock."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._written: int | None = None
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        wall = datetime.now(UTC)
+        try:
+            written = self._path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return wall
+        if written != self._written:
+            text = self._path.read_text().strip()
+            at_write = datetime.fromtimestamp(written / 1e9, UTC)
+            self._offset = datetime.fromisoformat(text) - at_write if text else timedelta(0)
+            self._written = written
+        return wall + self._offset
+
+
+def dev_clock(platform: PlatformSettings) -> Clock:
+    if platform.dev_clock_file is None:
+        return SystemClock()
+    print(f"Clock: moved by {platform.dev_clock_file} (GONGJIAN_DEV_CLOCK_FILE)")
+    return FileClock(platform.dev_clock_file)
 
 
 def run_dev(platform: PlatformSettings) -> int:
@@ -72,7 +107,10 @@ def run_dev(platform: PlatformSettings) -> int:
             print(f"Created the account 'admin' with the generated password: {boot.admin_password}")
             print("  (printed once; set GONGJIAN_ADMIN_PASSWORD to choose it)")
         web = built_console(platform.web_dist)
-        gateway = Gateway({entry.name: entry.create_app(settings[entry.name]) for entry in SERVICES}, web)
+        clock = dev_clock(platform)
+        gateway = Gateway(
+            {entry.name: entry.create_app(settings[entry.name], clock) for entry in SERVICES}, web
+        )
         base = f"http://{platform.host}:{platform.port}"
         print(f"Gongjian is serving on {base} (bus: {platform.bus})")
         if web is not None:

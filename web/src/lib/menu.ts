@@ -28,6 +28,10 @@ export const MENU: MenuEntry[] = [
   { path: '/plan', title: '年度计划', roles: OFFICE },
   { path: '/months', title: '填报窗口', roles: OFFICE },
   { path: '/accounts', title: '账号管理', roles: [...OFFICE, 'unit-admin'] },
+  // the joint meeting (issue 13): the board, the resolutions to answer or follow, the convener's approvals
+  { path: '/meetings', title: '联席会议', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'reviewer', 'leader', 'convener'] },
+  { path: '/resolutions', title: '议定事项', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'convener'] },
+  { path: '/approvals', title: '议程审定', roles: ['convener'] },
 ]
 
 export const ROLE_NAMES: Record<Role, string> = {
