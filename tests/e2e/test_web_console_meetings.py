@@ -127,6 +127,13 @@ def _meeting(console: MeetingConsole, body_id: str, held_on: date) -> dict[str, 
     return meeting
 
 
+def actions_of(http: Any, path: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = http.get(f"{path}/actions", headers=headers, params={"limit": 500}).json()[
+        "items"
+    ]
+    return items
+
+
 def _run(console: MeetingConsole, data: dict[str, Any]) -> dict[str, Any]:
     payload = {"base": console.server.base, "out": str(OUTPUT), "clock_file": str(console.clock_file)} | data
     done = subprocess.run(
@@ -170,6 +177,10 @@ def test_a_topic_in_time_and_one_refused_the_agenda_approved_and_circulated_a_re
         "text": "汉滨区牵头，市自然资源局配合，两周内完成南岸征迁。",
         "due_on": (held_on + timedelta(days=14)).isoformat(),
     }
+    second_resolution = {
+        "text": "市供电公司配合汉滨区，次日完成城东污水厂临时用电接入。",
+        "due_on": (held_on + timedelta(days=1)).isoformat(),
+    }
     feedback = "南岸 32 户已全部签约，主墩已进场施工。"
     people = {
         name: {"username": person.username, "password": person.password}
@@ -183,6 +194,8 @@ def test_a_topic_in_time_and_one_refused_the_agenda_approved_and_circulated_a_re
                 "before_cutoff": _at(monday, 10),
                 "after_cutoff": _at(monday + timedelta(days=8), 10),
                 "meeting_day": _at(held_on, 15),
+                # the second resolution a day overdue: its first overdue reminder fired, the next not yet
+                "overdue": _at(held_on + timedelta(days=3), 10),
             },
             "meeting_id": meeting["id"],
             "meeting_title": meeting["title"],
@@ -193,6 +206,7 @@ def test_a_topic_in_time_and_one_refused_the_agenda_approved_and_circulated_a_re
             "office_notes": "建议由市自然资源局牵头督导征迁。",
             "minutes": "会议听取了汉江五桥南岸征迁情况汇报，议定如下事项。",
             "resolution": resolution,
+            "second_resolution": second_resolution,
             "feedback": feedback,
         },
     )
@@ -231,7 +245,23 @@ def test_a_topic_in_time_and_one_refused_the_agenda_approved_and_circulated_a_re
     )
     resolutions = http.get(f"{path}/resolutions", headers=office).json()["items"]
     assert [(r["text"], r["lead_unit_id"], r["due_on"], r["status"], r["outcome"]) for r in resolutions] == [
-        (resolution["text"], console.units[COUNTY], resolution["due_on"], "closed", "done")
+        (resolution["text"], console.units[COUNTY], resolution["due_on"], "closed", "done"),
+        (second_resolution["text"], console.units[COUNTY], second_resolution["due_on"], "open", None),
+    ]
+    # the overdue one: reminded by the scheduler (the first rung shown), urged by the office from the console
+    rungs = [rung.replace("\n", "") for rung in result["rungs_by_scheduler"]]
+    assert rungs == ["提醒（已启动）"], rungs
+    escalated = http.get(f"/api/v1/resolutions/{resolutions[1]['id']}", headers=office).json()
+    assert [e["level"] for e in escalated["escalations"]] == ["reminder", "urging"]
+    assert escalated["escalation_step"] == 2
+    urged = [
+        (a["action"], a["actor_name"])
+        for a in actions_of(http, path, office)
+        if a["action"].startswith("resolution-escalated")
+    ]
+    assert urged == [
+        ("resolution-escalated-reminder", "scheduler"),
+        ("resolution-escalated-urging", console.office.username),
     ]
     detail = http.get(f"/api/v1/resolutions/{resolutions[0]['id']}", headers=office).json()
     assert [(f["unit_id"], f["text"], f["review"]) for f in detail["feedback"]] == [
