@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
+from gongjian.clock_file import FileClock
 from gongjian_shared.auth import Principal, TokenIssuer
 from gongjian_shared.settings import AuthSettings
-from soak.clock import FileClock
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 

@@ -8,9 +8,9 @@ import logging
 import sys
 from pathlib import Path
 
+from gongjian.clock_file import FileClock
 from gongjian.serve import SettingsError, _run_uvicorn, load_settings
 from gongjian.services import SERVICES, service
-from soak.clock import FileClock
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import httpx
 
+from gongjian.clock_file import FileClock
 from gongjian.infra.kafka import KafkaBroker
 from gongjian.infra.postgres import EmbeddedPostgres
 from gongjian.services import SERVICES, service
 from gongjian_shared.auth import generate_private_key_pem
-from soak.clock import FileClock
 from soak.toxiproxy import REPO_ROOT, Toxiproxy
 
 # `gongjian ...` run by this interpreter (so the checkout's packages, not an installed copy's, serve)

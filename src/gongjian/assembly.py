@@ -65,6 +65,9 @@ class PlatformSettings(BaseSettings):
     tracing: TracingSettings = TracingSettings()
     # the built web console the gateway serves at / (`make dev` builds it); absent: the API only
     web_dist: Path = DEFAULT_WEB_DIST
+    # `gongjian dev` only, for the console's browser tests: a file holding the instant the platform's clock reads
+    # (gongjian.dev.FileClock); absent, the system's time
+    dev_clock_file: Path | None = None
 
 
 def service_settings(

@@ -18,11 +18,13 @@ from gongjian.assembly import (
     service_settings,
     with_development_key,
 )
+from gongjian.clock_file import FileClock
 from gongjian.gateway import Gateway
 from gongjian.infra.kafka import KafkaBroker
 from gongjian.infra.postgres import EmbeddedPostgres
 from gongjian.services import SERVICES
 from gongjian.web import built_console
+from gongjian_shared.clock import Clock, SystemClock
 from gongjian_shared.observability.logs import configure_logging
 from gongjian_shared.observability.tracing import configure_tracing
 
@@ -31,6 +33,13 @@ logger = logging.getLogger("gongjian")
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
+
+
+def dev_clock(platform: PlatformSettings) -> Clock:
+    if platform.dev_clock_file is None:
+        return SystemClock()
+    print(f"Clock: moved by {platform.dev_clock_file} (GONGJIAN_DEV_CLOCK_FILE)")
+    return FileClock(platform.dev_clock_file)
 
 
 def run_dev(platform: PlatformSettings) -> int:
@@ -76,7 +85,10 @@ def run_dev(platform: PlatformSettings) -> int:
             print(f"Created the account 'admin' with the generated password: {boot.admin_password}")
             print("  (printed once; set GONGJIAN_ADMIN_PASSWORD to choose it)")
         web = built_console(platform.web_dist)
-        gateway = Gateway({entry.name: entry.create_app(settings[entry.name]) for entry in SERVICES}, web)
+        clock = dev_clock(platform)
+        gateway = Gateway(
+            {entry.name: entry.create_app(settings[entry.name], clock) for entry in SERVICES}, web
+        )
         base = f"http://{platform.host}:{platform.port}"
         print(f"Gongjian is serving on {base} (bus: {platform.bus})")
         if web is not None:

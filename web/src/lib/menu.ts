@@ -31,6 +31,10 @@ export const MENU: MenuEntry[] = [
   { path: '/recognitions', title: '开竣工认定', roles: [...OFFICE, 'reviewer'] },
   { path: '/reporting', title: '报送情况', roles: OFFICE },
   { path: '/scores', title: '考核评分', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'reviewer'] },
+  // the joint meeting (issue 13): the board, the resolutions to answer or follow, the convener's approvals
+  { path: '/meetings', title: '联席会议', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'reviewer', 'leader', 'convener'] },
+  { path: '/resolutions', title: '议定事项', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'convener'] },
+  { path: '/approvals', title: '议程审定', roles: ['convener'] },
 ]
 
 export const ROLE_NAMES: Record<Role, string> = {
