@@ -106,16 +106,16 @@ def _office_account(journey: Journey) -> Person:
     return office
 
 
-def _journey(console: Console, name: str, **data: Any) -> dict[str, Any]:
-    """Runs one journey in Chromium; fails with its error, its screenshots and trace staying in the output."""
-    payload = {"base": console.server.base, "out": str(OUTPUT)} | data
+def run_journey(script: str, name: str, data: dict[str, Any], timeout: float = 240) -> dict[str, Any]:
+    """Runs journey `name` of web/e2e/`script` in Chromium (browser.mjs's runJourney) with `data` as its input;
+    fails with its error, its screenshots and trace staying in the output."""
     done = subprocess.run(
-        ["node", "e2e/journeys.mjs", name],
+        ["node", f"e2e/{script}", name],
         cwd=WEB,
         capture_output=True,
         text=True,
-        timeout=240,
-        env={**os.environ, "E2E": json.dumps(payload)},
+        timeout=timeout,
+        env={**os.environ, "E2E": json.dumps({"out": str(OUTPUT)} | data)},
         check=False,
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
@@ -125,6 +125,10 @@ def _journey(console: Console, name: str, **data: Any) -> dict[str, Any]:
     assert done.returncode == 0 and "error" not in result, f"{name}: {result.get('error')} (trace: {trace})"
     assert result["console_errors"] == [], result["console_errors"]
     return result
+
+
+def _journey(console: Console, name: str, **data: Any) -> dict[str, Any]:
+    return run_journey("journeys.mjs", name, {"base": console.server.base} | data)
 
 
 def _assert_accessible(result: dict[str, Any]) -> None:

@@ -9,9 +9,6 @@ saw; this module checks that against the API and asserts no serious or critical 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +26,7 @@ from e2e.test_web_console import (  # noqa: F401 (fixtures)
     _office_account,
     built,
     chromium,
+    run_journey,
 )
 
 NAME = "joint-meeting"
@@ -135,23 +133,8 @@ def actions_of(http: Any, path: str, headers: dict[str, str]) -> list[dict[str, 
 
 
 def _run(console: MeetingConsole, data: dict[str, Any]) -> dict[str, Any]:
-    payload = {"base": console.server.base, "out": str(OUTPUT), "clock_file": str(console.clock_file)} | data
-    done = subprocess.run(
-        ["node", "e2e/journey-meetings.mjs"],
-        cwd=WEB,
-        capture_output=True,
-        text=True,
-        timeout=420,
-        env={**os.environ, "E2E": json.dumps(payload)},
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, f"{NAME} printed no result:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    result: dict[str, Any] = json.loads(lines[-1].removeprefix("RESULT "))
-    trace = OUTPUT / NAME / "trace.zip"
-    assert done.returncode == 0 and "error" not in result, f"{NAME}: {result.get('error')} (trace: {trace})"
-    assert result["console_errors"] == [], result["console_errors"]
-    return result
+    inputs = {"base": console.server.base, "clock_file": str(console.clock_file)} | data
+    return run_journey("journey-meetings.mjs", NAME, inputs, timeout=420)
 
 
 def test_a_topic_in_time_and_one_refused_the_agenda_approved_and_circulated_a_resolution_answered(

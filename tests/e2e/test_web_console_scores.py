@@ -9,9 +9,6 @@ What the browser showed is checked against the public API.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import time
 import uuid
 from datetime import datetime
@@ -20,7 +17,7 @@ from typing import Any
 
 from e2e import test_web_console as web_console
 from e2e.test_accounts_journey import SHANGHAI
-from e2e.test_web_console import OUTPUT, WEB, Console, _assert_accessible, _photo, _project
+from e2e.test_web_console import Console, _assert_accessible, _photo, _project, run_journey
 
 # The console's fixtures (the built web/dist, Chromium, the platform), registered in this module by name.
 built, chromium, console = web_console.built, web_console.chromium, web_console.console
@@ -28,24 +25,7 @@ SCORING = "/api/v1/scoring"
 
 
 def _journey(console: Console, name: str, **data: Any) -> dict[str, Any]:
-    """Runs one journey of journey-scores.mjs in Chromium; fails with its error, screenshots and trace kept."""
-    payload = {"base": console.server.base, "out": str(OUTPUT)} | data
-    done = subprocess.run(
-        ["node", "e2e/journey-scores.mjs", name],
-        cwd=WEB,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env={**os.environ, "E2E": json.dumps(payload)},
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, f"{name} printed no result:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    result: dict[str, Any] = json.loads(lines[-1].removeprefix("RESULT "))
-    trace = OUTPUT / name / "trace.zip"
-    assert done.returncode == 0 and "error" not in result, f"{name}: {result.get('error')} (trace: {trace})"
-    assert result["console_errors"] == [], result["console_errors"]
-    return result
+    return run_journey("journey-scores.mjs", name, {"base": console.server.base} | data)
 
 
 def _this_years_county_sheet(console: Console) -> None:

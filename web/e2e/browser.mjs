@@ -61,3 +61,56 @@ export function outputFolder(base, name) {
   mkdirSync(folder, { recursive: true })
   return folder
 }
+
+export const TIMEOUT = 20_000
+
+/** What every journey does on a page: numbered full-page screenshots, axe-core checks, the main menu. */
+export function journeyHelpers(page, folder, result) {
+  let step = 0
+  return {
+    async shot(name) {
+      step += 1
+      await page.screenshot({ path: join(folder, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true })
+    },
+    async axe(name) {
+      await page.mouse.move(0, 0) // the page as it rests, not a button's hover colour under the pointer
+      result.axe[name] = await axeViolations(page)
+    },
+    async nav(title, heading = title) {
+      await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: title, exact: true }).click()
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor()
+    },
+  }
+}
+
+/**
+ * Runs the journey named on the command line (`node e2e/<script>.mjs <journey>`) in a fresh Chromium and prints
+ * one line `RESULT {...}` (its findings, axe-core violations, page errors, the error if it failed); screenshots of
+ * its steps go to <out>/<journey>/, and on failure a Playwright trace (trace.zip) beside them. `moreHelpers` adds
+ * a script's own helpers to `journeyHelpers`.
+ */
+export async function runJourney(journeys, input, moreHelpers = () => ({})) {
+  const name = process.argv[2]
+  const journey = journeys[name]
+  if (!journey) throw new Error(`no journey ${name}; known: ${Object.keys(journeys).join(', ')}`)
+  const folder = outputFolder(input.out, name)
+  const { context, close } = await launch()
+  context.setDefaultTimeout(TIMEOUT)
+  await context.tracing.start({ screenshots: true, snapshots: true })
+  const page = context.pages()[0] ?? (await context.newPage())
+  const result = { journey: name, axe: {}, console_errors: [] }
+  page.on('pageerror', (error) => result.console_errors.push(String(error)))
+  try {
+    const helpers = { ...journeyHelpers(page, folder, result), ...moreHelpers(page) }
+    await journey(page, helpers, result)
+    await context.tracing.stop()
+  } catch (error) {
+    await page.screenshot({ path: join(folder, 'failure.png'), fullPage: true }).catch(() => {})
+    await context.tracing.stop({ path: join(folder, 'trace.zip') })
+    result.error = String(error?.stack ?? error)
+  } finally {
+    await close()
+  }
+  console.log(`RESULT ${JSON.stringify(result)}`)
+  process.exitCode = result.error ? 1 : 0
+}

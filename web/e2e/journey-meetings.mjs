@@ -5,30 +5,10 @@
 // before the topic cut-off (D-10) to after it and then to meeting day D. Prints one line `RESULT {...}`;
 // screenshots of the main steps go to <out>/joint-meeting/, and on failure a Playwright trace beside them.
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { axeViolations, launch, outputFolder } from './browser.mjs'
+import { runJourney } from './browser.mjs'
 
 const input = JSON.parse(process.env.E2E ?? '{}')
 const NAME = 'joint-meeting'
-const TIMEOUT = 20_000
-
-function helpers(page, folder, result) {
-  let step = 0
-  return {
-    async shot(name) {
-      step += 1
-      await page.screenshot({ path: join(folder, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true })
-    },
-    async axe(name) {
-      await page.mouse.move(0, 0) // the page as it rests, not a button's hover colour under the pointer
-      result.axe[name] = await axeViolations(page)
-    },
-    async nav(title) {
-      await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: title, exact: true }).click()
-      await page.getByRole('heading', { level: 1, name: title }).waitFor()
-    },
-  }
-}
 
 /** The platform's clock and the browser's move to `iso` together. */
 async function setClock(page, iso) {
@@ -231,26 +211,4 @@ async function journey(page, h, result) {
   await h.shot('meeting-record-phone')
 }
 
-async function main() {
-  const folder = outputFolder(input.out, NAME)
-  const { context, close } = await launch()
-  context.setDefaultTimeout(TIMEOUT)
-  await context.tracing.start({ screenshots: true, snapshots: true })
-  const page = context.pages()[0] ?? (await context.newPage())
-  const result = { journey: NAME, axe: {}, console_errors: [] }
-  page.on('pageerror', (error) => result.console_errors.push(String(error)))
-  try {
-    await journey(page, helpers(page, folder, result), result)
-    await context.tracing.stop()
-  } catch (error) {
-    await page.screenshot({ path: join(folder, 'failure.png'), fullPage: true }).catch(() => {})
-    await context.tracing.stop({ path: join(folder, 'trace.zip') })
-    result.error = String(error?.stack ?? error)
-  } finally {
-    await close()
-  }
-  console.log(`RESULT ${JSON.stringify(result)}`)
-  process.exitCode = result.error ? 1 : 0
-}
-
-await main()
+await runJourney({ [NAME]: journey }, input)

@@ -1,28 +1,9 @@
 // The console's journeys in a real Chromium: `node e2e/journeys.mjs <journey>` with E2E='{"base": ..., ...}'.
 // Prints one line `RESULT {...}`; screenshots of the main steps go to <out>/<journey>/, and on failure a
 // Playwright trace (trace.zip) beside them. Driven by tests/e2e/test_web_console.py.
-import { join } from 'node:path'
-import { axeViolations, launch, outputFolder } from './browser.mjs'
+import { runJourney } from './browser.mjs'
 
 const input = JSON.parse(process.env.E2E ?? '{}')
-const TIMEOUT = 20_000
-
-function pageHelpers(page, folder, result) {
-  let step = 0
-  return {
-    async shot(name) {
-      step += 1
-      await page.screenshot({ path: join(folder, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true })
-    },
-    async axe(name) {
-      result.axe[name] = await axeViolations(page)
-    },
-    async nav(title) {
-      await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: title, exact: true }).click()
-      await page.getByRole('heading', { level: 1, name: title }).waitFor()
-    },
-  }
-}
 
 async function signIn(page, username, password) {
   await page.goto(`${input.base}/login`)
@@ -243,29 +224,4 @@ const JOURNEYS = {
   },
 }
 
-async function main() {
-  const name = process.argv[2]
-  const journey = JOURNEYS[name]
-  if (!journey) throw new Error(`no journey ${name}; known: ${Object.keys(JOURNEYS).join(', ')}`)
-  const folder = outputFolder(input.out, name)
-  const { context, close } = await launch()
-  context.setDefaultTimeout(TIMEOUT)
-  await context.tracing.start({ screenshots: true, snapshots: true })
-  const page = context.pages()[0] ?? (await context.newPage())
-  const result = { journey: name, axe: {}, console_errors: [] }
-  page.on('pageerror', (error) => result.console_errors.push(String(error)))
-  try {
-    await journey(page, pageHelpers(page, folder, result), result)
-    await context.tracing.stop()
-  } catch (error) {
-    await page.screenshot({ path: join(folder, 'failure.png'), fullPage: true }).catch(() => {})
-    await context.tracing.stop({ path: join(folder, 'trace.zip') })
-    result.error = String(error?.stack ?? error)
-  } finally {
-    await close()
-  }
-  console.log(`RESULT ${JSON.stringify(result)}`)
-  process.exitCode = result.error ? 1 : 0
-}
-
-await main()
+await runJourney(JOURNEYS, input)
