@@ -238,6 +238,12 @@ async def test_every_export_downloads_and_opens_with_control_characters_in_store
             ["汉滨区"],
         ),
         ("projects-api", "/api/v1/concentrated-starts"): ("xlsx", {"format": "xlsx", "year": 2019}, []),
+        ("projects-api", "/api/v1/provincial/export/{year}/{month}"): ("xlsx", {}, [PROJECTS["汉滨区"]]),
+        ("projects-api", "/api/v1/provincial/reconciliation/{year}/{month}"): (
+            "xlsx",
+            {"format": "xlsx"},
+            [PROJECTS["汉滨区"]],
+        ),
         ("meetings-api", "/api/v1/meetings/{meeting_id}/agenda.docx"): (
             "docx",
             {},
