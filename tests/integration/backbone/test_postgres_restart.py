@@ -211,10 +211,13 @@ async def test_a_kafka_consumer_waits_out_a_postgres_shutdown_instead_of_dead_le
     runner = KafkaConsumerRunner(
         scoring.sessionmaker, SCORING_BUS, subscription, scoring.settings.kafka, bus, scoring.unit_of_work
     )
-    task = asyncio.create_task(runner.run())
+    task: asyncio.Task[None] | None = None
     try:
         try:
             async with postgres_shutting_down(postgres.server, database_url):
+                # the consumer starts only now, so its first try of the event meets the refusing server (started
+                # before, it could apply the event while the shutdown was still being set up, and never be refused)
+                task = asyncio.create_task(runner.run())
 
                 async def refused_and_lost() -> bool:  # it tried the event and gave the outage up as such
                     return "shutting down" in (runner.stats.last_error or "") and not runner.stats.connected
@@ -228,9 +231,10 @@ async def test_a_kafka_consumer_waits_out_a_postgres_shutdown_instead_of_dead_le
 
         await eventually(done, timeout=60, what="the event applied once the server is back")
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     assert runner.stats.dead_lettered == 0
     dlq = dead_letter_topic(topic_name(scoring.settings.kafka.topic_prefix, "projects"))
     reader = AIOKafkaConsumer(dlq, bootstrap_servers=kafka.bootstrap_servers, auto_offset_reset="earliest")
