@@ -11,6 +11,8 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 from sqlalchemy.exc import DBAPIError
 
 from gongjian.infra.kafka import KafkaBroker
@@ -18,6 +20,7 @@ from gongjian.services import SERVICES
 from gongjian_scoring.models import BUS as SCORING_BUS
 from gongjian_shared.bus.consumer import Event, Subscription, is_infrastructure_error
 from gongjian_shared.bus.kafka import KafkaConsumerRunner, dead_letter_topic
+from gongjian_shared.db import create_sessionmaker
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.events.registry import topic_name
@@ -171,12 +174,17 @@ async def test_sessions_refused_while_postgres_shuts_down_are_an_outage_not_the_
     postgres: PostgresForTests, database_url: str
 ) -> None:
     try:
-        async with postgres_shutting_down(postgres.server, database_url), engine_for(database_url) as engine:
-            with pytest.raises(DBAPIError) as refused:
-                async with engine.connect() as connection:
-                    await connection.execute(text("SELECT 1"))
-            assert "the database system is shutting down" in str(refused.value)
-            assert is_infrastructure_error(refused.value)
+        async with engine_for(database_url) as pooled:
+            await rows(pooled, "SELECT 1")  # leaves one idle connection in its pool
+            async with postgres_shutting_down(postgres.server, database_url), engine_for(database_url) as engine:
+                with pytest.raises(DBAPIError) as refused:
+                    async with engine.connect() as connection:
+                        await connection.execute(text("SELECT 1"))
+                assert "the database system is shutting down" in str(refused.value)
+                assert is_infrastructure_error(refused.value)
+                # while a session opened before goes on working: why the consumer test below gives its consumer
+                # a pool that keeps no idle connection
+                assert [tuple(row) for row in await rows(pooled, "SELECT 1")] == [(1,)]
     finally:
         await start_postgres(postgres.server)
 
@@ -208,8 +216,13 @@ async def test_a_kafka_consumer_waits_out_a_postgres_shutdown_instead_of_dead_le
 
     subscription = Subscription(group_id=unique("test-shutdown-"), handlers={UnitUpdated: handler})
     bus = scoring.settings.bus.model_copy(update={"max_attempts": 2, "retry_backoff_seconds": 0.01})
+    # The consumer gets an engine of its own that keeps no idle connection: a smart shutdown refuses new
+    # sessions but lets the open ones work on, so a connection left idle in the shared pool (the platform's
+    # other consumers fill it, more so under load) would apply the event and never meet the refusal. That is
+    # how this test failed in CI at 442c386: 60 s without the consumer seeing "shutting down".
+    engine = create_async_engine(database_url, poolclass=NullPool)
     runner = KafkaConsumerRunner(
-        scoring.sessionmaker, SCORING_BUS, subscription, scoring.settings.kafka, bus, scoring.unit_of_work
+        create_sessionmaker(engine), SCORING_BUS, subscription, scoring.settings.kafka, bus, scoring.unit_of_work
     )
     task: asyncio.Task[None] | None = None
     try:
@@ -235,6 +248,7 @@ async def test_a_kafka_consumer_waits_out_a_postgres_shutdown_instead_of_dead_le
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await engine.dispose()
     assert runner.stats.dead_lettered == 0
     dlq = dead_letter_topic(topic_name(scoring.settings.kafka.topic_prefix, "projects"))
     reader = AIOKafkaConsumer(dlq, bootstrap_servers=kafka.bootstrap_servers, auto_offset_reset="earliest")
