@@ -11,9 +11,9 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
-from sqlalchemy.exc import DBAPIError
 
 from gongjian.infra.kafka import KafkaBroker
 from gongjian.services import SERVICES
@@ -176,7 +176,10 @@ async def test_sessions_refused_while_postgres_shuts_down_are_an_outage_not_the_
     try:
         async with engine_for(database_url) as pooled:
             await rows(pooled, "SELECT 1")  # leaves one idle connection in its pool
-            async with postgres_shutting_down(postgres.server, database_url), engine_for(database_url) as engine:
+            async with (
+                postgres_shutting_down(postgres.server, database_url),
+                engine_for(database_url) as engine,
+            ):
                 with pytest.raises(DBAPIError) as refused:
                     async with engine.connect() as connection:
                         await connection.execute(text("SELECT 1"))
@@ -222,7 +225,12 @@ async def test_a_kafka_consumer_waits_out_a_postgres_shutdown_instead_of_dead_le
     # how this test failed in CI at 442c386: 60 s without the consumer seeing "shutting down".
     engine = create_async_engine(database_url, poolclass=NullPool)
     runner = KafkaConsumerRunner(
-        create_sessionmaker(engine), SCORING_BUS, subscription, scoring.settings.kafka, bus, scoring.unit_of_work
+        create_sessionmaker(engine),
+        SCORING_BUS,
+        subscription,
+        scoring.settings.kafka,
+        bus,
+        scoring.unit_of_work,
     )
     task: asyncio.Task[None] | None = None
     try:
