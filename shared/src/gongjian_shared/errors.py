@@ -343,6 +343,27 @@ def internal_error_problem(correlation_id: str, instance: str | None = None) -> 
     )
 
 
+OUTAGE_RETRY_AFTER_SECONDS = 5
+
+
+def unavailable_problem(correlation_id: str, instance: str | None = None) -> ProblemDetails:
+    """The body of a 503: the database or a peer was away (restarting, refusing sessions, unreachable).
+    Nothing was done; the same request may be sent again after `Retry-After`."""
+    return ProblemDetails(
+        type=PROBLEM_TYPE_BASE + "service-unavailable",
+        title="Service temporarily unavailable",
+        title_zh="服务暂时不可用，请稍后重试",
+        status=503,
+        detail=(
+            "A database or service this request needs is not reachable right now; nothing was changed. "
+            f"Retry after {OUTAGE_RETRY_AFTER_SECONDS} s (correlation id {correlation_id}) "
+            f"(所需的数据库或服务暂时不可用，未作任何更改，请 {OUTAGE_RETRY_AFTER_SECONDS} 秒后重试)."
+        ),
+        instance=instance,
+        correlation_id=correlation_id,
+    )
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route: every listed status documented as problem details.
 

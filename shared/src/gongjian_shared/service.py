@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, text
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import compile_path
@@ -28,13 +29,19 @@ from gongjian_shared.auth import (
     TokenVerifier,
     account_states_subscription,
 )
-from gongjian_shared.bus.consumer import Handlers, Remember, Subscription
+from gongjian_shared.bus.consumer import Handlers, Remember, Subscription, is_infrastructure_error
 from gongjian_shared.bus.runtime import BusRuntime
 from gongjian_shared.bus.tables import BusTables
 from gongjian_shared.clock import Clock, SystemClock
 from gongjian_shared.contract import install_cors, install_docs, servers, with_problem_schemas
 from gongjian_shared.db import create_engine, create_sessionmaker
-from gongjian_shared.errors import install_problem_handlers, internal_error_problem, problem_response
+from gongjian_shared.errors import (
+    OUTAGE_RETRY_AFTER_SECONDS,
+    install_problem_handlers,
+    internal_error_problem,
+    problem_response,
+    unavailable_problem,
+)
 from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.guards import RequestGuardMiddleware
 from gongjian_shared.jobs import bounded, cancel_and_wait
@@ -183,7 +190,7 @@ class CorrelationMiddleware:
 
         try:
             await self.app(scope, receive, send_tracked)
-        except Exception:
+        except Exception as exc:
             # Logged here, where the id is still known; answered as problem details carrying the same id.
             logger.exception(
                 "unhandled error in %s %s (correlation id %s)",
@@ -193,6 +200,11 @@ class CorrelationMiddleware:
             )
             if response_started:
                 raise
+            if is_outage(exc):  # PostgreSQL restarting or a peer away: a retry will do, unlike a bug's 500
+                problem = unavailable_problem(str(correlation_id), scope.get("path"))
+                retry = {"Retry-After": str(OUTAGE_RETRY_AFTER_SECONDS)}
+                await problem_response(problem, retry)(scope, receive, send)
+                return
             problem = internal_error_problem(str(correlation_id), scope.get("path"))
             await problem_response(problem)(scope, receive, send)
 
@@ -208,6 +220,12 @@ class CorrelationMiddleware:
                 status,
                 extra={"route": route, "status": status, "duration_ms": round(seconds * 1000, 2)},
             )
+
+
+def is_outage(exc: BaseException) -> bool:
+    """The database away or refusing sessions (restarting, shutting down), or every pooled connection busy past
+    the pool's timeout: the request did nothing and may be sent again, so the answer is 503, not a bug's 500."""
+    return is_infrastructure_error(exc) or isinstance(exc, PoolTimeout)
 
 
 def metrics_source(spec: ServiceSpec, context: ServiceContext) -> MetricsSource:

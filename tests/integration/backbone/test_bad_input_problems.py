@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from gongjian_shared.errors import install_problem_handlers
 from gongjian_shared.service import CORRELATION_HEADER, CorrelationMiddleware
@@ -139,6 +140,42 @@ async def test_an_unexpected_error_is_a_problem_carrying_the_correlation_id(
     assert "kaboom" not in response.text
     logged = [r for r in caplog.records if correlation_id in r.getMessage()]
     assert logged and logged[0].exc_info is not None
+
+
+async def test_the_database_away_is_a_503_to_retry_not_a_500(caplog: pytest.LogCaptureFixture) -> None:
+    app = FastAPI()
+    install_problem_handlers(app)
+    app.add_middleware(CorrelationMiddleware)
+
+    @app.get("/refused")
+    async def refused() -> None:
+        raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+
+    @app.get("/shutting-down")
+    async def shutting_down() -> None:
+        orig = type("CannotConnectNowError", (Exception,), {"sqlstate": "57P03"})(
+            "the database system is shutting down"
+        )
+        raise DBAPIError("SELECT 1", None, orig)
+
+    @app.get("/bug")
+    async def bug() -> None:
+        raise DBAPIError(
+            "SELECT 1", None, type("UniqueViolation", (Exception,), {"sqlstate": "23505"})("dup")
+        )
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        with caplog.at_level(logging.ERROR, logger="gongjian"):
+            for path in ("/refused", "/shutting-down"):
+                response = await client.get(path)
+                body = assert_problem(response, 503)
+                assert body["type"] == "/problems/service-unavailable", body
+                assert body["title_zh"] and "nothing was changed" in body["detail"]
+                assert response.headers["Retry-After"] == "5"
+                assert body["correlation_id"] == response.headers[CORRELATION_HEADER]
+                assert "5432" not in response.text and "shutting down" not in response.text
+            assert_problem(await client.get("/bug"), 500)  # a constraint broken is no outage
 
 
 async def test_an_upload_may_be_larger_than_a_json_body_but_not_past_its_own_limit(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 
 import httpx
 import pytest
@@ -57,6 +58,7 @@ class Writer:
         self.platform = platform
         self.acknowledged: list[str] = []
         self.refused = 0
+        self.answers: Counter[int] = Counter()  # the status of every answer other than 201
         self.stop = asyncio.Event()
 
     async def run(self) -> None:
@@ -75,6 +77,7 @@ class Writer:
                     self.acknowledged.append(name)
                 else:
                     self.refused += 1
+                    self.answers[response.status_code] += 1
             await asyncio.sleep(0.02)
 
 
@@ -121,6 +124,8 @@ async def test_services_reconnect_after_a_postgres_restart_and_nothing_is_lost(
         writer.stop.set()
         await asyncio.wait_for(task, 30)
     assert writer.refused > 0 and len(writer.acknowledged) >= 10
+    # refused for the outage, each answer says so: 503 with Retry-After (to send again), not a bug's 500
+    assert writer.answers[503] > 0 and set(writer.answers) == {503}, writer.answers
 
     for name in SCHEMAS:
 
