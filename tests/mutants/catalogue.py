@@ -125,6 +125,16 @@ MUTANTS: tuple[Mutant, ...] = (
         ),
     ),
     Mutant(
+        name="scheduler-sleeps-its-poll",
+        breaks="the deadline scheduler sleeps its whole poll interval instead of waking when the next row falls due",
+        target="gongjian_meetings.deadlines.jobs:seconds_to_next_due",
+        edits=(("    return max((due_at - clock.now()).total_seconds(), 0.0)\n", "    return None\n"),),
+        tests=(
+            "tests/integration/meetings/test_meeting_scheduler_replicas.py::"
+            "test_the_scheduler_wakes_at_the_next_due_time_not_on_its_poll",
+        ),
+    ),
+    Mutant(
         name="deliverer-records-before-sending",
         breaks="the notifier records a push as delivered before it hands it to the channel",
         target="gongjian_notifier.delivery.worker:DeliveryWorker._deliver",

@@ -1,8 +1,8 @@
 """Background work: periodic jobs on one helper, and stopping them within a bound.
 
-A job is one `step` run again and again: at once while it reports more work waiting, otherwise after its
-interval (with jitter, so replicas started together do not poll together), and after a failure with a
-doubling backoff. Each run is logged at debug level with its duration; a failure at error level with the
+A job is one `step` run again and again: at once while it reports more work waiting, at the time the next
+known piece of work falls due when it says when, otherwise after its interval (with jitter, so replicas
+started together do not poll together), and after a failure with a doubling backoff. Each run is logged at debug level with its duration; a failure at error level with the
 attempt. Deadlines stay rows claimed with FOR UPDATE SKIP LOCKED: a job only decides when to look.
 """
 
@@ -19,8 +19,10 @@ logger = logging.getLogger("gongjian.jobs")
 
 STOP_TIMEOUT_SECONDS = 10.0
 
-# One run of a job; True when more work is known to be waiting (run again at once).
-Step = Callable[[], Awaitable[bool | None]]
+# One run of a job: True when more work is known to be waiting (run again at once); a number of seconds when
+# the next piece of work is known to fall due that soon (wait that long, never longer than the interval);
+# False or None to wait the interval.
+Step = Callable[[], Awaitable[bool | float | None]]
 # Waits until the next run is due: `timeout` seconds, or less when something wakes the job.
 Wait = Callable[[float], Awaitable[None]]
 
@@ -63,8 +65,12 @@ class PeriodicJob:
             self.stats.consecutive_failures = 0
             self.stats.last_duration_seconds = time.perf_counter() - started
             logger.debug("job %s ran in %.3fs", self.name, self.stats.last_duration_seconds)
-            if not more:
-                await self._wait(self.next_interval())
+            if more is True:
+                continue
+            interval = self.next_interval()
+            if isinstance(more, float | int) and not isinstance(more, bool):
+                interval = min(interval, max(float(more), 0.0))
+            await self._wait(interval)
 
     def next_interval(self) -> float:
         return self.interval_seconds * (1 + random.uniform(0, self.jitter))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from integration.meetings.meetings_driver import Meetings
@@ -18,7 +18,7 @@ from gongjian_meetings.deadlines.repository import DeadlineRepository
 from gongjian_meetings.models import Deadline
 from gongjian_meetings.settings import SchedulerSettings
 from gongjian_shared.db import create_engine, create_sessionmaker
-from support.platform import eventually
+from support.platform import RunningClock, eventually
 
 pytestmark = pytest.mark.asyncio
 
@@ -136,3 +136,31 @@ async def test_a_replica_fires_other_rows_while_another_holds_its_batch(meetings
         assert Counter(e["type"] for e in events if e["type"] == "topic-submission-closing") == {
             "topic-submission-closing": 2
         }, meeting_id
+
+
+async def test_the_scheduler_wakes_at_the_next_due_time_not_on_its_poll(meetings: Meetings) -> None:
+    """A replica polling every 10 minutes fires a deadline the moment it falls due: after a pass it sleeps
+    until the earliest pending row's due time (issue 16: lateness within 100 ms, not a poll interval)."""
+    meeting = await meetings.ad_hoc("2019-06-20", title="准时")
+    pending = [row for row in await meetings.deadlines(meeting["id"]) if row.fired_at is None]
+    first = min(pending, key=lambda row: row.due_at)
+    # time runs from just before the first deadline: it falls due about a second after the replica starts
+    clock = RunningClock(start=first.due_at - timedelta(seconds=1))
+    engine = create_engine(meetings.platform.settings["meetings-api"].database)
+    slow_poll = SchedulerSettings(batch_size=4, poll_interval_seconds=600, series_every_seconds=3600)
+    task = asyncio.create_task(due_deadlines_job(create_sessionmaker(engine), clock, slow_poll)())
+    try:
+
+        async def first_fired() -> bool:
+            rows = await meetings.deadlines(meeting["id"])
+            return any(row.id == first.id and row.fired_at is not None for row in rows)
+
+        await eventually(
+            first_fired, timeout=30, what="the first deadline fired once due (the poll is 600 s)"
+        )
+    finally:
+        await stop_replica(task, engine)
+    rows = {row.id: row for row in await meetings.deadlines(meeting["id"])}
+    assert rows[first.id].fired_at >= first.due_at  # not early
+    later = [row for row in rows.values() if row.due_at > first.due_at and row.id != first.id]
+    assert later and all(row.fired_at is None for row in later)  # and nothing before its time

@@ -103,3 +103,26 @@ async def test_cancel_and_wait_names_a_task_that_does_not_stop(caplog: pytest.Lo
     assert "stubborn did not stop" in caplog.text
     release.set()
     await task
+
+
+async def test_a_job_told_when_work_falls_due_waits_that_long_but_never_past_its_interval() -> None:
+    answers: list[bool | float | None] = [0.25, 30.0, None, True, 2.0]
+    waits: list[float] = []
+    task: asyncio.Task[None] | None = None
+
+    async def step() -> bool | float | None:
+        if not answers:
+            assert task is not None
+            task.cancel()
+            await asyncio.Event().wait()
+        return answers.pop(0)
+
+    async def wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    job = PeriodicJob("t", step, interval_seconds=7.0, jitter=0.0, wait=wait)
+    task = asyncio.create_task(job())
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(task, timeout=5)
+    # 0.25 s until due; 30 s is past the interval (7); None the interval; True at once; 2 s until due
+    assert waits == [0.25, 7.0, 7.0, 2.0]

@@ -70,6 +70,13 @@ class DeadlineRepository(Repository):
         )
         return [DueDeadline(**row._mapping) for row in await self._session.execute(query)]
 
+    async def next_due_at(self, after: datetime) -> datetime | None:
+        """When the earliest pending row due after `after` falls due (the partial index on pending rows)."""
+        pending = DEADLINES.c.fired_at.is_(None) & DEADLINES.c.cancelled_at.is_(None)
+        query = select(func.min(DEADLINES.c.due_at)).where(pending, DEADLINES.c.due_at > after)
+        value: datetime | None = await self._session.scalar(query)
+        return value
+
     async def stamp(self, outcomes: dict[int, str], now: datetime) -> None:
         for outcome in set(outcomes.values()):
             ids = [row_id for row_id, value in outcomes.items() if value == outcome]
