@@ -93,12 +93,13 @@ def _countdown(console: Console, now: datetime, deadline: datetime) -> str:
     return "今天截止" if days == 0 else f"还剩 {days} 个工作日"
 
 
-def _meeting_taking_topics(console: Console) -> dict[str, Any]:
-    """The city's joint meeting 24 days ahead, its topic collection opened by the office: D-10 is 14 days off."""
+def _meeting_taking_topics(console: Console, days_ahead: int = 24) -> dict[str, Any]:
+    """The city's joint meeting `days_ahead` days ahead, its topic collection opened by the office: D-10 is 10
+    days before it."""
     http, office = console.journey.http, console.office.headers
     bodies = http.get("/api/v1/meeting-bodies", headers=office).json()["items"]
     city = next(body for body in bodies if body["level"] == "city")
-    held_on = datetime.now(SHANGHAI).date() + timedelta(days=24)
+    held_on = datetime.now(SHANGHAI).date() + timedelta(days=days_ahead)
     created = http.post(
         "/api/v1/meetings",
         json={
@@ -199,6 +200,48 @@ def test_a_leader_sees_their_assigned_project_in_red_and_not_another_leaders(con
     assert result["assigned"] == [{"name": mine["name"], "colour": "红色预警"}]
     seen = http.get("/api/v1/projects", params={"year": now.year}, headers=account.headers).json()["items"]
     assert [p["id"] for p in seen] == [mine["id"]]
+
+
+def test_the_convener_sees_the_agenda_awaiting_approval_and_reaches_the_approvals_page(
+    console: Console,
+) -> None:
+    http, admin, office = console.journey.http, console.journey.admin.headers, console.office.headers
+    username = f"convener-{uuid.uuid4().hex[:6]}"
+    created = http.post(
+        "/api/v1/accounts",
+        json={"username": username, "display_name": "市长 张明", "unit_id": None, "roles": ["convener"]},
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    convener = Person(username, created.json()["initial_password"])
+    console.journey.first_sign_in(convener)
+    meeting = _meeting_taking_topics(console, days_ahead=25)
+    closed = http.post(f"/api/v1/meetings/{meeting['id']}/close-topics", headers=office)
+    assert closed.status_code == 200, closed.text
+    submitted = http.post(
+        f"/api/v1/meetings/{meeting['id']}/agenda/submit",
+        json={"office_notes": "建议由市自然资源局牵头督导征迁。"},
+        headers=office,
+    )
+    assert submitted.status_code == 200, submitted.text
+    waiting = http.get("/api/v1/meetings", params={"state": "awaiting_approval"}, headers=convener.headers)
+    titles = [m["title"] for m in waiting.json()["items"]]
+    assert meeting["title"] in titles
+
+    now = datetime.now(SHANGHAI)
+    result = _journey(
+        console, "convener-sees-agendas", convener=_login(convener), meeting_title=meeting["title"]
+    )
+    _assert_accessible(result)
+    home = {row["what"]: row["countdown"] for row in result["home"]}
+    approval_due = datetime.fromisoformat(submitted.json()["deadlines"]["approval_due_at"])
+    assert home[f"审定「{meeting['title']}」议程"] == _countdown(console, now, approval_due), home
+    assert len(result["awaiting"]) == len(titles)
+    shown = next(line for line in result["awaiting"] if meeting["title"] in line)
+    held_on = date.fromisoformat(meeting["held_on"])
+    assert f"{held_on.year}年{held_on.month}月{held_on.day}日" in shown and "前审定" in shown, shown
+    assert result["assigned_shown"] == 0  # a convener who is not a leader has no assigned projects
+    assert any(meeting["title"] in title for title in result["approvals"]), result["approvals"]
 
 
 def test_an_obstacle_a_unit_enters_reaches_the_office_and_its_closing_shows_to_the_unit(

@@ -103,6 +103,27 @@ const JOURNEYS = {
     await h.shot('leader-page-phone')
   },
 
+  /** The convener's page lists the agendas awaiting approval and leads to the approvals page. */
+  async 'convener-sees-agendas'(page, h, result) {
+    await h.signIn(input.convener)
+    await page.getByRole('link', { name: `审定「${input.meeting_title}」议程` }).waitFor()
+    result.home = await readOwed(page)
+    await h.shot('convener-home')
+    await h.nav('领导工作台')
+    await page.locator('[data-testid="leader-page"][data-ready="true"]').waitFor()
+    const awaiting = page.getByTestId('agendas-awaiting')
+    await awaiting.getByRole('link', { name: input.meeting_title }).waitFor()
+    result.awaiting = await awaiting.locator('li').allInnerTexts()
+    result.assigned_shown = await page.getByTestId('assigned-projects').count()
+    await h.shot('convener-page')
+    await h.axe('convener-page')
+    await page.getByTestId('to-approvals').click()
+    await page.getByRole('heading', { level: 1, name: '议程审定' }).waitFor()
+    await page.locator('[data-testid="approvals"][data-ready="true"]').waitFor()
+    result.approvals = await page.locator('.agenda-card h2').allInnerTexts()
+    await h.shot('approvals')
+  },
+
   /** A unit's reporter enters an obstacle of its project in the ledger. */
   async 'unit-files-an-obstacle'(page, h, result) {
     await h.signIn(input.reporter)

@@ -1,6 +1,7 @@
 process.env.TZ = 'Asia/Shanghai' // the console's people are in Shanghai: days and deadlines are read there
 import { beforeEach, describe, expect, it } from 'vitest'
 import {
+  agendasAwaiting,
   byDeadline,
   dueIn,
   endOfDay,
@@ -97,6 +98,16 @@ describe('the topics closing for the next joint meeting', () => {
     expect(owed[0].link).toBe('/meetings/a')
     // the end of Thursday the 10th: three working days after Monday
     expect(dueIn(owed[0], monday)).toMatchObject({ workingDays: 3, urgency: 'soon', label: '还剩 3 个工作日' })
+  })
+})
+
+describe('the agendas the convener must approve', () => {
+  it('lists the meetings awaiting approval, due at the approval deadline', () => {
+    const waiting = { ...meeting('m', 'awaiting_approval', '2026-12-11T00:00:00+08:00') }
+    waiting.deadlines = { ...waiting.deadlines, approval_due_at: '2026-12-17T09:00:00+08:00' }
+    const owed = agendasAwaiting([waiting, meeting('n', 'approved', '2026-12-11T00:00:00+08:00')])
+    expect(owed.map((item) => [item.what, item.link])).toEqual([['审定「联席会议 m」议程', '/approvals']])
+    expect(dueIn(owed[0], monday)).toMatchObject({ workingDays: 8, label: '还剩 8 个工作日' })
   })
 })
 

@@ -7,7 +7,7 @@ import { formatDeadline } from './meetings'
 import { monthLabel } from './months'
 import { countdown, type Urgency } from './workdays'
 
-export type OwedKind = 'report' | 'returned' | 'topics' | 'resolution' | 'obstacle' | 'review' | 'missing' | 'ack'
+export type OwedKind = 'report' | 'returned' | 'topics' | 'resolution' | 'obstacle' | 'agenda' | 'review' | 'missing' | 'ack'
 
 export interface Owed {
   key: string
@@ -24,6 +24,7 @@ export const OWED_KINDS: Record<OwedKind, string> = {
   topics: '联席会议议题',
   resolution: '议定事项',
   obstacle: '攻坚台帐',
+  agenda: '议程审定',
   review: '审核',
   missing: '报送情况',
   ack: '回执',
@@ -83,6 +84,19 @@ export function topicsClosing(meetings: readonly Meeting[], now: Date): Owed[] {
       // an end-of-day cut-off is the next day's 00:00: count to the last instant of its own day
       deadline: new Date(new Date(meeting.deadlines.topics_close_at).getTime() - 1),
       link: `/meetings/${meeting.id}`,
+    }))
+}
+
+/** The agendas the office has sent the convener (待召集人审定), due for approval by D-7's deadline. */
+export function agendasAwaiting(meetings: readonly Meeting[]): Owed[] {
+  return meetings
+    .filter((meeting) => meeting.state === 'awaiting_approval')
+    .map((meeting) => ({
+      key: `agenda-${meeting.id}`,
+      kind: 'agenda',
+      what: `审定「${meeting.title}」议程`,
+      deadline: new Date(meeting.deadlines.approval_due_at),
+      link: '/approvals',
     }))
 }
 
