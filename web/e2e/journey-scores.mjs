@@ -104,7 +104,9 @@ const JOURNEYS = {
     await row.getByRole('button', { name: '认定', exact: true }).click()
     await page.getByRole('dialog').getByRole('button', { name: '认定', exact: true }).click()
     await row.waitFor({ state: 'detached' })
-    await page.getByRole('radio', { name: '已认定' }).click({ force: true })
+    // the confirmation's overlay fades out after the row has gone: a click before then lands on the overlay
+    await page.getByRole('dialog').waitFor({ state: 'hidden' })
+    await page.getByRole('radiogroup', { name: '认定状态' }).getByText('已认定', { exact: true }).click()
     await page.getByTestId('recognition-queue').getByRole('link', { name: input.project_name }).click()
     await page.locator('[data-testid="project-page"][data-ready="true"]').waitFor()
     result.project_status = (await page.getByTestId('project-status').innerText()).trim()

@@ -39,6 +39,8 @@ export const router = createRouter({
         { path: 'meetings/:id', component: () => import('./views/MeetingView.vue'), meta: { title: '会议详情' } },
         { path: 'resolutions', component: () => import('./views/ResolutionsView.vue'), meta: { title: '议定事项' } },
         { path: 'approvals', component: () => import('./views/ApprovalsView.vue'), meta: { title: '议程审定' } },
+        { path: 'leader', component: () => import('./views/LeaderView.vue'), meta: { title: '领导工作台' } },
+        { path: 'ledger', component: () => import('./views/LedgerView.vue'), meta: { title: '攻坚台帐' } },
       ],
     },
     { path: '/:rest(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { public: true } },

@@ -35,6 +35,9 @@ export const MENU: MenuEntry[] = [
   { path: '/meetings', title: '联席会议', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'reviewer', 'leader', 'convener'] },
   { path: '/resolutions', title: '议定事项', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'convener'] },
   { path: '/approvals', title: '议程审定', roles: ['convener'] },
+  // what is owed and watched (issue 13): a leader's assigned projects and red alerts, the push ledger (攻坚台帐)
+  { path: '/leader', title: '领导工作台', roles: ['leader', 'convener'] },
+  { path: '/ledger', title: '攻坚台帐', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'reviewer', 'leader', 'convener'] },
 ]
 
 export const ROLE_NAMES: Record<Role, string> = {
