@@ -12,7 +12,8 @@ morning, so nothing is deferred by quiet hours or holidays (those are not counte
 Phases: a burst (every event at once: throughput = deliveries / (last arrival - first commit)), then a
 paced run at the goal's rate (latency: arrival - commit, p99 by nearest rank).
 
-Goals (issue 6): >= 500 deliveries/s; p99 <= 2 s from event to delivery.
+Goals (issue 16; issue 6 asked >= 500/s and 2 s): a burst at >= 1,500 deliveries/s; paced at 500/s, p99 <= 200 ms
+from event to delivery.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ TIMEOUT_SECONDS = 600
 WORKING_MORNING = datetime(2024, 10, 8, 10, 0, tzinfo=SHANGHAI)
 UNITS_PER_EVENT = 50
 PUSH_CHANNELS = 2  # email + WeCom robot, per liaison
-GOAL_RATE = 500.0
-GOAL_P99_MS = 2000.0
+BURST_GOAL_RATE = 1_500.0
+GOAL_RATE = 500.0  # the paced run's rate
+GOAL_P99_MS = 200.0
 ARRIVAL_TIMEOUT_S = 120.0
 KEY = re.compile(rb"X-Gongjian-Delivery: (\S+)")
 
@@ -309,7 +311,7 @@ async def run(ctx: Context) -> list[Result]:
         Stats.of(burst_latency),
         throughput_rps=throughput,
         errors=burst_events * per_event - len(burst),
-        goals=[Goal.at_least("deliveries per second", throughput, GOAL_RATE, "/s")],
+        goals=[Goal.at_least("deliveries per second", throughput, BURST_GOAL_RATE, "/s")],
         notes=[
             f"{burst_events} events x {UNITS_PER_EVENT} units x email + WeCom; latency here includes the queue",
             "the notifier (consumer + worker) in this process, sinks in a child process; 2 cores shared",
