@@ -135,6 +135,18 @@ MUTANTS: tuple[Mutant, ...] = (
         ),
     ),
     Mutant(
+        name="notifier-sleeps-its-poll",
+        breaks="the delivery worker is not woken when deliveries commit: an email waits for the next poll",
+        target="gongjian_notifier.delivery.jobs:delivery_job",
+        edits=(
+            ("wait=None if wake is None else (lambda seconds: wait_for_wake(wake, seconds)),", "wait=None,"),
+        ),
+        tests=(
+            "tests/integration/notifier/test_notifier_wakes.py::"
+            "test_an_email_goes_out_when_its_delivery_commits_not_a_poll_later",
+        ),
+    ),
+    Mutant(
         name="deliverer-records-before-sending",
         breaks="the notifier records a push as delivered before it hands it to the channel",
         target="gongjian_notifier.delivery.worker:DeliveryWorker._deliver",

@@ -3,7 +3,8 @@ notifier's unit of work, which carries them into every service function."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +25,9 @@ class NotifierRuntime:
     settings: NotifierSettings
     renderer: Renderer
     channels: ChannelRegistry
+    # set once a transaction that wrote deliveries commits: this replica's delivery worker wakes at once
+    # instead of at its next poll (other replicas find them on their poll)
+    deliveries_written: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass(frozen=True)

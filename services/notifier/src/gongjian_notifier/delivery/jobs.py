@@ -1,5 +1,6 @@
-"""The delivery worker's periodic job: a pass at once while rows keep coming, else one every poll interval;
-escalations and digests (minutes-grained) at most every `schedule_interval_seconds`.
+"""The delivery worker's periodic job: a pass at once while rows keep coming or when deliveries written in this
+process have committed, else one every poll interval; escalations and digests (minutes-grained) at most every
+`schedule_interval_seconds`.
 
 A stopping job finishes the pass in flight (bounded by the channels' timeouts) before it exits, so the rows it
 claimed are recorded and a restart sends nothing twice.
@@ -16,6 +17,7 @@ from typing import Any
 from gongjian_notifier.delivery.worker import DeliveryWorker
 from gongjian_notifier.runtime import notifier_runtime
 from gongjian_notifier.settings import DeliverySettings
+from gongjian_shared.bus.listener import wait_for_wake
 from gongjian_shared.jobs import PeriodicJob
 from gongjian_shared.service import ServiceContext
 
@@ -56,7 +58,11 @@ class DeliveryPass:
         return handled > 0
 
 
-def delivery_job(worker: DeliveryWorker, settings: DeliverySettings) -> PeriodicJob:
+def delivery_job(
+    worker: DeliveryWorker, settings: DeliverySettings, wake: asyncio.Event | None = None
+) -> PeriodicJob:
+    """Passes at once while rows keep coming; otherwise after the poll interval, or sooner when `wake` is set
+    (deliveries this replica just wrote have committed)."""
     return PeriodicJob(
         name="notifier-delivery",
         step=DeliveryPass(worker, settings.schedule_interval_seconds),
@@ -64,6 +70,7 @@ def delivery_job(worker: DeliveryWorker, settings: DeliverySettings) -> Periodic
         jitter=0.0,  # the lease, not the timing, keeps replicas apart
         backoff_seconds=settings.poll_interval_seconds,
         max_backoff_seconds=MAX_ERROR_BACKOFF_SECONDS,
+        wait=None if wake is None else (lambda seconds: wait_for_wake(wake, seconds)),
     )
 
 
@@ -72,7 +79,8 @@ def delivery_background(context: ServiceContext) -> Callable[[], Coroutine[Any, 
     channels close when the service stops."""
     runtime = notifier_runtime(context)
     settings = runtime.settings.delivery
-    job = delivery_job(delivery_worker(context), settings) if settings.run_worker else None
+    wake = runtime.deliveries_written
+    job = delivery_job(delivery_worker(context), settings, wake) if settings.run_worker else None
 
     async def delivery() -> None:
         try:

@@ -93,6 +93,8 @@ async def write_notifications(
         elif draft.template != TEMPLATE_FAILED:
             await _tell_office_of_template_failure(uow, resolver, draft, held_error)
     await repository.insert_deliveries(rows)
+    if rows:
+        uow.after_commit(uow.notifier.deliveries_written.set)
     return results
 
 
