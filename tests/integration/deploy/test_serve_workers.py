@@ -93,12 +93,12 @@ def workers_of(server_pid: int) -> list[psutil.Process]:
 
 
 async def wait_ready(process: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 90) -> None:
-    """Ready once every worker answers /readyz (each its own lifespan): seen as WORKERS ready answers from
-    WORKERS different processes."""
+    """Ready once every worker has logged its startup and /readyz answers."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, f"exited with {process.returncode}:\n{output(log)}"
-        if len(workers_of(process.pid)) == WORKERS:
+        # every worker has started its app (a worker still starting accepts no connection)
+        if output(log).count("Application startup complete") >= WORKERS:
             async with httpx.AsyncClient(trust_env=False, timeout=2) as client:
                 try:
                     if (await client.get(url)).status_code == 200:
