@@ -4,7 +4,9 @@ Child side (`python -m bench.serve KIND --port P --database-url URL ...`):
 - `projects-api`: the real app, `create_app(settings)`, with its lifespan;
 - `bare`: Starlette + one asyncpg pool, running the same `SELECT` as the projects-api repository;
 - `platform`: every service behind the gateway, as `gongjian dev` serves them (embedded bus or Kafka).
-All three run under uvicorn with the same options (uvloop and httptools when installed, one worker).
+All three run under uvicorn with the same options (uvloop and httptools when installed, one worker), and on
+a clock that starts at `BENCH_START` (or `--clock-start`) and runs on with the wall clock, so that no figure
+depends on the day the benchmark runs: a progress report is refused outside its month's reporting window.
 
 Parent side: `serve(...)` starts one, waits (bounded) until it is ready, and stops it.
 """
@@ -25,6 +27,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +45,27 @@ from gongjian.assembly import PlatformSettings, service_settings
 from gongjian.gateway import Gateway
 from gongjian.services import SERVICES, service
 from gongjian_projects.models import Project
+from gongjian_shared.clock import SHANGHAI
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Where the servers' clock starts: a Wednesday morning inside June 2019's reporting window (25 June to the end of
+# 5 July, Asia/Shanghai), in the year the generator's data belongs to (`Scale.year`).
+BENCH_START = datetime(2019, 6, 26, 10, tzinfo=SHANGHAI)
 READY_PATHS = {"projects-api": "/readyz", "bare": "/readyz", "platform": "/healthz"}
 _PR_SET_PDEATHSIG = 1
+
+
+class RunningClock:
+    """Time from a fixed start, moving as the wall clock moves (the servers' clock: see the module's note)."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("RunningClock needs a timezone-aware start")
+        self._start = start.astimezone(UTC)
+        self._started = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._started)
 
 
 def uvicorn_config(app: Any, port: int) -> uvicorn.Config:
@@ -103,6 +123,7 @@ def bare_app(dsn: str, pool_size: int) -> Starlette:
 def _child_app(args: argparse.Namespace) -> Any:
     if args.kind == "bare":
         return bare_app(plain_dsn(args.database_url), args.pool)
+    clock = RunningClock(datetime.fromisoformat(args.clock_start))
     platform = PlatformSettings(environment="test", bus=args.bus, auth=random_auth())
     settings = {}
     for entry in SERVICES:
@@ -110,8 +131,8 @@ def _child_app(args: argparse.Namespace) -> Any:
         kafka = base.kafka.model_copy(update={"topic_prefix": args.prefix, "group_prefix": args.prefix})
         settings[entry.name] = base.model_copy(update={"kafka": kafka})
     if args.kind == "projects-api":
-        return service("projects-api").create_app(settings["projects-api"])
-    return Gateway({entry.name: entry.create_app(settings[entry.name]) for entry in SERVICES})
+        return service("projects-api").create_app(settings["projects-api"], clock)
+    return Gateway({entry.name: entry.create_app(settings[entry.name], clock) for entry in SERVICES})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bus", choices=("embedded", "kafka"), default="embedded")
     parser.add_argument("--kafka-bootstrap")
     parser.add_argument("--prefix", default="bench.", help="Kafka topic and group prefix")
+    parser.add_argument(
+        "--clock-start", default=BENCH_START.isoformat(), help="ISO-8601 instant the servers' clock starts at"
+    )
     args = parser.parse_args(argv)
     uvicorn.Server(uvicorn_config(_child_app(args), args.port)).run()
     return 0
@@ -187,6 +211,7 @@ async def serve(
     server = Server(kind, process.pid, f"http://127.0.0.1:{port}", log_path)
     try:
         await _wait_ready(server, process, READY_PATHS[kind], ready_timeout)
+        await _settled(server)
         yield server
     finally:
         if process.returncode is None:
@@ -196,6 +221,19 @@ async def serve(
             except TimeoutError:
                 process.kill()
                 await process.wait()
+
+
+async def _settled(server: Server, idle_share: float = 0.2, timeout: float = 90.0) -> None:
+    """Wait (bounded) until the server's background work at start is done: on a clock starting at BENCH_START,
+    the previous month's deadlines are due, and projects-api's scheduler spends its first seconds on them
+    (May 2019's reminder and freeze: about 13 s of CPU on the --quick data), which would land inside the
+    first measurements."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = server.cpu_seconds()
+        await asyncio.sleep(1.0)
+        if not server.cpu_seconds() - before > idle_share:  # NaN (no /proc): nothing to wait for
+            return
 
 
 async def _wait_ready(server: Server, process: asyncio.subprocess.Process, path: str, timeout: float) -> None:

@@ -239,7 +239,12 @@ def _backup_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
 def _cmd_serve(args: argparse.Namespace) -> int:
     entry = service(args.service)
     return serve_service(
-        entry, load_settings(entry), args.host, args.port, forwarded_allow_ips=args.forwarded_allow_ips
+        entry,
+        load_settings(entry),
+        args.host,
+        args.port,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        workers=args.workers,
     )
 
 
@@ -262,6 +267,16 @@ def _cmd_health_gateway(args: argparse.Namespace) -> int:
 def _cmd_gateway_routes(_: argparse.Namespace) -> int:
     sys.stdout.write(render_gateway_routes())
     return 0
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return number
 
 
 def _upstream(value: str) -> tuple[str, str]:
@@ -321,6 +336,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="proxies whose X-Forwarded-For gives the client address (the gateway); the per-address "
         "sign-in limit counts that address",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=os.environ.get("GONGJIAN_WORKERS", "1"),  # a string default goes through `type` too
+        help="worker processes serving the service on the one port, each with the whole app (default "
+        "GONGJIAN_WORKERS, else 1); about one per core",
     )
     serve.set_defaults(handler=_cmd_serve)
     relay = commands.add_parser("relay", help="publish one service's outbox to Kafka until SIGTERM")

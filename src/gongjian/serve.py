@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from uvicorn.supervisors import Multiprocess
 
 from gongjian.event_contract import install_event_contract
 from gongjian.gateway import DESCRIPTION as GATEWAY_DESCRIPTION
@@ -64,6 +66,11 @@ def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
+# `gongjian serve --workers N`: the service each worker process builds its app for (`worker_app`)
+WORKER_SERVICE_ENV = "GONGJIAN_SERVE_SERVICE"
+WORKER_HEALTHCHECK_SECONDS = 30
+
+
 def serve_service(
     entry: ServiceEntry,
     settings: BaseServiceSettings,
@@ -71,37 +78,81 @@ def serve_service(
     port: int,
     *,
     forwarded_allow_ips: str = "127.0.0.1",
+    workers: int = 1,
 ) -> int:
     """Serve one service's app until SIGTERM or SIGINT; its lifespan runs the consumers (and the relay
-    unless BUS__RUN_RELAY=false, as in docker-compose, where a relay container publishes)."""
+    unless BUS__RUN_RELAY=false, as in docker-compose, where a relay container publishes).
+
+    With `workers` > 1, uvicorn's supervisor runs that many worker processes on one listening socket, each
+    with the whole app and its lifespan, like as many replicas: the bus's consumer groups share the events
+    between them, the schedulers claim rows with FOR UPDATE SKIP LOCKED, and what a process keeps in memory
+    (revoked tokens, the access caches) is kept current by events every process hears (its own group).
+    """
     problem = settings.auth.key_problem(settings.environment, entry.env_prefix)
     if problem is not None:
         raise SettingsError(f"{entry.name}: cannot start: {problem}")
     configure_logging(settings.log)
+    access_log = not settings.log.requests
+    if workers > 1:
+        os.environ[WORKER_SERVICE_ENV] = entry.name  # inherited by the worker processes
+        return _run_uvicorn(
+            "gongjian.serve:worker_app",
+            host,
+            port,
+            forwarded_allow_ips,
+            access_log=access_log,
+            workers=workers,
+        )
     configure_tracing(settings.tracing, entry.name)
     app = entry.create_app(settings)
-    return _run_uvicorn(app, host, port, forwarded_allow_ips, access_log=not settings.log.requests)
+    return _run_uvicorn(app, host, port, forwarded_allow_ips, access_log=access_log)
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of `gongjian serve --workers N` (uvicorn calls it in each worker)."""
+    entry = service(os.environ[WORKER_SERVICE_ENV])
+    settings = load_settings(entry)
+    configure_logging(settings.log)
+    configure_tracing(settings.tracing, entry.name)
+    return entry.create_app(settings)
 
 
 def _run_uvicorn(
-    app: Any, host: str, port: int, forwarded_allow_ips: str = "127.0.0.1", *, access_log: bool = True
+    app: Any,
+    host: str,
+    port: int,
+    forwarded_allow_ips: str = "127.0.0.1",
+    *,
+    access_log: bool = True,
+    workers: int = 1,
 ) -> int:
     # uvicorn re-raises SIGTERM once its graceful shutdown is done: exit 0 rather than die by the signal.
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host=host,
-            port=port,
-            lifespan="on",
-            log_level="info",
-            log_config=None,  # the process's logging (configure_logging) stays as it is
-            access_log=access_log,  # off where the services write their own line per request
-            server_header=False,
-            proxy_headers=True,
-            forwarded_allow_ips=forwarded_allow_ips,
-        )
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        lifespan="on",
+        log_level="info",
+        log_config=None,  # the process's logging (configure_logging) stays as it is
+        access_log=access_log,  # off where the services write their own line per request
+        server_header=False,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+        factory=isinstance(app, str),
+        workers=workers,
+        # a worker answers the supervisor's health check only once its app is imported and built, which
+        # takes several seconds on a busy machine: uvicorn's 5 s would kill and restart it at start
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
+    server = uvicorn.Server(config)
+    if workers > 1:
+        # The supervisor handles SIGTERM and SIGINT itself: it stops the workers (each shuts down gracefully).
+        # It restarts a worker that dies, and stops when one fails to start (it would fail again).
+        supervisor = Multiprocess(config, sockets=[config.bind_socket()])
+        supervisor.run()
+        failed = any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes)
+        return STARTUP_FAILURE if failed else 0
     server.run()
     return 0 if server.started else STARTUP_FAILURE
 

@@ -36,10 +36,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from gongjian_shared.bus.consumer import Event, Subscription
+from gongjian_shared.bus.consumer import Event, Remember, Subscription
 from gongjian_shared.clock import Clock
 from gongjian_shared.errors import Forbidden, NotAuthenticated
 from gongjian_shared.events.accounts import AccountCreated, AccountDisabled, AccountState, AccountUpdated
+from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.observability.context import user_id_var
 from gongjian_shared.settings import AuthSettings
 from gongjian_shared.uow import UnitOfWork
@@ -314,21 +315,40 @@ class AccountStates:
             )
 
 
-async def account_event_changes_no_row(uow: UnitOfWork, event: Event[AccountState]) -> None:
-    """Account events change no row of this group; the process remembers them (below) once they commit."""
+async def account_event_changes_no_row(uow: UnitOfWork, event: Event[Any]) -> None:
+    """The events of a process's own group change no row; the process remembers them (below) once they commit."""
 
 
-def account_states_subscription(states: AccountStates, group_id: str) -> Subscription:
-    """The subscription every service runs so its `AccountStates` stays current (idempotent)."""
+def account_states_subscription(
+    states: AccountStates, group_id: str, also: Mapping[type[EventPayload], Remember] | None = None
+) -> Subscription:
+    """The subscription every service process runs so its `AccountStates` stays current (idempotent).
+
+    `also`: what else the process keeps in memory from events (caches to drop, by payload class). The group is
+    the process's own, so every process (each worker of `gongjian serve --workers N`, each replica) hears every
+    event, which a group shared by the service's processes would split between them.
+    """
 
     def remember(event: AccountState) -> None:
         states.apply(event.account_id, event.token_version, event.active)
 
+    after_commit: dict[type[EventPayload], Remember] = dict.fromkeys(ACCOUNT_EVENTS, remember)
+    for payload, more in (also or {}).items():
+        first = after_commit.get(payload)
+        after_commit[payload] = more if first is None else _both(first, more)
     return Subscription(
         group_id=group_id,
-        handlers=dict.fromkeys(ACCOUNT_EVENTS, account_event_changes_no_row),
-        after_commit=dict.fromkeys(ACCOUNT_EVENTS, remember),
+        handlers=dict.fromkeys(after_commit, account_event_changes_no_row),
+        after_commit=after_commit,
     )
+
+
+def _both(first: Remember, second: Remember) -> Remember:
+    def remember(event: Any) -> None:
+        first(event)
+        second(event)
+
+    return remember
 
 
 # --- verifying -----------------------------------------------------------------------------------------------

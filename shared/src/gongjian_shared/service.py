@@ -105,6 +105,9 @@ def plain_unit_of_work(context: ServiceContext, session: AsyncSession) -> UnitOf
 
 # What each consumer group keeps in memory beside its rows (`Subscription.after_commit`), by group.
 MemoryFactory = Callable[[ServiceContext], Mapping[str, Mapping[type[EventPayload], Remember]]]
+# What every process of the service keeps in memory from events (caches it drops), heard in the process's own
+# consumer group: each worker and replica gets every event (`account_states_subscription`)
+ProcessMemoryFactory = Callable[[ServiceContext], Mapping[type[EventPayload], Remember]]
 BackgroundFactory = Callable[[ServiceContext], Sequence[Callable[[], Coroutine[Any, Any, None]]]]
 # A service's own gauges, read when /metrics is scraped (`observability.metrics.sampled_gauge`)
 SamplersFactory = Callable[[ServiceContext], Sequence[Sampler]]
@@ -123,6 +126,7 @@ class ServiceSpec:
     # the service's one table of event handlers: consumer group (`<name>.<group>`) -> payload class -> handler
     event_handlers: Mapping[str, Handlers] = field(default_factory=dict)
     remembers: MemoryFactory = lambda _: {}
+    process_memory: ProcessMemoryFactory = lambda _: {}
     background: BackgroundFactory = lambda _: ()
     # what a service's unit of work holds beyond session, outbox and clock (the notifier's channels)
     unit_of_work: UnitOfWorkFactory = plain_unit_of_work
@@ -356,7 +360,7 @@ def build_service_app(
                 for group, handlers in spec.event_handlers.items()
             ),
             # every service (projects-api too, for its other replicas) learns revocations from the events
-            account_states_subscription(account_states, states_group),
+            account_states_subscription(account_states, states_group, spec.process_memory(context)),
         ]
         context.bus = BusRuntime(
             settings, engine, sessionmaker, spec.tables, subscriptions, context.unit_of_work

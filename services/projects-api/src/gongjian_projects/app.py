@@ -11,6 +11,7 @@ from gongjian_projects.accounts.router import router as accounts_router
 from gongjian_projects.attraction.router import router as attraction_router
 from gongjian_projects.calendar.router import router as calendar_router
 from gongjian_projects.concentrated_starts.router import router as concentrated_starts_router
+from gongjian_projects.deps import forgetting_access
 from gongjian_projects.early_warning.router import router as early_warning_router
 from gongjian_projects.evidence import jobs as evidence_jobs
 from gongjian_projects.evidence.router import router as evidence_router
@@ -106,6 +107,7 @@ SPEC = ServiceSpec(
         provincial_router,
     ),
     event_handlers=EVENT_HANDLERS,
+    process_memory=forgetting_access,
     background=lambda context: (
         *identity_jobs.jobs(context),
         *reporting_jobs.jobs(context),

@@ -2,10 +2,12 @@
 
 `CurrentScope` is the caller's access scope (`gongjian_shared.access.Scope`), built with no database round
 trip on the hot path: roles and unit come from the token; the unit tree and the leader assignments (account ->
-leader ids) are held by the service (`AccessCaches`, loaded lazily once) and invalidated after the commit of
-the transaction that changed them. projects-api owns units and leaders, so it invalidates in-process; another
-replica of it would hold a stale copy until it restarts. A multi-replica deployment also subscribes each
-replica to its own `unit-updated` (and `account-updated`, for leader links) events and invalidates on them.
+leader ids) are held by each process (`AccessCaches`, loaded lazily once) and invalidated after the commit of
+the transaction that changed them. The other processes of the service (the workers of `gongjian serve --workers
+N`, other replicas) drop theirs when the change's event reaches them in their own consumer group
+(`forgetting_access`: `unit-updated`, and the account events, which also carry leader links): their copy is
+stale for as long as the bus takes to deliver, tens of milliseconds, at most a poll interval
+(`PROJECTS_BUS__POLL_INTERVAL_SECONDS`) while the bus is up.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from fastapi import Depends
 from gongjian_projects.leaders.repository import LeaderRepository
 from gongjian_projects.units.repository import UnitRepository
 from gongjian_shared.access import Cached, Scope, UnitTree, UnitTreeCache, scope_of
-from gongjian_shared.auth import CurrentPrincipal, Principal, Role
+from gongjian_shared.auth import ACCOUNT_EVENTS, CurrentPrincipal, Principal, Role
+from gongjian_shared.bus.consumer import Remember
 from gongjian_shared.deps import ClockDep, ContextDep, UnitOfWork, UnitOfWorkDep
 from gongjian_shared.errors import Forbidden
+from gongjian_shared.events.envelope import EventPayload
+from gongjian_shared.events.projects import UnitUpdated
 from gongjian_shared.service import ServiceContext
 
 __all__ = [
@@ -35,6 +40,7 @@ __all__ = [
     "UnitOfWork",
     "UnitOfWorkDep",
     "access_caches",
+    "forgetting_access",
 ]
 
 LeaderLinks = Mapping[uuid.UUID, frozenset[uuid.UUID]]
@@ -84,6 +90,20 @@ def access_caches(context: ServiceContext) -> AccessCaches:
     caches = AccessCaches(units=UnitTreeCache(load_units), leaders=Cached(load_leaders))
     context.extras[_EXTRAS_KEY] = caches
     return caches
+
+
+def forgetting_access(context: ServiceContext) -> Mapping[type[EventPayload], Remember]:
+    """For the process's own consumer group (`ServiceSpec.process_memory`): drop this process's copies once
+    another process's change of a unit or of a leader link commits and its event arrives."""
+    caches = access_caches(context)
+
+    def units(_: EventPayload) -> None:
+        caches.units.invalidate()
+
+    def leaders(_: EventPayload) -> None:
+        caches.leaders.invalidate()
+
+    return {UnitUpdated: units, **dict.fromkeys(ACCOUNT_EVENTS, leaders)}
 
 
 def _caches(context: ContextDep) -> AccessCaches:
