@@ -39,6 +39,8 @@ export const router = createRouter({
         { path: 'meetings/:id', component: () => import('./views/MeetingView.vue'), meta: { title: '会议详情' } },
         { path: 'resolutions', component: () => import('./views/ResolutionsView.vue'), meta: { title: '议定事项' } },
         { path: 'approvals', component: () => import('./views/ApprovalsView.vue'), meta: { title: '议程审定' } },
+        { path: 'exchange', component: () => import('./views/ExchangeView.vue'), meta: { title: '导入导出' } },
+        { path: 'deliveries', component: () => import('./views/DeliveriesView.vue'), meta: { title: '送达审计' } },
       ],
     },
     { path: '/:rest(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { public: true } },

@@ -35,6 +35,9 @@ export const MENU: MenuEntry[] = [
   { path: '/meetings', title: '联席会议', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'reviewer', 'leader', 'convener'] },
   { path: '/resolutions', title: '议定事项', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'convener'] },
   { path: '/approvals', title: '议程审定', roles: ['convener'] },
+  // the office's xlsx imports and exports, and the notifier's delivery audit (issue 13)
+  { path: '/exchange', title: '导入导出', roles: OFFICE },
+  { path: '/deliveries', title: '送达审计', roles: OFFICE },
 ]
 
 export const ROLE_NAMES: Record<Role, string> = {
