@@ -1,0 +1,263 @@
+"""The office's imports, exports and delivery audit in a real browser (issue 13): a project import with a bad row
+is refused whole with that row's error shown, the fixed file imports, and the month's statistics download as an xlsx
+that opens; an accounts import shows its errors, then the new accounts with one-time passwords that sign in; the
+delivery audit lists the deliveries a one-click reminder made.
+
+Same platform and Chromium as test_web_console.py (its fixtures, a platform of this module's own); the journeys
+are web/e2e/journey-exchange.mjs, with screenshots under web/test-results/<journey>/ (a trace there on failure).
+What the browser showed is checked against the public API.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from e2e import test_web_console as web_console
+from e2e.test_accounts_journey import SHANGHAI, Person
+from e2e.test_web_console import Console, _assert_accessible, _project, run_journey
+from openpyxl import load_workbook
+
+# The console's fixtures (the built web/dist, Chromium, the platform), registered in this module by name.
+built, chromium, console = web_console.built, web_console.chromium, web_console.console
+
+
+def _journey(console: Console, name: str, downloads: Path, **data: Any) -> dict[str, Any]:
+    office = {"username": console.office.username, "password": console.office.password}
+    return run_journey(
+        "journey-exchange.mjs",
+        name,
+        {"base": console.server.base, "office": office, "downloads": str(downloads)} | data,
+    )
+
+
+def _filled_template(console: Console, route: str, rows: list[list[Any]], path: Path) -> Path:
+    """The API's own import template with `rows` below its header row, saved at `path`."""
+    template = console.journey.http.get(route, headers=console.office.headers)
+    assert template.status_code == 200, template.text
+    workbook = load_workbook(BytesIO(template.content))
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def _project_row(name: str, unit: str, year: int) -> list[Any]:
+    return [name, "重点", None, unit, "新开工", 30000, 8000, f"{year}-04-01", f"{year + 1}-06-30"]
+
+
+def _named(console: Console, name: str) -> list[dict[str, Any]]:
+    answer = console.journey.http.get(
+        "/api/v1/projects",
+        params={"year": console.year, "q": name, "limit": 50},
+        headers=console.office.headers,
+    )
+    assert answer.status_code == 200, answer.text
+    return [project for project in answer.json()["items"] if project["name"] == name]
+
+
+def test_a_project_import_with_a_bad_row_imports_nothing_and_shows_that_rows_error(
+    console: Console, tmp_path: Path
+) -> None:
+    tag = uuid.uuid4().hex[:4]
+    first, second = f"汉阴县月河物流园 {tag}", f"汉阴县凤堰古梯田保护 {tag}"
+    route = "/api/v1/projects/import-template"
+    bad = _filled_template(
+        console,
+        route,
+        [
+            _project_row(first, "汉阴县", console.year),
+            _project_row(f"无主项目 {tag}", "不存在县", console.year),
+        ],
+        tmp_path / "bad.xlsx",
+    )
+    good = _filled_template(
+        console, route, [_project_row(second, "汉阴县", console.year)], tmp_path / "good.xlsx"
+    )
+    result = _journey(console, "office-imports-and-exports", tmp_path, bad_file=str(bad), good_file=str(good))
+    _assert_accessible(result)
+    month = datetime.now(SHANGHAI).month
+    assert result["period"] == [str(console.year), str(month)]
+
+    # the bad file: refused whole, the bad row's cell named; its good row was not imported either
+    assert result["bad"]["done"] is None
+    assert "文件未导入：共 1 处错误" in result["bad"]["refused"], result["bad"]
+    assert result["bad"]["problems"] == [
+        {"row": "3", "column": "D（责任单位*）", "message": "没有名为“不存在县”的单位"}
+    ]
+    assert _named(console, first) == []
+    # the fixed file: imported, as the API says
+    assert result["good"] == {
+        "done": f"已导入 1 个项目（{console.year} 年）",
+        "refused": None,
+        "problems": [],
+    }
+    [imported] = _named(console, second)
+    assert imported["unit_id"] == console.units["汉阴县"]
+
+    # the month's statistics: the API's file, an xlsx that opens with the units of the JSON table in it
+    downloaded = result["export"]
+    assert downloaded["name"] == f"{console.year}年1-{month}月重点项目统计表.xlsx"
+    workbook = load_workbook(downloaded["path"])
+    sheet = workbook["月统计表"]
+    cells = {str(value) for row in sheet.iter_rows(values_only=True) for value in row if value is not None}
+    table = console.journey.http.get(
+        f"/api/v1/statistics/{console.year}/monthly",
+        params={"month": month},
+        headers=console.office.headers,
+    ).json()
+    assert table["rows"], table
+    assert {row["name"] for row in table["rows"]} <= cells
+
+
+def test_the_office_imports_accounts_and_sees_each_new_accounts_one_time_password(
+    console: Console, tmp_path: Path
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    refused_name, first, second = f"bad-{tag}", f"imp-a-{tag}", f"imp-b-{tag}"
+    route = "/api/v1/accounts/import-template"
+    bad = _filled_template(
+        console,
+        route,
+        [
+            [refused_name, "张填报", "汉阴县", "填报员", None, None],
+            [f"bad2-{tag}", "李联络", "汉阴县", "不存在的角色", None, None],
+        ],
+        tmp_path / "accounts-bad.xlsx",
+    )
+    good = _filled_template(
+        console,
+        route,
+        [
+            [first, "王填报", "汉阴县", "填报员", None, None],
+            [second, "赵联络", "石泉县", "联络员", None, None],
+        ],
+        tmp_path / "accounts-good.xlsx",
+    )
+    result = _journey(console, "office-imports-accounts", tmp_path, bad_file=str(bad), good_file=str(good))
+    _assert_accessible(result)
+
+    assert result["bad"]["done"] is None
+    assert [(p["row"], p["column"], p["message"]) for p in result["bad"]["problems"]] == [
+        ("3", "D（角色）", "角色为空或无法识别")
+    ]
+    http, office = console.journey.http, console.office.headers
+    listed = http.get("/api/v1/accounts", params={"q": tag, "limit": 50}, headers=office).json()["items"]
+    assert refused_name not in {account["username"] for account in listed}
+
+    assert result["good"]["done"].startswith("已导入 2 个账号"), result["good"]
+    assert [account["username"] for account in result["accounts"]] == [first, second]
+    assert result["listed"] == 1
+    for shown in result["accounts"]:
+        signed_in = console.journey.sign_in(Person(shown["username"], shown["password"]))
+        assert signed_in.status_code == 200, (shown, signed_in.text)
+    created = {
+        account["username"]: account
+        for account in http.get("/api/v1/accounts", params={"q": tag, "limit": 50}, headers=office).json()[
+            "items"
+        ]
+    }
+    assert (created[first]["unit_id"], created[first]["roles"]) == (console.units["汉阴县"], ["reporter"])
+    assert (created[second]["unit_id"], created[second]["roles"]) == (console.units["石泉县"], ["liaison"])
+
+
+def _give_a_liaison(console: Console, unit_id: str, name: str) -> None:
+    """The unit's liaison (联络员) in its contacts: the person the notifier tells of the unit's reminders."""
+    http, office = console.journey.http, console.office.headers
+    unit = http.get(f"/api/v1/units/{unit_id}", headers=office)
+    assert unit.status_code == 200, unit.text
+    contacts = [{"role": "liaison", "name": name}]
+    changed = http.patch(
+        f"/api/v1/units/{unit_id}",
+        json={"contacts": contacts},
+        headers=office | {"If-Match": unit.headers["ETag"]},
+    )
+    assert changed.status_code == 200, changed.text
+
+
+def _reminder_deliveries(console: Console, unit_id: str) -> list[dict[str, Any]]:
+    """The deliveries of the unit's reminder once the notifier made them (it hears the reminder by event)."""
+    deadline = time.monotonic() + 60
+    while True:
+        answer = console.journey.http.get(
+            "/api/v1/notifications/deliveries",
+            params={"unit_id": unit_id, "event_type": "progress-report-due", "limit": 100},
+            headers=console.office.headers,
+        )
+        assert answer.status_code == 200, answer.text
+        items: list[dict[str, Any]] = answer.json()["items"]
+        if items and all(item["status"] not in ("pending", "sending") for item in items):
+            return items
+        assert time.monotonic() < deadline, f"the reminder made no settled delivery: {answer.text}"
+        time.sleep(0.5)
+
+
+STATUS_TEXT = {"delivered": "已送达", "failed": "发送失败", "cancelled": "已取消", "digest": "待汇总发送"}
+
+
+def test_the_delivery_audit_lists_the_deliveries_a_reminder_made(console: Console, tmp_path: Path) -> None:
+    unit = "紫阳县"
+    unit_id = console.units[unit]
+    liaison = f"张联络{uuid.uuid4().hex[:4]}"
+    _give_a_liaison(console, unit_id, liaison)
+    _project(console, unit, "紫阳县富硒茶产业园")
+    year, month = console.journey.open_this_month()
+    reminded = console.journey.http.post(
+        f"/api/v1/progress-reports/months/{year}/{month}/reminders",
+        json={"unit_ids": [unit_id]},
+        headers=console.office.headers | {"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert reminded.status_code == 200, reminded.text
+    assert [row["unit_name"] for row in reminded.json()["reminded"]] == [unit]
+    deliveries = _reminder_deliveries(console, unit_id)
+
+    result = _journey(console, "office-audits-deliveries", tmp_path, unit=unit, expected=len(deliveries))
+    _assert_accessible(result)
+    assert result["total"] == f"共 {len(deliveries)} 条"
+    channel_names = {
+        "inbox": "站内消息",
+        "email": "电子邮件",
+        "wecom": "企业微信机器人",
+        "dingtalk": "钉钉机器人",
+        "sms": "短信",
+    }
+    assert [
+        (
+            row["title"],
+            row["event"],
+            row["unit"],
+            row["recipient"],
+            row["status"],
+            row["attempts"],
+            row["error"],
+        )
+        for row in result["rows"]
+    ] == [
+        (
+            d["title"],
+            "月报催报",
+            unit,
+            d["recipient_name"],
+            STATUS_TEXT[d["status"]],
+            str(d["attempts"]),
+            d["last_error"] or "",
+        )
+        for d in deliveries
+    ]
+    assert [row["channel"] for row in result["rows"]] == [channel_names[d["channel"]] for d in deliveries]
+    assert [(d["recipient_name"], d["channel"], d["status"]) for d in deliveries] == [
+        (liaison, "inbox", "delivered")
+    ]
+
+    # the export, filtered as on screen: an xlsx that opens, with the reminder's line to the liaison in it
+    assert result["export"]["name"] == "deliveries.xlsx"
+    sheet = load_workbook(result["export"]["path"]).active
+    assert sheet is not None
+    lines = [{str(v) for v in row if v is not None} for row in sheet.iter_rows(values_only=True)]
+    assert any({deliveries[0]["title"], liaison} <= line for line in lines), lines[:5]
