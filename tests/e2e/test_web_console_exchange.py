@@ -22,6 +22,8 @@ from e2e.test_accounts_journey import SHANGHAI, Person
 from e2e.test_web_console import Console, _assert_accessible, _project, run_journey
 from openpyxl import load_workbook
 
+from support.reports import report
+
 # The console's fixtures (the built web/dist, Chromium, the platform), registered in this module by name.
 built, chromium, console = web_console.built, web_console.chromium, web_console.console
 
@@ -114,6 +116,50 @@ def test_a_project_import_with_a_bad_row_imports_nothing_and_shows_that_rows_err
     ).json()
     assert table["rows"], table
     assert {row["name"] for row in table["rows"]} <= cells
+    _assert_every_export_as_the_api_answers(console, result["exports"], month)
+
+
+def _export_routes(year: int, month: int) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each export button of the page (its data-export) and the API route and query it downloads."""
+    quarter = (month + 2) // 3
+    xlsx = {"format": "xlsx"}
+    return {
+        "projects-template": ("/api/v1/projects/import-template", {}),
+        "accounts-template": ("/api/v1/accounts/import-template", {}),
+        "targets": (f"/api/v1/plans/{year}/targets", xlsx),
+        "monthly-statistics": (f"/api/v1/statistics/{year}/monthly", {"month": month} | xlsx),
+        "targets-vs-actuals": (f"/api/v1/statistics/{year}/targets", {"month": month} | xlsx),
+        "quarterly-bulletin": (f"/api/v1/statistics/{year}/quarterly/{quarter}", xlsx),
+        "provincial-export": (f"/api/v1/provincial/export/{year}/{month}", {}),
+        "reconciliation": (f"/api/v1/provincial/reconciliation/{year}/{month}", xlsx),
+        "concentrated-starts": ("/api/v1/concentrated-starts", {"year": year, "quarter": quarter} | xlsx),
+        "standings-county": ("/api/v1/scoring/standings.xlsx", {"year": year, "kind": "county"}),
+        "standings-department": ("/api/v1/scoring/standings.xlsx", {"year": year, "kind": "department"}),
+        "accounts": ("/api/v1/accounts/export.xlsx", {}),
+        "accounts-audit": ("/api/v1/accounts/audit.xlsx", {}),
+        "deliveries": ("/api/v1/notifications/deliveries.xlsx", {}),
+    }
+
+
+def _assert_every_export_as_the_api_answers(console: Console, exports: dict[str, Any], month: int) -> None:
+    """Each export the page offers saved an xlsx that opens exactly when the API answers its route with one; the
+    files every office can always have (templates, plan, statistics, accounts, the audit) were saved."""
+    routes = _export_routes(console.year, month)
+    assert set(exports) == set(routes)
+    for name, (route, query) in routes.items():
+        answer = console.journey.http.get(route, params=query, headers=console.office.headers)
+        shown = exports[name]
+        assert (shown["outcome"] == "saved") == (answer.status_code == 200), (name, shown, answer.text[:300])
+        if shown["outcome"] == "saved":
+            assert answer.headers["content-type"].startswith("application/vnd.openxmlformats"), name
+            assert load_workbook(shown["path"]).sheetnames, name
+    refused = sorted(name for name, shown in exports.items() if shown["outcome"] != "saved")
+    report(
+        web_console.SECTION, "exports", f"{len(exports) - len(refused)} saved; refused by the API: {refused}"
+    )
+    always = {"projects-template", "accounts-template", "targets", "monthly-statistics", "provincial-export"}
+    always |= {"accounts", "accounts-audit", "deliveries"}
+    assert {name for name in always if exports[name]["outcome"] != "saved"} == set()
 
 
 def test_the_office_imports_accounts_and_sees_each_new_accounts_one_time_password(

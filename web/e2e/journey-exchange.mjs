@@ -56,6 +56,29 @@ async function download(page, button) {
   return { name: saved.suggestedFilename(), path }
 }
 
+/** Asks for every export on the page in turn: each either saved (its file kept) or refused by the API. */
+async function everyExport(page) {
+  const outcomes = {}
+  const buttons = page.locator('[data-export]')
+  for (let index = 0; index < (await buttons.count()); index += 1) {
+    const button = buttons.nth(index)
+    const name = await button.getAttribute('data-export')
+    const started = page.waitForEvent('download').catch(() => null)
+    await button.click()
+    await page.locator(`[data-export="${name}"][data-outcome]`).waitFor()
+    const outcome = await button.getAttribute('data-outcome')
+    if (outcome === 'saved') {
+      const saved = await started
+      const path = join(input.downloads, `${name}-${saved.suggestedFilename()}`)
+      await saved.saveAs(path)
+      outcomes[name] = { outcome, name: saved.suggestedFilename(), path }
+    } else {
+      outcomes[name] = { outcome }
+    }
+  }
+  return outcomes
+}
+
 async function choose(page, selector, text) {
   await page.locator(selector).click()
   await page.keyboard.type(text)
@@ -79,6 +102,7 @@ const JOURNEYS = {
     result.good = await outcome(card)
     await h.shot('project-import-done')
     result.export = await download(page, page.getByRole('button', { name: '下载月统计表', exact: true }))
+    result.exports = await everyExport(page)
     await h.axe('exchange')
     await page.setViewportSize({ width: 390, height: 844 })
     await h.shot('exchange-phone')
