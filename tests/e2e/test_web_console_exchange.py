@@ -20,7 +20,7 @@ from typing import Any
 from e2e import test_web_console as web_console
 from e2e.test_accounts_journey import SHANGHAI, Person
 from e2e.test_web_console import Console, _assert_accessible, _project, run_journey
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from support.reports import report
 
@@ -82,7 +82,15 @@ def test_a_project_import_with_a_bad_row_imports_nothing_and_shows_that_rows_err
     good = _filled_template(
         console, route, [_project_row(second, "汉阴县", console.year)], tmp_path / "good.xlsx"
     )
-    result = _journey(console, "office-imports-and-exports", tmp_path, bad_file=str(bad), good_file=str(good))
+    provincial, _, unknown = _provincial_file(tmp_path / "provincial.xlsx", tag)
+    result = _journey(
+        console,
+        "office-imports-and-exports",
+        tmp_path,
+        bad_file=str(bad),
+        good_file=str(good),
+        provincial_file=str(provincial),
+    )
     _assert_accessible(result)
     month = datetime.now(SHANGHAI).month
     assert result["period"] == [str(console.year), str(month)]
@@ -103,6 +111,37 @@ def test_a_project_import_with_a_bad_row_imports_nothing_and_shows_that_rows_err
     [imported] = _named(console, second)
     assert imported["unit_id"] == console.units["汉阴县"]
 
+    # the province's file: staged row by row, the bad amount and the unknown code shown on their rows
+    staged = console.journey.http.post(
+        "/api/v1/provincial/batches",
+        params={"year": console.year, "month": month},
+        files={"file": ("provincial.xlsx", provincial.read_bytes())},
+        headers=console.office.headers,
+    )
+    assert staged.status_code == 200 and staged.json()["duplicate"], (
+        staged.text
+    )  # the browser staged it first
+    counts = staged.json()["counts"]
+    assert (counts["rows"], counts["with_problems"], counts["applicable"]) == (2, 1, 0), counts
+    assert result["provincial"]["done"] == "已校验 2 行：匹配 0 行，可应用 0 行"
+    batch = staged.json()
+    expected = [
+        (p["row"], f"{p['column']}（{p['header']}）", p["message_zh"].split("：", 1)[1])
+        for row in batch["rows"]
+        for p in row["problems"]
+    ]
+    expected += [
+        (r["row_number"], "项目代码", f"计划中没有代码为 {r['code']} 的项目") for r in batch["unmatched"]
+    ]
+    expected += [(r["row_number"], "项目代码", f"代码 {r['code']} 出现在多行") for r in batch["ambiguous"]]
+    shown = [(p["row"], p["column"], p["message"]) for p in result["provincial"]["problems"]]
+    assert shown == [
+        (str(row), column, message) for row, column, message in sorted(expected, key=lambda e: e[0])
+    ]
+    assert ("2", "H（本月完成投资）", "“abc”不是数字") in shown, shown
+    assert ("3", "项目代码", f"计划中没有代码为 {unknown} 的项目") in shown, shown
+    assert result["provincial_apply_disabled"] is True
+
     # the month's statistics: the API's file, an xlsx that opens with the units of the JSON table in it
     downloaded = result["export"]
     assert downloaded["name"] == f"{console.year}年1-{month}月重点项目统计表.xlsx"
@@ -117,6 +156,30 @@ def test_a_project_import_with_a_bad_row_imports_nothing_and_shows_that_rows_err
     assert table["rows"], table
     assert {row["name"] for row in table["rows"]} <= cells
     _assert_every_export_as_the_api_answers(console, result["exports"], month)
+
+
+PROVINCIAL_HEADERS = ["序号", "项目代码", "项目名称", "建设地点", "金额单位", "总投资", "年度计划投资"]
+PROVINCIAL_HEADERS += ["本月完成投资", "累计完成投资", "实际开工时间", "形象进度"]
+
+
+def _provincial_file(path: Path, tag: str) -> tuple[Path, str, str]:
+    """The province's monthly export (2023 layout) with a row whose amount is not a number and a row whose code
+    is on no plan entry; both codes well formed. Answers the file and the two codes."""
+    serial = int(tag, 16) % 1_000_000
+    bad_amount, unknown = (
+        f"2401-610921-04-01-{serial:06d}",
+        f"2401-610921-04-01-{(serial + 1) % 1_000_000:06d}",
+    )
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(PROVINCIAL_HEADERS)
+    sheet.append(
+        [1, bad_amount, f"汉阴县物流园 {tag}", "汉阴县", "万元", 50000, 12000, "abc", 100, None, "主体施工"]
+    )
+    sheet.append([2, unknown, f"汉阴县茶园 {tag}", "汉阴县", "万元", 8000, 2000, 300, 900, None, "基础施工"])
+    workbook.save(path)
+    return path, bad_amount, unknown
 
 
 def _export_routes(year: int, month: int) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cellProblem, cellProblems } from '../src/lib/cells'
+import { cellProblem, cellProblems, stagedProblem } from '../src/lib/cells'
 
 describe('the bad cells of a refused import', () => {
   it('reads the row and column from the field, the header and the message from the Chinese message', () => {
@@ -26,5 +26,19 @@ describe('the bad cells of a refused import', () => {
   it('answers nothing for a problem without field errors', () => {
     expect(cellProblems({ title: 'Conflict' })).toEqual([])
     expect(cellProblems(undefined)).toEqual([])
+  })
+})
+
+describe('the row problems of a staged provincial file', () => {
+  it('shows the row, the column with its header, and the message without the location it repeats', () => {
+    expect(
+      stagedProblem({
+        row: 2,
+        column: 'H',
+        header: '本月完成投资',
+        message: "row 2, column H (本月完成投资): 'abc' is not a number",
+        message_zh: '第 2 行 H 列（本月完成投资）：“abc”不是数字',
+      }),
+    ).toEqual({ row: 2, column: 'H（本月完成投资）', message: '“abc”不是数字' })
   })
 })

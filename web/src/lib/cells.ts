@@ -49,3 +49,21 @@ export interface UploadAnswer {
   done?: string
   error?: unknown
 }
+
+/** A row problem of a staged provincial file (row, column, header, and a message that repeats them first). */
+export interface StagedProblem {
+  row: number
+  column: string
+  header: string
+  message: string
+  message_zh: string
+}
+
+export function stagedProblem(problem: StagedProblem): CellProblem & { row: number } {
+  const text = problem.message_zh || problem.message
+  return {
+    row: problem.row,
+    column: problem.header ? `${problem.column}（${problem.header}）` : problem.column,
+    message: text.replace(/^第 \d+ 行 [A-Z]+ 列（[^）]*）：/, '').replace(/^row \d+, column [A-Z]+ \([^)]*\): /, ''),
+  }
+}
