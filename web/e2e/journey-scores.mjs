@@ -104,7 +104,10 @@ const JOURNEYS = {
     await row.getByRole('button', { name: '认定', exact: true }).click()
     await page.getByRole('dialog').getByRole('button', { name: '认定', exact: true }).click()
     await row.waitFor({ state: 'detached' })
-    await page.getByRole('radio', { name: '已认定' }).click({ force: true })
+    // the confirmation's overlay fades out after the row is gone: a click through it would be lost
+    await page.locator('.el-overlay').waitFor({ state: 'hidden' })
+    await page.locator('.el-radio-button', { hasText: '已认定' }).click()
+    await page.locator('.el-radio-button.is-active', { hasText: '已认定' }).waitFor()
     await page.getByTestId('recognition-queue').getByRole('link', { name: input.project_name }).click()
     await page.locator('[data-testid="project-page"][data-ready="true"]').waitFor()
     result.project_status = (await page.getByTestId('project-status').innerText()).trim()
