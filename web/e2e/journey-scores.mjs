@@ -104,9 +104,10 @@ const JOURNEYS = {
     await row.getByRole('button', { name: '认定', exact: true }).click()
     await page.getByRole('dialog').getByRole('button', { name: '认定', exact: true }).click()
     await row.waitFor({ state: 'detached' })
-    // the confirmation's overlay fades out after the row has gone: a click before then lands on the overlay
-    await page.getByRole('dialog').waitFor({ state: 'hidden' })
-    await page.getByRole('radiogroup', { name: '认定状态' }).getByText('已认定', { exact: true }).click()
+    // the confirmation's overlay fades out after the row is gone: a click through it would be lost
+    await page.locator('.el-overlay').waitFor({ state: 'hidden' })
+    await page.locator('.el-radio-button', { hasText: '已认定' }).click()
+    await page.locator('.el-radio-button.is-active', { hasText: '已认定' }).waitFor()
     await page.getByTestId('recognition-queue').getByRole('link', { name: input.project_name }).click()
     await page.locator('[data-testid="project-page"][data-ready="true"]').waitFor()
     result.project_status = (await page.getByTestId('project-status').innerText()).trim()

@@ -9,6 +9,7 @@ export {}
 declare module 'vue' {
   export interface GlobalComponents {
     AgendaItems: typeof import('./components/meetings/AgendaItems.vue')['default']
+    CellProblemsTable: typeof import('./components/exchange/CellProblemsTable.vue')['default']
     EChart: typeof import('./components/EChart.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
     ElButton: typeof import('element-plus/es')['ElButton']
@@ -42,6 +43,7 @@ declare module 'vue' {
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
     TopicForm: typeof import('./components/meetings/TopicForm.vue')['default']
+    XlsxImport: typeof import('./components/exchange/XlsxImport.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es')['ElLoadingDirective']

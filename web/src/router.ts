@@ -41,6 +41,8 @@ export const router = createRouter({
         { path: 'approvals', component: () => import('./views/ApprovalsView.vue'), meta: { title: '议程审定' } },
         { path: 'leader', component: () => import('./views/LeaderView.vue'), meta: { title: '领导工作台' } },
         { path: 'ledger', component: () => import('./views/LedgerView.vue'), meta: { title: '攻坚台帐' } },
+        { path: 'exchange', component: () => import('./views/ExchangeView.vue'), meta: { title: '导入导出' } },
+        { path: 'deliveries', component: () => import('./views/DeliveriesView.vue'), meta: { title: '送达审计' } },
       ],
     },
     { path: '/:rest(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { public: true } },

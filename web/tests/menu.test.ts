@@ -5,7 +5,15 @@ const titles = (roles: string[]) => menuFor(roles).map((entry) => entry.path)
 
 describe('the menu by role', () => {
   it('gives the office every screen', () => {
-    expect(titles(['office'])).toEqual(['/', '/inbox', '/dashboard', '/projects', '/reviews', '/plan', '/months', '/accounts', '/recognitions', '/reporting', '/scores', '/meetings', '/resolutions', '/ledger'])
+    expect(titles(['office'])).toEqual(['/', '/inbox', '/dashboard', '/projects', '/reviews', '/plan', '/months', '/accounts', '/recognitions', '/reporting', '/scores', '/meetings', '/resolutions', '/ledger', '/exchange', '/deliveries'])
+  })
+  it('gives the imports, the exports and the delivery audit to the office alone', () => {
+    expect(mayVisit('/exchange', ['admin'])).toBe(true)
+    expect(mayVisit('/deliveries', ['office'])).toBe(true)
+    for (const role of ['unit-admin', 'reporter', 'liaison', 'reviewer', 'leader', 'convener']) {
+      expect(mayVisit('/exchange', [role])).toBe(false)
+      expect(mayVisit('/deliveries', [role])).toBe(false)
+    }
   })
   it('gives a unit reporter their projects, not the office screens', () => {
     expect(titles(['reporter'])).toEqual(['/', '/inbox', '/projects', '/scores', '/meetings', '/resolutions', '/ledger'])

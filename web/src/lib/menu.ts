@@ -38,6 +38,9 @@ export const MENU: MenuEntry[] = [
   // what is owed and watched (issue 13): a leader's assigned projects and red alerts, the push ledger (攻坚台帐)
   { path: '/leader', title: '领导工作台', roles: ['leader', 'convener'] },
   { path: '/ledger', title: '攻坚台帐', roles: [...OFFICE, 'unit-admin', 'reporter', 'liaison', 'reviewer', 'leader', 'convener'] },
+  // the office's xlsx imports and exports, and the notifier's delivery audit (issue 13)
+  { path: '/exchange', title: '导入导出', roles: OFFICE },
+  { path: '/deliveries', title: '送达审计', roles: OFFICE },
 ]
 
 export const ROLE_NAMES: Record<Role, string> = {
