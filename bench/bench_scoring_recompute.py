@@ -52,7 +52,8 @@ TIMEOUT_SECONDS = 1200
 
 RATIO_GOAL = 3.0
 RECOMPUTE_GOAL_MS = 10_000.0
-INCREMENTAL_GOAL_MS = 20.0
+INCREMENTAL_GOAL_MS = 20.0  # median
+INCREMENTAL_P99_GOAL_MS = 50.0  # issue 16
 SCORED_KINDS = "('county', 'zone', 'department')"
 
 READ_MODEL = [
@@ -243,5 +244,5 @@ async def run(ctx: Context) -> list[Result]:
         f"Python CPU {cpu_per_event:.1f} ms per event (mean; the largest units own ~1,000 key projects)"
     )
     one.goals.append(Goal.at_most("median", one.stats.median_ms, INCREMENTAL_GOAL_MS))
-    one.goals.append(Goal.at_most("p99", one.stats.p99_ms, INCREMENTAL_GOAL_MS))
+    one.goals.append(Goal.at_most("p99", one.stats.p99_ms, INCREMENTAL_P99_GOAL_MS))
     return [baseline, recompute, again, one]
