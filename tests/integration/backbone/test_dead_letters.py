@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Awaitable, Callable
 
 import pytest
 from aiokafka import AIOKafkaConsumer
@@ -42,13 +43,22 @@ async def publish_units(platform: Platform, names: list[str]) -> None:
         assert response.status_code == 201, response.text
 
 
-async def run_until(runner: ConsumerRunner, check: list[str], expected: list[str]) -> None:
+async def run_until(
+    runner: ConsumerRunner,
+    check: list[str],
+    expected: list[str],
+    stored: Callable[[], Awaitable[bool]] | None = None,
+) -> None:
+    """Run the consumer until the good events are applied and the poison dead-lettered, and (`stored`) what it
+    wrote has committed: the handler and the counter run inside the batch's transaction, and cancelling the
+    consumer before its commit rolls the batch back, dead letter and all."""
     task = asyncio.create_task(runner.run())
     try:
 
         async def done() -> bool:
             # keyed by unit id, so across partitions the good events may come in any order
-            return set(expected) <= set(check) and runner.stats.dead_lettered == 1
+            applied = set(expected) <= set(check) and runner.stats.dead_lettered == 1
+            return applied and (stored is None or await stored())
 
         await eventually(done, timeout=60, what="the good events applied and the poison dead-lettered")
     finally:
@@ -66,7 +76,12 @@ async def test_embedded_bus_dead_letters_after_its_attempts(platform: Platform) 
     runner = EmbeddedConsumerRunner(
         scoring.sessionmaker, SCORING_BUS, subscription, bus, asyncio.Event(), scoring.unit_of_work
     )
-    await run_until(runner, applied, ["好单位一", "好单位二"])
+
+    async def letters_stored() -> bool:
+        async with scoring.sessionmaker() as session:
+            return bool((await session.execute(select(SCORING_BUS.dead_letters))).all())
+
+    await run_until(runner, applied, ["好单位一", "好单位二"], letters_stored)
     async with scoring.sessionmaker() as session:
         letters = (await session.execute(select(SCORING_BUS.dead_letters))).all()
     assert len(letters) == 1
