@@ -64,10 +64,27 @@ export function outputFolder(base, name) {
 
 export const TIMEOUT = 20_000
 
-/** What every journey does on a page: numbered full-page screenshots, axe-core checks, the main menu. */
-export function journeyHelpers(page, folder, result) {
+/** Signs `person` ({username, password}) in with the keyboard, onto the home page (我的待办). */
+export async function signIn(page, base, person) {
+  await page.goto(`${base}/login`)
+  await page.locator('#username').fill(person.username)
+  await page.locator('#password').fill(person.password)
+  await page.locator('#password').press('Enter')
+  await page.getByRole('heading', { level: 1, name: '我的待办' }).waitFor()
+}
+
+export async function signOut(page) {
+  await page.getByRole('button', { name: '退出' }).click()
+  await page.locator('#username').waitFor()
+}
+
+/** What every journey does on a page: numbered full-page screenshots, axe-core checks, the main menu, and
+ * signing in (on the platform at `base`) and out. */
+export function journeyHelpers(page, folder, result, base) {
   let step = 0
   return {
+    signIn: (person) => signIn(page, base, person),
+    signOut: () => signOut(page),
     async shot(name) {
       step += 1
       await page.screenshot({ path: join(folder, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true })
@@ -101,7 +118,7 @@ export async function runJourney(journeys, input, moreHelpers = () => ({})) {
   const result = { journey: name, axe: {}, console_errors: [] }
   page.on('pageerror', (error) => result.console_errors.push(String(error)))
   try {
-    const helpers = { ...journeyHelpers(page, folder, result), ...moreHelpers(page) }
+    const helpers = { ...journeyHelpers(page, folder, result, input.base), ...moreHelpers(page) }
     await journey(page, helpers, result)
     await context.tracing.stop()
   } catch (error) {

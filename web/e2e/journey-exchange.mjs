@@ -6,18 +6,6 @@ import { runJourney } from './browser.mjs'
 
 const input = JSON.parse(process.env.E2E ?? '{}')
 
-function sessionHelpers(page) {
-  return {
-    async signIn(person) {
-      await page.goto(`${input.base}/login`)
-      await page.locator('#username').fill(person.username)
-      await page.locator('#password').fill(person.password)
-      await page.locator('#password').press('Enter')
-      await page.getByRole('heading', { level: 1, name: '我的待办' }).waitFor()
-    },
-  }
-}
-
 /** Uploads a file through one import card and waits for the API's answer on screen. */
 async function upload(card, file, button = '导入') {
   await card.locator('input[type="file"]').setInputFiles(file)
@@ -174,4 +162,4 @@ const JOURNEYS = {
   },
 }
 
-await runJourney(JOURNEYS, input, sessionHelpers)
+await runJourney(JOURNEYS, input)

@@ -5,28 +5,16 @@
 // before the topic cut-off (D-10) to after it and then to meeting day D. Prints one line `RESULT {...}`;
 // screenshots of the main steps go to <out>/joint-meeting/, and on failure a Playwright trace beside them.
 import { writeFileSync } from 'node:fs'
-import { runJourney } from './browser.mjs'
+import { runJourney, signIn as signInAt, signOut } from './browser.mjs'
 
 const input = JSON.parse(process.env.E2E ?? '{}')
 const NAME = 'joint-meeting'
+const signIn = (page, person) => signInAt(page, input.base, person)
 
 /** The platform's clock and the browser's move to `iso` together. */
 async function setClock(page, iso) {
   writeFileSync(input.clock_file, iso)
   await page.clock.setSystemTime(new Date(iso))
-}
-
-async function signIn(page, person) {
-  await page.goto(`${input.base}/login`)
-  await page.locator('#username').fill(person.username)
-  await page.locator('#password').fill(person.password)
-  await page.locator('#password').press('Enter')
-  await page.getByRole('heading', { level: 1, name: '我的待办' }).waitFor()
-}
-
-async function signOut(page) {
-  await page.getByRole('button', { name: '退出' }).click()
-  await page.locator('#username').waitFor()
 }
 
 async function openMeeting(page, h) {

@@ -6,19 +6,6 @@ import { runJourney } from './browser.mjs'
 
 const input = JSON.parse(process.env.E2E ?? '{}')
 
-/** Signing in and out, on top of what every journey has (browser.mjs's journeyHelpers). */
-function sessionHelpers(page) {
-  return {
-    async signIn(person) {
-      await page.goto(`${input.base}/login`)
-      await page.locator('#username').fill(person.username)
-      await page.locator('#password').fill(person.password)
-      await page.locator('#password').press('Enter')
-      await page.getByRole('heading', { level: 1, name: '我的待办' }).waitFor()
-    },
-  }
-}
-
 /** The home page's rows as shown: what, and its countdown. */
 async function readOwed(page) {
   await page.locator('[data-testid="home"][data-ready="true"]').waitFor()
@@ -199,4 +186,4 @@ const JOURNEYS = {
   },
 }
 
-await runJourney(JOURNEYS, input, sessionHelpers)
+await runJourney(JOURNEYS, input)

@@ -6,23 +6,6 @@ import { runJourney } from './browser.mjs'
 
 const input = JSON.parse(process.env.E2E ?? '{}')
 
-/** Signing in and out, on top of what every journey has (browser.mjs's journeyHelpers). */
-function sessionHelpers(page) {
-  return {
-    async signIn(person) {
-      await page.goto(`${input.base}/login`)
-      await page.locator('#username').fill(person.username)
-      await page.locator('#password').fill(person.password)
-      await page.locator('#password').press('Enter')
-      await page.getByRole('heading', { level: 1, name: '我的待办' }).waitFor()
-    },
-    async signOut() {
-      await page.getByRole('button', { name: '退出' }).click()
-      await page.locator('#username').waitFor()
-    },
-  }
-}
-
 /** What the score sheet on screen says, line by line. */
 async function readSheet(page) {
   await page.locator('[data-testid="score-sheet"][data-ready="true"]').waitFor()
@@ -140,4 +123,4 @@ const JOURNEYS = {
   },
 }
 
-await runJourney(JOURNEYS, input, sessionHelpers)
+await runJourney(JOURNEYS, input)
