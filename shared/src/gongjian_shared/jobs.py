@@ -2,8 +2,8 @@
 
 A job is one `step` run again and again: at once while it reports more work waiting, at the time the next
 known piece of work falls due when it says when, otherwise after its interval (with jitter, so replicas
-started together do not poll together), and after a failure with a doubling backoff. Each run is logged at debug level with its duration; a failure at error level with the
-attempt. Deadlines stay rows claimed with FOR UPDATE SKIP LOCKED: a job only decides when to look.
+started together do not poll together), and after a failure with a doubling backoff. Each run is logged at
+debug level with its duration; a failure at error level with the attempt. Deadlines stay rows claimed with FOR UPDATE SKIP LOCKED: a job only decides when to look.
 """
 
 from __future__ import annotations

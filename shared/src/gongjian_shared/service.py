@@ -16,7 +16,6 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, text
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import compile_path
@@ -204,7 +203,9 @@ class CorrelationMiddleware:
             )
             if response_started:
                 raise
-            if is_outage(exc):  # PostgreSQL restarting or a peer away: a retry will do, unlike a bug's 500
+            if is_infrastructure_error(
+                exc
+            ):  # the database away or overloaded: a retry will do, unlike a bug's 500
                 problem = unavailable_problem(str(correlation_id), scope.get("path"))
                 retry = {"Retry-After": str(OUTAGE_RETRY_AFTER_SECONDS)}
                 await problem_response(problem, retry)(scope, receive, send)
@@ -224,12 +225,6 @@ class CorrelationMiddleware:
                 status,
                 extra={"route": route, "status": status, "duration_ms": round(seconds * 1000, 2)},
             )
-
-
-def is_outage(exc: BaseException) -> bool:
-    """The database away or refusing sessions (restarting, shutting down), or every pooled connection busy past
-    the pool's timeout: the request did nothing and may be sent again, so the answer is 503, not a bug's 500."""
-    return is_infrastructure_error(exc) or isinstance(exc, PoolTimeout)
 
 
 def metrics_source(spec: ServiceSpec, context: ServiceContext) -> MetricsSource:

@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from gongjian_shared.errors import install_problem_handlers
 from gongjian_shared.service import CORRELATION_HEADER, CorrelationMiddleware
@@ -158,6 +159,12 @@ async def test_the_database_away_is_a_503_to_retry_not_a_500(caplog: pytest.LogC
         )
         raise DBAPIError("SELECT 1", None, orig)
 
+    @app.get("/pool-exhausted")
+    async def pool_exhausted() -> None:
+        raise PoolTimeout(
+            "QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00"
+        )
+
     @app.get("/bug")
     async def bug() -> None:
         raise DBAPIError(
@@ -167,7 +174,7 @@ async def test_the_database_away_is_a_503_to_retry_not_a_500(caplog: pytest.LogC
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         with caplog.at_level(logging.ERROR, logger="gongjian"):
-            for path in ("/refused", "/shutting-down"):
+            for path in ("/refused", "/shutting-down", "/pool-exhausted"):
                 response = await client.get(path)
                 body = assert_problem(response, 503)
                 assert body["type"] == "/problems/service-unavailable", body

@@ -201,10 +201,13 @@ OUTAGE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 
 def is_infrastructure_error(exc: BaseException) -> bool:
     """A lost or refused database connection is no reason to dead-letter an event: the runner reconnects
-    instead. A PostgreSQL restarting answers new sessions with 57P03 for a while, which no handler can fix."""
+    instead. A PostgreSQL restarting answers new sessions with 57P03 for a while, which no handler can fix; nor
+    can it fix a pool whose connections all stayed busy past its timeout. An API request failing so did nothing
+    and answers 503 (`service.CorrelationMiddleware`)."""
     from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-    if isinstance(exc, OSError | ConnectionError | TimeoutError):
+    if isinstance(exc, OSError | ConnectionError | TimeoutError | PoolTimeout):
         return True
     if not isinstance(exc, DBAPIError):
         return False
