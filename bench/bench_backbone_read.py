@@ -44,19 +44,6 @@ HALF_LOAD_P99_GOAL_MS = 10.0
 DISTINCT_IDS = 5_000
 
 
-def merge(runs: list[LoadRun]) -> LoadRun:
-    merged = LoadRun()
-    for run in runs:
-        merged.latencies_ms += run.latencies_ms
-        merged.errors += run.errors
-        merged.error_kinds.update(run.error_kinds)
-        merged.shed += run.shed
-        merged.elapsed_s += run.elapsed_s
-        merged.client_cpu_s += run.client_cpu_s
-        merged.server_cpu_s += run.server_cpu_s
-    return merged
-
-
 async def same_answer(api: ClientPool, bare: ClientPool, path: str, headers: dict[str, str]) -> None:
     """Both endpoints must return the same project, or the comparison means nothing."""
     answers = []
@@ -144,7 +131,7 @@ async def measure(
                     max_requests=int(duration * 50_000),
                 )
             )
-    best = {name: merge(runs) for name, runs in maximum.items()}
+    best = {name: LoadRun.merged(runs) for name, runs in maximum.items()}
     half_rate = best["bare"].throughput / 2
     half = {
         name: await paced(pool, paths, rate=half_rate, duration_s=paced_duration, max_in_flight=MAX_IN_FLIGHT)

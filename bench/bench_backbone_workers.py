@@ -126,18 +126,6 @@ async def served(
                 await process.wait()
 
 
-def merge(runs: list[LoadRun]) -> LoadRun:
-    merged = LoadRun()
-    for run in runs:
-        merged.latencies_ms += run.latencies_ms
-        merged.errors += run.errors
-        merged.error_kinds.update(run.error_kinds)
-        merged.elapsed_s += run.elapsed_s
-        merged.client_cpu_s += run.client_cpu_s
-        merged.server_cpu_s += run.server_cpu_s
-    return merged
-
-
 async def run(ctx: Context) -> list[Result]:
     scale = ctx.pick(
         quick=Scale(units=500, projects=10_000, months=1),
@@ -179,7 +167,9 @@ async def run(ctx: Context) -> list[Result]:
             for pool in pools.values():
                 await pool.aclose()
     data = f"{dataset.describe()}; office's token over {len(paths):,} project ids"
-    return results({workers: merge(found) for workers, found in runs.items()}, data, rounds, duration)
+    return results(
+        {workers: LoadRun.merged(found) for workers, found in runs.items()}, data, rounds, duration
+    )
 
 
 def results(best: dict[int, LoadRun], data: str, rounds: int, duration: float) -> list[Result]:

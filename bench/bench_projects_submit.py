@@ -186,17 +186,6 @@ async def post_loop(
     return run
 
 
-def merge(runs: list[LoadRun]) -> LoadRun:
-    merged = LoadRun()
-    for run in runs:
-        merged.latencies_ms += run.latencies_ms
-        merged.errors += run.errors
-        merged.error_kinds.update(run.error_kinds)
-        merged.elapsed_s += run.elapsed_s
-        merged.server_cpu_s += run.server_cpu_s
-    return merged
-
-
 async def run(ctx: Context) -> list[Result]:
     scale = ctx.pick(
         quick=Scale(units=500, projects=10_000, months=0),
@@ -229,7 +218,9 @@ async def run(ctx: Context) -> list[Result]:
                     runs[name].append(await post_loop(server, server_headers, batch, duration))
     finally:
         os.environ.pop("PROJECTS_SCHEDULER_ENABLED", None)
-    return results({name: merge(r) for name, r in runs.items()}, dataset.describe(), rounds, duration)
+    return results(
+        {name: LoadRun.merged(r) for name, r in runs.items()}, dataset.describe(), rounds, duration
+    )
 
 
 def results(runs: dict[str, LoadRun], data: str, rounds: int, duration: float) -> list[Result]:

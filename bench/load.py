@@ -9,7 +9,7 @@ import math
 import ssl
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
@@ -29,6 +29,20 @@ class LoadRun:
     elapsed_s: float = 0.0
     client_cpu_s: float = 0.0
     server_cpu_s: float = 0.0
+
+    @classmethod
+    def merged(cls, runs: Iterable[LoadRun]) -> LoadRun:
+        """Several rounds' runs as one: samples joined, counts and times added up."""
+        merged = cls()
+        for run in runs:
+            merged.latencies_ms += run.latencies_ms
+            merged.errors += run.errors
+            merged.error_kinds.update(run.error_kinds)
+            merged.shed += run.shed
+            merged.elapsed_s += run.elapsed_s
+            merged.client_cpu_s += run.client_cpu_s
+            merged.server_cpu_s += run.server_cpu_s
+        return merged
 
     @property
     def stats(self) -> Stats:
