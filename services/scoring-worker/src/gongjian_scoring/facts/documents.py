@@ -29,7 +29,7 @@ from gongjian_scoring.engine.facts import (
     UnitFacts,
 )
 from gongjian_scoring.engine.rules import RuleSet
-from gongjian_scoring.facts.repository import FactsQueries, ProjectRow
+from gongjian_scoring.facts.repository import FactsQueries, ProjectRow, built
 from gongjian_scoring.facts.service import ahead_of_schedule, business_date
 from gongjian_scoring.rule_sets.service import SCORED_UNIT_KINDS
 from gongjian_shared.errors import InvalidInput, field_error
@@ -86,7 +86,7 @@ async def collect(
     return sorted(collected, key=lambda c: (c.facts.unit, str(c.unit_id)))
 
 
-NO_TASK = Targets(key_projects=0, prephase_projects=0, planned_projects=0)
+NO_TASK = built(Targets, key_projects=0, prephase_projects=0, planned_projects=0)
 
 
 def _targets_of(targets: dict[uuid.UUID, Targets] | None, unit_id: uuid.UUID) -> Targets | None:
@@ -125,25 +125,29 @@ def unit_facts(
     for kind, details in judgements:
         by_kind[kind].append(details)
     planned_projects = [_planned_project(fact) for fact in planned]
-    return UnitFacts(
+    return built(
+        UnitFacts,
         unit=name,
         key_projects=[_key_project(row) for row in key],
         prephase_projects=[
-            PrephaseProject(code=project_code(f), done=bool(f.prephase_done)) for f in prephase
+            built(PrephaseProject, code=project_code(f), done=bool(f.prephase_done)) for f in prephase
         ],
         planning_task_done=_planning_task_done(by_kind["planning_task"], planned_projects),
         planned_projects=planned_projects,
         planning_funds_in_place_10k=sum(
             (Decimal(str(d["amount_10k"])) for d in by_kind["planning_funds"]), start=Decimal(0)
         ),
-        media=Media(
+        media=built(
+            Media,
             **{
                 level: sum(1 for d in by_kind["media"] if d["level"] == level)
                 for level in ("own_channels", "city", "provincial", "central")
-            }
+            },
         ),
         reporting_findings=len(by_kind["reporting_finding"]),
-        support_failures=[SupportFailure(severe=bool(d["severe"])) for d in by_kind["support_failure"]],
+        support_failures=[
+            built(SupportFailure, severe=bool(d["severe"])) for d in by_kind["support_failure"]
+        ],
         mechanism=_mechanism(by_kind["mechanism_check"]),
         disqualifying_incident=bool(by_kind["disqualifying_incident"]),
         targets=targets,
@@ -156,7 +160,8 @@ def _key_project(fact: ProjectRow) -> KeyProject:
     planned_completion = fact.plan_category == "completion" or (
         fact.planned_completion is not None and fact.planned_completion.year <= fact.year
     )
-    return KeyProject(
+    return built(
+        KeyProject,
         code=project_code(fact),
         planned_10k=planned,
         completed_10k=year_to_date or Decimal(0),
@@ -171,7 +176,8 @@ def _key_project(fact: ProjectRow) -> KeyProject:
 
 
 def _planned_project(fact: ProjectRow) -> PlannedProject:
-    return PlannedProject(
+    return built(
+        PlannedProject,
         code=project_code(fact),
         total_investment_10k=fact.total_investment_10k or Decimal(0),
         depth=fact.depth or "none",
@@ -190,9 +196,10 @@ def _planning_task_done(checks: list[dict[str, Any]], planned: list[PlannedProje
 def _mechanism(checks: list[dict[str, Any]]) -> Mechanism:
     """The latest mechanism check; none recorded yet means none of the three is met."""
     if not checks:
-        return Mechanism(established=False, managed=False, monthly_reporting=False)
+        return built(Mechanism, established=False, managed=False, monthly_reporting=False)
     latest = checks[-1]
-    return Mechanism(
+    return built(
+        Mechanism,
         established=bool(latest["established"]),
         managed=bool(latest["managed"]),
         monthly_reporting=bool(latest["monthly_reporting"]),
