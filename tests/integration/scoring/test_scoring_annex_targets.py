@@ -178,3 +178,22 @@ async def test_a_registration_event_of_the_previous_release_still_parses_and_fol
     await settle(platform)
     sheet = await sheet_of(platform, unit)
     assert item(sheet, "C4.1")["points"] == 0 and item(sheet, "C1.1")["applicable"] is True
+
+
+async def test_one_units_facts_carry_its_own_annex_targets_as_the_whole_rule_sets_do(
+    platform: Platform,
+) -> None:
+    """Rescoring or exporting one unit reads only its own row of Annex 2; the row is the one the whole rule
+    set's facts give it, and a unit Annex 2 does not list has no task there as well (A17)."""
+    departments = await unit_ids(platform, "department")
+    await settle(platform)
+    whole = await platform.client.get(f"{API}/facts", params={"rule_set": "2019-department"})
+    assert whole.status_code == 200, whole.text
+    targets = {unit["unit"]: unit["targets"] for unit in whole.json()["units"]}
+    no_task = {"key_projects": 0, "prephase_projects": 0, "planned_projects": 0}
+    assert {name for name, counts in targets.items() if counts == no_task} >= NO_TASK
+    assert any(counts != no_task for counts in targets.values())
+    for name, unit_id in departments.items():
+        alone = await platform.client.get(f"{API}/units/{unit_id}/facts", params={"year": 2019})
+        assert alone.status_code == 200, alone.text
+        assert alone.json()["units"][0]["targets"] == targets[name], name

@@ -74,7 +74,7 @@ async def collect(
         if judgement.withdrawn_at is None:
             judgements[judgement.unit_id].append((judgement.kind, judgement.details))
         _later(dates, judgement.unit_id, business_date(judgement.withdrawn_at or judgement.recorded_at))
-    targets = await queries.targets(rule_set.year)
+    targets = await queries.targets(rule_set.year, scope if unit_ids is not None else None)
     collected = [
         CollectedUnit(
             unit_id,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar, cast
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from gongjian_scoring.engine.facts import FactsModel, Targets
@@ -163,7 +163,23 @@ def _judgements_query(some_units: bool) -> Select[Any]:
 PROJECTS = {some: _projects_query(some) for some in (False, True)}
 JUDGEMENTS = {some: _judgements_query(some) for some in (False, True)}
 UNIT = select(UNIT_REPLICA.c.name, UNIT_REPLICA.c.kind).where(UNIT_REPLICA.c.unit_id == bindparam("unit_id"))
-TARGETS = select(AnnualTargets.targets).where(AnnualTargets.year == bindparam("year"))
+
+
+def _targets_query(some_units: bool) -> Select[Any]:
+    """The year's Annex 2 targets (or only some units' of them) and whether any unit has a row."""
+    targets: Any = AnnualTargets.targets
+    if some_units:
+        entries = func.jsonb_each(AnnualTargets.targets).table_valued("key", "value")
+        targets = (
+            select(func.coalesce(func.jsonb_object_agg(entries.c.key, entries.c.value), text("'{}'::jsonb")))
+            .where(entries.c.key.in_(bindparam("unit_keys", expanding=True)))
+            .scalar_subquery()
+        )
+    listed = AnnualTargets.targets != text("'{}'::jsonb")
+    return select(targets, listed).where(AnnualTargets.year == bindparam("year"))
+
+
+TARGETS = {some: _targets_query(some) for some in (False, True)}
 
 
 class FactsQueries(Repository):
@@ -182,12 +198,19 @@ class FactsQueries(Repository):
         rows = await self._session.execute(JUDGEMENTS[unit_ids is not None], params)
         return [JudgementRow._make(row) for row in rows]
 
-    async def targets(self, year: int) -> dict[uuid.UUID, Targets] | None:
-        """The year's Annex 2 targets by unit id; None when none were set for the year. A unit without a row
-        has no task (A17): the caller gives it zero targets."""
-        stored: dict[str, dict[str, int]] | None = await self._session.scalar(TARGETS, {"year": year})
-        if not stored:  # none set, or an empty Annex 2: the registered projects decide, as before A16
+    async def targets(
+        self, year: int, unit_ids: Sequence[uuid.UUID] | None = None
+    ) -> dict[uuid.UUID, Targets] | None:
+        """The year's Annex 2 targets by unit id (of some units: rescoring one unit reads its own, not the
+        province's); None when none were set for the year. A unit without a row has no task (A17): the caller
+        gives it zero targets."""
+        params: dict[str, Any] = {"year": year}
+        if unit_ids is not None:
+            params["unit_keys"] = [str(unit_id) for unit_id in unit_ids]
+        row = (await self._session.execute(TARGETS[unit_ids is not None], params)).first()
+        if row is None or not row[1]:  # none set, or an empty Annex 2: the projects decide, as before A16
             return None
+        stored: dict[str, dict[str, int]] = row[0]
         return {
             uuid.UUID(unit_id): built(
                 Targets,
