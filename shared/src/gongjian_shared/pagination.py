@@ -51,7 +51,7 @@ class Paging:
         return list(rows[self.offset : self.offset + self.limit])
 
 
-def _paging(
+async def _paging(
     limit: Annotated[Limit, Query(description="page size (每页条数)")] = DEFAULT_LIMIT,
     offset: Annotated[Offset, Query(description="rows to skip (跳过条数)")] = 0,
 ) -> Paging:

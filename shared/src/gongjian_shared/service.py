@@ -28,12 +28,18 @@ from gongjian_shared.auth import (
     TokenVerifier,
     account_states_subscription,
 )
-from gongjian_shared.bus.consumer import Handlers, Remember, Subscription, is_infrastructure_error
+from gongjian_shared.bus.consumer import (
+    Handlers,
+    Remember,
+    Subscription,
+    is_infrastructure_error,
+    is_lost_connection,
+)
 from gongjian_shared.bus.runtime import BusRuntime
 from gongjian_shared.bus.tables import BusTables
 from gongjian_shared.clock import Clock, SystemClock
 from gongjian_shared.contract import install_cors, install_docs, servers, with_problem_schemas
-from gongjian_shared.db import create_engine, create_sessionmaker
+from gongjian_shared.db import READ_METHODS, create_engine, create_sessionmaker, reading_sessionmaker
 from gongjian_shared.errors import (
     OUTAGE_RETRY_AFTER_SECONDS,
     install_problem_handlers,
@@ -89,6 +95,11 @@ class ServiceContext:
     unit_of_work_factory: UnitOfWorkFactory = field(
         default=lambda context, session: plain_unit_of_work(context, session)
     )
+    # the sessions of requests that only read (GET, HEAD): no transaction, no write (`db.reading_sessionmaker`)
+    reading_sessionmaker: async_sessionmaker[AsyncSession] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reading_sessionmaker = reading_sessionmaker(self.engine)
 
     def unit_of_work(self, session: AsyncSession) -> UnitOfWork:
         """The service's unit of work around `session` (a request's, an event's or a job run's)."""
@@ -192,7 +203,17 @@ class CorrelationMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_tracked)
+            try:
+                await self.app(scope, receive, send_tracked)
+            except Exception as exc:
+                if response_started or scope["method"] not in READ_METHODS or not is_lost_connection(exc):
+                    raise
+                # a read that met a pooled connection the network or the server had dropped: the pool has
+                # replaced it, and a read changes nothing, so it is answered again, once
+                logger.warning(
+                    "answering %s %s again on a new connection: %s", scope["method"], scope["path"], exc
+                )
+                await self.app(scope, receive, send_tracked)
         except Exception as exc:
             # Logged here, where the id is still known; answered as problem details carrying the same id.
             logger.exception(

@@ -14,8 +14,12 @@ Environment = Literal["development", "test", "production"]
 
 class DatabaseSettings(BaseModel):
     url: SecretStr = SecretStr("postgresql+asyncpg://gongjian@127.0.0.1:5432/gongjian")
-    pool_size: int = Field(default=10, ge=1)
+    # at least the requests one process serves at once: a request holds its connection while it runs, and an
+    # overflow connection is closed again when it comes back to a full pool (a new backend per request)
+    pool_size: int = Field(default=20, ge=1)
     max_overflow: int = Field(default=10, ge=0)
+    # a pooled connection older than this is closed and replaced at its next checkout
+    pool_recycle_seconds: int = Field(default=1800, ge=1)
     echo: bool = False
 
 

@@ -16,7 +16,7 @@ from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.replica import replica_scope
 
 
-def _unit_of_work(uow: UnitOfWorkDep) -> NotifierUnitOfWork:
+async def _unit_of_work(uow: UnitOfWorkDep) -> NotifierUnitOfWork:
     if not isinstance(uow, NotifierUnitOfWork):
         raise TypeError(f"the notifier's routes run in a NotifierUnitOfWork, not {type(uow).__name__}")
     return uow

@@ -24,7 +24,7 @@ from gongjian_projects.units.repository import UnitRepository
 from gongjian_shared.access import Cached, Scope, UnitTree, UnitTreeCache, scope_of
 from gongjian_shared.auth import ACCOUNT_EVENTS, CurrentPrincipal, Principal, Role
 from gongjian_shared.bus.consumer import Remember
-from gongjian_shared.deps import ClockDep, ContextDep, UnitOfWork, UnitOfWorkDep
+from gongjian_shared.deps import ClockDep, ContextDep, UnitOfWork, UnitOfWorkDep, WritingUnitOfWorkDep
 from gongjian_shared.errors import Forbidden
 from gongjian_shared.events.envelope import EventPayload
 from gongjian_shared.events.projects import UnitUpdated
@@ -39,6 +39,7 @@ __all__ = [
     "OfficeOnly",
     "UnitOfWork",
     "UnitOfWorkDep",
+    "WritingUnitOfWorkDep",
     "access_caches",
     "forgetting_access",
 ]
@@ -106,7 +107,7 @@ def forgetting_access(context: ServiceContext) -> Mapping[type[EventPayload], Re
     return {UnitUpdated: units, **dict.fromkeys(ACCOUNT_EVENTS, leaders)}
 
 
-def _caches(context: ContextDep) -> AccessCaches:
+async def _caches(context: ContextDep) -> AccessCaches:
     return access_caches(context)
 
 

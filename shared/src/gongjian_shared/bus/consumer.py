@@ -213,3 +213,15 @@ def is_infrastructure_error(exc: BaseException) -> bool:
         return False
     sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
     return bool(exc.connection_invalidated) or sqlstate.startswith("08") or sqlstate in OUTAGE_SQLSTATES
+
+
+def is_lost_connection(exc: BaseException) -> bool:
+    """The pooled connection turned out dead (dropped by the network or the server since it was pooled): the
+    pool replaces it, so the same read, sent again at once, most likely succeeds. A server refusing sessions or
+    a pool exhausted past its timeout is no such case: trying again at once only doubles the wait."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):
+        sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+        return bool(exc.connection_invalidated) or sqlstate.startswith("08")
+    return isinstance(exc, ConnectionError)

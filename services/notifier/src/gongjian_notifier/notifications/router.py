@@ -32,7 +32,7 @@ XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def audit_filter(
+async def audit_filter(
     unit_id: uuid.UUID | None = None,
     person_id: uuid.UUID | None = None,
     account_id: uuid.UUID | None = None,

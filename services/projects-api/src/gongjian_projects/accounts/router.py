@@ -36,7 +36,7 @@ from gongjian_shared.errors import problem_responses
 from gongjian_shared.types import Day, QueryFlag
 
 
-def _account_scope(scope: CurrentScope) -> service.AccountScope:
+async def _account_scope(scope: CurrentScope) -> service.AccountScope:
     return service.account_scope(scope.principal, scope.tree)
 
 

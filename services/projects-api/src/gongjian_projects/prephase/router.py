@@ -4,7 +4,7 @@ import uuid
 
 from fastapi import APIRouter
 
-from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
+from gongjian_projects.deps import CurrentScope, UnitOfWorkDep, WritingUnitOfWorkDep
 from gongjian_projects.http import IdempotentRoute
 from gongjian_projects.prephase import service
 from gongjian_projects.prephase.schemas import PrephaseOut, Procedure, ProcedureUpdate
@@ -18,8 +18,11 @@ router = APIRouter(prefix="/api/v1/projects", tags=["prephase"], route_class=Ide
     response_model=PrephaseOut,
     responses=problem_responses(401, 404, 422),
 )
-async def list_procedures(project_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> PrephaseOut:
-    """A project's eight pre-phase procedures and whether the year's task is done (前期手续)."""
+async def list_procedures(
+    project_id: uuid.UUID, uow: WritingUnitOfWorkDep, scope: CurrentScope
+) -> PrephaseOut:
+    """A project's eight pre-phase procedures and whether the year's task is done (前期手续); the first read
+    creates their rows, so it runs in a transaction like a write."""
     return await service.procedures_of(uow, scope, project_id)
 
 

@@ -4,7 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from gongjian_projects.deps import ClockDep, CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
+from gongjian_projects.deps import (
+    ClockDep,
+    CurrentPrincipal,
+    CurrentScope,
+    OfficeOnly,
+    UnitOfWorkDep,
+    WritingUnitOfWorkDep,
+)
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_projects.reporting import service
 from gongjian_projects.reporting.schemas import (
@@ -26,9 +33,10 @@ Month = Annotated[int, Path(ge=1, le=12)]
 
 @router.get("/{year}/{month}", response_model=ReportingMonthOut, responses=problem_responses(401, 422))
 async def get_month(
-    response: Response, year: Year, month: Month, uow: UnitOfWorkDep, _: CurrentPrincipal
+    response: Response, year: Year, month: Month, uow: WritingUnitOfWorkDep, _: CurrentPrincipal
 ) -> ReportingMonthOut:
-    """A month's reporting window, reminder, cut-off and state (填报窗口)."""
+    """A month's reporting window, reminder, cut-off and state (填报窗口); the first read opens the month (its
+    row and deadlines), so it runs in a transaction like a write."""
     row = await service.ensure_month(uow, year, month)
     response.headers["ETag"] = etag(row.revision)
     return service.to_out(row, uow.clock.now())
