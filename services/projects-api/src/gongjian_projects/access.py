@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from gongjian_projects.models import Obstacle, Project
 from gongjian_shared.access import Access, Facts, Scope
 from gongjian_shared.errors import Forbidden, field_error
 
+if TYPE_CHECKING:
+    from gongjian_projects.projects.repository import ProjectRecord
+
 __all__ = ["Scope", "ensure_may_review", "ensure_may_write", "obstacle_facts", "project_facts"]
 
 
-def project_facts(project: Project, leader_ids: Iterable[uuid.UUID] = ()) -> Facts:
+def project_facts(project: Project | ProjectRecord, leader_ids: Iterable[uuid.UUID] = ()) -> Facts:
     return Facts(unit_id=project.unit_id, leader_ids=frozenset(leader_ids), industry=project.industry)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from gongjian_projects.models import Project
 from gongjian_projects.projects.errors import AttractionStageConflict
@@ -16,6 +17,9 @@ from gongjian_projects.projects.schemas import (
 )
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.events.projects import PlannedProjectUpdated
+
+if TYPE_CHECKING:
+    from gongjian_projects.projects.repository import ProjectRecord
 
 # 20亿元 and 100亿元 in 万元
 OVER_2BN_10K = Decimal(200_000)
@@ -110,7 +114,7 @@ def _apply_attraction(project: Project, attraction: AttractionFields, *, creatin
         )
 
 
-def planned_out(project: Project) -> PlannedOut | None:
+def planned_out(project: Project | ProjectRecord) -> PlannedOut | None:
     if project.kind != "planned":
         return None
     return PlannedOut(
@@ -121,7 +125,7 @@ def planned_out(project: Project) -> PlannedOut | None:
     )
 
 
-def attraction_out(project: Project) -> AttractionOut | None:
+def attraction_out(project: Project | ProjectRecord) -> AttractionOut | None:
     if project.kind != "attraction":
         return None
     return AttractionOut(

@@ -22,7 +22,7 @@ from gongjian_projects.projects.schemas import (
     ProjectUpdate,
     StatusChangeOut,
 )
-from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
+from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, tagged_json
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.types import Limit, Offset, Year
 
@@ -103,14 +103,11 @@ async def get_project_by_code(
 
 
 @router.get("/{project_id}", response_model=ProjectDetail, responses=problem_responses(401, 404, 422))
-async def get_project(
-    project_id: uuid.UUID, response: Response, uow: UnitOfWorkDep, scope: CurrentScope
-) -> ProjectDetail:
+async def get_project(project_id: uuid.UUID, uow: UnitOfWorkDep, scope: CurrentScope) -> Response:
     """One project's plan entry (项目详情), with its ETag for a later `If-Match`, its identity across the
     years (`identity_id`) and its entries on the other years' plans (`other_years`)."""
     detail = await years.project_detail(uow, scope, project_id)
-    response.headers["ETag"] = etag(detail.revision)
-    return detail
+    return tagged_json(detail, detail.revision)
 
 
 @router.patch(

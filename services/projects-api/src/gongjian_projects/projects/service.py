@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +26,7 @@ from gongjian_projects.projects import kinds
 from gongjian_projects.projects.code_checks import check_code_segments
 from gongjian_projects.projects.codes import SHAPE_MESSAGE, SHAPE_MESSAGE_ZH, parse_code
 from gongjian_projects.projects.errors import ProjectCodeTaken, ProjectNotFound
-from gongjian_projects.projects.repository import ProjectRepository
+from gongjian_projects.projects.repository import ProjectRecord, ProjectRepository
 from gongjian_projects.projects.schemas import (
     Location,
     ProjectCreate,
@@ -56,50 +57,55 @@ _PLAIN_FIELDS = (
 )
 
 
-def leader_ids_of(project: Project) -> list[uuid.UUID]:
+def leader_ids_of(project: Project | ProjectRecord) -> list[uuid.UUID]:
     return [link.leader_id for link in project.leaders]
 
 
-def to_out(project: Project) -> ProjectOut:
-    return ProjectOut(
-        id=project.id,
-        identity_id=project.identity_id,
-        carried_from_id=project.carried_from_id,
-        year=project.year,
-        kind=project.kind,
-        name=project.name,
-        code=project.code,
-        code_shape=project.code_shape,
-        legacy_code=project.legacy_code,
-        region_code=project.region_code,
-        region_unit_id=project.region_unit_id,
-        unit_id=project.unit_id,
-        responsible_person=project.responsible_person,
-        industry=project.industry,
-        location=Location(
+def to_out(project: Project | ProjectRecord) -> ProjectOut:
+    return ProjectOut(**out_fields(project))
+
+
+def out_fields(project: Project | ProjectRecord) -> dict[str, Any]:
+    """What a plan entry shows (`ProjectOut`), from its row."""
+    return {
+        "id": project.id,
+        "identity_id": project.identity_id,
+        "carried_from_id": project.carried_from_id,
+        "year": project.year,
+        "kind": project.kind,
+        "name": project.name,
+        "code": project.code,
+        "code_shape": project.code_shape,
+        "legacy_code": project.legacy_code,
+        "region_code": project.region_code,
+        "region_unit_id": project.region_unit_id,
+        "unit_id": project.unit_id,
+        "responsible_person": project.responsible_person,
+        "industry": project.industry,
+        "location": Location(
             admin_code=project.location_admin_code,
             address=project.address,
             latitude=project.latitude,
             longitude=project.longitude,
         ),
-        plan_category=project.plan_category,
-        total_investment_10k=project.total_investment_10k,
-        planned_investment_10k=project.planned_investment_10k,
-        planned_by_month=[m.planned_10k for m in project.month_plan] or None,
-        planned_start=project.planned_start,
-        planned_completion=project.planned_completion,
-        construction_content=project.construction_content,
-        provincial_key=project.provincial_key,
-        leader_ids=leader_ids_of(project),
-        status=project.status,
-        started_on=project.started_on,
-        completed_on=project.completed_on,
-        planned=kinds.planned_out(project),
-        attraction=kinds.attraction_out(project),
-        revision=project.revision,
-        created_at=project.created_at,
-        updated_at=project.updated_at,
-    )
+        "plan_category": project.plan_category,
+        "total_investment_10k": project.total_investment_10k,
+        "planned_investment_10k": project.planned_investment_10k,
+        "planned_by_month": [m.planned_10k for m in project.month_plan] or None,
+        "planned_start": project.planned_start,
+        "planned_completion": project.planned_completion,
+        "construction_content": project.construction_content,
+        "provincial_key": project.provincial_key,
+        "leader_ids": leader_ids_of(project),
+        "status": project.status,
+        "started_on": project.started_on,
+        "completed_on": project.completed_on,
+        "planned": kinds.planned_out(project),
+        "attraction": kinds.attraction_out(project),
+        "revision": project.revision,
+        "created_at": project.created_at,
+        "updated_at": project.updated_at,
+    }
 
 
 def project_registered(project: Project) -> ProjectRegistered:

@@ -9,15 +9,19 @@ from gongjian_projects.projects.codes import SHAPE_MESSAGE, SHAPE_MESSAGE_ZH, pa
 from gongjian_projects.projects.errors import ProjectNotFound
 from gongjian_projects.projects.repository import ProjectRepository
 from gongjian_projects.projects.schemas import PlanEntryRef, ProjectDetail
-from gongjian_projects.projects.service import leader_ids_of, to_out, visible_project
+from gongjian_projects.projects.service import leader_ids_of, out_fields
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.uow import UnitOfWork
 
 
 async def project_detail(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -> ProjectDetail:
-    """The entry, with the project's entries of the other years the caller may read."""
-    project = await visible_project(uow, scope, project_id)
-    entries = await ProjectRepository(uow.session).entries_of(project.identity_id)
+    """The entry, with the project's entries of the other years the caller may read; 404 when there is no
+    such entry or the caller may not read it (as `service.visible_project`). One statement reads them all."""
+    entries = await ProjectRepository(uow.session).entries_with(project_id)
+    readable = [entry for entry in entries if scope.may_read(project_facts(entry, leader_ids_of(entry)))]
+    project = next((entry for entry in readable if entry.id == project_id), None)
+    if project is None:
+        raise ProjectNotFound(f"No project {project_id}.")
     others = [
         PlanEntryRef(
             project_id=entry.id,
@@ -26,10 +30,10 @@ async def project_detail(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -
             plan_category=entry.plan_category,
             status=entry.status,
         )
-        for entry in entries
-        if entry.id != project.id and scope.may_read(project_facts(entry, leader_ids_of(entry)))
+        for entry in readable
+        if entry is not project
     ]
-    return ProjectDetail(**dict(to_out(project)), other_years=others)
+    return ProjectDetail(**out_fields(project), other_years=others)
 
 
 async def project_by_code(uow: UnitOfWork, scope: Scope, code: str, year: int | None) -> ProjectDetail:
