@@ -43,6 +43,7 @@ from starlette.routing import Route
 from bench.context import plain_dsn, random_auth
 from gongjian.assembly import PlatformSettings, service_settings
 from gongjian.gateway import Gateway
+from gongjian.serve import settled_after_start
 from gongjian.services import SERVICES, service
 from gongjian_projects.models import Project
 from gongjian_shared.clock import SHANGHAI
@@ -130,8 +131,8 @@ def _child_app(args: argparse.Namespace) -> Any:
         base = service_settings(entry, args.database_url, platform, args.kafka_bootstrap)
         kafka = base.kafka.model_copy(update={"topic_prefix": args.prefix, "group_prefix": args.prefix})
         settings[entry.name] = base.model_copy(update={"kafka": kafka})
-    if args.kind == "projects-api":
-        return service("projects-api").create_app(settings["projects-api"], clock)
+    if args.kind == "projects-api":  # as `gongjian serve projects-api` serves it
+        return settled_after_start(service("projects-api").create_app(settings["projects-api"], clock))
     return Gateway({entry.name: entry.create_app(settings[entry.name], clock) for entry in SERVICES})
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -104,7 +105,7 @@ def serve_service(
             workers=workers,
         )
     configure_tracing(settings.tracing, entry.name)
-    app = entry.create_app(settings)
+    app = settled_after_start(entry.create_app(settings))
     return _run_uvicorn(app, host, port, forwarded_allow_ips, access_log=access_log)
 
 
@@ -114,7 +115,26 @@ def worker_app() -> FastAPI:
     settings = load_settings(entry)
     configure_logging(settings.log)
     configure_tracing(settings.tracing, entry.name)
-    return entry.create_app(settings)
+    return settled_after_start(entry.create_app(settings))
+
+
+def settled_after_start(app: FastAPI) -> FastAPI:
+    """The app, whose process moves everything its start-up built (modules, the app, pools, caches) out of the
+    garbage collector's reach once the start-up is done (`gc.freeze`). A full collection then walks only what
+    requests and events made since, not the whole heap again: on the scoring worker one took 118 ms of an
+    event's time, which set its p99. Only for a process serving one app for its life (`gongjian serve`), not
+    for tests that build and drop platforms in one process: what is frozen is never collected."""
+    started = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        async with started(app) as state:
+            gc.collect()
+            gc.freeze()
+            yield state
+
+    app.router.lifespan_context = lifespan
+    return app
 
 
 def _run_uvicorn(
