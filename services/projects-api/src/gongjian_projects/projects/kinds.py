@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row
 
 from gongjian_projects.models import Project
 from gongjian_projects.projects.errors import AttractionStageConflict
@@ -110,7 +113,7 @@ def _apply_attraction(project: Project, attraction: AttractionFields, *, creatin
         )
 
 
-def planned_out(project: Project) -> PlannedOut | None:
+def planned_out(project: Project | Row[Any]) -> PlannedOut | None:
     if project.kind != "planned":
         return None
     return PlannedOut(
@@ -121,7 +124,7 @@ def planned_out(project: Project) -> PlannedOut | None:
     )
 
 
-def attraction_out(project: Project) -> AttractionOut | None:
+def attraction_out(project: Project | Row[Any]) -> AttractionOut | None:
     if project.kind != "attraction":
         return None
     return AttractionOut(

@@ -4,28 +4,39 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, Uuid, and_, exists, false, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import selectinload
 
 from gongjian_projects.models import (
     Project,
     ProjectIdentity,
     ProjectLeader,
+    ProjectMonthPlan,
     ProjectStatusChange,
     ProjectWarning,
 )
+from gongjian_projects.projects import paging
+from gongjian_projects.projects.paging import Cursor
 from gongjian_projects.projects.schemas import ProjectFilter
 from gongjian_shared.access import Scope
 from gongjian_shared.repository import Repository
 
-_SORTS = {
-    "name": Project.name,
-    "code": Project.code,
-    "planned_investment_10k": Project.planned_investment_10k,
-    "total_investment_10k": Project.total_investment_10k,
-    "planned_start": Project.planned_start,
-    "created_at": Project.created_at,
-}
+# what a listed entry is read with: its columns, its leaders in order and its monthly plan (NULL when none)
+_LISTED = (
+    *Project.__table__.columns,
+    func.array(
+        select(ProjectLeader.leader_id)
+        .where(ProjectLeader.project_id == Project.id)
+        .order_by(ProjectLeader.position)
+        .scalar_subquery(),
+        type_=ARRAY(Uuid),
+    ).label("leader_ids"),
+    select(func.array_agg(aggregate_order_by(ProjectMonthPlan.planned_10k, ProjectMonthPlan.month)))
+    .where(ProjectMonthPlan.project_id == Project.id)
+    .scalar_subquery()
+    .label("planned_by_month"),
+)
 
 
 def _escape_like(text: str) -> str:
@@ -63,10 +74,10 @@ def visible_project_ids(scope: Scope) -> Select[Any] | None:
     return None if clause is None else select(Project.id).where(clause)
 
 
-Row = TypeVar("Row")
+Selected = TypeVar("Selected")
 
 
-def filtered(query: Select[Row], where: ProjectFilter) -> Select[Row]:
+def filtered(query: Select[Selected], where: ProjectFilter) -> Select[Selected]:
     if where.scope is not None and (visible := visible_to(where.scope)) is not None:
         query = query.where(visible)
     if where.year is not None:
@@ -137,20 +148,17 @@ class ProjectRepository(Repository):
         return (await self._session.execute(query)).scalars().all()
 
     async def page(
-        self, where: ProjectFilter, *, sort: str | None, limit: int, offset: int
-    ) -> tuple[list[Project], int]:
-        query = filtered(select(Project), where)
-        if sort:
-            column = _SORTS[sort.removeprefix("-")]
-            order: list[Any] = [
-                column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last()
-            ]
-        else:
-            order = [Project.year.desc(), Project.name]
-        query = query.order_by(*order, Project.id).limit(limit).offset(offset)
-        query = query.options(selectinload(Project.leaders), selectinload(Project.month_plan))
-        items = list((await self._session.execute(query)).scalars().all())
-        if len(items) < limit and (items or offset == 0):
+        self, where: ProjectFilter, *, sort: str | None, limit: int, offset: int, cursor: Cursor | None = None
+    ) -> tuple[list[Row[Any]], int]:
+        """A page of the list as rows (every column of the entry, its `leader_ids` in order and its
+        `planned_by_month`, NULL when none), in one statement, and the total. After `cursor` (keyset) when
+        given, else from `offset`."""
+        query = filtered(select(*_LISTED), where)
+        if cursor is not None:
+            query = query.where(paging.after(cursor, year_filter=where.year))
+        query = query.order_by(*paging.order_by(sort)).limit(limit).offset(offset)
+        items = list((await self._session.execute(query)).all())
+        if len(items) < limit and (items or offset == 0) and cursor is None:
             # a page that is not full is the last one: the total needs no count
             return items, offset + len(items)
         total = await self._session.scalar(filtered(select(func.count()).select_from(Project), where))

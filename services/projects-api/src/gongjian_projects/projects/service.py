@@ -6,7 +6,9 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope, ensure_may_write, project_facts
@@ -21,7 +23,7 @@ from gongjian_projects.models import (
     ProjectStatusChange,
 )
 from gongjian_projects.plans.repository import PlanRepository
-from gongjian_projects.projects import kinds
+from gongjian_projects.projects import kinds, paging
 from gongjian_projects.projects.code_checks import check_code_segments
 from gongjian_projects.projects.codes import SHAPE_MESSAGE, SHAPE_MESSAGE_ZH, parse_code
 from gongjian_projects.projects.errors import ProjectCodeTaken, ProjectNotFound
@@ -60,7 +62,16 @@ def leader_ids_of(project: Project) -> list[uuid.UUID]:
     return [link.leader_id for link in project.leaders]
 
 
-def to_out(project: Project) -> ProjectOut:
+def to_out(project: Project | Row[Any]) -> ProjectOut:
+    """The entry as the API shows it: from the model (its leaders and monthly plan loaded), or from a listed
+    row, which carries `leader_ids` and `planned_by_month` as columns (`ProjectRepository.page`)."""
+    leader_ids: Sequence[uuid.UUID] | None
+    planned_by_month: Sequence[Decimal] | None
+    if isinstance(project, Project):
+        leader_ids = leader_ids_of(project)
+        planned_by_month = [m.planned_10k for m in project.month_plan]
+    else:
+        leader_ids, planned_by_month = project.leader_ids, project.planned_by_month
     return ProjectOut(
         id=project.id,
         identity_id=project.identity_id,
@@ -85,12 +96,12 @@ def to_out(project: Project) -> ProjectOut:
         plan_category=project.plan_category,
         total_investment_10k=project.total_investment_10k,
         planned_investment_10k=project.planned_investment_10k,
-        planned_by_month=[m.planned_10k for m in project.month_plan] or None,
+        planned_by_month=list(planned_by_month or ()) or None,
         planned_start=project.planned_start,
         planned_completion=project.planned_completion,
         construction_content=project.construction_content,
         provincial_key=project.provincial_key,
-        leader_ids=leader_ids_of(project),
+        leader_ids=list(leader_ids or ()),
         status=project.status,
         started_on=project.started_on,
         completed_on=project.completed_on,
@@ -287,10 +298,23 @@ async def visible_project(
 
 
 async def project_page(
-    uow: UnitOfWork, where: ProjectFilter, *, sort: str | None, limit: int, offset: int
+    uow: UnitOfWork, where: ProjectFilter, *, sort: str | None, limit: int, offset: int, cursor: str | None
 ) -> ProjectPage:
-    projects, total = await ProjectRepository(uow.session).page(where, sort=sort, limit=limit, offset=offset)
-    return ProjectPage(items=[to_out(p) for p in projects], total=total, limit=limit, offset=offset)
+    """A page of the list: from `offset`, or after `cursor` (keyset, for long lists); `next_cursor` continues
+    it. A cursor goes with the first page's offset (0)."""
+    after = paging.decode(cursor, sort) if cursor is not None else None
+    if after is not None and offset:
+        raise paging.bad_cursor("Give either a cursor or an offset, not both.")
+    rows, total = await ProjectRepository(uow.session).page(
+        where, sort=sort, limit=limit, offset=offset, cursor=after
+    )
+    return ProjectPage(
+        items=[to_out(row) for row in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+        next_cursor=paging.next_cursor(sort, rows, limit),
+    )
 
 
 async def status_history(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -> list[StatusChangeOut]:
