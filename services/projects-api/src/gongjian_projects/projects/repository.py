@@ -104,6 +104,21 @@ def filtered(query: Select[Selected], where: ProjectFilter) -> Select[Selected]:
     return query
 
 
+def page_statement(
+    where: ProjectFilter, *, sort: str | None, limit: int, offset: int = 0, cursor: Cursor | None = None
+) -> Select[Any]:
+    """One page of the list, in one statement: every column of the entry, its `leader_ids` in order and its
+    `planned_by_month` (NULL when none); after `cursor` when given (keyset), from `offset` otherwise."""
+    query = filtered(select(*_LISTED), where)
+    if cursor is not None:
+        query = query.where(paging.after(cursor, year_filter=where.year))
+    return query.order_by(*paging.order_by(sort)).limit(limit).offset(offset)
+
+
+def count_statement(where: ProjectFilter) -> Select[Any]:
+    return filtered(select(func.count()).select_from(Project), where)
+
+
 class ProjectRepository(Repository):
     async def get(
         self, project_id: uuid.UUID, *, for_update: bool = False, with_details: bool = False
@@ -150,18 +165,14 @@ class ProjectRepository(Repository):
     async def page(
         self, where: ProjectFilter, *, sort: str | None, limit: int, offset: int, cursor: Cursor | None = None
     ) -> tuple[list[Row[Any]], int]:
-        """A page of the list as rows (every column of the entry, its `leader_ids` in order and its
-        `planned_by_month`, NULL when none), in one statement, and the total. After `cursor` (keyset) when
-        given, else from `offset`."""
-        query = filtered(select(*_LISTED), where)
-        if cursor is not None:
-            query = query.where(paging.after(cursor, year_filter=where.year))
-        query = query.order_by(*paging.order_by(sort)).limit(limit).offset(offset)
-        items = list((await self._session.execute(query)).all())
+        """A page of the list as rows (`page_statement`) and the total. After `cursor` (keyset) when given,
+        else from `offset`."""
+        statement = page_statement(where, sort=sort, limit=limit, offset=offset, cursor=cursor)
+        items = list((await self._session.execute(statement)).all())
         if len(items) < limit and (items or offset == 0) and cursor is None:
             # a page that is not full is the last one: the total needs no count
             return items, offset + len(items)
-        total = await self._session.scalar(filtered(select(func.count()).select_from(Project), where))
+        total = await self._session.scalar(count_statement(where))
         return items, int(total or 0)
 
     async def status_history(self, project_id: uuid.UUID) -> Sequence[ProjectStatusChange]:

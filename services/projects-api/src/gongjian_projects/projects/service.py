@@ -87,7 +87,7 @@ def to_out(project: Project | Row[Any]) -> ProjectOut:
         unit_id=project.unit_id,
         responsible_person=project.responsible_person,
         industry=project.industry,
-        location=Location(
+        location=Location.model_construct(  # stored values, validated when they came in
             admin_code=project.location_admin_code,
             address=project.address,
             latitude=project.latitude,
