@@ -1,5 +1,5 @@
-"""Registry (issue 3): submit a progress report over HTTP vs a raw asyncpg endpoint doing the same two
-inserts (the report row and an outbox row, one transaction); goal >= 0.6x.
+"""Registry (issues 3 and 16): submit a progress report over HTTP vs a raw asyncpg endpoint doing the same two
+inserts (the report row and an outbox row, one transaction); goal >= 0.5x (issue 16).
 
 projects-api runs as it is served (child process, uvicorn, its lifespan; its scheduler off so that no
 deadline freezes the month under the benchmark): bearer auth, the caller's scope, the project locked,

@@ -493,7 +493,8 @@ export interface paths {
         };
         /**
          * List Projects
-         * @description Projects the caller may see (项目列表), filtered, searched, sorted and paged, with the total.
+         * @description Projects the caller may see (项目列表), filtered, searched, sorted and paged, with the total: by
+         *     `offset`, or by `cursor` (each page's `next_cursor`), which costs the same on every page.
          */
         get: operations["projects-list_projects"];
         put?: never;
@@ -5941,6 +5942,11 @@ export interface components {
             limit: number;
             /** Offset */
             offset: number;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page (keyset paging, for long lists); null on the last page.
+             */
+            next_cursor: string | null;
         };
         /**
          * ProjectUpdate
@@ -12633,6 +12639,8 @@ export interface operations {
                 sort?: ("name" | "-name" | "code" | "-code" | "planned_investment_10k" | "-planned_investment_10k" | "total_investment_10k" | "-total_investment_10k" | "planned_start" | "-planned_start" | "created_at" | "-created_at") | null;
                 limit?: number;
                 offset?: number;
+                /** @description The `next_cursor` of the previous page, with the same filters and sort (keyset paging: for long lists, stable while projects are added). Not together with `offset`. */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;

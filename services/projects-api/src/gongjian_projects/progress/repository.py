@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import BindParameter, Select, Uuid, bindparam, func, or_, select, update
 
 from gongjian_projects.models import Amendment, ProgressReport, Project, ReportStep
 from gongjian_shared.repository import ModelRepository
@@ -13,10 +13,28 @@ from gongjian_shared.repository import ModelRepository
 _PERIOD = ProgressReport.year * 12 + ProgressReport.month
 
 
-def _entries_of_same_project(project_id: uuid.UUID) -> Select[Any]:
+def _entries_of_same_project(project_id: uuid.UUID | BindParameter[uuid.UUID]) -> Select[Any]:
     """The ids of every year's plan entry of the entry's project identity."""
     identity = select(Project.identity_id).where(Project.id == project_id).scalar_subquery()
     return select(Project.id).where(Project.identity_id == identity)
+
+
+# The statements of the submit path, built once: each request binds its values (no statement built and no
+# cache key computed per request).
+_ALL_OF_PROJECT = (
+    select(ProgressReport).where(ProgressReport.project_id == bindparam("project_id")).order_by(_PERIOD)
+)
+_PENDING_ADJUSTMENTS = (
+    select(Amendment)
+    .where(
+        Amendment.project_id.in_(_entries_of_same_project(bindparam("project_id", type_=Uuid))),
+        Amendment.lands_year == bindparam("year"),
+        Amendment.lands_month == bindparam("month"),
+        Amendment.applied_report_id.is_(None),
+        or_(Amendment.lands_year != Amendment.year, Amendment.lands_month != Amendment.month),
+    )
+    .with_for_update()
+)
 
 
 class ProgressReportRepository(ModelRepository[ProgressReport]):
@@ -47,9 +65,9 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
     ) -> tuple[ProgressReport | None, ProgressReport | None, ProgressReport | None]:
         """(the latest report before the month, the month's own, the earliest after) in one round trip."""
         period = year * 12 + month
-        query = select(ProgressReport).where(ProgressReport.project_id == project_id).order_by(_PERIOD)
         before = same = after = None
-        for report in (await self._session.execute(query)).scalars():
+        rows = await self._session.execute(_ALL_OF_PROJECT, {"project_id": project_id})
+        for report in rows.scalars():
             current = report.year * 12 + report.month
             if current < period:
                 before = report
@@ -108,14 +126,8 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
     async def pending_adjustments(self, project_id: uuid.UUID, year: int, month: int) -> Sequence[Amendment]:
         """Corrections of frozen months waiting for this month's report to land on (of the project's earlier
         years' entries too)."""
-        query = select(Amendment).where(
-            Amendment.project_id.in_(_entries_of_same_project(project_id)),
-            Amendment.lands_year == year,
-            Amendment.lands_month == month,
-            Amendment.applied_report_id.is_(None),
-            or_(Amendment.lands_year != Amendment.year, Amendment.lands_month != Amendment.month),
-        )
-        return (await self._session.execute(query.with_for_update())).scalars().all()
+        parameters = {"project_id": project_id, "year": year, "month": month}
+        return (await self._session.execute(_PENDING_ADJUSTMENTS, parameters)).scalars().all()
 
     async def page(
         self,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Row
 
 from gongjian_projects.models import Project
 from gongjian_projects.projects.errors import AttractionStageConflict
@@ -114,7 +116,7 @@ def _apply_attraction(project: Project, attraction: AttractionFields, *, creatin
         )
 
 
-def planned_out(project: Project | ProjectRecord) -> PlannedOut | None:
+def planned_out(project: Project | ProjectRecord | Row[Any]) -> PlannedOut | None:
     if project.kind != "planned":
         return None
     return PlannedOut(
@@ -125,7 +127,7 @@ def planned_out(project: Project | ProjectRecord) -> PlannedOut | None:
     )
 
 
-def attraction_out(project: Project | ProjectRecord) -> AttractionOut | None:
+def attraction_out(project: Project | ProjectRecord | Row[Any]) -> AttractionOut | None:
     if project.kind != "attraction":
         return None
     return AttractionOut(

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from decimal import Decimal
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from asyncpg import Record
-from sqlalchemy import ColumnElement, Select, Table, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, Table, Uuid, and_, exists, false, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import selectinload
 
 from gongjian_projects.models import (
@@ -18,18 +18,27 @@ from gongjian_projects.models import (
     ProjectStatusChange,
     ProjectWarning,
 )
+from gongjian_projects.projects import paging
+from gongjian_projects.projects.paging import Cursor
 from gongjian_projects.projects.schemas import ProjectFilter
 from gongjian_shared.access import Scope
 from gongjian_shared.repository import Repository
 
-_SORTS = {
-    "name": Project.name,
-    "code": Project.code,
-    "planned_investment_10k": Project.planned_investment_10k,
-    "total_investment_10k": Project.total_investment_10k,
-    "planned_start": Project.planned_start,
-    "created_at": Project.created_at,
-}
+# what a listed entry is read with: its columns, its leaders in order and its monthly plan (NULL when none)
+_LISTED = (
+    *Project.__table__.columns,
+    func.array(
+        select(ProjectLeader.leader_id)
+        .where(ProjectLeader.project_id == Project.id)
+        .order_by(ProjectLeader.position)
+        .scalar_subquery(),
+        type_=ARRAY(Uuid),
+    ).label("leader_ids"),
+    select(func.array_agg(aggregate_order_by(ProjectMonthPlan.planned_10k, ProjectMonthPlan.month)))
+    .where(ProjectMonthPlan.project_id == Project.id)
+    .scalar_subquery()
+    .label("planned_by_month"),
+)
 
 
 def _escape_like(text: str) -> str:
@@ -67,10 +76,10 @@ def visible_project_ids(scope: Scope) -> Select[Any] | None:
     return None if clause is None else select(Project.id).where(clause)
 
 
-Row = TypeVar("Row")
+Selected = TypeVar("Selected")
 
 
-def filtered(query: Select[Row], where: ProjectFilter) -> Select[Row]:
+def filtered(query: Select[Selected], where: ProjectFilter) -> Select[Selected]:
     if where.scope is not None and (visible := visible_to(where.scope)) is not None:
         query = query.where(visible)
     if where.year is not None:
@@ -97,26 +106,16 @@ def filtered(query: Select[Row], where: ProjectFilter) -> Select[Row]:
     return query
 
 
-class LeaderLink(NamedTuple):
-    leader_id: uuid.UUID
-
-
-class MonthPlanned(NamedTuple):
-    planned_10k: Decimal
-
-
 class ProjectRecord:
     """A plan entry read by `ProjectRepository.entries_with`, standing in for the ORM object where a project is
-    only shown (`service.to_out`, `access.project_facts`): its columns as attributes, its `leaders` and
-    `month_plan` in their order. Reading it skips the ORM's statement building and object loading, which cost
-    several times the query itself on this path."""
+    only shown (`service.to_out`, `access.project_facts`): its columns as attributes, with `leader_ids` and
+    `planned_by_month` in their order, as a listed row has them (`page_statement`). Reading it skips the ORM's
+    statement building and object loading, which cost several times the query itself on this path."""
 
-    __slots__ = ("_row", "leaders", "month_plan")
+    __slots__ = ("_row",)
 
     def __init__(self, row: Record) -> None:
         self._row = row
-        self.leaders = [LeaderLink(leader_id) for leader_id in row["leader_ids"]]
-        self.month_plan = [MonthPlanned(planned) for planned in row["planned_by_month"]]
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -147,6 +146,21 @@ def _entries_with_sql() -> str:
 
 
 _ENTRIES_WITH_SQL = _entries_with_sql()
+
+
+def page_statement(
+    where: ProjectFilter, *, sort: str | None, limit: int, offset: int = 0, cursor: Cursor | None = None
+) -> Select[Any]:
+    """One page of the list, in one statement: every column of the entry, its `leader_ids` in order and its
+    `planned_by_month` (NULL when none); after `cursor` when given (keyset), from `offset` otherwise."""
+    query = filtered(select(*_LISTED), where)
+    if cursor is not None:
+        query = query.where(paging.after(cursor, year_filter=where.year))
+    return query.order_by(*paging.order_by(sort)).limit(limit).offset(offset)
+
+
+def count_statement(where: ProjectFilter) -> Select[Any]:
+    return filtered(select(func.count()).select_from(Project), where)
 
 
 class ProjectRepository(Repository):
@@ -203,23 +217,16 @@ class ProjectRepository(Repository):
         return (await self._session.execute(query)).scalars().all()
 
     async def page(
-        self, where: ProjectFilter, *, sort: str | None, limit: int, offset: int
-    ) -> tuple[list[Project], int]:
-        query = filtered(select(Project), where)
-        if sort:
-            column = _SORTS[sort.removeprefix("-")]
-            order: list[Any] = [
-                column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last()
-            ]
-        else:
-            order = [Project.year.desc(), Project.name]
-        query = query.order_by(*order, Project.id).limit(limit).offset(offset)
-        query = query.options(selectinload(Project.leaders), selectinload(Project.month_plan))
-        items = list((await self._session.execute(query)).scalars().all())
-        if len(items) < limit and (items or offset == 0):
+        self, where: ProjectFilter, *, sort: str | None, limit: int, offset: int, cursor: Cursor | None = None
+    ) -> tuple[list[Row[Any]], int]:
+        """A page of the list as rows (`page_statement`) and the total. After `cursor` (keyset) when given,
+        else from `offset`."""
+        statement = page_statement(where, sort=sort, limit=limit, offset=offset, cursor=cursor)
+        items = list((await self._session.execute(statement)).all())
+        if len(items) < limit and (items or offset == 0) and cursor is None:
             # a page that is not full is the last one: the total needs no count
             return items, offset + len(items)
-        total = await self._session.scalar(filtered(select(func.count()).select_from(Project), where))
+        total = await self._session.scalar(count_statement(where))
         return items, int(total or 0)
 
     async def status_history(self, project_id: uuid.UUID) -> Sequence[ProjectStatusChange]:

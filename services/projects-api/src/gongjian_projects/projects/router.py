@@ -64,8 +64,18 @@ async def list_projects(
     sort: ProjectSort | None = None,
     limit: Annotated[Limit, Query()] = 50,
     offset: Annotated[Offset, Query()] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=1000,
+            description="The `next_cursor` of the previous page, with the same filters and sort (keyset "
+            "paging: for long lists, stable while projects are added). Not together with `offset`.",
+        ),
+    ] = None,
 ) -> ProjectPage:
-    """Projects the caller may see (项目列表), filtered, searched, sorted and paged, with the total."""
+    """Projects the caller may see (项目列表), filtered, searched, sorted and paged, with the total: by
+    `offset`, or by `cursor` (each page's `next_cursor`), which costs the same on every page."""
     where = ProjectFilter(
         scope=scope,
         year=year,
@@ -77,7 +87,7 @@ async def list_projects(
         warning_colour=warning_colour,
         search=q,
     )
-    return await service.project_page(uow, where, sort=sort, limit=limit, offset=offset)
+    return await service.project_page(uow, where, sort=sort, limit=limit, offset=offset, cursor=cursor)
 
 
 @router.get("/by-code/{code}", response_model=ProjectDetail, responses=problem_responses(401, 404, 422))

@@ -292,6 +292,9 @@ class ProjectPage(BaseModel):
     total: int
     limit: int
     offset: int
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page (keyset paging, for long lists); null on the last page."
+    )
 
 
 class StatusChangeOut(BaseModel):

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope, ensure_may_write, project_facts
@@ -22,7 +23,7 @@ from gongjian_projects.models import (
     ProjectStatusChange,
 )
 from gongjian_projects.plans.repository import PlanRepository
-from gongjian_projects.projects import kinds
+from gongjian_projects.projects import kinds, paging
 from gongjian_projects.projects.code_checks import check_code_segments
 from gongjian_projects.projects.codes import SHAPE_MESSAGE, SHAPE_MESSAGE_ZH, parse_code
 from gongjian_projects.projects.errors import ProjectCodeTaken, ProjectNotFound
@@ -58,54 +59,65 @@ _PLAIN_FIELDS = (
 
 
 def leader_ids_of(project: Project | ProjectRecord) -> list[uuid.UUID]:
-    return [link.leader_id for link in project.leaders]
+    if isinstance(project, Project):
+        return [link.leader_id for link in project.leaders]
+    return list(project.leader_ids)
 
 
-def to_out(project: Project | ProjectRecord) -> ProjectOut:
+def to_out(project: Project | ProjectRecord | Row[Any]) -> ProjectOut:
     return ProjectOut(**out_fields(project))
 
 
-def out_fields(project: Project | ProjectRecord) -> dict[str, Any]:
-    """What a plan entry shows (`ProjectOut`), from its row."""
-    return {
-        "id": project.id,
-        "identity_id": project.identity_id,
-        "carried_from_id": project.carried_from_id,
-        "year": project.year,
-        "kind": project.kind,
-        "name": project.name,
-        "code": project.code,
-        "code_shape": project.code_shape,
-        "legacy_code": project.legacy_code,
-        "region_code": project.region_code,
-        "region_unit_id": project.region_unit_id,
-        "unit_id": project.unit_id,
-        "responsible_person": project.responsible_person,
-        "industry": project.industry,
-        "location": Location(
+def out_fields(project: Project | ProjectRecord | Row[Any]) -> dict[str, Any]:
+    """The entry as the API shows it (`ProjectOut`): from the model (its leaders and monthly plan loaded), or
+    from a row read without the ORM, which carries `leader_ids` and `planned_by_month` as columns (a listed
+    row of `ProjectRepository.page`, a detail's `ProjectRecord`)."""
+    leader_ids: Sequence[uuid.UUID] | None
+    planned_by_month: Sequence[Decimal] | None
+    if isinstance(project, Project):
+        leader_ids = leader_ids_of(project)
+        planned_by_month = [m.planned_10k for m in project.month_plan]
+    else:
+        leader_ids, planned_by_month = project.leader_ids, project.planned_by_month
+    return dict(  # noqa: C408 (the fields of ProjectOut, as keywords)
+        id=project.id,
+        identity_id=project.identity_id,
+        carried_from_id=project.carried_from_id,
+        year=project.year,
+        kind=project.kind,
+        name=project.name,
+        code=project.code,
+        code_shape=project.code_shape,
+        legacy_code=project.legacy_code,
+        region_code=project.region_code,
+        region_unit_id=project.region_unit_id,
+        unit_id=project.unit_id,
+        responsible_person=project.responsible_person,
+        industry=project.industry,
+        location=Location.model_construct(  # stored values, validated when they came in
             admin_code=project.location_admin_code,
             address=project.address,
             latitude=project.latitude,
             longitude=project.longitude,
         ),
-        "plan_category": project.plan_category,
-        "total_investment_10k": project.total_investment_10k,
-        "planned_investment_10k": project.planned_investment_10k,
-        "planned_by_month": [m.planned_10k for m in project.month_plan] or None,
-        "planned_start": project.planned_start,
-        "planned_completion": project.planned_completion,
-        "construction_content": project.construction_content,
-        "provincial_key": project.provincial_key,
-        "leader_ids": leader_ids_of(project),
-        "status": project.status,
-        "started_on": project.started_on,
-        "completed_on": project.completed_on,
-        "planned": kinds.planned_out(project),
-        "attraction": kinds.attraction_out(project),
-        "revision": project.revision,
-        "created_at": project.created_at,
-        "updated_at": project.updated_at,
-    }
+        plan_category=project.plan_category,
+        total_investment_10k=project.total_investment_10k,
+        planned_investment_10k=project.planned_investment_10k,
+        planned_by_month=list(planned_by_month or ()) or None,
+        planned_start=project.planned_start,
+        planned_completion=project.planned_completion,
+        construction_content=project.construction_content,
+        provincial_key=project.provincial_key,
+        leader_ids=list(leader_ids or ()),
+        status=project.status,
+        started_on=project.started_on,
+        completed_on=project.completed_on,
+        planned=kinds.planned_out(project),
+        attraction=kinds.attraction_out(project),
+        revision=project.revision,
+        created_at=project.created_at,
+        updated_at=project.updated_at,
+    )
 
 
 def project_registered(project: Project) -> ProjectRegistered:
@@ -293,10 +305,23 @@ async def visible_project(
 
 
 async def project_page(
-    uow: UnitOfWork, where: ProjectFilter, *, sort: str | None, limit: int, offset: int
+    uow: UnitOfWork, where: ProjectFilter, *, sort: str | None, limit: int, offset: int, cursor: str | None
 ) -> ProjectPage:
-    projects, total = await ProjectRepository(uow.session).page(where, sort=sort, limit=limit, offset=offset)
-    return ProjectPage(items=[to_out(p) for p in projects], total=total, limit=limit, offset=offset)
+    """A page of the list: from `offset`, or after `cursor` (keyset, for long lists); `next_cursor` continues
+    it. A cursor goes with the first page's offset (0)."""
+    after = paging.decode(cursor, sort) if cursor is not None else None
+    if after is not None and offset:
+        raise paging.bad_cursor("Give either a cursor or an offset, not both.")
+    rows, total = await ProjectRepository(uow.session).page(
+        where, sort=sort, limit=limit, offset=offset, cursor=after
+    )
+    return ProjectPage(
+        items=[to_out(row) for row in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+        next_cursor=paging.next_cursor(sort, rows, limit),
+    )
 
 
 async def status_history(uow: UnitOfWork, scope: Scope, project_id: uuid.UUID) -> list[StatusChangeOut]:
