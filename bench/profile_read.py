@@ -1,0 +1,107 @@
+"""Where a read's server time goes: py-spy samples projects-api while it answers GET /api/v1/projects/{id}.
+
+    .venv/bin/python -m bench.profile_read [--seconds 10] [--rate 200] [--top 40] [--raw out.txt]
+
+The same server, data and token as the read benchmark's (`bench_backbone_read`, quick scale: 500 units and
+10,000 projects), under a closed loop of 16 clients. py-spy (a dev requirement) attaches to the server's process
+for `--seconds` and samples its stacks; only the samples inside the request path (uvicorn's `run_asgi`) are
+kept, and the top entries are printed by inclusive share (the time a function and what it called took) and by
+self share. Compare two trees with `bench/against.sh REV` replaced by checking the older tree out and running
+this file from it. Everything listens on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import re
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from bench.accounts import bearer_headers, create_office_account
+from bench.context import Context
+from bench.generate import Scale
+from bench.load import ClientPool, closed_loop, new_client
+from bench.serve import serve
+
+REQUEST_FRAME = "run_asgi"
+_SITE = re.compile(r" \(/.*?/(site-packages|src|lib/python3\.\d+)/")
+
+
+def summarise(raw: str, top: int) -> str:
+    """The top entries of py-spy's raw (collapsed) stacks that pass through the request path."""
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit() or REQUEST_FRAME not in stack:
+            continue
+        frames = [_SITE.sub(" (", frame) for frame in stack.split(";")]
+        frames = frames[next(i for i, frame in enumerate(frames) if REQUEST_FRAME in frame) :]
+        samples = int(count)
+        total += samples
+        for frame in set(frames):
+            inclusive[frame] += samples
+        own[frames[-1]] += samples
+    if not total:
+        return "no sample in the request path"
+    lines = [f"{total} samples in the request path", "-- inclusive"]
+    lines += [f"{100 * n / total:5.1f}%  {frame}" for frame, n in inclusive.most_common(top)]
+    lines += ["-- self"]
+    lines += [f"{100 * n / total:5.1f}%  {frame}" for frame, n in own.most_common(top // 2)]
+    return "\n".join(lines)
+
+
+async def profile(seconds: float, rate: int) -> str:
+    ctx = Context("quick")
+    try:
+        dataset = await ctx.dataset(Scale(units=500, projects=10_000, months=1))
+        username, password = await create_office_account(dataset.database_url)
+        ids = random.Random(7).sample(dataset.project_ids, 2_000)
+        paths = [f"/api/v1/projects/{project_id}" for project_id in ids]
+        async with serve("projects-api", ctx.workdir, dataset.database_url) as server:
+            async with new_client(server.base_url) as login:
+                headers = await bearer_headers(login, username, password)
+            pool = ClientPool(server, headers, 16, 64)
+            try:
+                await closed_loop(pool, paths, concurrency=16, duration_s=2.0, max_requests=50_000)
+                with tempfile.TemporaryDirectory() as folder:
+                    out = Path(folder) / "profile.txt"
+                    py_spy = str(Path(sys.executable).with_name("py-spy"))
+                    sampler = await asyncio.create_subprocess_exec(
+                        *[py_spy, "record", "-p", str(server.pid), "-d", str(int(seconds)), "-r", str(rate)],
+                        *["-f", "raw", "-o", str(out), "--nonblocking"],
+                        stdout=asyncio.subprocess.DEVNULL,
+                        stderr=asyncio.subprocess.DEVNULL,
+                    )
+                    await closed_loop(
+                        pool, paths, concurrency=16, duration_s=seconds + 2, max_requests=1_000_000
+                    )
+                    await asyncio.wait_for(sampler.wait(), seconds + 30)
+                    return out.read_text() if out.exists() else ""
+            finally:
+                await pool.aclose()
+    finally:
+        await ctx.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile_read", description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rate", type=int, default=200, help="samples per second")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--raw", type=Path, help="also keep py-spy's raw stacks here")
+    args = parser.parse_args(argv)
+    raw = asyncio.run(profile(args.seconds, args.rate))
+    if args.raw:
+        args.raw.write_text(raw)
+    print(summarise(raw, args.top))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
