@@ -607,7 +607,8 @@ export interface paths {
         };
         /**
          * List Procedures
-         * @description A project's eight pre-phase procedures and whether the year's task is done (前期手续).
+         * @description A project's eight pre-phase procedures and whether the year's task is done (前期手续); the first read
+         *     creates their rows, so it runs in a transaction like a write.
          */
         get: operations["prephase-list_procedures"];
         put?: never;
@@ -737,7 +738,8 @@ export interface paths {
         };
         /**
          * Get Month
-         * @description A month's reporting window, reminder, cut-off and state (填报窗口).
+         * @description A month's reporting window, reminder, cut-off and state (填报窗口); the first read opens the month (its
+         *     row and deadlines), so it runs in a transaction like a write.
          */
         get: operations["reporting-get_month"];
         /**
