@@ -74,7 +74,7 @@ async def profile(seconds: float, rate: int) -> str:
                     py_spy = str(Path(sys.executable).with_name("py-spy"))
                     sampler = await asyncio.create_subprocess_exec(
                         *[py_spy, "record", "-p", str(server.pid), "-d", str(int(seconds)), "-r", str(rate)],
-                        *["-f", "raw", "-o", str(out), "--nonblocking"],
+                        *["-f", "raw", "-o", str(out)],
                         stdout=asyncio.subprocess.DEVNULL,
                         stderr=asyncio.subprocess.DEVNULL,
                     )
