@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import httpx
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
 from gongjian_notifier.channels.base import Message, Outcome
-from gongjian_notifier.channels.http import ClientPool
+from gongjian_notifier.channels.http import ClientPool, HttpClient
 from gongjian_notifier.channels.webhooks import DELIVERY_HEADER, duplicate_verdict, http_verdict, post_each
 from gongjian_notifier.settings import SmsSettings
 
@@ -57,7 +56,7 @@ class SmsChannel:
             key=message.key,
         )
 
-    async def _post(self, client: httpx.AsyncClient, message: Message) -> Outcome:
+    async def _post(self, client: HttpClient, message: Message) -> Outcome:
         if self._template is None:
             return Outcome.failed(self._template_error or "no sms body template")
         try:
@@ -72,7 +71,6 @@ class SmsChannel:
             self._url,
             content=content.encode(),
             headers=headers,
-            timeout=self._settings.timeout_seconds,
         )
         return http_verdict(response) or duplicate_verdict(response) or Outcome.delivered()
 

@@ -1,4 +1,4 @@
-"""IM group robots (群机器人): WeCom (企业微信) and DingTalk (钉钉, signed requests), over one HTTP client."""
+"""IM group robots (群机器人): WeCom (企业微信) and DingTalk (钉钉, signed requests), over one pool of HTTP clients."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ import urllib.parse
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-import httpx
-
 from gongjian_notifier.channels.base import Message, Outcome, markdown
-from gongjian_notifier.channels.http import ClientPool
+from gongjian_notifier.channels.http import ClientPool, HttpClient, HttpError, Response
 from gongjian_shared.clock import Clock
 
 DELIVERY_HEADER = "X-Gongjian-Delivery"
@@ -26,7 +24,7 @@ WECOM_RETRY_ERRCODES = {45009, -1}
 DINGTALK_RETRY_ERRCODES = {130101, 410100, -1}
 
 
-def http_verdict(response: httpx.Response) -> Outcome | None:
+def http_verdict(response: Response) -> Outcome | None:
     """The outcome an HTTP status alone decides; None when the body must be read."""
     if response.status_code == 429 or response.status_code >= 500:
         return Outcome.retry(f"HTTP {response.status_code}: {response.text[:500]}")
@@ -35,14 +33,15 @@ def http_verdict(response: httpx.Response) -> Outcome | None:
     return None
 
 
-def duplicate_verdict(response: httpx.Response) -> Outcome | None:
+def duplicate_verdict(response: Response) -> Outcome | None:
     """A 2xx naming the delivery as a duplicate: delivered before, this copy dropped by the receiver."""
-    if response.is_success and DUPLICATE_HEADER in response.headers:
-        return Outcome.duplicate(f"{DUPLICATE_HEADER}: {response.headers[DUPLICATE_HEADER]}")
+    duplicate = response.headers.get(DUPLICATE_HEADER.lower())
+    if response.is_success and duplicate is not None:
+        return Outcome.duplicate(f"{DUPLICATE_HEADER}: {duplicate}")
     return None
 
 
-def robot_verdict(response: httpx.Response, retry_codes: set[int]) -> Outcome:
+def robot_verdict(response: Response, retry_codes: set[int]) -> Outcome:
     decided = http_verdict(response) or duplicate_verdict(response)
     if decided is not None:
         return decided
@@ -60,7 +59,7 @@ def robot_verdict(response: httpx.Response, retry_codes: set[int]) -> Outcome:
 async def post_each(
     messages: Sequence[Message],
     pool: ClientPool,
-    post: Callable[[httpx.AsyncClient, Message], Awaitable[Outcome]],
+    post: Callable[[HttpClient, Message], Awaitable[Outcome]],
     timeout: float,
 ) -> list[Outcome]:
     """Each message on a client of the pool (the pool's size is the concurrency), bounded in time."""
@@ -68,11 +67,11 @@ async def post_each(
     async def one(message: Message) -> Outcome:
         async with pool.client() as client:
             try:
-                # httpx bounds each phase; this bounds the whole exchange, against a trickling sink
+                # the whole exchange bounded, connecting included, against a sink that hangs or trickles
                 return await asyncio.wait_for(post(client, message), timeout)
-            except (TimeoutError, httpx.TimeoutException) as exc:
+            except TimeoutError as exc:
                 return Outcome.retry(f"timeout after {timeout:g}s ({type(exc).__name__})")
-            except httpx.HTTPError as exc:
+            except (HttpError, OSError, EOFError, ValueError) as exc:  # refused, reset, TLS, a broken reply
                 return Outcome.retry(f"{type(exc).__name__}: {exc}")
 
     return list(await asyncio.gather(*(one(message) for message in messages)))
@@ -103,12 +102,11 @@ class WeComChannel:
             content += f"\n<@{message.mention_im_id}>"
         return {"msgtype": "markdown", "markdown": {"content": content}}
 
-    async def _post(self, client: httpx.AsyncClient, message: Message) -> Outcome:
+    async def _post(self, client: HttpClient, message: Message) -> Outcome:
         response = await client.post(
             message.address,
             content=json.dumps(self.payload(message), ensure_ascii=False).encode(),
             headers={"Content-Type": "application/json", DELIVERY_HEADER: message.key},
-            timeout=self._timeout,
         )
         return robot_verdict(response, WECOM_RETRY_ERRCODES)
 
@@ -145,12 +143,11 @@ class DingTalkChannel:
             return message.address
         return dingtalk_signed_url(message.address, message.secret, int(self._clock.now().timestamp() * 1000))
 
-    async def _post(self, client: httpx.AsyncClient, message: Message) -> Outcome:
+    async def _post(self, client: HttpClient, message: Message) -> Outcome:
         response = await client.post(
             self.url(message),
             content=json.dumps(self.payload(message), ensure_ascii=False).encode(),
             headers={"Content-Type": "application/json", DELIVERY_HEADER: message.key},
-            timeout=self._timeout,
         )
         return robot_verdict(response, DINGTALK_RETRY_ERRCODES)
 
