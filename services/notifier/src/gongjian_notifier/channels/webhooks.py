@@ -1,4 +1,4 @@
-"""IM group robots (群机器人): WeCom (企业微信) and DingTalk (钉钉, signed requests), over one pool of HTTP clients."""
+"""IM group robots (群机器人): WeCom (企业微信) and DingTalk (钉钉, signed requests), over one HTTP client."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import urllib.parse
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+import aiohttp
+
 from gongjian_notifier.channels.base import Message, Outcome, markdown
-from gongjian_notifier.channels.http import ClientPool, HttpClient, HttpError, Response
+from gongjian_notifier.channels.http import HttpClient, HttpError, Response, failure_text
 from gongjian_shared.clock import Clock
 
 DELIVERY_HEADER = "X-Gongjian-Delivery"
@@ -58,21 +60,25 @@ def robot_verdict(response: Response, retry_codes: set[int]) -> Outcome:
 
 async def post_each(
     messages: Sequence[Message],
-    pool: ClientPool,
+    client: HttpClient,
     post: Callable[[HttpClient, Message], Awaitable[Outcome]],
     timeout: float,
 ) -> list[Outcome]:
-    """Each message on a client of the pool (the pool's size is the concurrency), bounded in time."""
+    """Each message in a slot of the client (its size is the concurrency); `post` bounds it in `timeout`."""
 
     async def one(message: Message) -> Outcome:
-        async with pool.client() as client:
+        async with client.slot():
             try:
-                # the whole exchange bounded, connecting included, against a sink that hangs or trickles
-                return await asyncio.wait_for(post(client, message), timeout)
+                return await post(client, message)
             except TimeoutError as exc:
                 return Outcome.retry(f"timeout after {timeout:g}s ({type(exc).__name__})")
-            except (HttpError, OSError, EOFError, ValueError) as exc:  # refused, reset, TLS, a broken reply
-                return Outcome.retry(f"{type(exc).__name__}: {exc}")
+            except (
+                HttpError,
+                aiohttp.ClientError,
+                OSError,
+                ValueError,
+            ) as exc:  # refused, reset, TLS, a bad reply
+                return Outcome.retry(failure_text(exc))
 
     return list(await asyncio.gather(*(one(message) for message in messages)))
 
@@ -92,8 +98,8 @@ class WeComChannel:
     name = "wecom"
     push = True
 
-    def __init__(self, pool: ClientPool, timeout: float) -> None:
-        self._pool = pool
+    def __init__(self, client: HttpClient, timeout: float) -> None:
+        self._client = client
         self._timeout = timeout
 
     def payload(self, message: Message) -> dict[str, Any]:
@@ -107,11 +113,12 @@ class WeComChannel:
             message.address,
             content=json.dumps(self.payload(message), ensure_ascii=False).encode(),
             headers={"Content-Type": "application/json", DELIVERY_HEADER: message.key},
+            timeout=self._timeout,
         )
         return robot_verdict(response, WECOM_RETRY_ERRCODES)
 
     async def send(self, messages: Sequence[Message]) -> list[Outcome]:
-        return await post_each(messages, self._pool, self._post, self._timeout)
+        return await post_each(messages, self._client, self._post, self._timeout)
 
     async def close(self) -> None:
         return None
@@ -123,8 +130,8 @@ class DingTalkChannel:
     name = "dingtalk"
     push = True
 
-    def __init__(self, pool: ClientPool, timeout: float, clock: Clock) -> None:
-        self._pool = pool
+    def __init__(self, client: HttpClient, timeout: float, clock: Clock) -> None:
+        self._client = client
         self._timeout = timeout
         self._clock = clock
 
@@ -148,11 +155,12 @@ class DingTalkChannel:
             self.url(message),
             content=json.dumps(self.payload(message), ensure_ascii=False).encode(),
             headers={"Content-Type": "application/json", DELIVERY_HEADER: message.key},
+            timeout=self._timeout,
         )
         return robot_verdict(response, DINGTALK_RETRY_ERRCODES)
 
     async def send(self, messages: Sequence[Message]) -> list[Outcome]:
-        return await post_each(messages, self._pool, self._post, self._timeout)
+        return await post_each(messages, self._client, self._post, self._timeout)
 
     async def close(self) -> None:
         return None
