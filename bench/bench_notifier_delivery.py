@@ -25,7 +25,7 @@ import re
 import socket
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -68,7 +68,9 @@ def sink_main(connection: Connection) -> None:
 async def _sinks(connection: Connection) -> None:
     from aiosmtpd.controller import Controller
 
-    arrivals: list[tuple[str, float]] = []
+    # appended by the SMTP handler on the controller's own thread and by the HTTP handler on this loop: a deque,
+    # drained one entry at a time, loses none (a copy then clear() could drop one appended in between)
+    arrivals: deque[tuple[str, float]] = deque()
 
     class Mail:
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -103,8 +105,10 @@ async def _sinks(connection: Connection) -> None:
     loop = asyncio.get_running_loop()
     while (command := await loop.run_in_executor(None, connection.recv)) != "stop":
         if command == "collect":
-            connection.send(list(arrivals))
-            arrivals.clear()
+            taken = []
+            while arrivals:
+                taken.append(arrivals.popleft())
+            connection.send(taken)
     smtp.stop()
     server.close()
 

@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from gongjian_notifier.channels.base import Message
 from gongjian_notifier.channels.email import EmailChannel
-from gongjian_notifier.channels.http import ClientPool
+from gongjian_notifier.channels.http import HttpClient
 from gongjian_notifier.channels.sms import SmsChannel
 from gongjian_notifier.channels.webhooks import DingTalkChannel, WeComChannel
 from gongjian_notifier.settings import EmailSettings, SmsSettings
@@ -48,8 +48,8 @@ def message(delivery_id: int, address: str, **extra: Any) -> Message:
 
 
 @asynccontextmanager
-async def pool(size: int) -> AsyncIterator[ClientPool]:
-    clients = ClientPool(size)
+async def pool(size: int) -> AsyncIterator[HttpClient]:
+    clients = HttpClient(size)
     try:
         yield clients
     finally:

@@ -60,21 +60,35 @@ async def _fire_each(context: FireContext, rows: Sequence[DueDeadline]) -> dict[
 
 async def _count_failure(
     session_maker: async_sessionmaker[AsyncSession], failed: _Failed, now: datetime, max_attempts: int
-) -> None:
-    """In a transaction of its own (the batch's rolled back); after `max_attempts` the row is stamped failed."""
+) -> datetime | None:
+    """In a transaction of its own (the batch's rolled back); after `max_attempts` the row is stamped failed.
+    Returns when the next pending row due after `now` falls due, read in the same transaction."""
     async with unit_of_work(session_maker) as session:
         give_up = now if failed.attempts + 1 >= max_attempts else None
-        await DeadlineRepository(session).record_failure(failed.row_id, failed.error, give_up_at=give_up)
+        deadlines = DeadlineRepository(session)
+        await deadlines.record_failure(failed.row_id, failed.error, give_up_at=give_up)
+        return await deadlines.next_due_at(now)
 
 
 async def run_due(
     session_maker: async_sessionmaker[AsyncSession], clock: Clock, limit: int = 200, *, max_attempts: int = 5
 ) -> int:
-    """Fire the due deadlines once (at most `limit`); returns how many rows were stamped.
+    """Fire the due deadlines once (at most `limit`); returns how many rows were stamped."""
+    fired, _ = await fire_due_pass(session_maker, clock, limit, max_attempts=max_attempts)
+    return fired
 
-    One transaction: claim, fire (outbox rows, state changes), stamp. A crash anywhere before the commit
-    leaves no event and no stamp, so the row fires on the next run. A firing that raises rolls the batch
-    back and is counted against its row; after `max_attempts` the row is stamped `failed`.
+
+async def fire_due_pass(
+    session_maker: async_sessionmaker[AsyncSession], clock: Clock, limit: int = 200, *, max_attempts: int = 5
+) -> tuple[int, datetime | None]:
+    """Fire the due deadlines once (at most `limit`); returns how many rows were stamped, and when the earliest
+    pending row due after the pass's start falls due (None when there is none), read before the commit.
+
+    One transaction: claim, fire (outbox rows, state changes), stamp, look ahead. A crash anywhere before the
+    commit leaves no event and no stamp, so the row fires on the next run. A firing that raises rolls the batch
+    back and is counted against its row; after `max_attempts` the row is stamped `failed`. The look-ahead rides
+    in the pass's own transaction rather than a session of its own after it: one checkout and round trip less
+    between a row falling due and its event committing.
     """
     now = clock.now()
     try:
@@ -82,20 +96,20 @@ async def run_due(
             deadlines = DeadlineRepository(session)
             rows = await deadlines.claim_due(now, limit)
             if not rows:
-                return 0
+                return 0, await deadlines.next_due_at(now)
             outbox = BatchOutbox(BUS, PRODUCER, clock)
             context = FireContext(UnitOfWork(session, outbox, clock), now)
             await context.prefetch(rows, RESOLUTION_KINDS)
             outcomes = await _fire_each(context, rows)
             await outbox.flush(session)
             await deadlines.stamp(outcomes, now)
+            next_due = await deadlines.next_due_at(now)
         kinds = {row.id: row.kind for row in rows}
         for row_id, outcome in outcomes.items():
             DEADLINES_FIRED.labels(PRODUCER, kinds[row_id], outcome).inc()
-        return len(outcomes)
+        return len(outcomes), next_due
     except _Failed as failed:
-        await _count_failure(session_maker, failed, now, max_attempts)
-        return 0
+        return 0, await _count_failure(session_maker, failed, now, max_attempts)
 
 
 async def extend_series(session_maker: async_sessionmaker[AsyncSession], clock: Clock) -> int:
@@ -112,15 +126,11 @@ async def extend_series(session_maker: async_sessionmaker[AsyncSession], clock: 
     return created
 
 
-async def seconds_to_next_due(
-    session_maker: async_sessionmaker[AsyncSession], clock: Clock, after: datetime
-) -> float | None:
-    """How long until the earliest pending deadline due after `after` (the start of the pass just run) falls
-    due: 0 when it already has (it came due during the pass), None when there is none. A row due before the
-    pass and still pending (held by another replica, or deferred) is looked at again after the poll interval,
-    not in a busy loop."""
-    async with session_maker() as session:
-        due_at = await DeadlineRepository(session).next_due_at(after)
+def seconds_to_next_due(due_at: datetime | None, clock: Clock) -> float | None:
+    """How long until the earliest pending deadline due after the pass's start (`fire_due_pass` reads it)
+    falls due: 0 when it already has (it came due during the pass), None when there is none. A row due before
+    the pass and still pending (held by another replica, or deferred) is looked at again after the poll
+    interval, not in a busy loop."""
     if due_at is None:
         return None
     return max((due_at - clock.now()).total_seconds(), 0.0)
@@ -138,13 +148,14 @@ def due_deadlines_job(
     replica, is found then). `after_pass` sees how many rows each pass stamped (the benchmark's lateness)."""
 
     async def fire_a_batch() -> bool | float | None:
-        started = clock.now()
-        fired = await run_due(session_maker, clock, settings.batch_size, max_attempts=settings.max_attempts)
+        fired, next_due = await fire_due_pass(
+            session_maker, clock, settings.batch_size, max_attempts=settings.max_attempts
+        )
         if after_pass is not None:
             after_pass(fired)
         if fired >= settings.batch_size:
             return True
-        return await seconds_to_next_due(session_maker, clock, started)
+        return seconds_to_next_due(next_due, clock)
 
     return PeriodicJob(
         name="meetings: due deadlines",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gongjian_notifier.channels.base import Channel, ChannelRegistry, InboxChannel
 from gongjian_notifier.channels.email import EmailChannel
-from gongjian_notifier.channels.http import ClientPool
+from gongjian_notifier.channels.http import HttpClient
 from gongjian_notifier.channels.sms import SmsChannel
 from gongjian_notifier.channels.webhooks import DingTalkChannel, WeComChannel
 from gongjian_notifier.settings import NotifierSettings
@@ -12,16 +12,16 @@ from gongjian_shared.clock import Clock
 
 
 def build_channels(settings: NotifierSettings, clock: Clock) -> ChannelRegistry:
-    pool = ClientPool(settings.delivery.concurrency)
+    client = HttpClient(settings.delivery.concurrency)
     channels: list[Channel] = [InboxChannel()]
     if settings.email.host:
         channels.append(EmailChannel(settings.email, clock))
     if settings.wecom.enabled:
-        channels.append(WeComChannel(pool, settings.wecom.timeout_seconds))
+        channels.append(WeComChannel(client, settings.wecom.timeout_seconds))
     if settings.dingtalk.enabled:
-        channels.append(DingTalkChannel(pool, settings.dingtalk.timeout_seconds, clock))
+        channels.append(DingTalkChannel(client, settings.dingtalk.timeout_seconds, clock))
     if settings.sms.url:
-        channels.append(SmsChannel(settings.sms, pool))
+        channels.append(SmsChannel(settings.sms, client))
     registry = ChannelRegistry(channels)
-    registry.on_close(pool.aclose)
+    registry.on_close(client.aclose)
     return registry

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import httpx
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
 from gongjian_notifier.channels.base import Message, Outcome
-from gongjian_notifier.channels.http import ClientPool
+from gongjian_notifier.channels.http import HttpClient
 from gongjian_notifier.channels.webhooks import DELIVERY_HEADER, duplicate_verdict, http_verdict, post_each
 from gongjian_notifier.settings import SmsSettings
 
@@ -33,11 +32,11 @@ class SmsChannel:
     name = "sms"
     push = True
 
-    def __init__(self, settings: SmsSettings, pool: ClientPool) -> None:
+    def __init__(self, settings: SmsSettings, client: HttpClient) -> None:
         assert settings.url, "the sms channel needs a gateway url"
         self._settings = settings
         self._url = settings.url
-        self._pool = pool
+        self._client = client
         self._template: Template | None = None
         self._template_error: str | None = None
         try:
@@ -57,7 +56,7 @@ class SmsChannel:
             key=message.key,
         )
 
-    async def _post(self, client: httpx.AsyncClient, message: Message) -> Outcome:
+    async def _post(self, client: HttpClient, message: Message) -> Outcome:
         if self._template is None:
             return Outcome.failed(self._template_error or "no sms body template")
         try:
@@ -77,7 +76,7 @@ class SmsChannel:
         return http_verdict(response) or duplicate_verdict(response) or Outcome.delivered()
 
     async def send(self, messages: Sequence[Message]) -> list[Outcome]:
-        return await post_each(messages, self._pool, self._post, self._settings.timeout_seconds)
+        return await post_each(messages, self._client, self._post, self._settings.timeout_seconds)
 
     async def close(self) -> None:
         return None

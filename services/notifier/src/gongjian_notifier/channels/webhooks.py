@@ -11,10 +11,10 @@ import urllib.parse
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-import httpx
+import aiohttp
 
 from gongjian_notifier.channels.base import Message, Outcome, markdown
-from gongjian_notifier.channels.http import ClientPool
+from gongjian_notifier.channels.http import HttpClient, HttpError, Response, failure_text
 from gongjian_shared.clock import Clock
 
 DELIVERY_HEADER = "X-Gongjian-Delivery"
@@ -26,7 +26,7 @@ WECOM_RETRY_ERRCODES = {45009, -1}
 DINGTALK_RETRY_ERRCODES = {130101, 410100, -1}
 
 
-def http_verdict(response: httpx.Response) -> Outcome | None:
+def http_verdict(response: Response) -> Outcome | None:
     """The outcome an HTTP status alone decides; None when the body must be read."""
     if response.status_code == 429 or response.status_code >= 500:
         return Outcome.retry(f"HTTP {response.status_code}: {response.text[:500]}")
@@ -35,14 +35,15 @@ def http_verdict(response: httpx.Response) -> Outcome | None:
     return None
 
 
-def duplicate_verdict(response: httpx.Response) -> Outcome | None:
+def duplicate_verdict(response: Response) -> Outcome | None:
     """A 2xx naming the delivery as a duplicate: delivered before, this copy dropped by the receiver."""
-    if response.is_success and DUPLICATE_HEADER in response.headers:
-        return Outcome.duplicate(f"{DUPLICATE_HEADER}: {response.headers[DUPLICATE_HEADER]}")
+    duplicate = response.headers.get(DUPLICATE_HEADER.lower())
+    if response.is_success and duplicate is not None:
+        return Outcome.duplicate(f"{DUPLICATE_HEADER}: {duplicate}")
     return None
 
 
-def robot_verdict(response: httpx.Response, retry_codes: set[int]) -> Outcome:
+def robot_verdict(response: Response, retry_codes: set[int]) -> Outcome:
     decided = http_verdict(response) or duplicate_verdict(response)
     if decided is not None:
         return decided
@@ -59,21 +60,25 @@ def robot_verdict(response: httpx.Response, retry_codes: set[int]) -> Outcome:
 
 async def post_each(
     messages: Sequence[Message],
-    pool: ClientPool,
-    post: Callable[[httpx.AsyncClient, Message], Awaitable[Outcome]],
+    client: HttpClient,
+    post: Callable[[HttpClient, Message], Awaitable[Outcome]],
     timeout: float,
 ) -> list[Outcome]:
-    """Each message on a client of the pool (the pool's size is the concurrency), bounded in time."""
+    """Each message in a slot of the client (its size is the concurrency); `post` bounds it in `timeout`."""
 
     async def one(message: Message) -> Outcome:
-        async with pool.client() as client:
+        async with client.slot():
             try:
-                # httpx bounds each phase; this bounds the whole exchange, against a trickling sink
-                return await asyncio.wait_for(post(client, message), timeout)
-            except (TimeoutError, httpx.TimeoutException) as exc:
+                return await post(client, message)
+            except TimeoutError as exc:
                 return Outcome.retry(f"timeout after {timeout:g}s ({type(exc).__name__})")
-            except httpx.HTTPError as exc:
-                return Outcome.retry(f"{type(exc).__name__}: {exc}")
+            except (
+                HttpError,
+                aiohttp.ClientError,
+                OSError,
+                ValueError,
+            ) as exc:  # refused, reset, TLS, a bad reply
+                return Outcome.retry(failure_text(exc))
 
     return list(await asyncio.gather(*(one(message) for message in messages)))
 
@@ -93,8 +98,8 @@ class WeComChannel:
     name = "wecom"
     push = True
 
-    def __init__(self, pool: ClientPool, timeout: float) -> None:
-        self._pool = pool
+    def __init__(self, client: HttpClient, timeout: float) -> None:
+        self._client = client
         self._timeout = timeout
 
     def payload(self, message: Message) -> dict[str, Any]:
@@ -103,7 +108,7 @@ class WeComChannel:
             content += f"\n<@{message.mention_im_id}>"
         return {"msgtype": "markdown", "markdown": {"content": content}}
 
-    async def _post(self, client: httpx.AsyncClient, message: Message) -> Outcome:
+    async def _post(self, client: HttpClient, message: Message) -> Outcome:
         response = await client.post(
             message.address,
             content=json.dumps(self.payload(message), ensure_ascii=False).encode(),
@@ -113,7 +118,7 @@ class WeComChannel:
         return robot_verdict(response, WECOM_RETRY_ERRCODES)
 
     async def send(self, messages: Sequence[Message]) -> list[Outcome]:
-        return await post_each(messages, self._pool, self._post, self._timeout)
+        return await post_each(messages, self._client, self._post, self._timeout)
 
     async def close(self) -> None:
         return None
@@ -125,8 +130,8 @@ class DingTalkChannel:
     name = "dingtalk"
     push = True
 
-    def __init__(self, pool: ClientPool, timeout: float, clock: Clock) -> None:
-        self._pool = pool
+    def __init__(self, client: HttpClient, timeout: float, clock: Clock) -> None:
+        self._client = client
         self._timeout = timeout
         self._clock = clock
 
@@ -145,7 +150,7 @@ class DingTalkChannel:
             return message.address
         return dingtalk_signed_url(message.address, message.secret, int(self._clock.now().timestamp() * 1000))
 
-    async def _post(self, client: httpx.AsyncClient, message: Message) -> Outcome:
+    async def _post(self, client: HttpClient, message: Message) -> Outcome:
         response = await client.post(
             self.url(message),
             content=json.dumps(self.payload(message), ensure_ascii=False).encode(),
@@ -155,7 +160,7 @@ class DingTalkChannel:
         return robot_verdict(response, DINGTALK_RETRY_ERRCODES)
 
     async def send(self, messages: Sequence[Message]) -> list[Outcome]:
-        return await post_each(messages, self._pool, self._post, self._timeout)
+        return await post_each(messages, self._client, self._post, self._timeout)
 
     async def close(self) -> None:
         return None

@@ -38,6 +38,7 @@ class Claimed:
     created_at: datetime
 
 
+# in the order of Claimed's fields: a row becomes a Claimed positionally, without a mapping per row
 _COLUMNS = (
     "d.id, d.notification_id, d.recipient_key, d.recipient_name, d.unit_id, d.channel, d.address, "
     "d.mention_phone, d.mention_im_id, d.attempts, n.title, n.body, n.link, n.urgency, n.unit_name, d.created_at"
@@ -90,7 +91,7 @@ class DeliveryRepository(Repository):
             _CLAIM,
             {"channel": channel, "now": now, "lease_until": lease_until, "worker": worker, "limit": limit},
         )
-        return sorted((Claimed(**row._mapping) for row in rows), key=lambda claimed: claimed.id)
+        return sorted((Claimed(*row) for row in rows), key=lambda claimed: claimed.id)
 
     async def claim_digests(
         self, now: datetime, lease_until: datetime, worker: str, limit: int
@@ -104,7 +105,7 @@ class DeliveryRepository(Repository):
         rows = await self._session.execute(
             _CLAIM_DIGEST, {"now": now, "lease_until": lease_until, "worker": worker, "limit": limit}
         )
-        return sorted((Claimed(**row._mapping) for row in rows), key=lambda claimed: claimed.id)
+        return sorted((Claimed(*row) for row in rows), key=lambda claimed: claimed.id)
 
     async def release_stale_digests(self, now: datetime) -> None:
         """Digest rows whose worker died mid-send go back to waiting (their lease ran out)."""
