@@ -69,6 +69,7 @@ async def list_projects(
         Query(
             min_length=1,
             max_length=1000,
+            pattern=r"^[A-Za-z0-9_-]+={0,2}$",  # base64url
             description="The `next_cursor` of the previous page, with the same filters and sort (keyset "
             "paging: for long lists, stable while projects are added). Not together with `offset`.",
         ),
