@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from asyncpg import Record
-from sqlalchemy import ColumnElement, Row, Select, Table, Uuid, and_, exists, false, func, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Row, Select, Uuid, and_, bindparam, exists, false, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, asyncpg
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import aliased, selectinload
 
 from gongjian_projects.models import (
-    Base,
     Project,
     ProjectIdentity,
     ProjectLeader,
@@ -124,25 +124,14 @@ class ProjectRecord:
             raise AttributeError(name) from None
 
 
-def _table(model: type[Base]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
-
-
 def _entries_with_sql() -> str:
-    projects, leaders, months = (_table(model) for model in (Project, ProjectLeader, ProjectMonthPlan))
-    columns = ", ".join(f'p."{column.name}"' for column in projects.columns)
-    return (
-        f"SELECT {columns}, "
-        f'ARRAY(SELECT l.leader_id FROM "{leaders.schema}"."{leaders.name}" l '
-        "WHERE l.project_id = p.id ORDER BY l.position, l.leader_id) AS leader_ids, "
-        f'ARRAY(SELECT m.planned_10k FROM "{months.schema}"."{months.name}" m '
-        "WHERE m.project_id = p.id ORDER BY m.month) AS planned_by_month "
-        f'FROM "{projects.schema}"."{projects.name}" p '
-        f'WHERE p.identity_id = (SELECT identity_id FROM "{projects.schema}"."{projects.name}" WHERE id = $1) '
-        "ORDER BY p.year"
-    )
+    """Every year's entry of the identity of the entry `$1`, read as a listed entry is (`_LISTED`), compiled once
+    for the driver (`ProjectRepository.entries_with`)."""
+    entry = aliased(Project)
+    identity = select(entry.identity_id).where(entry.id == bindparam("project_id")).scalar_subquery()
+    statement = select(*_LISTED).where(Project.identity_id == identity).order_by(Project.year)
+    driver_dialect: Callable[[], Dialect] = asyncpg.dialect  # its $1 placeholders
+    return str(statement.compile(dialect=driver_dialect()))
 
 
 _ENTRIES_WITH_SQL = _entries_with_sql()
