@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from docx import Document
 from integration.meetings.meetings_driver import LIAISON_UNIT, START, TOPIC, Meetings, held_meeting, prepare
+from integration.ops.ops_support import settled
 from integration.scoring.scoring_support import progress, publish, settle, unit_ids
 from openpyxl import load_workbook
 from sqlalchemy import text
@@ -207,6 +208,7 @@ async def test_every_export_downloads_and_opens_with_control_characters_in_store
     await scored_projects(platform)
     await an_account(platform)
     held = await held_meeting(meetings)
+    await settled(platform)  # the meeting's notices are written by the notifier when it reads the events
     texts = await stored_texts(platform)
     for service in SCHEMAS:
         assert await taint(platform, service, texts) > 0, f"{service} holds none of the texts"
