@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
 from sqlalchemy import MetaData, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -109,13 +108,3 @@ async def unit_of_work(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncI
         except BaseException:
             await session.rollback()
             raise
-
-
-async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with unit_of_work(request.app.state.sessionmaker) as session:
-        yield session
-
-
-# scope="function": the commit runs when the route returns, before the response is sent, so a 2xx means
-# committed (the default "request" scope would commit after the client already has its answer).
-SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]

@@ -1,14 +1,15 @@
-"""The request's session commits before the response leaves: a 2xx means committed, an error rolls back."""
+"""The request's unit of work commits before the response leaves: a 2xx means committed, an error rolls back."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from gongjian_shared.db import SessionDep
+from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import Conflict, install_problem_handlers
 
 
@@ -32,15 +33,19 @@ class RecordingSession:
 def app_recording(log: list[str]) -> Any:
     app = FastAPI()
     install_problem_handlers(app)
-    app.state.sessionmaker = lambda: RecordingSession(log)
+    app.state.context = SimpleNamespace(
+        sessionmaker=lambda: RecordingSession(log),
+        reading_sessionmaker=lambda: RecordingSession(log),
+        unit_of_work=lambda session: session,
+    )
 
     @app.post("/ok")
-    async def ok(session: SessionDep) -> dict[str, str]:
+    async def ok(uow: UnitOfWorkDep) -> dict[str, str]:
         log.append("route")
         return {"ok": "yes"}
 
     @app.post("/conflict")
-    async def conflict(session: SessionDep) -> dict[str, str]:
+    async def conflict(uow: UnitOfWorkDep) -> dict[str, str]:
         log.append("route")
         raise Conflict("no")
 
