@@ -207,12 +207,9 @@ def is_infrastructure_error(exc: BaseException) -> bool:
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-    if isinstance(exc, OSError | ConnectionError | TimeoutError | PoolTimeout):
+    if is_lost_connection(exc) or isinstance(exc, OSError | TimeoutError | PoolTimeout):
         return True
-    if not isinstance(exc, DBAPIError):
-        return False
-    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
-    return bool(exc.connection_invalidated) or sqlstate.startswith("08") or sqlstate in OUTAGE_SQLSTATES
+    return isinstance(exc, DBAPIError) and _sqlstate(exc) in OUTAGE_SQLSTATES
 
 
 def is_lost_connection(exc: BaseException) -> bool:
@@ -222,6 +219,9 @@ def is_lost_connection(exc: BaseException) -> bool:
     from sqlalchemy.exc import DBAPIError
 
     if isinstance(exc, DBAPIError):
-        sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
-        return bool(exc.connection_invalidated) or sqlstate.startswith("08")
+        return bool(exc.connection_invalidated) or _sqlstate(exc).startswith("08")
     return isinstance(exc, ConnectionError)
+
+
+def _sqlstate(exc: BaseException) -> str:
+    return str(getattr(getattr(exc, "orig", None), "sqlstate", None) or "")
