@@ -5,9 +5,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, Uuid, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, Select, Uuid, and_, bindparam, func, or_, select, update
 
-from gongjian_projects.models import Amendment, ProgressReport, Project, ReportStep
+from gongjian_projects.models import Amendment, ProgressReport, Project, ReportingMonth, ReportStep
 from gongjian_shared.repository import ModelRepository
 
 _PERIOD = ProgressReport.year * 12 + ProgressReport.month
@@ -21,6 +21,20 @@ def _entries_of_same_project(project_id: uuid.UUID | BindParameter[uuid.UUID]) -
 
 # The statements of the submit path, built once: each request binds its values (no statement built and no
 # cache key computed per request).
+# The entry locked (FOR UPDATE OF the entry alone) with its month's window row beside it, in one round trip.
+# The window row is read as of the statement's start even when the lock was waited for: it is never locked by a
+# submit (the office's window change and the freeze lock the month's row, not the entry), so reading it in the
+# next statement, as before, ordered nothing either. The reports and corrections are read after the lock, in
+# their own statements (a concurrent submit of the same entry that held the lock is then seen).
+_PROJECT_AND_MONTH = (
+    select(Project, ReportingMonth)
+    .outerjoin(
+        ReportingMonth,
+        and_(ReportingMonth.year == bindparam("year"), ReportingMonth.month == bindparam("month")),
+    )
+    .where(Project.id == bindparam("project_id", type_=Uuid))
+    .with_for_update(of=Project)
+)
 _ALL_OF_PROJECT = (
     select(ProgressReport).where(ProgressReport.project_id == bindparam("project_id")).order_by(_PERIOD)
 )
@@ -59,6 +73,17 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
             ProgressReport.month == month,
         )
         return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def locked_project_and_month(
+        self, project_id: uuid.UUID, year: int, month: int
+    ) -> tuple[Project | None, ReportingMonth | None]:
+        """The entry, locked for the submit (None when there is none), and the month's window row (None while
+        the month is not opened), in one round trip."""
+        parameters = {"project_id": project_id, "year": year, "month": month}
+        row = (await self._session.execute(_PROJECT_AND_MONTH, parameters)).one_or_none()
+        if row is None:
+            return None, None
+        return row[0], row[1]
 
     async def around(
         self, project_id: uuid.UUID, year: int, month: int
