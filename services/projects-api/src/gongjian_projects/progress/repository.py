@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, Uuid, and_, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, Select, Uuid, and_, bindparam, exists, func, or_, select, update
 
 from gongjian_projects.models import Amendment, ProgressReport, Project, ReportingMonth, ReportStep
 from gongjian_shared.repository import ModelRepository
@@ -35,20 +35,33 @@ _PROJECT_AND_MONTH = (
     .where(Project.id == bindparam("project_id", type_=Uuid))
     .with_for_update(of=Project)
 )
+# Corrections of frozen months waiting for the month's report to land on (of the project's earlier years' entries
+# too): read with the history as a flag (almost always false), and locked, to be applied, only when there are any.
+_WAITING = (
+    Amendment.project_id.in_(_entries_of_same_project(bindparam("project_id", type_=Uuid))),
+    Amendment.lands_year == bindparam("year"),
+    Amendment.lands_month == bindparam("month"),
+    Amendment.applied_report_id.is_(None),
+    or_(Amendment.lands_year != Amendment.year, Amendment.lands_month != Amendment.month),
+)
+_CORRECTIONS_WAITING = select(exists().where(*_WAITING).label("waiting")).subquery("corrections")
+# every report of the entry (none: one row of NULLs), each row with the flag
 _ALL_OF_PROJECT = (
-    select(ProgressReport).where(ProgressReport.project_id == bindparam("project_id")).order_by(_PERIOD)
+    select(_CORRECTIONS_WAITING.c.waiting, ProgressReport)
+    .select_from(_CORRECTIONS_WAITING)
+    .outerjoin(ProgressReport, ProgressReport.project_id == bindparam("project_id", type_=Uuid))
+    .order_by(_PERIOD)
 )
-_PENDING_ADJUSTMENTS = (
-    select(Amendment)
-    .where(
-        Amendment.project_id.in_(_entries_of_same_project(bindparam("project_id", type_=Uuid))),
-        Amendment.lands_year == bindparam("year"),
-        Amendment.lands_month == bindparam("month"),
-        Amendment.applied_report_id.is_(None),
-        or_(Amendment.lands_year != Amendment.year, Amendment.lands_month != Amendment.month),
-    )
-    .with_for_update()
-)
+_PENDING_ADJUSTMENTS = select(Amendment).where(*_WAITING).with_for_update()
+
+
+class History(NamedTuple):
+    """The reports of an entry around a month, and whether corrections wait for the month's report."""
+
+    before: ProgressReport | None  # the latest report before the month
+    same: ProgressReport | None  # the month's own
+    after: ProgressReport | None  # the earliest after it
+    corrections_waiting: bool  # `pending_adjustments` has some to lock and apply
 
 
 class ProgressReportRepository(ModelRepository[ProgressReport]):
@@ -85,14 +98,15 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
             return None, None
         return row[0], row[1]
 
-    async def around(
-        self, project_id: uuid.UUID, year: int, month: int
-    ) -> tuple[ProgressReport | None, ProgressReport | None, ProgressReport | None]:
-        """(the latest report before the month, the month's own, the earliest after) in one round trip."""
+    async def around(self, project_id: uuid.UUID, year: int, month: int) -> History:
+        """The reports around the month, and whether corrections wait for it, in one round trip."""
         period = year * 12 + month
         before = same = after = None
-        rows = await self._session.execute(_ALL_OF_PROJECT, {"project_id": project_id})
-        for report in rows.scalars():
+        parameters = {"project_id": project_id, "year": year, "month": month}
+        rows = (await self._session.execute(_ALL_OF_PROJECT, parameters)).all()
+        for _, report in rows:
+            if report is None:
+                continue
             current = report.year * 12 + report.month
             if current < period:
                 before = report
@@ -100,7 +114,7 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
                 same = report
             elif after is None:
                 after = report
-        return before, same, after
+        return History(before, same, after, bool(rows[0].waiting))
 
     async def last_of_earlier_years(self, identity_id: uuid.UUID, year: int) -> ProgressReport | None:
         """The latest report of the project's entries of the years before `year` (its cumulative runs on
@@ -150,7 +164,7 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
 
     async def pending_adjustments(self, project_id: uuid.UUID, year: int, month: int) -> Sequence[Amendment]:
         """Corrections of frozen months waiting for this month's report to land on (of the project's earlier
-        years' entries too)."""
+        years' entries too), locked to be applied."""
         parameters = {"project_id": project_id, "year": year, "month": month}
         return (await self._session.execute(_PENDING_ADJUSTMENTS, parameters)).scalars().all()
 

@@ -237,10 +237,10 @@ async def submit_report(
     rules.ensure_not_future(command.year, command.month, now)
     window = reporting.window_of(month, command.year, command.month)
     rules.ensure_window_open(window, now)
-    previous, same, following = await reports.around(project.id, command.year, command.month)
+    previous, same, following, waiting = await reports.around(project.id, command.year, command.month)
     previous = previous or await _carried_previous(reports, project)
     rules.ensure_first_of_month(project, same, command.year, command.month)
-    pending = await reports.pending_adjustments(project.id, command.year, command.month)
+    pending = await reports.pending_adjustments(project.id, command.year, command.month) if waiting else ()
     adjustment = sum((amendment.delta_10k for amendment in pending), Decimal(0))
     rules.check_figures(project, previous, following, command, adjustment)
     report = _new_report(project, command, adjustment, window, scope.principal, now)
@@ -277,7 +277,7 @@ async def resubmit_report(
     project = await ProjectRepository(uow.session).get(report.project_id, for_update=True)
     assert project is not None
     reports = ProgressReportRepository(uow.session)
-    previous, _, following = await reports.around(project.id, report.year, report.month)
+    previous, _, following, _ = await reports.around(project.id, report.year, report.month)
     previous = previous or await _carried_previous(reports, project)
     rules.check_figures(project, previous, following, command, report.adjustment_10k)
     for name, value in command.model_dump().items():
