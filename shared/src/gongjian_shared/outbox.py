@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any
 
+from sqlalchemy import Insert, Text, bindparam, cast
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_shared.bus.tables import BusTables
@@ -26,8 +28,14 @@ def outbox_row(envelope: EventEnvelope) -> dict[str, Any]:
         "version": envelope.version,
         "stream": stream_of(envelope.type),
         "key": envelope.key,
-        "envelope": envelope.to_json(),
+        "envelope": envelope.to_json_text(),
     }
+
+
+def outbox_insert(tables: BusTables) -> Insert:
+    """The outbox's INSERT, built once per table: each event binds its row (`outbox_row`), the envelope as the
+    JSON text pydantic wrote (cast to jsonb by the server, not parsed back and dumped again by the driver)."""
+    return tables.outbox.insert().values(envelope=cast(bindparam("envelope", type_=Text), JSONB))
 
 
 async def write_envelopes(
@@ -35,7 +43,7 @@ async def write_envelopes(
 ) -> None:
     """Many events in one statement, in this order (for batches where one round trip each would dominate)."""
     if envelopes:
-        await session.execute(tables.outbox.insert(), [outbox_row(envelope) for envelope in envelopes])
+        await session.execute(outbox_insert(tables), [outbox_row(envelope) for envelope in envelopes])
 
 
 class Outbox:
@@ -45,6 +53,7 @@ class Outbox:
         self._tables = tables
         self._producer = producer
         self._clock = clock
+        self._insert = outbox_insert(tables)
 
     @property
     def producer(self) -> str:
@@ -65,7 +74,7 @@ class Outbox:
         self, session: AsyncSession, payload: EventPayload, *, key: str, event_id: uuid.UUID | None = None
     ) -> EventEnvelope:
         envelope = self.wrap(payload, key=key, event_id=event_id)
-        await session.execute(self._tables.outbox.insert().values(**outbox_row(envelope)))
+        await session.execute(self._insert, outbox_row(envelope))
         return envelope
 
 

@@ -40,6 +40,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cached_property
 from types import UnionType
 from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
@@ -236,16 +237,19 @@ class DecimalRules:
     positive: bool = False  # above zero (a divisor): with ge=0 and no upper bound only
     fixed_scale: bool = True  # written with every decimal place ("1200.00"); else as exact as given ("0.35")
 
-    @property
+    # quantum, maximum and pattern are derived once per rule (cached_property; the rule is frozen): every value
+    # parsed or written reads them
+
+    @cached_property
     def quantum(self) -> Decimal:
         return Decimal(1).scaleb(-self.decimal_places)
 
-    @property
+    @cached_property
     def maximum(self) -> Decimal:
         largest = Decimal(10) ** (self.max_digits - self.decimal_places) - self.quantum
         return largest if self.le is None else min(largest, Decimal(self.le))
 
-    @property
+    @cached_property
     def pattern(self) -> str:
         top = int(self.maximum)
         whole = _below(top)

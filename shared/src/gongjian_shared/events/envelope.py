@@ -69,5 +69,9 @@ class EventEnvelope(BaseModel):
         """The envelope's JSON form; without `traceparent` when there is none, as events were before it."""
         return self.model_dump(mode="json", exclude={"traceparent"} if self.traceparent is None else None)
 
+    def to_json_text(self) -> str:
+        """`to_json` as JSON text, written by pydantic in one pass."""
+        return self.model_dump_json(exclude={"traceparent"} if self.traceparent is None else None)
+
     def to_json_bytes(self) -> bytes:
-        return self.model_dump_json(exclude={"traceparent"} if self.traceparent is None else None).encode()
+        return self.to_json_text().encode()

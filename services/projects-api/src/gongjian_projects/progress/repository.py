@@ -3,11 +3,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, Uuid, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, Select, Uuid, and_, bindparam, exists, func, or_, select, update
 
-from gongjian_projects.models import Amendment, ProgressReport, Project, ReportStep
+from gongjian_projects.models import Amendment, ProgressReport, Project, ReportingMonth, ReportStep
 from gongjian_shared.repository import ModelRepository
 
 _PERIOD = ProgressReport.year * 12 + ProgressReport.month
@@ -21,20 +21,47 @@ def _entries_of_same_project(project_id: uuid.UUID | BindParameter[uuid.UUID]) -
 
 # The statements of the submit path, built once: each request binds its values (no statement built and no
 # cache key computed per request).
-_ALL_OF_PROJECT = (
-    select(ProgressReport).where(ProgressReport.project_id == bindparam("project_id")).order_by(_PERIOD)
-)
-_PENDING_ADJUSTMENTS = (
-    select(Amendment)
-    .where(
-        Amendment.project_id.in_(_entries_of_same_project(bindparam("project_id", type_=Uuid))),
-        Amendment.lands_year == bindparam("year"),
-        Amendment.lands_month == bindparam("month"),
-        Amendment.applied_report_id.is_(None),
-        or_(Amendment.lands_year != Amendment.year, Amendment.lands_month != Amendment.month),
+# The entry locked (FOR UPDATE OF the entry alone) with its month's window row beside it, in one round trip.
+# The window row is read as of the statement's start even when the lock was waited for: it is never locked by a
+# submit (the office's window change and the freeze lock the month's row, not the entry), so reading it in the
+# next statement, as before, ordered nothing either. The reports and corrections are read after the lock, in
+# their own statements (a concurrent submit of the same entry that held the lock is then seen).
+_PROJECT_AND_MONTH = (
+    select(Project, ReportingMonth)
+    .outerjoin(
+        ReportingMonth,
+        and_(ReportingMonth.year == bindparam("year"), ReportingMonth.month == bindparam("month")),
     )
-    .with_for_update()
+    .where(Project.id == bindparam("project_id", type_=Uuid))
+    .with_for_update(of=Project)
 )
+# Corrections of frozen months waiting for the month's report to land on (of the project's earlier years' entries
+# too): read with the history as a flag (almost always false), and locked, to be applied, only when there are any.
+_WAITING = (
+    Amendment.project_id.in_(_entries_of_same_project(bindparam("project_id", type_=Uuid))),
+    Amendment.lands_year == bindparam("year"),
+    Amendment.lands_month == bindparam("month"),
+    Amendment.applied_report_id.is_(None),
+    or_(Amendment.lands_year != Amendment.year, Amendment.lands_month != Amendment.month),
+)
+_CORRECTIONS_WAITING = select(exists().where(*_WAITING).label("waiting")).subquery("corrections")
+# every report of the entry (none: one row of NULLs), each row with the flag
+_ALL_OF_PROJECT = (
+    select(_CORRECTIONS_WAITING.c.waiting, ProgressReport)
+    .select_from(_CORRECTIONS_WAITING)
+    .outerjoin(ProgressReport, ProgressReport.project_id == bindparam("project_id", type_=Uuid))
+    .order_by(_PERIOD)
+)
+_PENDING_ADJUSTMENTS = select(Amendment).where(*_WAITING).with_for_update()
+
+
+class History(NamedTuple):
+    """The reports of an entry around a month, and whether corrections wait for the month's report."""
+
+    before: ProgressReport | None  # the latest report before the month
+    same: ProgressReport | None  # the month's own
+    after: ProgressReport | None  # the earliest after it
+    corrections_waiting: bool  # `pending_adjustments` has some to lock and apply
 
 
 class ProgressReportRepository(ModelRepository[ProgressReport]):
@@ -60,14 +87,26 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
         )
         return (await self._session.execute(query)).scalar_one_or_none()
 
-    async def around(
+    async def locked_project_and_month(
         self, project_id: uuid.UUID, year: int, month: int
-    ) -> tuple[ProgressReport | None, ProgressReport | None, ProgressReport | None]:
-        """(the latest report before the month, the month's own, the earliest after) in one round trip."""
+    ) -> tuple[Project | None, ReportingMonth | None]:
+        """The entry, locked for the submit (None when there is none), and the month's window row (None while
+        the month is not opened), in one round trip."""
+        parameters = {"project_id": project_id, "year": year, "month": month}
+        row = (await self._session.execute(_PROJECT_AND_MONTH, parameters)).one_or_none()
+        if row is None:
+            return None, None
+        return row[0], row[1]
+
+    async def around(self, project_id: uuid.UUID, year: int, month: int) -> History:
+        """The reports around the month, and whether corrections wait for it, in one round trip."""
         period = year * 12 + month
         before = same = after = None
-        rows = await self._session.execute(_ALL_OF_PROJECT, {"project_id": project_id})
-        for report in rows.scalars():
+        parameters = {"project_id": project_id, "year": year, "month": month}
+        rows = (await self._session.execute(_ALL_OF_PROJECT, parameters)).all()
+        for _, report in rows:
+            if report is None:
+                continue
             current = report.year * 12 + report.month
             if current < period:
                 before = report
@@ -75,7 +114,7 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
                 same = report
             elif after is None:
                 after = report
-        return before, same, after
+        return History(before, same, after, bool(rows[0].waiting))
 
     async def last_of_earlier_years(self, identity_id: uuid.UUID, year: int) -> ProgressReport | None:
         """The latest report of the project's entries of the years before `year` (its cumulative runs on
@@ -125,7 +164,7 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
 
     async def pending_adjustments(self, project_id: uuid.UUID, year: int, month: int) -> Sequence[Amendment]:
         """Corrections of frozen months waiting for this month's report to land on (of the project's earlier
-        years' entries too)."""
+        years' entries too), locked to be applied."""
         parameters = {"project_id": project_id, "year": year, "month": month}
         return (await self._session.execute(_PENDING_ADJUSTMENTS, parameters)).scalars().all()
 

@@ -27,7 +27,7 @@ from gongjian_projects.progress.schemas import (
     ReportStepOut,
 )
 from gongjian_projects.projects.repository import ProjectRepository, visible_project_ids
-from gongjian_projects.projects.service import visible_project
+from gongjian_projects.projects.service import readable_project, visible_project
 from gongjian_projects.reporting import service as reporting
 from gongjian_projects.reporting.errors import MonthFrozen
 from gongjian_shared.access import Facts
@@ -226,19 +226,21 @@ async def _carried_previous(reports: ProgressReportRepository, project: Project)
 async def submit_report(
     uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, command: ProgressReportCreate
 ) -> ProgressReport:
-    """Take a month's report of a key project; reads the month's window, never opens the month."""
-    project = await visible_project(uow, scope, project_id, for_update=True, details=False)
+    """Take a month's report of a key project; reads the month's window (with the entry, which it locks), never
+    opens the month."""
+    reports = ProgressReportRepository(uow.session)
+    found, month = await reports.locked_project_and_month(project_id, command.year, command.month)
+    project = await readable_project(uow, scope, project_id, found, details=False)
     ensure_may_write(scope, project.unit_id)
     rules.ensure_on_the_plan(project)
     now = uow.clock.now()
     rules.ensure_not_future(command.year, command.month, now)
-    window = await reporting.month_window(uow, command.year, command.month)
+    window = reporting.window_of(month, command.year, command.month)
     rules.ensure_window_open(window, now)
-    reports = ProgressReportRepository(uow.session)
-    previous, same, following = await reports.around(project.id, command.year, command.month)
+    previous, same, following, waiting = await reports.around(project.id, command.year, command.month)
     previous = previous or await _carried_previous(reports, project)
     rules.ensure_first_of_month(project, same, command.year, command.month)
-    pending = await reports.pending_adjustments(project.id, command.year, command.month)
+    pending = await reports.pending_adjustments(project.id, command.year, command.month) if waiting else ()
     adjustment = sum((amendment.delta_10k for amendment in pending), Decimal(0))
     rules.check_figures(project, previous, following, command, adjustment)
     report = _new_report(project, command, adjustment, window, scope.principal, now)
@@ -275,7 +277,7 @@ async def resubmit_report(
     project = await ProjectRepository(uow.session).get(report.project_id, for_update=True)
     assert project is not None
     reports = ProgressReportRepository(uow.session)
-    previous, _, following = await reports.around(project.id, report.year, report.month)
+    previous, _, following, _ = await reports.around(project.id, report.year, report.month)
     previous = previous or await _carried_previous(reports, project)
     rules.check_figures(project, previous, following, command, report.adjustment_10k)
     for name, value in command.model_dump().items():

@@ -293,12 +293,22 @@ async def visible_project(
     Without `details` its leaders and monthly plan are not loaded (hot paths that do not show them)."""
     projects = ProjectRepository(uow.session)
     project = await projects.get(project_id, for_update=for_update, with_details=details)
+    return await readable_project(uow, scope, project_id, project, details=details)
+
+
+async def readable_project(
+    uow: UnitOfWork, scope: Scope, project_id: uuid.UUID, project: Project | None, *, details: bool
+) -> Project:
+    """`project` (the entry `project_id` names, as the caller read it, None when there is none) if the caller may
+    see it; 404 otherwise. `visible_project`'s check, for a path that reads the entry together with other rows."""
     if project is None:
         raise ProjectNotFound(f"No project {project_id}.")
     if scope.may_read(project_facts(project)):
         return project
     if scope.leader_ids:
-        leaders = leader_ids_of(project) if details else await projects.leader_ids(project.id)
+        leaders = (
+            leader_ids_of(project) if details else await ProjectRepository(uow.session).leader_ids(project.id)
+        )
         if scope.may_read(project_facts(project, leaders)):
             return project
     raise ProjectNotFound(f"No project {project_id}.")

@@ -109,7 +109,11 @@ async def ensure_month(uow: UnitOfWork, year: int, month: int, *, for_update: bo
 async def month_window(uow: UnitOfWork, year: int, month: int) -> ReportingMonth:
     """The month's window as it stands, read only: its row, or (not opened yet) the default window its row
     will get, unsaved."""
-    row = await ReportingRepository(uow.session).get(year, month)
+    return window_of(await ReportingRepository(uow.session).get(year, month), year, month)
+
+
+def window_of(row: ReportingMonth | None, year: int, month: int) -> ReportingMonth:
+    """The month's window given its row as read (None: not opened yet, the default window, unsaved)."""
     return row if row is not None else ReportingMonth(**default_window(year, month))
 
 
