@@ -209,9 +209,12 @@ class ProjectRepository(Repository):
         self, where: ProjectFilter, *, sort: str | None, limit: int, offset: int, cursor: Cursor | None = None
     ) -> tuple[list[Row[Any]], int]:
         """A page of the list as rows (`page_statement`) and the total. After `cursor` (keyset) when given,
-        else from `offset`."""
+        else from `offset`; a page after a cursor counted for this list answers the cursor's total (the walk's
+        first page's: `paging.total_of`) instead of counting again."""
         statement = page_statement(where, sort=sort, limit=limit, offset=offset, cursor=cursor)
         items = list((await self._session.execute(statement)).all())
+        if (carried := paging.total_of(cursor, where)) is not None:
+            return items, carried
         if len(items) < limit and (items or offset == 0) and cursor is None:
             # a page that is not full is the last one: the total needs no count
             return items, offset + len(items)

@@ -71,12 +71,19 @@ async def list_projects(
             max_length=1000,
             pattern=r"^[A-Za-z0-9_-]+={0,2}$",  # base64url
             description="The `next_cursor` of the previous page, with the same filters and sort (keyset "
-            "paging: for long lists, stable while projects are added). Not together with `offset`.",
+            "paging: for long lists, stable while projects are added). Not together with `offset`. A page "
+            "reached by cursor answers the total counted for the walk's first page (游标翻页沿用首页的总数).",
         ),
     ] = None,
 ) -> ProjectPage:
     """Projects the caller may see (项目列表), filtered, searched, sorted and paged, with the total: by
-    `offset`, or by `cursor` (each page's `next_cursor`), which costs the same on every page."""
+    `offset`, or by `cursor` (each page's `next_cursor`), which costs the same on every page.
+
+    The total is counted for a page reached by `offset`; a page reached by `cursor` answers the total its
+    cursor carries, the one counted for the first page of the walk, without counting again: projects added or
+    removed during a walk show in its pages but not in its total until the list is opened again. A cursor used
+    by another account or with other filters is counted again (游标翻页时，总数为首页统计的总数，翻页期间新增或
+    删除的项目不改变该总数，重新打开列表后更新；其他账号或其他筛选条件使用的游标重新统计)."""
     where = ProjectFilter(
         scope=scope,
         year=year,

@@ -320,7 +320,7 @@ async def project_page(
         total=total,
         limit=limit,
         offset=offset,
-        next_cursor=paging.next_cursor(sort, rows, limit),
+        next_cursor=paging.next_cursor(sort, rows, limit, total, where),
     )
 
 
