@@ -22,7 +22,7 @@ from gongjian_projects.projects.schemas import (
     ProjectUpdate,
     StatusChangeOut,
 )
-from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, tagged_json
+from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, model_json, tagged_json
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.types import Limit, Offset, Year
 
@@ -75,7 +75,7 @@ async def list_projects(
             "reached by cursor answers the total counted for the walk's first page (游标翻页沿用首页的总数).",
         ),
     ] = None,
-) -> ProjectPage:
+) -> Response:
     """Projects the caller may see (项目列表), filtered, searched, sorted and paged, with the total: by
     `offset`, or by `cursor` (each page's `next_cursor`), which costs the same on every page.
 
@@ -95,7 +95,8 @@ async def list_projects(
         warning_colour=warning_colour,
         search=q,
     )
-    return await service.project_page(uow, where, sort=sort, limit=limit, offset=offset, cursor=cursor)
+    page = await service.project_page(uow, where, sort=sort, limit=limit, offset=offset, cursor=cursor)
+    return model_json(page)
 
 
 @router.get("/by-code/{code}", response_model=ProjectDetail, responses=problem_responses(401, 404, 422))
