@@ -52,15 +52,19 @@ _LISTED = (
 
 _LISTED_SELECT = select(*_LISTED)  # built once: each page adds its conditions to a copy
 
+# the tables' own columns, for the conditions the list adds on every request: building them from the ORM's
+# attributes costs several times as much, for the same SQL
+_PROJECT = Project.__table__.c
+_LEADER = ProjectLeader.__table__.c
+_WARNING = ProjectWarning.__table__.c
+
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _assigned_to(leader_ids: frozenset[uuid.UUID] | tuple[uuid.UUID, ...]) -> ColumnElement[bool]:
-    return exists().where(
-        ProjectLeader.project_id == Project.id, ProjectLeader.leader_id.in_(list(leader_ids))
-    )
+    return exists().where(_LEADER.project_id == _PROJECT.id, _LEADER.leader_id.in_(list(leader_ids)))
 
 
 def visible_to(scope: Scope) -> ColumnElement[bool] | None:
@@ -69,14 +73,14 @@ def visible_to(scope: Scope) -> ColumnElement[bool] | None:
         return None
     visible: list[ColumnElement[bool]] = []
     if scope.unit_ids:
-        visible.append(Project.unit_id.in_(list(scope.unit_ids)))
+        visible.append(_PROJECT.unit_id.in_(list(scope.unit_ids)))
     if scope.leader_ids:
         visible.append(_assigned_to(scope.leader_ids))
     if scope.sector_industries and scope.sector_unit_ids:
         visible.append(
             and_(
-                func.btrim(Project.industry).in_(list(scope.sector_industries)),
-                Project.unit_id.in_(list(scope.sector_unit_ids)),
+                func.btrim(_PROJECT.industry).in_(list(scope.sector_industries)),
+                _PROJECT.unit_id.in_(list(scope.sector_unit_ids)),
             )
         )
     return or_(*visible) if visible else false()
@@ -85,7 +89,7 @@ def visible_to(scope: Scope) -> ColumnElement[bool] | None:
 def visible_project_ids(scope: Scope) -> Select[Any] | None:
     """The ids of the projects the caller may read, for lists of what hangs off a project; None: all."""
     clause = visible_to(scope)
-    return None if clause is None else select(Project.id).where(clause)
+    return None if clause is None else select(_PROJECT.id).where(clause)
 
 
 Selected = TypeVar("Selected")
@@ -95,26 +99,24 @@ def filtered(query: Select[Selected], where: ProjectFilter) -> Select[Selected]:
     if where.scope is not None and (visible := visible_to(where.scope)) is not None:
         query = query.where(visible)
     if where.year is not None:
-        query = query.where(Project.year == where.year)
+        query = query.where(_PROJECT.year == where.year)
     if where.kind is not None:
-        query = query.where(Project.kind == where.kind)
+        query = query.where(_PROJECT.kind == where.kind)
     if where.unit_ids:
-        query = query.where(Project.unit_id.in_(list(where.unit_ids)))
+        query = query.where(_PROJECT.unit_id.in_(list(where.unit_ids)))
     if where.plan_category is not None:
-        query = query.where(Project.plan_category == where.plan_category)
+        query = query.where(_PROJECT.plan_category == where.plan_category)
     if where.status is not None:
-        query = query.where(Project.status == where.status)
+        query = query.where(_PROJECT.status == where.status)
     if where.leader_id is not None:
         query = query.where(_assigned_to((where.leader_id,)))
     if where.warning_colour is not None:
         query = query.where(
-            exists().where(
-                ProjectWarning.project_id == Project.id, ProjectWarning.colour == where.warning_colour
-            )
+            exists().where(_WARNING.project_id == _PROJECT.id, _WARNING.colour == where.warning_colour)
         )
     if where.search:
         pattern = f"%{_escape_like(where.search)}%"
-        query = query.where(or_(Project.name.ilike(pattern), Project.code.ilike(pattern)))
+        query = query.where(or_(_PROJECT.name.ilike(pattern), _PROJECT.code.ilike(pattern)))
     return query
 
 
@@ -160,7 +162,7 @@ def page_statement(
 
 
 def count_statement(where: ProjectFilter) -> Select[Any]:
-    return filtered(select(func.count()).select_from(Project), where)
+    return filtered(select(func.count()).select_from(Project.__table__), where)
 
 
 class ProjectRepository(Repository):
