@@ -8,7 +8,11 @@ The same server, data and token as the read benchmark's (`bench_backbone_read`, 
 for `--seconds` and samples its stacks; the samples inside the request path (uvicorn's `run_asgi`) are summed
 into top entries by inclusive share (the time a function and what it called took) and by self share, and the
 samples outside it (the event loop, the driver's protocol, background tasks) are counted beside them, with
-their own top entries, so that work done off the request path is not missed. Compare two trees with `bench/against.sh REV` replaced by checking the older tree out and running
+their own top entries, so that work done off the request path is not missed. SQLAlchemy runs a statement's
+synchronous part in a greenlet, whose sampled stack starts at SQLAlchemy's own frame, without the request's
+frames above it: such a stack is counted in the request path, under GREENLET_FRAME (the background jobs'
+statements land there too; a profile's "background" entry, their periodic frames, shows how few they are).
+Compare two trees with `bench/against.sh REV` replaced by checking the older tree out and running
 this file from it. Everything listens on 127.0.0.1.
 """
 
@@ -32,6 +36,8 @@ from bench.load import ClientPool, closed_loop, new_client
 from bench.serve import Server, serve
 
 REQUEST_FRAME = "run_asgi"
+GREENLET_FRAME = "<a statement in SQLAlchemy's greenlet>"
+_SQLALCHEMY = re.compile(r"[(/]sqlalchemy/")
 _SITE = re.compile(r" \(/.*?/(site-packages|src|lib/python3\.\d+)/")
 
 
@@ -45,11 +51,12 @@ def summarise(raw: str, top: int) -> str:
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
             continue
-        if REQUEST_FRAME not in stack:
-            frames = [_SITE.sub(" (", frame) for frame in stack.split(";")]
+        frames = [_SITE.sub(" (", frame) for frame in stack.split(";")]
+        if _SQLALCHEMY.search(stack.split(";", 1)[0]):  # a greenlet's stack: its statement's synchronous part
+            frames = [REQUEST_FRAME, GREENLET_FRAME, *frames]
+        elif REQUEST_FRAME not in stack:
             outside[";".join(frames[-2:])] += int(count)
             continue
-        frames = [_SITE.sub(" (", frame) for frame in stack.split(";")]
         frames = frames[next(i for i, frame in enumerate(frames) if REQUEST_FRAME in frame) :]
         samples = int(count)
         total += samples
