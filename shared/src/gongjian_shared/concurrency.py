@@ -36,15 +36,18 @@ def etag(tag: int | str) -> str:
     return f'"{tag}"'
 
 
+def model_json(model: BaseModel) -> Response:
+    """A read's answer: the model's JSON bytes made once by pydantic's serializer. Returned from a route, it
+    skips FastAPI's second validation of the model against the response model and its dict-then-JSON
+    encoding; the route still names its `response_model` for the OpenAPI document."""
+    return Response(model.__pydantic_serializer__.to_json(model), media_type="application/json")
+
+
 def tagged_json(model: BaseModel, tag: int | str) -> Response:
-    """A read's answer: the model's JSON bytes made once by pydantic's serializer, with its `ETag`. Returned
-    from a route, it skips FastAPI's second validation of the model against the response model and its
-    dict-then-JSON encoding; the route still names its `response_model` for the OpenAPI document."""
-    return Response(
-        model.__pydantic_serializer__.to_json(model),
-        media_type="application/json",
-        headers={"ETag": etag(tag)},
-    )
+    """A read's answer (`model_json`) with its `ETag`."""
+    response = model_json(model)
+    set_etag(response, tag)
+    return response
 
 
 def etag_header(status_code: int = 200) -> dict[int | str, dict[str, Any]]:

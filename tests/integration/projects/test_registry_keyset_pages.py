@@ -111,7 +111,10 @@ async def test_a_project_added_during_the_walk_neither_repeats_nor_shifts_a_row(
     await register(platform, units["白河县"], name=f"{tag}-g")  # after it: seen once
     second = await page(platform, q=tag, sort="name", limit=500, cursor=first["next_cursor"])
     assert [item["name"] for item in second["items"]] == [f"{tag}-f", f"{tag}-g", f"{tag}-h"]
-    assert second["total"] == 6
+    # a page reached by cursor answers the total counted for the walk's first page, without counting again
+    assert (first["total"], second["total"]) == (4, 4)
+    # a list opened again counts what it holds now
+    assert (await page(platform, q=tag, sort="name", limit=2))["total"] == 6
 
 
 async def test_cursor_pages_keep_the_filters(platform: Platform) -> None:
@@ -158,12 +161,14 @@ async def test_a_countys_cursor_never_shows_another_countys_projects(platform: P
     assert {item["id"] for item in following["items"]} == ours
     assert following["total"] == 4
 
-    # a forged cursor naming another county's project is a position, nothing more
+    # a forged cursor naming another county's project is a position, nothing more; the total it carries,
+    # counted for another list, is counted again
     forged = base64.urlsafe_b64encode(
-        json.dumps(["name", [f"{tag}-"], str(uuid.UUID(int=0))]).encode()
+        json.dumps(["name", [f"{tag}-"], str(uuid.UUID(int=0)), 9999, "0123456789abcdef"]).encode()
     ).decode()
     forged_page = await page(platform, reviewer.headers, q=tag, sort="name", limit=500, cursor=forged)
     assert {item["id"] for item in forged_page["items"]} == ours
+    assert forged_page["total"] == 4
 
 
 async def test_a_bad_cursor_is_a_422_naming_the_cursor(platform: Platform) -> None:
@@ -183,13 +188,24 @@ async def test_a_bad_cursor_is_a_422_naming_the_cursor(platform: Platform) -> No
     for params in [
         {"cursor": "bm90IGEgY3Vyc29y"},  # base64url of "not a cursor"
         {"cursor": encoded({"sort": "name"})},
-        {"cursor": encoded(["name", [], str(uuid.uuid4())])},
-        {"cursor": encoded(["name", [1], str(uuid.uuid4())])},
-        {"cursor": encoded(["name", ["x"], "not-a-uuid"])},
-        {"cursor": encoded(["", ["2019", "x"], str(uuid.uuid4())])},
-        {"cursor": encoded(["planned_start", ["2019-13-01"], str(uuid.uuid4())])},
-        {"cursor": encoded(["-planned_investment_10k", ["many"], str(uuid.uuid4())])},
-        {"cursor": encoded(["colour", ["x"], str(uuid.uuid4())])},
+        {"cursor": encoded(["name", [], str(uuid.uuid4()), 3, "0123456789abcdef"])},
+        {"cursor": encoded(["name", [1], str(uuid.uuid4()), 3, "0123456789abcdef"])},
+        {"cursor": encoded(["name", ["x"], "not-a-uuid", 3, "0123456789abcdef"])},
+        {"cursor": encoded(["", ["2019", "x"], str(uuid.uuid4()), 3, "0123456789abcdef"])},
+        {"cursor": encoded(["planned_start", ["2019-13-01"], str(uuid.uuid4()), 3, "0123456789abcdef"])},
+        {"cursor": encoded(["-planned_investment_10k", ["many"], str(uuid.uuid4()), 3, "0123456789abcdef"])},
+        {"cursor": encoded(["colour", ["x"], str(uuid.uuid4()), 3, "0123456789abcdef"])},
+        # the total a cursor carries is a count: a whole number, not negative, not beyond any list
+        # the total a cursor carries is a count: a whole number, not negative, not beyond any list; with the
+        # key of the list it was counted for
+        *(
+            {"cursor": encoded(["name", ["x"], str(uuid.uuid4()), total, "0123456789abcdef"]), "sort": "name"}
+            for total in (-1, True, "3", 2.5, 2**40, None)
+        ),
+        *(
+            {"cursor": encoded(["name", ["x"], str(uuid.uuid4()), 3, *key]), "sort": "name"}
+            for key in ([], [None], [7], ["0123456789ABCDEF"], ["'; drop table projects; --"])
+        ),
         {"cursor": by_name, "sort": "-name"},  # another sort's cursor
         {"cursor": by_name},  # the default sort's list
         {"cursor": by_name, "sort": "name", "offset": 2},  # a cursor or an offset, not both

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -72,3 +73,53 @@ async def test_bad_list_parameters_name_the_parameter(platform: Platform) -> Non
         ({"unit_id": "x"}, "unit_id.0", "uuid_parsing"),
     ]:
         assert_problem(await platform.client.get("/api/v1/projects", params=params), 422, field, rule)
+
+
+async def test_a_listed_entry_is_its_detail_without_the_other_years(platform: Platform) -> None:
+    """The list writes the stored entries without validating them again; what it writes is what the detail,
+    validated, shows: every kind, with leaders, a monthly plan, a location and the kind's own fields."""
+    units = await unit_ids(platform)
+    tag = f"清单{uuid.uuid4().hex[:6]}"
+    leader = (
+        await platform.client.post("/api/v1/leaders", json={"name": f"{tag}领导", "level": "county"})
+    ).json()
+    await register(
+        platform,
+        units["白河县"],
+        name=f"{tag}-key",
+        code=f"2019-610929-48-01-{uuid.uuid4().int % 10**6:06d}",
+        leader_ids=[leader["id"]],
+        planned_by_month=["1000"] * 12,
+        location={
+            "admin_code": "610929",
+            "address": "白河县城关镇",
+            "latitude": "32.8",
+            "longitude": "110.1",
+        },
+    )
+    await register(
+        platform,
+        units["白河县"],
+        name=f"{tag}-planned",
+        kind="planned",
+        plan_category=None,
+        total_investment_10k="1200000",
+        planned={"depth": "feasibility", "proposed_for_next_year": True},
+    )
+    await register(
+        platform,
+        units["安康高新区"],
+        name=f"{tag}-attraction",
+        kind="attraction",
+        plan_category=None,
+        total_investment_10k="80000",
+        attraction={"stage": "signed", "signed_amount_10k": "80000", "capital_origin": "foreign"},
+    )
+    response = await platform.client.get("/api/v1/projects", params={"q": tag, "sort": "name"})
+    assert response.status_code == 200, response.text
+    listed = response.json()["items"]
+    assert [item["kind"] for item in listed] == ["attraction", "key", "planned"]
+    for item in listed:
+        detail = (await platform.client.get(f"/api/v1/projects/{item['id']}")).json()
+        detail.pop("other_years")
+        assert item == detail

@@ -495,6 +495,12 @@ export interface paths {
          * List Projects
          * @description Projects the caller may see (项目列表), filtered, searched, sorted and paged, with the total: by
          *     `offset`, or by `cursor` (each page's `next_cursor`), which costs the same on every page.
+         *
+         *     The total is counted for a page reached by `offset`; a page reached by `cursor` answers the total its
+         *     cursor carries, the one counted for the first page of the walk, without counting again: projects added or
+         *     removed during a walk show in its pages but not in its total until the list is opened again. A cursor used
+         *     by another account or with other filters is counted again (游标翻页时，总数为首页统计的总数，翻页期间新增或
+         *     删除的项目不改变该总数，重新打开列表后更新；其他账号或其他筛选条件使用的游标重新统计).
          */
         get: operations["projects-list_projects"];
         put?: never;
@@ -5938,7 +5944,10 @@ export interface components {
         ProjectPage: {
             /** Items */
             items: components["schemas"]["ProjectOut"][];
-            /** Total */
+            /**
+             * Total
+             * @description The projects the list holds: counted for a page reached by `offset`; on a page reached by `cursor`, the total counted for the walk's first page (游标翻页时为首页统计的总数).
+             */
             total: number;
             /** Limit */
             limit: number;
@@ -12641,7 +12650,7 @@ export interface operations {
                 sort?: ("name" | "-name" | "code" | "-code" | "planned_investment_10k" | "-planned_investment_10k" | "total_investment_10k" | "-total_investment_10k" | "planned_start" | "-planned_start" | "created_at" | "-created_at") | null;
                 limit?: number;
                 offset?: number;
-                /** @description The `next_cursor` of the previous page, with the same filters and sort (keyset paging: for long lists, stable while projects are added). Not together with `offset`. */
+                /** @description The `next_cursor` of the previous page, with the same filters and sort (keyset paging: for long lists, stable while projects are added). Not together with `offset`. A page reached by cursor answers the total counted for the walk's first page (游标翻页沿用首页的总数). */
                 cursor?: string | null;
             };
             header?: never;

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Row
+from typing import TYPE_CHECKING, cast
 
 from gongjian_projects.models import Project
 from gongjian_projects.projects.errors import AttractionStageConflict
@@ -13,9 +11,12 @@ from gongjian_projects.projects.schemas import (
     ATTRACTION_STAGE_ORDER,
     AttractionFields,
     AttractionOut,
+    AttractionStage,
+    CapitalOrigin,
     PlannedFields,
     PlannedOut,
     PlannedTier,
+    PlanningDepth,
 )
 from gongjian_shared.errors import RuleViolation, field_error
 from gongjian_shared.events.projects import PlannedProjectUpdated
@@ -116,22 +117,22 @@ def _apply_attraction(project: Project, attraction: AttractionFields, *, creatin
         )
 
 
-def planned_out(project: Project | ProjectRecord | Row[Any]) -> PlannedOut | None:
+def planned_out(project: Project | ProjectRecord) -> PlannedOut | None:
     if project.kind != "planned":
         return None
-    return PlannedOut(
-        depth=project.planning_depth or "none",
+    return PlannedOut.model_construct(  # stored values, validated when they came in (as the location)
+        depth=cast(PlanningDepth, project.planning_depth or "none"),
         in_prephase_plan_and_filed=bool(project.in_prephase_plan_and_filed),
         proposed_for_next_year=bool(project.proposed_for_next_year),
         tier=tier_of(project.total_investment_10k),
     )
 
 
-def attraction_out(project: Project | ProjectRecord | Row[Any]) -> AttractionOut | None:
+def attraction_out(project: Project | ProjectRecord) -> AttractionOut | None:
     if project.kind != "attraction":
         return None
-    return AttractionOut(
-        stage=project.attraction_stage or "signed",
+    return AttractionOut.model_construct(  # stored values, validated when they came in (as the location)
+        stage=cast(AttractionStage, project.attraction_stage or "signed"),
         signed_on=project.attraction_signed_on,
         landed_on=project.attraction_landed_on,
         started_on=project.attraction_started_on,
@@ -139,7 +140,7 @@ def attraction_out(project: Project | ProjectRecord | Row[Any]) -> AttractionOut
         funds_in_place_10k=project.funds_in_place_10k,
         signed_amount_usd_10k=project.signed_amount_usd_10k,
         funds_in_place_usd_10k=project.funds_in_place_usd_10k,
-        capital_origin=project.capital_origin or "domestic",
+        capital_origin=cast(CapitalOrigin, project.capital_origin or "domestic"),
         returning_entrepreneur=bool(project.returning_entrepreneur),
         handed_over_to_id=project.handed_over_to_id,
     )

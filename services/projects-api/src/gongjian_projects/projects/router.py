@@ -22,7 +22,7 @@ from gongjian_projects.projects.schemas import (
     ProjectUpdate,
     StatusChangeOut,
 )
-from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, tagged_json
+from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, model_json, tagged_json
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.types import Limit, Offset, Year
 
@@ -71,12 +71,19 @@ async def list_projects(
             max_length=1000,
             pattern=r"^[A-Za-z0-9_-]+={0,2}$",  # base64url
             description="The `next_cursor` of the previous page, with the same filters and sort (keyset "
-            "paging: for long lists, stable while projects are added). Not together with `offset`.",
+            "paging: for long lists, stable while projects are added). Not together with `offset`. A page "
+            "reached by cursor answers the total counted for the walk's first page (游标翻页沿用首页的总数).",
         ),
     ] = None,
-) -> ProjectPage:
+) -> Response:
     """Projects the caller may see (项目列表), filtered, searched, sorted and paged, with the total: by
-    `offset`, or by `cursor` (each page's `next_cursor`), which costs the same on every page."""
+    `offset`, or by `cursor` (each page's `next_cursor`), which costs the same on every page.
+
+    The total is counted for a page reached by `offset`; a page reached by `cursor` answers the total its
+    cursor carries, the one counted for the first page of the walk, without counting again: projects added or
+    removed during a walk show in its pages but not in its total until the list is opened again. A cursor used
+    by another account or with other filters is counted again (游标翻页时，总数为首页统计的总数，翻页期间新增或
+    删除的项目不改变该总数，重新打开列表后更新；其他账号或其他筛选条件使用的游标重新统计)."""
     where = ProjectFilter(
         scope=scope,
         year=year,
@@ -88,7 +95,8 @@ async def list_projects(
         warning_colour=warning_colour,
         search=q,
     )
-    return await service.project_page(uow, where, sort=sort, limit=limit, offset=offset, cursor=cursor)
+    page = await service.project_page(uow, where, sort=sort, limit=limit, offset=offset, cursor=cursor)
+    return model_json(page)
 
 
 @router.get("/by-code/{code}", response_model=ProjectDetail, responses=problem_responses(401, 404, 422))

@@ -289,7 +289,10 @@ class ProjectDetail(ProjectOut):
 
 class ProjectPage(BaseModel):
     items: list[ProjectOut]
-    total: int
+    total: int = Field(
+        description="The projects the list holds: counted for a page reached by `offset`; on a page reached by "
+        "`cursor`, the total counted for the walk's first page (游标翻页时为首页统计的总数)."
+    )
     limit: int
     offset: int
     next_cursor: str | None = Field(

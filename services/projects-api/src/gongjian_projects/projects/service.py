@@ -8,7 +8,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gongjian_projects.access import Scope, ensure_may_write, project_facts
@@ -64,14 +63,14 @@ def leader_ids_of(project: Project | ProjectRecord) -> list[uuid.UUID]:
     return list(project.leader_ids)
 
 
-def to_out(project: Project | ProjectRecord | Row[Any]) -> ProjectOut:
+def to_out(project: Project | ProjectRecord) -> ProjectOut:
     return ProjectOut(**out_fields(project))
 
 
-def out_fields(project: Project | ProjectRecord | Row[Any]) -> dict[str, Any]:
+def out_fields(project: Project | ProjectRecord) -> dict[str, Any]:
     """The entry as the API shows it (`ProjectOut`): from the model (its leaders and monthly plan loaded), or
-    from a row read without the ORM, which carries `leader_ids` and `planned_by_month` as columns (a listed
-    row of `ProjectRepository.page`, a detail's `ProjectRecord`)."""
+    from an entry read without the ORM (`ProjectRecord`: a listed entry, a detail's), which carries
+    `leader_ids` and `planned_by_month` as columns."""
     leader_ids: Sequence[uuid.UUID] | None
     planned_by_month: Sequence[Decimal] | None
     if isinstance(project, Project):
@@ -330,7 +329,7 @@ async def project_page(
         total=total,
         limit=limit,
         offset=offset,
-        next_cursor=paging.next_cursor(sort, rows, limit),
+        next_cursor=paging.next_cursor(sort, rows, limit, total, where),
     )
 
 
