@@ -98,6 +98,20 @@ async def test_email_unknown_mailbox_fails_for_good_and_the_others_still_go(smtp
     assert len(smtp_sink.received) == 2
 
 
+async def test_email_address_the_protocol_cannot_carry_fails_for_good(smtp_sink: SmtpSink) -> None:
+    # a non-ASCII mailbox needs SMTPUTF8, which the channel does not ask for
+    batch = [message(1, "张@unit.test"), message(2, "李@unit.test"), message(3, "c@unit.test")]
+    channel = email_channel(smtp_sink.port, connections=1)
+    try:
+        outcomes = await channel.send(batch)
+    finally:
+        await channel.close()
+    assert [o.status for o in outcomes] == ["failed", "failed", "delivered"]
+    assert all((o.error or "").startswith("invalid address: ") for o in outcomes[:2])
+    assert [mail.to for mail in smtp_sink.received] == [["c@unit.test"]]
+    assert channel.connects == 1  # nothing was sent for them: the connection went on
+
+
 async def test_email_disconnect_mid_message_and_temporary_refusal_are_retried(smtp_sink: SmtpSink) -> None:
     smtp_sink.drops = 1
     smtp_sink.temporary_failures = 1

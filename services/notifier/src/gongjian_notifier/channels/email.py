@@ -23,6 +23,7 @@ from email.policy import compat32
 from email.utils import format_datetime, formataddr
 
 import aiosmtplib
+from aiosmtplib.email import quote_address
 
 from gongjian_notifier.channels.base import Message, Outcome, plain_text
 from gongjian_notifier.settings import EmailSettings
@@ -237,6 +238,13 @@ class EmailChannel:
         return Outcome.delivered()
 
 
+@functools.lru_cache(maxsize=4096)
+def _quoted(address: str) -> bytes:
+    """`<address>` as SMTP.mail and SMTP.rcpt write it: parsed, refused with ValueError when it holds a line
+    break or another control character, and ASCII (UnicodeEncodeError otherwise)."""
+    return quote_address(address).encode("ascii")
+
+
 async def _transmit(smtp: aiosmtplib.SMTP, sender: str, recipient: str, body: bytes, *, fresh: bool) -> str:
     """One recipient's transaction, answering the server's words on accepting the DATA: a receiver that
     already has the Message-ID says there that it dropped the copy. A refusal resets the transaction (a 421
@@ -245,9 +253,13 @@ async def _transmit(smtp: aiosmtplib.SMTP, sender: str, recipient: str, body: by
         if fresh:
             raise aiosmtplib.SMTPServerDisconnected("Server not connected")
         raise _StaleConnection
-    options = [f"size={len(body)}"] if smtp.supports_extension("size") else []
+    options = [f"size={len(body)}".encode()] if smtp.supports_extension("size") else []
     try:
-        await smtp.mail(sender, options=options)
+        # SMTP.mail and SMTP.rcpt, with the addresses' quoting remembered: the same sender every time, and
+        # the same people message after message
+        reply = await smtp.execute_command(b"MAIL", b"FROM:" + _quoted(sender), *options)
+        if reply.code != 250:
+            raise aiosmtplib.SMTPSenderRefused(reply.code, reply.message, sender)
     except aiosmtplib.SMTPServerDisconnected:
         if fresh:
             raise
@@ -256,7 +268,9 @@ async def _transmit(smtp: aiosmtplib.SMTP, sender: str, recipient: str, body: by
         await _abandon(smtp)
         raise
     try:
-        await smtp.rcpt(recipient)
+        reply = await smtp.execute_command(b"RCPT", b"TO:" + _quoted(recipient))
+        if reply.code not in (250, 251):
+            raise aiosmtplib.SMTPRecipientRefused(reply.code, reply.message, recipient)
     except aiosmtplib.SMTPResponseException:
         await _abandon(smtp)
         raise
