@@ -53,6 +53,7 @@ def server_tls(cert: Path, key: Path) -> ssl.SSLContext:
 class ReceivedMail:
     to: list[str]
     message: EmailMessage
+    peer: tuple[str, int] = ("", 0)  # the client's end of the connection it came on
 
     @property
     def subject(self) -> str:
@@ -68,6 +69,22 @@ class ReceivedMail:
 class _SmtpHandler:
     def __init__(self, sink: SmtpSink) -> None:
         self._sink = sink
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        with self._sink.lock:
+            self._sink.sessions.add(server)
+            drop = self._sink.drops_at_mail > 0
+            if drop:
+                self._sink.drops_at_mail -= 1
+        if drop:
+            # as a server that timed out an idle connection: it is gone when the next MAIL comes
+            server.transport.close()
+            return "421 closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self._sink.refused:
@@ -92,7 +109,7 @@ class _SmtpHandler:
             return "421 closing"
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
-        mail = ReceivedMail(to=list(envelope.rcpt_tos), message=parsed)
+        mail = ReceivedMail(to=list(envelope.rcpt_tos), message=parsed, peer=tuple(session.peer[:2]))
         message_id = str(parsed["Message-ID"] or "")
         with self._sink.lock:
             if message_id and message_id in self._sink.accepted_ids:
@@ -113,8 +130,10 @@ class SmtpSink:
         self.accepted_ids: set[str] = set()
         self.refused: set[str] = set()
         self.drops = 0
+        self.drops_at_mail = 0  # connections closed by the server when MAIL comes, before answering
         self.temporary_failures = 0
         self.delay = 0.0
+        self.sessions: set[Any] = set()  # the server's side of every connection that sent MAIL
         self.port = free_port()
         options: dict[str, Any] = {}
         if tls is not None:
@@ -126,6 +145,19 @@ class SmtpSink:
 
     def stop(self) -> None:
         self._controller.stop()
+
+    def hang_up(self) -> None:
+        """Close every connection from the server's side, as a server does with idle ones."""
+        with self.lock:
+            sessions = list(self.sessions)
+        for session in sessions:
+            if session.transport is not None:
+                self._controller.loop.call_soon_threadsafe(session.transport.close)
+
+    def peers(self) -> set[tuple[str, int]]:
+        """The client ends of the connections the accepted mail came on."""
+        with self.lock:
+            return {mail.peer for mail in self.received}
 
     def count(self) -> int:
         with self.lock:
@@ -142,6 +174,7 @@ class SmtpSink:
             self.accepted_ids.clear()
             self.refused.clear()
             self.drops = 0
+            self.drops_at_mail = 0
             self.temporary_failures = 0
 
 

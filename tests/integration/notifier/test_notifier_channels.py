@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,11 +57,23 @@ async def pool(size: int) -> AsyncIterator[HttpClient]:
         await clients.aclose()
 
 
-def email_channel(port: int, timeout: float = 5.0) -> EmailChannel:
+def email_channel(port: int, timeout: float = 5.0, connections: int = 4) -> EmailChannel:
     settings = EmailSettings(
-        host="127.0.0.1", port=port, sender="notice@ankang.test", timeout_seconds=timeout
+        host="127.0.0.1",
+        port=port,
+        sender="notice@ankang.test",
+        timeout_seconds=timeout,
+        connections=connections,
     )
     return EmailChannel(settings, CLOCK)
+
+
+async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    """Wait, bounded, for something another thread or the loop brings about."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out waiting"
+        await asyncio.sleep(0.01)
 
 
 async def test_email_arrives_with_chinese_subject_body_and_a_stable_message_id(smtp_sink: SmtpSink) -> None:
@@ -85,6 +98,20 @@ async def test_email_unknown_mailbox_fails_for_good_and_the_others_still_go(smtp
     assert len(smtp_sink.received) == 2
 
 
+async def test_email_address_the_protocol_cannot_carry_fails_for_good(smtp_sink: SmtpSink) -> None:
+    # a non-ASCII mailbox needs SMTPUTF8, which the channel does not ask for
+    batch = [message(1, "张@unit.test"), message(2, "李@unit.test"), message(3, "c@unit.test")]
+    channel = email_channel(smtp_sink.port, connections=1)
+    try:
+        outcomes = await channel.send(batch)
+    finally:
+        await channel.close()
+    assert [o.status for o in outcomes] == ["failed", "failed", "delivered"]
+    assert all((o.error or "").startswith("invalid address: ") for o in outcomes[:2])
+    assert [mail.to for mail in smtp_sink.received] == [["c@unit.test"]]
+    assert channel.connects == 1  # nothing was sent for them: the connection went on
+
+
 async def test_email_disconnect_mid_message_and_temporary_refusal_are_retried(smtp_sink: SmtpSink) -> None:
     smtp_sink.drops = 1
     smtp_sink.temporary_failures = 1
@@ -102,6 +129,73 @@ async def test_email_server_down_is_retried_with_the_connect_error() -> None:
     outcomes = await email_channel(free_port(), timeout=1).send([message(1, "a@unit.test")])
     assert outcomes[0].status == "retry"
     assert "connect" in (outcomes[0].error or "")
+
+
+async def test_email_keeps_its_connections_from_one_batch_to_the_next(smtp_sink: SmtpSink) -> None:
+    channel = email_channel(smtp_sink.port, connections=2)
+    try:
+        first = await channel.send([message(i, f"p{i}@unit.test") for i in range(1, 7)])
+        assert channel.kept == 2
+        again = await channel.send([message(i, f"p{i}@unit.test") for i in range(7, 13)])
+    finally:
+        await channel.close()
+    assert [o.status for o in first + again] == ["delivered"] * 12
+    assert smtp_sink.count() == 12
+    # two connections carried all twelve, over both batches
+    assert channel.connects == 2
+    assert len(smtp_sink.peers()) == 2
+    assert channel.kept == 0  # closed with the channel
+
+
+async def test_email_replaces_a_kept_connection_the_server_closed_while_idle(smtp_sink: SmtpSink) -> None:
+    channel = email_channel(smtp_sink.port, connections=1)
+    try:
+        assert [o.status for o in await channel.send([message(1, "a@unit.test")])] == ["delivered"]
+        smtp_sink.hang_up()
+        await until(lambda: channel.kept == 0)  # this side has seen the server close it
+        outcomes = await channel.send([message(2, "b@unit.test")])
+    finally:
+        await channel.close()
+    assert [o.status for o in outcomes] == ["delivered"]
+    assert channel.connects == 2
+    assert len(smtp_sink.to("b@unit.test")) == 1
+    assert len(smtp_sink.peers()) == 2
+
+
+async def test_email_sends_again_on_a_new_connection_when_a_kept_one_is_gone_at_mail(
+    smtp_sink: SmtpSink,
+) -> None:
+    channel = email_channel(smtp_sink.port, connections=1)
+    try:
+        assert [o.status for o in await channel.send([message(1, "a@unit.test")])] == ["delivered"]
+        # the kept connection looks open here, and the server closes it when MAIL comes: nothing of the
+        # message was sent, so it goes once more on a new connection
+        smtp_sink.drops_at_mail = 1
+        replaced = await channel.send([message(2, "b@unit.test"), message(3, "c@unit.test")])
+        assert [o.status for o in replaced] == ["delivered", "delivered"]
+        assert channel.connects == 2
+        # a new connection that is gone at MAIL is not tried again: the message waits for its retry
+        smtp_sink.drops_at_mail = 2
+        gone = await channel.send([message(4, "d@unit.test")])
+    finally:
+        await channel.close()
+    assert gone[0].status == "retry" and "Disconnected" in (gone[0].error or "")
+    assert channel.connects == 3
+    assert [mail.to for mail in smtp_sink.received] == [["a@unit.test"], ["b@unit.test"], ["c@unit.test"]]
+
+
+async def test_email_connect_and_reply_timeouts_read_as_before(smtp_sink: SmtpSink) -> None:
+    smtp_sink.delay = 2.0  # the server sits on the message past the channel's timeout
+    channel = email_channel(smtp_sink.port, timeout=0.5)
+    try:
+        outcomes = await channel.send([message(1, "a@unit.test")])
+    finally:
+        await channel.close()
+    assert outcomes[0].status == "retry"
+    assert outcomes[0].error == "TimeoutError: timed out"
+    refused = await email_channel(free_port(), timeout=1).send([message(2, "b@unit.test")])
+    assert refused[0].status == "retry"
+    assert (refused[0].error or "").startswith("connect: ConnectionRefusedError: ")
 
 
 @pytest.mark.parametrize("mode", ["starttls", "tls"])

@@ -145,7 +145,9 @@ class NotifierSettings(BaseServiceSettings):
     urgency: dict[str, Urgency] = Field(
         default_factory=dict, description="per event type, over the catalogue"
     )
-    templates_dir: Path | None = Field(default=None, description="templates here win over the built-in ones")
+    templates_dir: Path | None = Field(
+        default=None, description="templates here win over the built-in ones; each read once, on first use"
+    )
     email: EmailSettings = EmailSettings()
     wecom: WeComSettings = WeComSettings()
     dingtalk: DingTalkSettings = DingTalkSettings()

@@ -58,6 +58,9 @@ class Renderer:
             keep_trailing_newline=False,
             trim_blocks=True,
             lstrip_blocks=True,
+            # templates are read once: no stat() of their files on every render (a changed template in
+            # `templates_dir` takes a restart)
+            auto_reload=False,
         )
         self._env.filters["date_zh"] = date_zh
         self._env.filters["amount"] = amount
