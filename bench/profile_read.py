@@ -26,6 +26,7 @@ import sys
 import tempfile
 import uuid
 from collections import Counter
+from collections.abc import Awaitable
 from pathlib import Path
 
 from bench import bench_projects_list
@@ -76,6 +77,25 @@ def summarise(raw: str, top: int) -> str:
     return "\n".join(lines)
 
 
+async def sampled(pid: int, seconds: float, rate: int, load: Awaitable[object]) -> str:
+    """py-spy's raw stacks of process `pid` for `seconds` while `load` runs (started after the sampler, so the
+    load covers the whole sample)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "profile.txt"
+        py_spy = str(Path(sys.executable).with_name("py-spy"))
+        spy = ["record", "-p", str(pid), "-d", str(int(seconds)), "-r", str(rate)]
+        spy += ["-f", "raw", "-o", str(out)]
+        sampler = await asyncio.create_subprocess_exec(
+            py_spy,
+            *spy,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        await load
+        await asyncio.wait_for(sampler.wait(), seconds + 30)
+        return out.read_text() if out.exists() else ""
+
+
 async def profile(seconds: float, rate: int, listing: bool = False) -> str:
     ctx = Context("quick")
     try:
@@ -92,20 +112,10 @@ async def profile(seconds: float, rate: int, listing: bool = False) -> str:
             pool = ClientPool(server, headers, 16, 64)
             try:
                 await closed_loop(pool, paths, concurrency=16, duration_s=2.0, max_requests=50_000)
-                with tempfile.TemporaryDirectory() as folder:
-                    out = Path(folder) / "profile.txt"
-                    py_spy = str(Path(sys.executable).with_name("py-spy"))
-                    sampler = await asyncio.create_subprocess_exec(
-                        *[py_spy, "record", "-p", str(server.pid), "-d", str(int(seconds)), "-r", str(rate)],
-                        *["-f", "raw", "-o", str(out)],
-                        stdout=asyncio.subprocess.DEVNULL,
-                        stderr=asyncio.subprocess.DEVNULL,
-                    )
-                    await closed_loop(
-                        pool, paths, concurrency=16, duration_s=seconds + 2, max_requests=1_000_000
-                    )
-                    await asyncio.wait_for(sampler.wait(), seconds + 30)
-                    return out.read_text() if out.exists() else ""
+                load = closed_loop(
+                    pool, paths, concurrency=16, duration_s=seconds + 2, max_requests=1_000_000
+                )
+                return await sampled(server.pid, seconds, rate, load)
             finally:
                 await pool.aclose()
     finally:

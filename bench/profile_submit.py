@@ -15,7 +15,6 @@ import asyncio
 import itertools
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from bench.accounts import bearer_headers, create_office_account
@@ -23,7 +22,7 @@ from bench.bench_projects_submit import post_loop
 from bench.context import Context
 from bench.generate import Scale
 from bench.load import new_client
-from bench.profile_read import summarise
+from bench.profile_read import sampled, summarise
 from bench.serve import serve
 
 
@@ -38,18 +37,9 @@ async def profile(seconds: float, rate: int) -> str:
             async with new_client(server.base_url) as login:
                 headers = await bearer_headers(login, username, password)
             await post_loop(server, headers, list(itertools.islice(ids, 300)), 1.0)
-            with tempfile.TemporaryDirectory() as folder:
-                out = Path(folder) / "profile.txt"
-                py_spy = str(Path(sys.executable).with_name("py-spy"))
-                sampler = await asyncio.create_subprocess_exec(
-                    *[py_spy, "record", "-p", str(server.pid), "-d", str(int(seconds)), "-r", str(rate)],
-                    *["-f", "raw", "-o", str(out)],
-                    stdout=asyncio.subprocess.DEVNULL,
-                    stderr=asyncio.subprocess.DEVNULL,
-                )
-                await post_loop(server, headers, list(ids), seconds + 2)
-                await asyncio.wait_for(sampler.wait(), seconds + 30)
-                return out.read_text() if out.exists() else ""
+            return await sampled(
+                server.pid, seconds, rate, post_loop(server, headers, list(ids), seconds + 2)
+            )
     finally:
         os.environ.pop("PROJECTS_SCHEDULER_ENABLED", None)
         await ctx.close()
