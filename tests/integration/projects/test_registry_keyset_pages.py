@@ -195,7 +195,6 @@ async def test_a_bad_cursor_is_a_422_naming_the_cursor(platform: Platform) -> No
         {"cursor": encoded(["planned_start", ["2019-13-01"], str(uuid.uuid4()), 3, "0123456789abcdef"])},
         {"cursor": encoded(["-planned_investment_10k", ["many"], str(uuid.uuid4()), 3, "0123456789abcdef"])},
         {"cursor": encoded(["colour", ["x"], str(uuid.uuid4()), 3, "0123456789abcdef"])},
-        # the total a cursor carries is a count: a whole number, not negative, not beyond any list
         # the total a cursor carries is a count: a whole number, not negative, not beyond any list; with the
         # key of the list it was counted for
         *(
