@@ -36,7 +36,7 @@ from bench.context import Context
 from bench.core import Goal, Result
 from bench.generate import Scale
 from bench.load import ClientPool, LoadRun, closed_loop, new_client
-from bench.serve import REPO_ROOT, Server, _die_with_parent, free_port
+from bench.serve import REPO_ROOT, Server, _die_with_parent, free_port, settled
 from gongjian_shared.auth import Role, generate_private_key_pem
 
 TITLE = "one service on 1 -> 2 worker processes (gongjian serve --workers N): read one project by id"
@@ -112,6 +112,7 @@ async def served(
                     if ready and server.started_workers() >= workers:
                         break
                 await asyncio.sleep(0.2)
+        await settled(server)  # the scheduler's start-up work, as for every served server
         yield server
     finally:
         if process.returncode is None:

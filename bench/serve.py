@@ -212,7 +212,7 @@ async def serve(
     server = Server(kind, process.pid, f"http://127.0.0.1:{port}", log_path)
     try:
         await _wait_ready(server, process, READY_PATHS[kind], ready_timeout)
-        await _settled(server)
+        await settled(server)
         yield server
     finally:
         if process.returncode is None:
@@ -224,7 +224,7 @@ async def serve(
                 await process.wait()
 
 
-async def _settled(server: Server, idle_share: float = 0.2, timeout: float = 300.0) -> None:
+async def settled(server: Server, idle_share: float = 0.2, timeout: float = 300.0) -> None:
     """Wait (bounded) until the server's background work at start is done: on a clock starting at BENCH_START,
     the previous month's deadlines are due, and projects-api's scheduler spends its first minutes on them
     (May 2019's reminder and freeze: about 13 s of CPU on the --quick data, about 140 s on the default data's
