@@ -164,6 +164,27 @@ MUTANTS: tuple[Mutant, ...] = (
             "test_a_worker_killed_while_sending_leaves_the_push_to_be_sent_after_its_lease",
         ),
     ),
+    Mutant(
+        name="router-head-takes-the-whole-path",
+        breaks="a router's fast pass takes a route's whole template as its head: routes with parameters never match",
+        target="gongjian_shared.routing:literal_head",
+        edits=(('    return path.split("{", 1)[0]\n', "    return path\n"),),
+        tests=(
+            "tests/unit/shared/test_service_router.py::"
+            "test_a_router_matches_every_path_as_fastapis_own_matching_does",
+        ),
+    ),
+    Mutant(
+        name="router-heads-skip-included-routers",
+        breaks="a router including other routers takes only its own routes' heads: the included ones never match",
+        target="gongjian_shared.routing:ServiceRouter.route_heads",
+        edits=(("            if None in paths:\n", "            if False:\n"),),
+        tests=(
+            "tests/unit/shared/test_service_router.py::"
+            "test_a_router_matches_every_path_as_fastapis_own_matching_does",
+            "tests/unit/shared/test_service_router.py::test_a_router_including_routers_tries_every_path",
+        ),
+    ),
 )
 
 

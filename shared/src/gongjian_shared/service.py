@@ -68,6 +68,7 @@ from gongjian_shared.observability.metrics import (
 )
 from gongjian_shared.observability.tracing import traced
 from gongjian_shared.outbox import Outbox, correlation_id_var
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.settings import BaseServiceSettings
 from gongjian_shared.uow import UnitOfWork
 
@@ -131,7 +132,8 @@ class ServiceSpec:
     description: str
     metadata: MetaData
     tables: BusTables
-    routers: Sequence[APIRouter]
+    # included in order, each without a further prefix (`routing.ServiceRouter`: its routes carry their paths)
+    routers: Sequence[ServiceRouter]
     public_prefixes: tuple[str, ...]
     # the service's one table of event handlers: consumer group (`<name>.<group>`) -> payload class -> handler
     event_handlers: Mapping[str, Handlers] = field(default_factory=dict)

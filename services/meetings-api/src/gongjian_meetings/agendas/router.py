@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from gongjian_meetings.agendas import service
 from gongjian_meetings.agendas.document import MEDIA_TYPE, agenda_docx
@@ -11,8 +11,9 @@ from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
 from gongjian_meetings.meetings.schemas import MeetingOut
 from gongjian_meetings.meetings.service import to_out
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/meetings", tags=["agendas"])
+router = ServiceRouter(prefix="/api/v1/meetings", tags=["agendas"])
 
 ERRORS = problem_responses(401, 403, 404, 409, 422)
 DOCX_RESPONSES = problem_responses(401, 403, 404, 422)

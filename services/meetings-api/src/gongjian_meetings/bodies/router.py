@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from gongjian_meetings.bodies import service
 from gongjian_meetings.bodies.schemas import BodyMemberPage, BodyOut, BodyPage, BodyUpdate
@@ -11,8 +11,9 @@ from gongjian_meetings.meetings.service import generate_series
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, etag_header, set_etag
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/meeting-bodies", tags=["meeting-bodies"])
+router = ServiceRouter(prefix="/api/v1/meeting-bodies", tags=["meeting-bodies"])
 
 
 @router.get("", response_model=BodyPage, responses=problem_responses(401, 403, 422))

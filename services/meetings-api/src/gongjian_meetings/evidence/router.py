@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, UploadFile, status
+from fastapi import UploadFile, status
 from starlette.responses import StreamingResponse
 
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
@@ -12,8 +12,9 @@ from gongjian_meetings.evidence import service
 from gongjian_shared.deps import ContextDep
 from gongjian_shared.evidence.schemas import EvidenceOut
 from gongjian_shared.evidence.service import DOWNLOAD_RESPONSES, LIST_PROBLEMS, UPLOAD_PROBLEMS
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1", tags=["evidence"])
+router = ServiceRouter(prefix="/api/v1", tags=["evidence"])
 
 TOPIC = "/topics/{topic_id}/evidence"
 FEEDBACK = "/resolutions/{resolution_id}/feedback/{feedback_id}/evidence"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from gongjian_meetings.audit.schemas import ActionPage, MeetingActionOut
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
@@ -22,10 +22,11 @@ from gongjian_meetings.models import MEETING_STATES
 from gongjian_shared.concurrency import etag_header, set_etag
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import Day
 
-router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
-series_router = APIRouter(prefix="/api/v1/meeting-bodies", tags=["meeting-bodies"])
+router = ServiceRouter(prefix="/api/v1/meetings", tags=["meetings"])
+series_router = ServiceRouter(prefix="/api/v1/meeting-bodies", tags=["meeting-bodies"])
 
 ERRORS = problem_responses(401, 403, 404, 409, 422)
 

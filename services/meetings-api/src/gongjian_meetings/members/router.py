@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
 from gongjian_meetings.members import service
 from gongjian_meetings.members.schemas import MemberUnitPage
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
+router = ServiceRouter(prefix="/api/v1/meetings", tags=["meetings"])
 
 
 @router.get("/member-units", response_model=MemberUnitPage, responses=problem_responses(401, 403, 422))

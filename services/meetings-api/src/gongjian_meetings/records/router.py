@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
 from gongjian_meetings.meetings.schemas import MeetingOut
@@ -12,8 +12,9 @@ from gongjian_meetings.resolutions.schemas import AttendanceOut, AttendancePage,
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, etag_header, set_etag
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/meetings", tags=["meeting-record"])
+router = ServiceRouter(prefix="/api/v1/meetings", tags=["meeting-record"])
 
 ERRORS = problem_responses(401, 403, 404, 409, 422)
 UPDATE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428) | etag_header()

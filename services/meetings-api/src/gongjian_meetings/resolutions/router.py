@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
 from gongjian_meetings.models import Resolution
@@ -21,9 +21,10 @@ from gongjian_meetings.resolutions.schemas import (
 )
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 
-meeting_resolutions = APIRouter(prefix="/api/v1/meetings", tags=["resolutions"])
-router = APIRouter(prefix="/api/v1/resolutions", tags=["resolutions"])
+meeting_resolutions = ServiceRouter(prefix="/api/v1/meetings", tags=["resolutions"])
+router = ServiceRouter(prefix="/api/v1/resolutions", tags=["resolutions"])
 
 ERRORS = problem_responses(401, 403, 404, 409, 422)
 READ_ERRORS = problem_responses(401, 403, 404, 422)

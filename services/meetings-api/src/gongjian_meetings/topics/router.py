@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from gongjian_meetings.deps import CurrentScope, UnitOfWorkDep
 from gongjian_meetings.topics import service
@@ -22,9 +22,10 @@ from gongjian_meetings.topics.schemas import (
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, etag_header, set_etag
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 
-meeting_topics = APIRouter(prefix="/api/v1/meetings", tags=["topics"])
-router = APIRouter(prefix="/api/v1/topics", tags=["topics"])
+meeting_topics = ServiceRouter(prefix="/api/v1/meetings", tags=["topics"])
+router = ServiceRouter(prefix="/api/v1/topics", tags=["topics"])
 
 ERRORS = problem_responses(401, 403, 404, 409, 422)
 READ_ERRORS = problem_responses(401, 403, 404, 422)

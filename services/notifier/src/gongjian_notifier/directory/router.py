@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from gongjian_notifier.deps import CurrentScope, NotifierUnitOfWorkDep
 from gongjian_notifier.directory import service
@@ -17,8 +17,9 @@ from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, etag_head
 from gongjian_shared.deps import CurrentPrincipal
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/notification-preferences", tags=["notification-preferences"])
+router = ServiceRouter(prefix="/api/v1/notification-preferences", tags=["notification-preferences"])
 
 
 @router.get(

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from gongjian_notifier.deps import NotifierUnitOfWorkDep
 from gongjian_notifier.inbox import service
 from gongjian_notifier.inbox.schemas import Acknowledgement, InboxCounts, InboxItem, InboxPage
@@ -9,9 +7,10 @@ from gongjian_notifier.notifications.schemas import DeliveryId
 from gongjian_shared.deps import CurrentPrincipal
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import QueryFlag
 
-router = APIRouter(prefix="/api/v1/inbox", tags=["inbox"])
+router = ServiceRouter(prefix="/api/v1/inbox", tags=["inbox"])
 
 
 @router.get("", response_model=InboxPage, responses=problem_responses(401, 422))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from gongjian_notifier.deps import NotifierUnitOfWorkDep
 from gongjian_notifier.notifications import service
@@ -21,9 +21,10 @@ from gongjian_notifier.settings import ChannelName
 from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import Instant, QueryFlag
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = ServiceRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
 OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

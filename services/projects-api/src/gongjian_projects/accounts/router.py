@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
+from fastapi import Depends, Query, Response, UploadFile, status
 
 from gongjian_projects.accounts import excel, service, service_accounts
 from gongjian_projects.accounts.schemas import (
@@ -33,6 +33,7 @@ from gongjian_shared.clock import SHANGHAI
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import Day, QueryFlag
 
 
@@ -43,8 +44,8 @@ async def _account_scope(scope: CurrentScope) -> service.AccountScope:
 # whose accounts the caller administers (403 for callers who administer none)
 AccountScopeDep = Annotated[service.AccountScope, Depends(_account_scope)]
 
-accounts = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
-service_accounts_router = APIRouter(prefix="/api/v1/service-accounts", tags=["service-accounts"])
+accounts = ServiceRouter(prefix="/api/v1/accounts", tags=["accounts"])
+service_accounts_router = ServiceRouter(prefix="/api/v1/service-accounts", tags=["service-accounts"])
 
 Limit = Annotated[types.Limit, Query()]
 Offset = Annotated[types.Offset, Query()]
@@ -309,6 +310,6 @@ async def rotate_secret(
     return ServiceAccountSecret(account=out, client_id=user.username, client_secret=secret)
 
 
-router = APIRouter()
+router = ServiceRouter()
 router.include_router(accounts)
 router.include_router(service_accounts_router)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
 from gongjian_projects.attraction import service
 from gongjian_projects.attraction.schemas import AttractionTallyTable, StageMove
@@ -12,8 +12,9 @@ from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_projects.projects.schemas import ProjectOut
 from gongjian_projects.projects.service import to_out
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(tags=["attraction"], route_class=IdempotentRoute)
+router = ServiceRouter(tags=["attraction"], route_class=IdempotentRoute)
 
 
 @router.post(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from gongjian_projects.calendar.schemas import CalendarOut
 from gongjian_projects.deps import CurrentPrincipal
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.workdays import year_calendar
 
-router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
+router = ServiceRouter(prefix="/api/v1/calendar", tags=["calendar"])
 
 
 @router.get("/{year}", response_model=CalendarOut, responses=problem_responses(401, 422))

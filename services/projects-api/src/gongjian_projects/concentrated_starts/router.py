@@ -4,7 +4,7 @@ import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from gongjian_projects.concentrated_starts import excel, service
 from gongjian_projects.concentrated_starts.schemas import (
@@ -17,9 +17,10 @@ from gongjian_projects.concentrated_starts.schemas import (
 from gongjian_projects.deps import CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import Year
 
-router = APIRouter(
+router = ServiceRouter(
     prefix="/api/v1/concentrated-starts", tags=["concentrated-starts"], route_class=IdempotentRoute
 )
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
 from gongjian_projects.deps import CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.early_warning import service
@@ -17,8 +17,9 @@ from gongjian_projects.early_warning.schemas import (
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import Forbidden, problem_responses
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/early-warning", tags=["early-warning"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1/early-warning", tags=["early-warning"], route_class=IdempotentRoute)
 
 Year = Annotated[int, Path(ge=2000, le=2100)]
 Month = Annotated[int, Path(ge=1, le=12)]

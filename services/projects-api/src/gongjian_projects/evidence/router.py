@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, UploadFile, status
+from fastapi import UploadFile, status
 from starlette.responses import StreamingResponse
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
@@ -13,8 +13,9 @@ from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_shared.deps import ContextDep
 from gongjian_shared.evidence.schemas import EvidenceOut
 from gongjian_shared.evidence.service import DOWNLOAD_RESPONSES, LIST_PROBLEMS, UPLOAD_PROBLEMS
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1", tags=["evidence"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1", tags=["evidence"], route_class=IdempotentRoute)
 
 RECOGNITION = "/projects/{project_id}/recognitions/{recognition_id}/evidence"
 REPORT = "/progress-reports/{report_id}/evidence"

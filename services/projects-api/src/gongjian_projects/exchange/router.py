@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 
 from gongjian_projects.deps import CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.exchange import service
@@ -14,10 +14,11 @@ from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_shared.auth import Principal
 from gongjian_shared.errors import Forbidden, problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 
-changes_router = APIRouter(prefix="/api/v1/changes", tags=["exchange"])
-plan_export_router = APIRouter(prefix="/api/v1/plans", tags=["plans"])
-push_router = APIRouter(prefix="/api/v1/push", tags=["exchange"], route_class=IdempotentRoute)
+changes_router = ServiceRouter(prefix="/api/v1/changes", tags=["exchange"])
+plan_export_router = ServiceRouter(prefix="/api/v1/plans", tags=["plans"])
+push_router = ServiceRouter(prefix="/api/v1/push", tags=["exchange"], route_class=IdempotentRoute)
 
 Year = Annotated[int, Path(ge=2000, le=2100)]
 

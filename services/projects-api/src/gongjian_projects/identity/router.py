@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request, Response, status
+from fastapi import Form, Request, Response, status
 
 from gongjian_projects.identity import service, sessions
 from gongjian_projects.identity.errors import SignInLocked
@@ -20,9 +20,10 @@ from gongjian_shared.errors import (
     problem_response,
     problem_responses,
 )
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.service import ServiceContext
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = ServiceRouter(prefix="/api/v1/auth", tags=["auth"])
 
 FormText = Annotated[str | None, Form(max_length=256)]
 

@@ -3,16 +3,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Response, UploadFile, status
+from fastapi import Query, Response, UploadFile, status
 
 from gongjian_projects.deps import CurrentPrincipal, CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_projects.imports import service
 from gongjian_projects.xlsx import XLSX_MEDIA_TYPE
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 
 # registered before the projects router: these paths would otherwise read as a project id
-router = APIRouter(prefix="/api/v1/projects", tags=["imports"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1/projects", tags=["imports"], route_class=IdempotentRoute)
 
 TEMPLATE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "The xlsx template."},

@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from gongjian_projects.deps import AccessCachesDep, CurrentPrincipal, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
 from gongjian_projects.leaders import service
 from gongjian_projects.leaders.schemas import LeaderAccountLink, LeaderCreate, LeaderOut
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/leaders", tags=["leaders"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1/leaders", tags=["leaders"], route_class=IdempotentRoute)
 
 
 @router.get("", response_model=list[LeaderOut], responses=problem_responses(401))

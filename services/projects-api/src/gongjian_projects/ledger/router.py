@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
@@ -21,9 +21,10 @@ from gongjian_projects.ledger.schemas import (
 from gongjian_projects.models import Obstacle
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import Limit, Offset, QueryFlag
 
-router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1/ledger", tags=["ledger"], route_class=IdempotentRoute)
 
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 

@@ -4,7 +4,7 @@ import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Response, UploadFile, status
+from fastapi import Path, Response, UploadFile, status
 
 from gongjian_projects.deps import CurrentPrincipal, CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
@@ -22,8 +22,9 @@ from gongjian_projects.projects import service as projects
 from gongjian_projects.projects.schemas import ProjectOut
 from gongjian_projects.xlsx import XLSX_MEDIA_TYPE
 from gongjian_shared.errors import Forbidden, problem_responses
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/plans", tags=["plans"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1/plans", tags=["plans"], route_class=IdempotentRoute)
 
 Year = Annotated[int, Path(ge=2000, le=2100)]
 

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
-
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep, WritingUnitOfWorkDep
 from gongjian_projects.http import IdempotentRoute
 from gongjian_projects.prephase import service
 from gongjian_projects.prephase.schemas import PrephaseOut, Procedure, ProcedureUpdate
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/projects", tags=["prephase"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1/projects", tags=["prephase"], route_class=IdempotentRoute)
 
 
 @router.get(

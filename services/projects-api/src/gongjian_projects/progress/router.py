@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
@@ -20,9 +20,10 @@ from gongjian_projects.progress.schemas import (
     ReturnRequest,
 )
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import Limit, Offset, Year
 
-router = APIRouter(prefix="/api/v1", tags=["progress"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1", tags=["progress"], route_class=IdempotentRoute)
 
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import Path, Query, Response, status
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
@@ -24,9 +24,10 @@ from gongjian_projects.projects.schemas import (
 )
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, model_json, tagged_json
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import Limit, Offset, Year
 
-router = APIRouter(prefix="/api/v1/projects", tags=["projects"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1/projects", tags=["projects"], route_class=IdempotentRoute)
 
 
 @router.post(

@@ -8,7 +8,7 @@ import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Response, UploadFile, status
+from fastapi import Path, Query, Response, UploadFile, status
 from pydantic import BaseModel
 
 from gongjian_projects.deps import CurrentScope, OfficeOnly, UnitOfWorkDep
@@ -20,10 +20,11 @@ from gongjian_projects.settings import ProvincialSettings, projects_settings
 from gongjian_projects.xlsx import XLSX_MEDIA_TYPE
 from gongjian_shared.deps import ContextDep
 from gongjian_shared.errors import field_error, problem_responses
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.service import ServiceContext
 from gongjian_shared.types import Year
 
-router = APIRouter(prefix="/api/v1/provincial", tags=["provincial"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1/provincial", tags=["provincial"], route_class=IdempotentRoute)
 
 Month = Annotated[int, Path(ge=1, le=12, description="The month, 1..12.")]
 YearPath = Annotated[Year, Path(description="The plan year.")]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import Body, Query, status
 
 from gongjian_projects.deps import CurrentScope, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
@@ -19,10 +19,11 @@ from gongjian_projects.recognitions.schemas import (
 )
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import Year
 
-router = APIRouter(prefix="/api/v1/projects", tags=["recognitions"], route_class=IdempotentRoute)
-queue_router = APIRouter(prefix="/api/v1/recognitions", tags=["recognitions"])
+router = ServiceRouter(prefix="/api/v1/projects", tags=["recognitions"], route_class=IdempotentRoute)
+queue_router = ServiceRouter(prefix="/api/v1/recognitions", tags=["recognitions"])
 
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 

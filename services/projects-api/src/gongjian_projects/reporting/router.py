@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
 from gongjian_projects.deps import (
     ClockDep,
@@ -24,8 +24,11 @@ from gongjian_projects.reporting.schemas import (
 )
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/progress-reports/months", tags=["reporting"], route_class=IdempotentRoute)
+router = ServiceRouter(
+    prefix="/api/v1/progress-reports/months", tags=["reporting"], route_class=IdempotentRoute
+)
 
 Year = Annotated[int, Path(ge=2000, le=2100)]
 Month = Annotated[int, Path(ge=1, le=12)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 
 from gongjian_projects.deps import CurrentScope, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute
@@ -19,8 +19,9 @@ from gongjian_projects.statistics.schemas import (
     TargetsVsActuals,
 )
 from gongjian_shared.errors import Forbidden, problem_responses
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/statistics", tags=["statistics"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1/statistics", tags=["statistics"], route_class=IdempotentRoute)
 
 Year = Annotated[int, Path(ge=2000, le=2100)]
 Month = Annotated[int, Query(ge=1, le=12, description="Up to the end of this month (1-12).")]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from gongjian_projects.deps import AccessCachesDep, CurrentPrincipal, OfficeOnly, UnitOfWorkDep
 from gongjian_projects.http import IDEMPOTENT, IdempotentRoute, etag
@@ -11,9 +11,10 @@ from gongjian_projects.units import service
 from gongjian_projects.units.schemas import UnitCreate, UnitOut, UnitPage, UnitUpdate
 from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import Limit, Offset
 
-router = APIRouter(prefix="/api/v1/units", tags=["units"], route_class=IdempotentRoute)
+router = ServiceRouter(prefix="/api/v1/units", tags=["units"], route_class=IdempotentRoute)
 
 
 @router.get("", response_model=UnitPage, responses=problem_responses(401, 422))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from fastapi.responses import JSONResponse
 
 from gongjian_scoring.assessments import service
@@ -20,8 +20,9 @@ from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 
-router = APIRouter(prefix="/api/v1/scoring/assessments", tags=["scoring"])
+router = ServiceRouter(prefix="/api/v1/scoring/assessments", tags=["scoring"])
 
 OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import Query, Request, status
 from fastapi.responses import JSONResponse
 
 from gongjian_scoring.access import ensure_unit_visible
@@ -14,9 +14,10 @@ from gongjian_scoring.facts.schemas import FactsImportOut, UnitCompletedInvestme
 from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import INT32_MAX, Day
 
-router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
+router = ServiceRouter(prefix="/api/v1/scoring", tags=["scoring"])
 
 OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
 # read from the raw body (exact decimals, errors naming the unit): its schema is the document's input shape

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from gongjian_scoring.access import ensure_unit_visible
 from gongjian_scoring.deps import CurrentScope
@@ -18,9 +18,10 @@ from gongjian_shared.auth import Principal, Role, require_roles
 from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import QueryFlag
 
-router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
+router = ServiceRouter(prefix="/api/v1/scoring", tags=["scoring"])
 
 OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import Path, Query, Request, Response, status
 
 from gongjian_scoring.rule_sets import service
 from gongjian_scoring.rule_sets.schemas import RuleSetOut, RuleSetSummaryPage
@@ -12,11 +12,12 @@ from gongjian_shared.concurrency import IF_MATCH_REQUIRED, IfMatchDep, etag_head
 from gongjian_shared.deps import CurrentPrincipal, UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import INT32_MAX
 
 RULE_SET_ID_PATTERN = r"^[0-9]{4}-[a-z][a-z0-9-]*$"
 
-router = APIRouter(prefix="/api/v1/scoring/rule-sets", tags=["scoring"])
+router = ServiceRouter(prefix="/api/v1/scoring/rule-sets", tags=["scoring"])
 
 OfficeOnly = Annotated[Principal, require_roles(Role.OFFICE, Role.ADMIN)]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from gongjian_scoring.access import ensure_unit_visible, sees_live_standings
 from gongjian_scoring.deps import CurrentScope
@@ -14,9 +14,10 @@ from gongjian_scoring.scores.xlsx import workbook_bytes
 from gongjian_shared.deps import UnitOfWorkDep
 from gongjian_shared.errors import problem_responses
 from gongjian_shared.pagination import PagingDep
+from gongjian_shared.routing import ServiceRouter
 from gongjian_shared.types import QueryFlag
 
-router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
+router = ServiceRouter(prefix="/api/v1/scoring", tags=["scoring"])
 
 Year = Annotated[int, Query(ge=2000, le=2100)]
 Kind = Annotated[
