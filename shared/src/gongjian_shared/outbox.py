@@ -34,8 +34,16 @@ def outbox_row(envelope: EventEnvelope) -> dict[str, Any]:
 
 def outbox_insert(tables: BusTables) -> Insert:
     """The outbox's INSERT, built once per table: each event binds its row (`outbox_row`), the envelope as the
-    JSON text pydantic wrote (cast to jsonb by the server, not parsed back and dumped again by the driver)."""
-    return tables.outbox.insert().values(envelope=cast(bindparam("envelope", type_=Text), JSONB))
+    JSON text pydantic wrote (cast to jsonb by the server, not parsed back and dumped again by the driver).
+    Every column is bound by name, so the INSERT may carry other writes of the transaction as CTEs (their
+    values bound beside the row's)."""
+    columns = tables.outbox.c
+    values: dict[str, Any] = {
+        name: bindparam(name, type_=columns[name].type)
+        for name in ("event_id", "type", "version", "stream", "key")
+    }
+    values["envelope"] = cast(bindparam("envelope", type_=Text), JSONB)
+    return tables.outbox.insert().values(values)
 
 
 async def write_envelopes(

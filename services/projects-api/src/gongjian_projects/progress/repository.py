@@ -5,9 +5,25 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, Uuid, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    Insert,
+    Select,
+    Table,
+    Uuid,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from gongjian_projects.models import Amendment, ProgressReport, Project, ReportingMonth, ReportStep
+from gongjian_projects.models.base import BUS
+from gongjian_shared.outbox import outbox_insert
 from gongjian_shared.repository import ModelRepository
 
 _PERIOD = ProgressReport.year * 12 + ProgressReport.month
@@ -53,6 +69,38 @@ _ALL_OF_PROJECT = (
     .order_by(_PERIOD)
 )
 _PENDING_ADJUSTMENTS = select(Amendment).where(*_WAITING).with_for_update()
+
+# A new report, its `submitted` step and, when it has one, its event's outbox row: one statement of
+# data-modifying CTEs, values bound (the step's foreign key is checked at the statement's end, the report there).
+_REPORT_COLUMNS = (
+    "id", "project_id", "unit_id", "year", "month", "completed_10k", "adjustment_10k", "cumulative_10k",
+    "physical_progress", "image_progress_percent", "problems", "over_total_reason", "status", "late",
+    "submitted_by", "submitted_at", "revision",
+)  # fmt: skip
+_STEP_COLUMNS = ("id", "report_id", "action", "actor_id", "actor_role", "at", "reason")
+
+
+def _bound_insert(model: type[ProgressReport | ReportStep], columns: tuple[str, ...], prefix: str) -> Insert:
+    table: Table = model.__table__  # type: ignore[assignment]
+    return insert(table).values(
+        {name: bindparam(prefix + name, type_=table.c[name].type) for name in columns}
+    )
+
+
+def _submitted(*, with_event: bool) -> Insert:
+    report = _bound_insert(ProgressReport, _REPORT_COLUMNS, "report_").cte("report")
+    step = _bound_insert(ReportStep, _STEP_COLUMNS, "step_")
+    if not with_event:
+        return step.add_cte(report)
+    return outbox_insert(BUS).add_cte(report, step.cte("step"))
+
+
+_SUBMITTED = _submitted(with_event=False)
+_SUBMITTED_WITH_EVENT = _submitted(with_event=True)
+
+
+def _bound_values(row: ProgressReport | ReportStep, columns: tuple[str, ...], prefix: str) -> dict[str, Any]:
+    return {prefix + name: getattr(row, name) for name in columns}
 
 
 class History(NamedTuple):
@@ -115,6 +163,18 @@ class ProgressReportRepository(ModelRepository[ProgressReport]):
             elif after is None:
                 after = report
         return History(before, same, after, bool(rows[0].waiting))
+
+    async def insert_submitted(
+        self, report: ProgressReport, step: ReportStep, event: dict[str, Any] | None
+    ) -> None:
+        """Write a new report (left out of the session: it is the request's answer) with its `submitted` step
+        and, when given, its event's outbox row (`outbox_row`), in one round trip."""
+        parameters = {
+            **_bound_values(report, _REPORT_COLUMNS, "report_"),
+            **_bound_values(step, _STEP_COLUMNS, "step_"),
+            **(event or {}),
+        }
+        await self._session.execute(_SUBMITTED_WITH_EVENT if event else _SUBMITTED, parameters)
 
     async def last_of_earlier_years(self, identity_id: uuid.UUID, year: int) -> ProgressReport | None:
         """The latest report of the project's entries of the years before `year` (its cumulative runs on

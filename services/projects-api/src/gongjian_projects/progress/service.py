@@ -35,6 +35,7 @@ from gongjian_shared.auth import Principal, Role
 from gongjian_shared.clock import Clock
 from gongjian_shared.errors import Forbidden
 from gongjian_shared.events.projects import ProgressReported, ProgressReportLate, ProgressReportReturned
+from gongjian_shared.outbox import outbox_row
 from gongjian_shared.uow import UnitOfWork
 
 
@@ -69,6 +70,20 @@ def role_of(principal: Principal) -> str:
     return "reviewer" if principal.has(Role.REVIEWER) else "reporter"
 
 
+def new_step(
+    report: ProgressReport, action: str, principal: Principal, clock: Clock, reason: str | None = None
+) -> ReportStep:
+    return ReportStep(
+        id=uuid.uuid4(),
+        report_id=report.id,
+        action=action,
+        actor_id=principal.user_id,
+        actor_role=role_of(principal),
+        at=clock.now(),
+        reason=reason,
+    )
+
+
 def record_step(
     reports: ProgressReportRepository,
     report: ProgressReport,
@@ -77,17 +92,7 @@ def record_step(
     clock: Clock,
     reason: str | None = None,
 ) -> None:
-    reports.add(
-        ReportStep(
-            id=uuid.uuid4(),
-            report_id=report.id,
-            action=action,
-            actor_id=principal.user_id,
-            actor_role=role_of(principal),
-            at=clock.now(),
-            reason=reason,
-        )
-    )
+    reports.add(new_step(report, action, principal, clock, reason))
 
 
 def progress_reported(
@@ -215,6 +220,17 @@ def _new_report(
     )
 
 
+def _late(report: ProgressReport, window: ReportingMonth) -> ProgressReportLate:
+    return ProgressReportLate(
+        report_id=report.id,
+        project_id=report.project_id,
+        unit_id=report.unit_id,
+        year=report.year,
+        month=report.month,
+        window_closed_at=window.closes_at,
+    )
+
+
 async def _carried_previous(reports: ProgressReportRepository, project: Project) -> ProgressReport | None:
     """For the first report of an entry carried over from last year's plan: the last report of the project's
     earlier entries, which its cumulative continues from."""
@@ -244,24 +260,11 @@ async def submit_report(
     adjustment = sum((amendment.delta_10k for amendment in pending), Decimal(0))
     rules.check_figures(project, previous, following, command, adjustment)
     report = _new_report(project, command, adjustment, window, scope.principal, now)
-    reports.add(report)
-    await reports.flush()
-    for amendment in pending:
+    step = new_step(report, "submitted", scope.principal, uow.clock)
+    late = outbox_row(uow.outbox.wrap(_late(report, window), key=str(project.id))) if report.late else None
+    await reports.insert_submitted(report, step, late)
+    for amendment in pending:  # written at the commit, after the report they now point to
         amendment.applied_report_id = report.id
-    record_step(reports, report, "submitted", scope.principal, uow.clock)
-    if report.late:
-        await uow.outbox.publish(
-            uow.session,
-            ProgressReportLate(
-                report_id=report.id,
-                project_id=project.id,
-                unit_id=project.unit_id,
-                year=report.year,
-                month=report.month,
-                window_closed_at=window.closes_at,
-            ),
-            key=str(project.id),
-        )
     return report
 
 
