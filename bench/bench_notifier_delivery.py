@@ -36,6 +36,7 @@ from sqlalchemy import func, insert, select
 
 from bench.context import Context
 from bench.core import Goal, Result, Stats
+from gongjian.serve import settled_after_start
 from gongjian.services import service
 from gongjian_notifier.app import create_app
 from gongjian_notifier.models import UNIT_REPLICA, Delivery, Notification, UnitPreference
@@ -200,7 +201,8 @@ async def seed_directory(settings: NotifierSettings, units: int, http_port: int)
 
 @asynccontextmanager
 async def running_notifier(settings: NotifierSettings) -> AsyncIterator[Any]:
-    app = create_app(settings, FrozenClock(WORKING_MORNING))
+    """The notifier as `gongjian serve` runs it: its start-up's heap frozen out of the collector's reach."""
+    app = settled_after_start(create_app(settings, FrozenClock(WORKING_MORNING)))
     async with app.router.lifespan_context(app):
         yield app.state.context
 
