@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import multiprocessing
 import re
 import socket
@@ -63,6 +64,10 @@ KEY = re.compile(rb"X-Gongjian-Delivery: (\S+)")
 
 
 def sink_main(connection: Connection) -> None:
+    # the child imported this module, so the notifier's whole stack: frozen out of the collector's reach, since
+    # a full collection of it stalled the sinks for over 100 ms, as no outside mail server or robot does
+    gc.collect()
+    gc.freeze()
     asyncio.run(_sinks(connection))
 
 
