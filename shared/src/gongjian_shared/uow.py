@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from gongjian_shared.clock import Clock
 from gongjian_shared.outbox import Outbox
@@ -27,9 +27,17 @@ class UnitOfWork:
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once this transaction has committed (never if it rolls back): for memory that
-        mirrors the rows just written, such as a cached unit tree."""
+        mirrors the rows just written, such as a cached unit tree, or a worker to wake that reads them.
 
-        def run(_: Any) -> None:
+        A released savepoint is no commit, though SQLAlchemy reports it as one: a consumer applies each event
+        in a savepoint, and its rows are seen by others only when the transaction around it commits."""
+        ran = False
+
+        def run(session: Session) -> None:
+            nonlocal ran
+            if ran or session.in_nested_transaction():
+                return
+            ran = True
             callback()
 
-        event.listen(self.session.sync_session, "after_commit", run, once=True)
+        event.listen(self.session.sync_session, "after_commit", run)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -11,6 +12,7 @@ from sqlalchemy import func, select, text
 from gongjian_meetings.app import EVENT_HANDLERS as MEETINGS_HANDLERS
 from gongjian_meetings.models import BUS as MEETINGS_BUS
 from gongjian_meetings.models import UNIT_REPLICA
+from gongjian_shared.bus.consumer import Event
 from gongjian_shared.bus.embedded import EmbeddedConsumerRunner
 from gongjian_shared.db import unit_of_work
 from gongjian_shared.events.projects import UnitUpdated
@@ -118,6 +120,32 @@ async def test_a_replay_from_the_start_of_the_log_changes_nothing(platform: Plat
         inbox = MEETINGS_BUS.inbox
         group = inbox.c.group_id == runner.subscription.group_id  # not the account-states group's rows
         assert await session.scalar(select(func.count()).select_from(inbox).where(group)) == 36
+
+
+async def test_what_a_handler_asks_after_commit_runs_once_the_events_transaction_has_committed(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner applies each event in a savepoint, which SQLAlchemy reports as a commit when released; a
+    worker woken then would look before the rows are visible to it (the notifier's delivery worker did)."""
+    await eventually(lambda: _count(platform, 36), what="seed units replicated")
+    handlers = MEETINGS_HANDLERS["members"]
+    inner = handlers[UnitUpdated]
+    transaction_still_open: list[bool] = []
+
+    async def handler(uow: Any, event: Event[Any]) -> None:
+        await inner(uow, event)
+        outermost = uow.session.sync_session.get_transaction()
+        uow.after_commit(lambda: transaction_still_open.append(outermost.is_active))
+
+    monkeypatch.setitem(handlers, UnitUpdated, handler)
+    created = await platform.client.post("/api/v1/units", json={"name": "提交局", "kind": "department"})
+    assert created.status_code == 201, created.text
+
+    async def ran() -> bool:
+        return bool(transaction_still_open)
+
+    await eventually(ran, what="the after-commit callback of the unit's event")
+    assert transaction_still_open == [False]
 
 
 async def _count(platform: Platform, expected: int) -> bool:
