@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -25,9 +25,23 @@ M = TypeVar("M", bound=FactsModel)
 
 def built(model: type[M], **fields: Any) -> M:
     """A facts model from the read model's typed columns, which hold what the registry's validated events
-    carried: built without validating it a second time (a full recompute builds 100,000 of them, and
-    validating one costs six times building it)."""
-    return cast(M, model.model_construct(**fields))
+    carried: built without validating it a second time (a full recompute builds 50,000 of them, and
+    validating one costs six times building it).
+
+    Every field is given, so the instance is what `model_construct` makes of them (no default to fill, no
+    alias, no extra, every field set; the facts models have no `model_post_init`) in half its time: it looked
+    for aliases and defaults field by field, 3.0 µs a key project, 80 ms of a full recompute.
+    """
+    if fields.keys() != model.__pydantic_fields__.keys():
+        raise TypeError(
+            f"{model.__name__} is built from all its fields, {', '.join(model.__pydantic_fields__)}"
+        )
+    instance = model.__new__(model)
+    object.__setattr__(instance, "__dict__", fields)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
 
 
 def _record_investment() -> Any:
