@@ -122,9 +122,12 @@ async def recompute(
     unit keeps the date its facts give it, so a recompute of unchanged facts writes nothing.
     """
     reports = []
-    for candidate in await RuleSetRepository(uow.session).latest_versions(year):
-        if rule_set_id is None or candidate.id == rule_set_id:
-            reports.append(await _recompute_rule_set(uow, candidate.id, as_of))
+    # paused around whole rule sets, so that when the collector resumes their facts and sheets are gone: it
+    # would otherwise walk them all once, as young objects
+    with collector_paused():
+        for candidate in await RuleSetRepository(uow.session).latest_versions(year):
+            if rule_set_id is None or candidate.id == rule_set_id:
+                reports.append(await _recompute_rule_set(uow, candidate.id, as_of))
     return reports
 
 
@@ -136,17 +139,14 @@ async def _recompute_rule_set(uow: UnitOfWork, rule_set_id: str, as_of: date | N
     stored = await RuleSetRepository(uow.session).get(rule_set_id)
     assert stored is not None
     rule_set = loaded(stored)
-    with collector_paused():
-        units = await collect(uow.session, rule_set)
-        latest = await snapshots.latest(stored.id)
-        if as_of is not None:
-            units = [_at_least(unit, as_of) for unit in units]
-        # the same transaction, its many `score-updated` collected and written in one statement
-        batch = BatchOutbox(BUS, uow.outbox.producer, uow.clock)
-        written, emitted = await _store(
-            dataclasses.replace(uow, outbox=batch), stored, rule_set, units, latest
-        )
-        await batch.flush(uow.session)
+    units = await collect(uow.session, rule_set)
+    latest = await snapshots.latest(stored.id)
+    if as_of is not None:
+        units = [_at_least(unit, as_of) for unit in units]
+    # the same transaction, its many `score-updated` collected and written in one statement
+    batch = BatchOutbox(BUS, uow.outbox.producer, uow.clock)
+    written, emitted = await _store(dataclasses.replace(uow, outbox=batch), stored, rule_set, units, latest)
+    await batch.flush(uow.session)
     seconds = time.perf_counter() - started
     return RecomputeReport(stored.id, stored.version, len(units), written, emitted, seconds)
 
@@ -158,7 +158,7 @@ _pauses = 0
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """The garbage collector's automatic runs paused while a full recompute reads and scores a rule set's
+    """The garbage collector's automatic runs paused while a full recompute reads and scores its rule sets'
     units. Its rows, facts and sheets hold no reference cycles, so reference counting frees them all the same;
     but building 50,000 of them set off full collections, each walking the whole heap, which took a third of
     the recompute's CPU (500 of 1,470 ms on 5,000 units). Whatever cycles the pause leaves are collected once
