@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -25,9 +25,23 @@ M = TypeVar("M", bound=FactsModel)
 
 def built(model: type[M], **fields: Any) -> M:
     """A facts model from the read model's typed columns, which hold what the registry's validated events
-    carried: built without validating it a second time (a full recompute builds 100,000 of them, and
-    validating one costs six times building it)."""
-    return cast(M, model.model_construct(**fields))
+    carried: built without validating it a second time (a full recompute builds 50,000 of them, and
+    validating one costs six times building it).
+
+    Every field is given, so the instance is what `model_construct` makes of them (no default to fill, no
+    alias, no extra, every field set; the facts models have no `model_post_init`) in half its time: it looked
+    for aliases and defaults field by field, 3.0 µs a key project, 80 ms of a full recompute.
+    """
+    if fields.keys() != model.__pydantic_fields__.keys():
+        raise TypeError(
+            f"{model.__name__} is built from all its fields, {', '.join(model.__pydantic_fields__)}"
+        )
+    instance = model.__new__(model)
+    object.__setattr__(instance, "__dict__", fields)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
 
 
 def _record_investment() -> Any:
@@ -126,36 +140,41 @@ class JudgementRow(NamedTuple):
     withdrawn_at: datetime | None
 
 
+# The bulk reads select the tables' columns, not the entities' attributes: a statement of ORM attributes
+# has its rows processed by the ORM's loading, which cost a full recompute's read of 90,000 projects more
+# than the database's work.
+FACT = ProjectFact.__table__.c
+INVESTMENT = ProjectInvestment.__table__.c
+JUDGEMENT = Judgement.__table__.c
+
+
 def _projects_query(some_units: bool) -> Select[Any]:
-    columns = [getattr(ProjectFact, name) for name in ProjectRow._fields[:-2]]
+    columns = [FACT[name] for name in ProjectRow._fields[:-2]]
     query = (
-        select(*columns, ProjectInvestment.month, ProjectInvestment.year_to_date_10k)
+        select(*columns, INVESTMENT.month, INVESTMENT.year_to_date_10k)
         .outerjoin(
-            ProjectInvestment,
-            (ProjectInvestment.project_id == ProjectFact.project_id)
-            & (ProjectInvestment.year == ProjectFact.year),
+            ProjectInvestment.__table__,
+            (INVESTMENT.project_id == FACT.project_id) & (INVESTMENT.year == FACT.year),
         )
-        .where(ProjectFact.year == bindparam("year"))
-        .order_by(ProjectFact.unit_id, ProjectFact.code, ProjectFact.project_id)
+        .where(FACT.year == bindparam("year"))
+        .order_by(FACT.unit_id, FACT.code, FACT.project_id)
     )
-    return (
-        query.where(ProjectFact.unit_id.in_(bindparam("unit_ids", expanding=True))) if some_units else query
-    )
+    return query.where(FACT.unit_id.in_(bindparam("unit_ids", expanding=True))) if some_units else query
 
 
 def _judgements_query(some_units: bool) -> Select[Any]:
     query = (
         select(
-            Judgement.unit_id,
-            Judgement.kind,
-            Judgement.details,
-            Judgement.recorded_at,
-            Judgement.withdrawn_at,
+            JUDGEMENT.unit_id,
+            JUDGEMENT.kind,
+            JUDGEMENT.details,
+            JUDGEMENT.recorded_at,
+            JUDGEMENT.withdrawn_at,
         )
-        .where(Judgement.year == bindparam("year"))
-        .order_by(Judgement.unit_id, Judgement.recorded_at, Judgement.id)
+        .where(JUDGEMENT.year == bindparam("year"))
+        .order_by(JUDGEMENT.unit_id, JUDGEMENT.recorded_at, JUDGEMENT.id)
     )
-    return query.where(Judgement.unit_id.in_(bindparam("unit_ids", expanding=True))) if some_units else query
+    return query.where(JUDGEMENT.unit_id.in_(bindparam("unit_ids", expanding=True))) if some_units else query
 
 
 # Built once: rescoring one unit after each event runs these, and building a statement costs more than

@@ -26,17 +26,20 @@ class SnapshotRow(NamedTuple):
     result: dict[str, Any]
 
 
+# The table's columns, not the entity's attributes: the ORM's processing of a full recompute's thousands of
+# rows is skipped.
+SNAPSHOT = ScoreSnapshot.__table__.c
+
+
 def _latest_query(some_units: bool) -> Select[Any]:
-    columns = [getattr(ScoreSnapshot, name) for name in SnapshotRow._fields]
+    columns = [SNAPSHOT[name] for name in SnapshotRow._fields]
     query = (
         select(*columns)
-        .where(ScoreSnapshot.rule_set_id == bindparam("rule_set_id"))
-        .ext(distinct_on(ScoreSnapshot.unit_id))
-        .order_by(ScoreSnapshot.unit_id, ScoreSnapshot.as_of.desc())
+        .where(SNAPSHOT.rule_set_id == bindparam("rule_set_id"))
+        .ext(distinct_on(SNAPSHOT.unit_id))
+        .order_by(SNAPSHOT.unit_id, SNAPSHOT.as_of.desc())
     )
-    return (
-        query.where(ScoreSnapshot.unit_id.in_(bindparam("unit_ids", expanding=True))) if some_units else query
-    )
+    return query.where(SNAPSHOT.unit_id.in_(bindparam("unit_ids", expanding=True))) if some_units else query
 
 
 # Built once: rescoring one unit after each event runs these.
