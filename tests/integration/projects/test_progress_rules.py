@@ -63,6 +63,37 @@ async def test_a_submission_reads_its_month_and_never_opens_it(clocked: Clocked)
     assert (await count(platform, months), await count(platform, deadlines)) == opened
 
 
+async def test_a_retried_submission_with_its_key_answers_the_first_report_and_writes_once(
+    clocked: Clocked,
+) -> None:
+    """The submit writes its report, review step and late event in one statement: a retry with the same
+    Idempotency-Key replays the first answer and writes nothing more; the key on another body is refused."""
+    platform = clocked.platform
+    await clocked.at(2019, 8, 2, 9)
+    units = await unit_ids(platform)
+    project = await register(platform, units["汉滨区"])
+    url = f"/api/v1/projects/{project['id']}/progress-reports"
+    headers = {"Idempotency-Key": f"report-{project['id']}"}
+    reports = "SELECT count(*) FROM projects.progress_reports WHERE project_id = :project"
+    steps = (
+        "SELECT count(*) FROM projects.progress_report_steps s JOIN projects.progress_reports r ON r.id = s.report_id "
+        "WHERE r.project_id = :project"
+    )
+
+    first = await platform.client.post(url, json=report(5, "5", "5"), headers=headers)  # May's window closed
+    again = await platform.client.post(url, json=report(5, "5", "5"), headers=headers)
+    assert first.status_code == 201 and first.json()["late"] is True, first.text
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert await count(platform, reports, project=project["id"]) == 1
+    assert await count(platform, steps, project=project["id"]) == 1
+    late = [e for e in await events(platform, "progress-report-late") if e["project_id"] == project["id"]]
+    assert [e["report_id"] for e in late] == [first.json()["id"]]
+
+    other = await platform.client.post(url, json=report(6, "5", "10"), headers=headers)
+    assert_problem(other, 409, "Idempotency-Key", "reused")
+    assert await count(platform, reports, project=project["id"]) == 1
+
+
 async def test_bad_reports_are_refused_and_nothing_changes(clocked: Clocked) -> None:
     platform = clocked.platform
     await clocked.at(2019, 6, 26, 9)
