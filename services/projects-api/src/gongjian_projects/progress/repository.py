@@ -70,14 +70,18 @@ _ALL_OF_PROJECT = (
 )
 _PENDING_ADJUSTMENTS = select(Amendment).where(*_WAITING).with_for_update()
 
+
 # A new report, its `submitted` step and, when it has one, its event's outbox row: one statement of
 # data-modifying CTEs, values bound (the step's foreign key is checked at the statement's end, the report there).
-_REPORT_COLUMNS = (
-    "id", "project_id", "unit_id", "year", "month", "completed_10k", "adjustment_10k", "cumulative_10k",
-    "physical_progress", "image_progress_percent", "problems", "over_total_reason", "status", "late",
-    "submitted_by", "submitted_at", "revision",
-)  # fmt: skip
-_STEP_COLUMNS = ("id", "report_id", "action", "actor_id", "actor_role", "at", "reason")
+# Every column the database does not number itself is written, from the new objects' attributes (an attribute
+# never set is None, as its column would be).
+def _written_columns(model: type[ProgressReport | ReportStep]) -> tuple[str, ...]:
+    table: Table = model.__table__  # type: ignore[assignment]
+    return tuple(column.name for column in table.columns if column.identity is None)
+
+
+_REPORT_COLUMNS = _written_columns(ProgressReport)
+_STEP_COLUMNS = _written_columns(ReportStep)
 
 
 def _bound_insert(model: type[ProgressReport | ReportStep], columns: tuple[str, ...], prefix: str) -> Insert:
