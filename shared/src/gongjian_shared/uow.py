@@ -16,6 +16,9 @@ from sqlalchemy.orm import Session
 from gongjian_shared.clock import Clock
 from gongjian_shared.outbox import Outbox
 
+# the session's callbacks waiting for its transaction's commit (`UnitOfWork.after_commit`), in its `info`
+_AFTER_COMMIT = "gongjian.after_commit"
+
 
 @dataclass(frozen=True)
 class UnitOfWork:
@@ -30,14 +33,18 @@ class UnitOfWork:
         mirrors the rows just written, such as a cached unit tree, or a worker to wake that reads them.
 
         A released savepoint is no commit, though SQLAlchemy reports it as one: a consumer applies each event
-        in a savepoint, and its rows are seen by others only when the transaction around it commits."""
-        ran = False
+        in a savepoint, and its rows are seen by others only when the transaction around it commits. The
+        session has one listener, whatever the number of callbacks (a consumer's batch adds one per event)."""
+        info = self.session.sync_session.info
+        if _AFTER_COMMIT not in info:
+            info[_AFTER_COMMIT] = []
+            event.listen(self.session.sync_session, "after_commit", _run_after_commit)
+        info[_AFTER_COMMIT].append(callback)
 
-        def run(session: Session) -> None:
-            nonlocal ran
-            if ran or session.in_nested_transaction():
-                return
-            ran = True
-            callback()
 
-        event.listen(self.session.sync_session, "after_commit", run)
+def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released, not the transaction committed
+        return
+    callbacks, session.info[_AFTER_COMMIT] = session.info[_AFTER_COMMIT], []
+    for callback in callbacks:
+        callback()
