@@ -185,6 +185,18 @@ MUTANTS: tuple[Mutant, ...] = (
             "tests/unit/shared/test_service_router.py::test_a_router_including_routers_tries_every_path",
         ),
     ),
+    Mutant(
+        name="rescore-reads-the-rule-sets-unlocked",
+        breaks="an event looks up its unit's rule sets without waiting for one being created: each misses the other",
+        target="gongjian_scoring.scores.service:rescore",
+        edits=(("    await rule_sets.share_the_list()\n    ref = ", "    ref = "),),
+        tests=(
+            "tests/integration/scoring/test_scoring_rule_set_creation_race.py::"
+            "test_an_event_applied_while_its_years_rule_set_is_being_created_is_scored",
+            "tests/integration/scoring/test_scoring_rule_set_creation_race.py::"
+            "test_a_rule_set_created_while_an_event_of_its_year_is_being_applied_scores_it",
+        ),
+    ),
 )
 
 

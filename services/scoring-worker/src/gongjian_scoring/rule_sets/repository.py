@@ -48,6 +48,10 @@ REF_FOR = (
 )
 
 
+# The advisory lock on which rule sets exist (`RuleSetRepository.hold_the_list`, `share_the_list`).
+LIST_KEY = func.hashtext("scoring.rule_sets")
+
+
 class RuleSetRepository(Repository):
     async def get(self, rule_set_id: str, version: int | None = None) -> StoredRuleSet | None:
         """A version of a rule set, or its latest version."""
@@ -113,6 +117,17 @@ class RuleSetRepository(Repository):
             )
         )
         return bool(await self._session.scalar(query))
+
+    async def hold_the_list(self) -> None:
+        """Creating a rule set holds which rule sets exist, exclusively: an event that reads which rule sets
+        score its unit (`share_the_list`) waits for the creation to commit, or the creation for it."""
+        await self._session.execute(select(func.pg_advisory_xact_lock(LIST_KEY)))
+
+    async def share_the_list(self) -> None:
+        """Before an event reads which rule sets score its unit: a rule set being created then either commits
+        first, and the event rescores under it, or waits for the event's facts, and its first recompute reads
+        them. Without it each could miss the other, and the unit keep a score without the event's facts."""
+        await self._session.execute(select(func.pg_advisory_xact_lock_shared(LIST_KEY)))
 
     async def lock(self, rule_set_id: str) -> None:
         """Serialise revisions of one rule set, so two offices cannot both make version n+1."""

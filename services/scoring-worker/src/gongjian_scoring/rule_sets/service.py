@@ -127,8 +127,8 @@ async def create_rule_set(uow: UnitOfWork, principal: Principal, raw: bytes) -> 
     """A new rule set, e.g. next year's sheet, as version 1."""
     rule_set = parse_body(raw)
     repository = RuleSetRepository(uow.session)
+    await repository.hold_the_list()  # also one creation at a time, so two cannot take one year and unit kind
     await repository.lock(rule_set.id)
-    await repository.lock(f"{rule_set.year}-{rule_set.unit_kind}")
     await _check_new(repository, rule_set)
     return await _add_version(uow, rule_set, 1, principal)
 

@@ -79,7 +79,9 @@ async def rescore(uow: UnitOfWork, unit_id: uuid.UUID, year: int) -> None:
     kind = rule_set_kind(unit[1]) if unit else None
     if unit is None or kind is None:
         return
-    ref = await RuleSetRepository(uow.session).ref_for(year, kind)
+    rule_sets = RuleSetRepository(uow.session)
+    await rule_sets.share_the_list()
+    ref = await rule_sets.ref_for(year, kind)
     if ref is not None:
         await _rescore_with(uow, ref.id, unit_id, unit[0])
 
@@ -89,7 +91,9 @@ async def rescore_unit_everywhere(uow: UnitOfWork, unit: UnitUpdated) -> None:
     kind = rule_set_kind(unit.kind)
     if kind is None:
         return
-    for stored in await RuleSetRepository(uow.session).latest_versions():
+    rule_sets = RuleSetRepository(uow.session)
+    await rule_sets.share_the_list()
+    for stored in await rule_sets.latest_versions():
         if stored.unit_kind == kind:
             await _rescore_with(uow, stored.id, unit.unit_id, unit.name)
 
@@ -122,10 +126,13 @@ async def recompute(
     unit keeps the date its facts give it, so a recompute of unchanged facts writes nothing.
     """
     reports = []
+    rule_sets = RuleSetRepository(uow.session)
+    # a rule set being created has committed, and is recomputed here, or waits for this transaction's facts
+    await rule_sets.share_the_list()
     # paused around whole rule sets, so that when the collector resumes their facts and sheets are gone: it
     # would otherwise walk them all once, as young objects
     with collector_paused():
-        for candidate in await RuleSetRepository(uow.session).latest_versions(year):
+        for candidate in await rule_sets.latest_versions(year):
             if rule_set_id is None or candidate.id == rule_set_id:
                 reports.append(await _recompute_rule_set(uow, candidate.id, as_of))
     return reports
