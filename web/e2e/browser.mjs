@@ -78,6 +78,9 @@ export async function signOut(page) {
   await page.locator('#username').waitFor()
 }
 
+// Every transition and animation cut to its end, for the axe-core checks (`journeyHelpers`' `axe`).
+const AT_REST = '*, *::before, *::after { transition: none !important; animation: none !important; }'
+
 /** What every journey does on a page: numbered full-page screenshots, axe-core checks, the main menu, and
  * signing in (on the platform at `base`) and out. */
 export function journeyHelpers(page, folder, result, base) {
@@ -91,7 +94,11 @@ export function journeyHelpers(page, folder, result, base) {
     },
     async axe(name) {
       await page.mouse.move(0, 0) // the page as it rests, not a button's hover colour under the pointer
+      // and with its transitions at their end: a message fading in is not the colours it is read in
+      const atRest = await page.addStyleTag({ content: AT_REST })
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))))
       result.axe[name] = await axeViolations(page)
+      await atRest.evaluate((style) => style.remove())
     },
     async nav(title, heading = title) {
       await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: title, exact: true }).click()
