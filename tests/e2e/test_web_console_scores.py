@@ -65,10 +65,10 @@ def test_the_office_opens_the_standings_and_a_units_score_sheet_every_line_expla
     console: Console,
 ) -> None:
     project = _project(console, "汉滨区", "汉滨区高新区标准化厂房")
+    console.shared["scored_project"] = project  # the next test's, whether this one passes or not
     _this_years_county_sheet(console)
     unit_id = console.units["汉滨区"]
     sheet = _sheet_once_scored(console, unit_id)
-    console.shared["scored_project"] = project
     result = _journey(
         console,
         "office-reads-the-scores",
