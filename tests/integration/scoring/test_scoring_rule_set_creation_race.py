@@ -30,6 +30,7 @@ from gongjian_shared.auth import Principal
 from gongjian_shared.bus.consumer import Event
 from gongjian_shared.events.envelope import EventEnvelope
 from gongjian_shared.events.projects import ProjectRegistered
+from gongjian_shared.service import ServiceContext
 from gongjian_shared.uow import UnitOfWork
 from support.platform import Platform
 
@@ -88,6 +89,13 @@ async def _beside(first_commits: Awaitable[None], second: asyncio.Task[None]) ->
     await asyncio.wait_for(second, timeout=30)
 
 
+async def _settled(platform: Platform) -> tuple[ServiceContext, str, bytes]:
+    """scoring-worker's context once it has applied the seed, 汉滨区's id, and YEAR's county sheet to create."""
+    unit = (await unit_ids(platform, "county"))["汉滨区"]
+    await settle(platform)
+    return platform.context("scoring-worker"), unit, await _this_years_county_rules(platform)
+
+
 async def _c11_applies(platform: Platform) -> bool:
     scored = (await live_scores(platform, f"{YEAR}-county"))["汉滨区"]
     return bool(next(i["applicable"] for i in scored["result"]["items"] if i["id"] == "C1.1"))
@@ -96,10 +104,7 @@ async def _c11_applies(platform: Platform) -> bool:
 async def test_an_event_applied_while_its_years_rule_set_is_being_created_is_scored(
     platform: Platform,
 ) -> None:
-    unit = (await unit_ids(platform, "county"))["汉滨区"]
-    await settle(platform)
-    raw = await _this_years_county_rules(platform)
-    context = platform.context("scoring-worker")
+    context, unit, raw = await _settled(platform)
     async with context.sessionmaker() as creating, context.sessionmaker() as applying:
         await _create(context.unit_of_work(creating), raw)  # scored the unit without the project
         event = asyncio.create_task(on_fact_event(context.unit_of_work(applying), _registered(unit)))
@@ -111,10 +116,7 @@ async def test_an_event_applied_while_its_years_rule_set_is_being_created_is_sco
 async def test_a_rule_set_created_while_an_event_of_its_year_is_being_applied_scores_it(
     platform: Platform,
 ) -> None:
-    unit = (await unit_ids(platform, "county"))["汉滨区"]
-    await settle(platform)
-    raw = await _this_years_county_rules(platform)
-    context = platform.context("scoring-worker")
+    context, unit, raw = await _settled(platform)
     async with context.sessionmaker() as creating, context.sessionmaker() as applying:
         await on_fact_event(context.unit_of_work(applying), _registered(unit))  # no rule set scores YEAR yet
         creation = asyncio.create_task(_create(context.unit_of_work(creating), raw))
