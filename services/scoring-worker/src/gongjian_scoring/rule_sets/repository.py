@@ -126,7 +126,10 @@ class RuleSetRepository(Repository):
     async def share_the_list(self) -> None:
         """Before an event reads which rule sets score its unit: a rule set being created then either commits
         first, and the event rescores under it, or waits for the event's facts, and its first recompute reads
-        them. Without it each could miss the other, and the unit keep a score without the event's facts."""
+        them. Without it each could miss the other, and the unit keep a score without the event's facts.
+
+        Whoever takes it (an event, a recompute, a revision) takes it before any one rule set's lock, as a
+        creation does, so the two kinds of lock are always taken in one order and cannot deadlock."""
         await self._session.execute(select(func.pg_advisory_xact_lock_shared(LIST_KEY)))
 
     async def lock(self, rule_set_id: str) -> None:

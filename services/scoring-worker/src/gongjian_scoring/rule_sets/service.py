@@ -144,6 +144,7 @@ async def revise_rule_set(
     """Change a rule set: in place while no published assessment uses its latest version, else version n+1."""
     rule_set = parse_body(raw)
     repository = RuleSetRepository(uow.session)
+    await repository.share_the_list()  # before the rule set's lock, in the one order (`share_the_list`)
     await repository.lock(rule_set_id)
     latest = await get_stored(uow, rule_set_id)
     require_if_match(if_match, tag_of(latest))
