@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select, text
 
+from gongjian_scoring.engine import load_builtin_rule_set
 from gongjian_scoring.models import UNIT_REPLICA
 from gongjian_scoring.scores.repository import SnapshotRepository
 from gongjian_shared.auth import Principal
@@ -31,6 +33,17 @@ async def unit_ids(platform: Platform, kind: str) -> dict[str, str]:
 
     await eventually(replicated, timeout=20, what="scoring-worker's unit replica")
     return units
+
+
+def county_rules_of(year: int) -> dict[str, Any]:
+    """The shipped 2019 county sheet as `year`'s, as the office would issue it: its id, year, title and start
+    checkpoints moved to that year."""
+    data: dict[str, Any] = json.loads(load_builtin_rule_set("2019-county").model_dump_json())
+    data.update(id=f"{year}-county", year=year, title=data["title"].replace("2019", str(year)))
+    for item in data["items"]:
+        for checkpoint in item["rule"].get("checkpoints") or []:
+            checkpoint["on"] = checkpoint["on"].replace("2019", str(year))
+    return data
 
 
 def unit_headers(platform: Platform, unit_id: str, *roles: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from integration.scoring.scoring_support import live_scores, settle, unit_ids
+from integration.scoring.scoring_support import county_rules_of, live_scores, settle, unit_ids
 
 from gongjian_scoring.facts.handlers import on_fact_event
 from gongjian_scoring.rule_sets import service as rule_sets
@@ -40,18 +40,6 @@ YEAR = 2033
 OFFICE = Principal(user_id=uuid.uuid4(), username="office-race", unit_id=None, roles=frozenset({"office"}))
 # long enough for the other transaction to reach the database and finish, were nothing holding it
 WAIT = 1.0
-
-
-async def _this_years_county_rules(platform: Platform) -> bytes:
-    """The shipped 2019 county sheet as YEAR's."""
-    shipped = await platform.client.get("/api/v1/scoring/rule-sets/2019-county")
-    assert shipped.status_code == 200, shipped.text
-    rules = shipped.json()["rule_set"]
-    rules |= {"id": f"{YEAR}-county", "year": YEAR, "title": rules["title"].replace("2019", str(YEAR))}
-    for item in rules["items"]:
-        for checkpoint in item["rule"].get("checkpoints") or []:
-            checkpoint["on"] = checkpoint["on"].replace("2019", str(YEAR))
-    return json.dumps(rules).encode()
 
 
 def _registered(unit_id: str) -> Event[ProjectRegistered]:
@@ -93,7 +81,7 @@ async def _settled(platform: Platform) -> tuple[ServiceContext, str, bytes]:
     """scoring-worker's context once it has applied the seed, 汉滨区's id, and YEAR's county sheet to create."""
     unit = (await unit_ids(platform, "county"))["汉滨区"]
     await settle(platform)
-    return platform.context("scoring-worker"), unit, await _this_years_county_rules(platform)
+    return platform.context("scoring-worker"), unit, json.dumps(county_rules_of(YEAR)).encode()
 
 
 async def _c11_applies(platform: Platform) -> bool:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from integration.scoring.scoring_support import assert_problem, unit_headers, unit_ids
+from integration.scoring.scoring_support import assert_problem, county_rules_of, unit_headers, unit_ids
 
 from gongjian_scoring.engine import load_builtin_rule_set
 from gongjian_scoring.models import PublishedAssessment
@@ -18,16 +18,6 @@ from support.platform import Platform
 pytestmark = pytest.mark.asyncio
 
 BASE = "/api/v1/scoring/rule-sets"
-
-
-def county_2020() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(load_builtin_rule_set("2019-county").model_dump_json())
-    data.update(id="2020-county", year=2020, title="2020 年度考核评分表（县区）")
-    for item in data["items"]:
-        if item["rule"]["type"] == "start_checkpoints":
-            for checkpoint in item["rule"]["checkpoints"]:
-                checkpoint["on"] = checkpoint["on"].replace("2019", "2020")
-    return data
 
 
 async def post(platform: Platform, data: Any, headers: dict[str, str] | None = None) -> Any:
@@ -52,7 +42,7 @@ async def test_the_built_in_2019_rule_sets_are_stored_at_migration(platform: Pla
 
 
 async def test_the_office_creates_next_years_rule_set_with_exact_numbers(platform: Platform) -> None:
-    data = county_2020()
+    data = county_rules_of(2020)
     data["settings"]["a6_award_share"] = 0.3
     response = await post(platform, data)
     assert response.status_code == 201, response.text
@@ -85,7 +75,7 @@ async def test_the_office_creates_next_years_rule_set_with_exact_numbers(platfor
 async def test_a_bad_rule_set_is_a_422_naming_the_path_and_nothing_is_stored(
     platform: Platform, change: Any, field: str, rule: str
 ) -> None:
-    data = county_2020()
+    data = county_rules_of(2020)
     change(data)
     assert_problem(await post(platform, data), 422, (field, rule))
     assert (await platform.client.get(f"{BASE}/2020-county")).status_code == 404
@@ -96,9 +86,9 @@ async def test_malformed_json_is_a_422(platform: Platform) -> None:
 
 
 async def test_a_second_rule_set_for_an_id_or_a_year_and_kind_is_a_conflict(platform: Platform) -> None:
-    assert (await post(platform, county_2020())).status_code == 201
-    assert_problem(await post(platform, county_2020()), 409, ("body.id", "unique"))
-    other = county_2020() | {"id": "2020-county-b"}
+    assert (await post(platform, county_rules_of(2020))).status_code == 201
+    assert_problem(await post(platform, county_rules_of(2020)), 409, ("body.id", "unique"))
+    other = county_rules_of(2020) | {"id": "2020-county-b"}
     assert_problem(await post(platform, other), 409, ("body.unit_kind", "one-per-year-and-kind"))
 
 
@@ -107,8 +97,8 @@ async def test_units_read_rule_sets_but_only_the_office_writes_them(platform: Pl
     headers = unit_headers(platform, county_id)
     assert (await platform.client.get(BASE, headers=headers)).status_code == 200
     assert (await platform.client.get(f"{BASE}/2019-county", headers=headers)).status_code == 200
-    assert (await post(platform, county_2020(), headers=headers)).status_code == 403
-    revised = await platform.client.put(f"{BASE}/2019-county", json=county_2020(), headers=headers)
+    assert (await post(platform, county_rules_of(2020), headers=headers)).status_code == 403
+    revised = await platform.client.put(f"{BASE}/2019-county", json=county_rules_of(2020), headers=headers)
     assert revised.status_code == 403
     assert (await platform.client.get(f"{BASE}/2020-county")).status_code == 404
 
